@@ -1,0 +1,1 @@
+"""Running Barrio: the command line, and writing and drawing results."""

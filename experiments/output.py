@@ -1,0 +1,93 @@
+"""Writing one run's results: the outcome table (Parquet and CSV) and a picture.
+
+Files are written to a temporary name and renamed, so an interrupted write never leaves
+a half-written table behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no window, also on machines without a screen
+import matplotlib.pyplot as plt
+import pandas as pd
+
+__all__ = ["MAIN_SERIES", "plot_run", "write_run"]
+
+#: Panels of the run picture: title -> outcomes drawn in it.
+MAIN_SERIES: dict[str, list[str]] = {
+    "Sellers": ["sellers", "sellers_affiliated"],
+    "Recruits per week (13-week mean)": ["recruits"],
+    "Arrests per week (13-week mean)": ["arrests"],
+    "Prisoners from the neighbourhood": ["prisoners_pretrial", "prisoners_sentenced"],
+    "Prison occupancy (%)": ["prison_occupancy_pct"],
+    "Poverty and unemployment": ["poverty_rate", "unemployment_rate"],
+}
+_SMOOTHED = {"recruits", "arrests"}
+_STYLES = [("black", "-"), ("0.45", "--"), ("0.65", ":")]
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are meant to be shared
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Draw the main series of one run, warm-up shaded, readable in grey print."""
+    wide = table.pivot(index="week", columns="outcome", values="value")
+    fig, axes = plt.subplots(3, 2, figsize=(11, 9), sharex=True, layout="constrained")
+    for ax, (panel, names) in zip(axes.flat, MAIN_SERIES.items(), strict=True):
+        for (colour, dash), name in zip(_STYLES, names, strict=False):
+            series = wide[name]
+            if name in _SMOOTHED:
+                series = series.rolling(13, min_periods=1).mean()
+            ax.plot(
+                series.index / 52,
+                series.to_numpy(),
+                color=colour,
+                linestyle=dash,
+                label=name.replace("_", " "),
+            )
+        ax.set_title(panel, fontsize=10)
+        if wide.index.min() < 0:
+            ax.axvspan(wide.index.min() / 52, 0, color="0.9", zorder=0)
+            # Scale to the policy period: the warm-up's first weeks, when everyone sizes
+            # up an empty market at once, would otherwise flatten every later line.
+            policy = wide.loc[wide.index >= 0, names]
+            top = float(policy.rolling(13, min_periods=1).mean().max().max()) if len(policy) else 0.0
+            if top > 0:
+                ax.set_ylim(0, top * 1.4)
+        else:
+            ax.set_ylim(bottom=0)
+        if len(names) > 1:
+            ax.legend(fontsize=8, frameon=False)
+    for ax in axes[-1]:
+        ax.set_xlabel("years (shaded: warm-up)")
+    fig.suptitle(title)
+    return fig
+
+
+def write_run(table: pd.DataFrame, out: Path, title: str) -> dict[str, Path]:
+    """Write ``outcomes.parquet``, ``outcomes.csv`` and ``outcomes.png`` into ``out``."""
+    paths = {"parquet": out / "outcomes.parquet", "csv": out / "outcomes.csv", "png": out / "outcomes.png"}
+    _atomic(paths["parquet"], lambda p: table.to_parquet(p, index=False))
+    _atomic(paths["csv"], lambda p: table.to_csv(p, index=False))
+    fig = plot_run(table, title)
+    _atomic(paths["png"], lambda p: fig.savefig(p, dpi=110, format="png"))
+    plt.close(fig)
+    return paths

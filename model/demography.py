@@ -1,0 +1,214 @@
+"""Households, ageing and the passage from school to work.
+
+Creates the population and moves people through the life course each week: children
+start school at 12, students leave school, adults enter the labour force, older people
+retire. The population is closed: a resident who reaches :data:`MAX_AGE` is replaced by
+a newborn in the same household, so the number of residents never changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.contexts import Context
+from model.params import Params
+from model.population import Residents, Status
+
+__all__ = ["MAX_AGE", "age_one_week", "enter_labour_force", "leave_school", "populate"]
+
+#: Age at which a resident is replaced by a newborn (assumption: keeps the age pyramid
+#: stationary over a run; no births or deaths are modelled otherwise).
+MAX_AGE = 80
+SCHOOL_START = 12
+ADULT = 18
+RETIREMENT = 65
+STUDENT_UNTIL = 25
+#: Share of 18-year-old students who go on studying (assumption).
+STAY_ON = 0.25
+#: Weekly chance that a student aged 18-24 finishes (assumption: about four years on).
+GRADUATION = 0.005
+#: Share of 12-17-year-olds out of school at the start (assumption: the background paper's
+#: 12 million out of school in the region is roughly a tenth of school-age children).
+OUT_OF_SCHOOL_START = 0.10
+
+
+def populate(
+    params: Params, context: Context, block_weight: np.ndarray, rng: np.random.Generator
+) -> Residents:
+    """Create the residents, in households placed on blocks.
+
+    Args:
+        params: Run parameters.
+        context: Country figures (unemployment, informality).
+        block_weight: Relative chance that a household lives on each block (flat array).
+        rng: The model's generator.
+    """
+    n = params.neighbourhood.population
+    # Household sizes: 1 + Poisson, so that the mean is the parameter.
+    sizes = 1 + rng.poisson(params.neighbourhood.household_size - 1, size=n)
+    sizes = sizes[: np.searchsorted(np.cumsum(sizes), n) + 1]
+    sizes[-1] -= sizes.sum() - n
+    sizes = sizes[sizes > 0]
+    n_households = len(sizes)
+    household = np.repeat(np.arange(n_households, dtype=np.int32), sizes)
+    position = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+
+    r = Residents.empty(n)
+    r.household[:] = household
+    home = rng.choice(len(block_weight), size=n_households, p=block_weight / block_weight.sum())
+    r.block[:] = home[household]
+
+    # Ages: a head of household, often a partner of similar age, then children and young adults.
+    head_age = rng.integers(20, MAX_AGE, size=n_households)
+    age = np.empty(n, dtype=np.int64)
+    is_head = position == 0
+    age[is_head] = head_age
+    partner = (position == 1) & (rng.random(n) < 0.7)
+    age[partner] = np.clip(
+        head_age[household[partner]] + rng.normal(0, 4, partner.sum()).round(), 18, MAX_AGE - 1
+    )
+    child = ~is_head & ~partner
+    parent_age = head_age[household[child]]
+    age[child] = (rng.random(child.sum()) * np.clip(parent_age - 16, 1, 30)).astype(np.int64)
+    r.age[:] = age
+    r.birth_week[:] = rng.integers(0, 52, size=n)
+    female = rng.random(n) < 0.5
+    female[partner] = ~female[np.flatnonzero(partner) - 1]
+    r.female[:] = female
+
+    r.capacity[:] = rng.lognormal(0.0, params.economy.wage_dispersion, size=n)
+    s = params.selling
+    r.reluctance[:] = _draw_reluctance(n, r.female, params, rng)
+    r.risk_aversion[:] = rng.lognormal(0.0, s.risk_aversion_spread, size=n)
+
+    # Statuses by age, with labour-market shares from the country context.
+    status = np.full(n, Status.CHILD, dtype=np.int8)
+    teen = (age >= SCHOOL_START) & (age < ADULT)
+    status[teen] = np.where(
+        rng.random(teen.sum()) < OUT_OF_SCHOOL_START, Status.OUT_OF_SCHOOL, Status.STUDENT
+    )
+    young = (age >= ADULT) & (age < STUDENT_UNTIL)
+    studying = young & (rng.random(n) < STAY_ON)
+    status[studying] = Status.STUDENT
+    working_age = (age >= ADULT) & (age < RETIREMENT) & ~studying
+    status[working_age] = _labour_status(r.female[working_age], params, context, rng)
+    status[age >= RETIREMENT] = Status.INACTIVE
+    r.status[:] = status
+    return r
+
+
+def _draw_reluctance(n: int, female: np.ndarray, params: Params, rng: np.random.Generator) -> np.ndarray:
+    s = params.selling
+    base = s.reluctance * rng.lognormal(0.0, s.reluctance_spread, size=n)
+    return np.where(female, base * s.female_reluctance, base)
+
+
+def _labour_status(
+    female: np.ndarray, params: Params, context: Context, rng: np.random.Generator
+) -> np.ndarray:
+    e = params.economy
+    draw = rng.random(len(female))
+    inactive_share = np.where(female, e.female_inactive, e.male_inactive)
+    u = context.unemployment.value
+    i = context.informality.value
+    active_draw = (draw - inactive_share) / np.maximum(1 - inactive_share, 1e-9)
+    return np.select(
+        [draw < inactive_share, active_draw < u, active_draw < u + (1 - u) * i],
+        [Status.INACTIVE, Status.UNEMPLOYED, Status.INFORMAL],
+        Status.FORMAL,
+    ).astype(np.int8)
+
+
+def enter_labour_force(r: Residents, who: np.ndarray, params: Params, rng: np.random.Generator) -> None:
+    """Move residents into the labour force: unemployed (then searching) or inactive."""
+    e = params.economy
+    inactive_share = np.where(r.female[who], e.female_inactive, e.male_inactive)
+    inactive = rng.random(len(who)) < inactive_share
+    r.status[who] = np.where(inactive, Status.INACTIVE, Status.UNEMPLOYED)
+    r.income[who] = 0.0
+
+
+def leave_school(
+    r: Residents,
+    week: int,
+    state_presence: np.ndarray,
+    poor: np.ndarray,
+    params: Params,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Students aged 12-17 drop out, those 18-24 graduate, some out of school return.
+
+    Returns the ids that dropped out.
+
+    The dropout hazard doubles in poor households and falls where the state is present
+    (schools, social services), so both poverty and state presence act through it.
+    """
+    student = np.flatnonzero(r.status == Status.STUDENT)
+    age = r.age[student]
+    minor = age < ADULT
+    hazard = (
+        params.economy.school_dropout
+        * (1.0 + poor[r.household[student]])
+        * (1.5 - state_presence[r.block[student]])
+    )
+    hazard = np.where(minor, hazard, GRADUATION)
+    leaving = student[rng.random(len(student)) < hazard]
+    minor_leaving = leaving[r.age[leaving] < ADULT]
+    r.status[minor_leaving] = Status.OUT_OF_SCHOOL
+    enter_labour_force(r, leaving[r.age[leaving] >= ADULT], params, rng)
+
+    out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL)
+    back = out[rng.random(len(out)) < params.economy.school_return]
+    r.status[back] = Status.STUDENT
+    return minor_leaving
+
+
+def age_one_week(r: Residents, week: int, params: Params, rng: np.random.Generator) -> np.ndarray:
+    """Birthdays of this week, with the status changes that come with an age.
+
+    Returns:
+        Ids of residents replaced by newborns this week.
+    """
+    birthday = np.flatnonzero(r.birth_week == week % 52)
+    if len(birthday) == 0:
+        return birthday
+    r.age[birthday] += 1
+    age = r.age[birthday]
+    status = r.status[birthday]
+
+    start = birthday[(age == SCHOOL_START) & (status == Status.CHILD)]
+    r.status[start] = np.where(
+        rng.random(len(start)) < OUT_OF_SCHOOL_START, Status.OUT_OF_SCHOOL, Status.STUDENT
+    )
+
+    adult = (age == ADULT) & ((status == Status.STUDENT) | (status == Status.OUT_OF_SCHOOL))
+    adult_ids = birthday[adult]
+    stays = (r.status[adult_ids] == Status.STUDENT) & (rng.random(len(adult_ids)) < STAY_ON)
+    enter_labour_force(r, adult_ids[~stays], params, rng)
+    grads = birthday[(age == STUDENT_UNTIL) & (status == Status.STUDENT)]
+    enter_labour_force(r, grads, params, rng)
+
+    working = (status == Status.FORMAL) | (status == Status.INFORMAL) | (status == Status.UNEMPLOYED)
+    retire = birthday[(age == RETIREMENT) & working]
+    r.status[retire] = Status.INACTIVE
+    r.income[retire] = 0.0
+
+    # Someone detained keeps ageing until released; replacement waits for them.
+    old = birthday[(age >= MAX_AGE) & (status != Status.DETAINED)]
+    if len(old):
+        _replace_with_newborns(r, old, params, rng)
+    return old
+
+
+def _replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np.random.Generator) -> None:
+    n = len(ids)
+    r.age[ids] = 0
+    r.female[ids] = rng.random(n) < 0.5
+    r.status[ids] = Status.CHILD
+    r.income[ids] = 0.0
+    r.capacity[ids] = rng.lognormal(0.0, params.economy.wage_dispersion, size=n)
+    r.reluctance[ids] = _draw_reluctance(n, r.female[ids], params, rng)
+    r.risk_aversion[ids] = rng.lognormal(0.0, params.selling.risk_aversion_spread, size=n)
+    r.group[ids] = -1
+    r.gain[ids] = 0.0
+    r.record[ids] = 0

@@ -1,0 +1,124 @@
+"""The business cycle, the labour market and incomes.
+
+Job finding rates are not free parameters: they are solved from the country context's
+unemployment and informality so that, in a normal economy, the labour market settles at
+the national figures. A downturn (economy index below 1) lowers job finding and informal
+incomes and raises informal job losses, so unemployment rises as an outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.contexts import Context
+from model.demography import RETIREMENT
+from model.params import Params
+from model.population import Residents, Status
+
+__all__ = ["BusinessCycle", "JobRates", "household_income", "labour_market", "legal_wages", "set_incomes"]
+
+
+@dataclass
+class BusinessCycle:
+    """An economy index around 1: AR(1) in logs, plus an external shock multiplier.
+
+    Attributes:
+        index: Current level (1 = normal, 0.8 = a deep downturn).
+        shock: Multiplier set from outside (a scenario's pandemic, say); 1 means none.
+    """
+
+    persistence: float
+    volatility: float
+    log_level: float = 0.0
+    shock: float = 1.0
+
+    @property
+    def index(self) -> float:
+        """Current level of the economy (1 = normal)."""
+        return float(np.exp(self.log_level) * self.shock)
+
+    def step(self, rng: np.random.Generator) -> None:
+        """Advance one week."""
+        self.log_level = self.persistence * self.log_level + self.volatility * rng.normal()
+
+
+@dataclass(frozen=True)
+class JobRates:
+    """Weekly flows of the labour market in a normal economy.
+
+    Steady state: unemployed x finding = employed x separation, for each sector, which
+    gives the finding rates from the context's unemployment ``u`` and informality ``i``.
+    """
+
+    formal_separation: float
+    informal_separation: float
+    formal_finding: float
+    informal_finding: float
+
+    @classmethod
+    def from_context(cls, params: Params, context: Context) -> JobRates:
+        """Separation rates from the parameters; finding rates solved from the context."""
+        u = max(context.unemployment.value, 1e-3)
+        i = context.informality.value
+        e = params.economy
+        return cls(
+            formal_separation=e.formal_separation,
+            informal_separation=e.informal_separation,
+            formal_finding=min(0.9, (1 - u) * (1 - i) * e.formal_separation / u),
+            informal_finding=min(0.9, (1 - u) * i * e.informal_separation / u),
+        )
+
+
+def legal_wages(
+    r: Residents, params: Params, context: Context, economy: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weekly formal and informal wage each resident could earn now."""
+    e = params.economy
+    base = context.min_wage_week * r.capacity
+    formal = e.formal_wage * base
+    informal = e.informal_wage * base * economy**e.downturn_sensitivity
+    return formal, informal
+
+
+def set_incomes(r: Residents, params: Params, context: Context, economy: float) -> None:
+    """Legal income for this week: wages for workers, pensions for the old, else nothing."""
+    formal, informal = legal_wages(r, params, context, economy)
+    pension = params.economy.pension * context.min_wage_week * r.capacity
+    retired = (r.status == Status.INACTIVE) & (r.age >= RETIREMENT)
+    r.income[:] = np.select(
+        [r.status == Status.FORMAL, r.status == Status.INFORMAL, retired], [formal, informal, pension], 0.0
+    )
+
+
+def labour_market(
+    r: Residents, rates: JobRates, params: Params, economy: float, rng: np.random.Generator
+) -> None:
+    """One week of job losses and job finding among adults in the labour force."""
+    s = params.economy.downturn_sensitivity
+    draw = rng.random(len(r), dtype=np.float32)
+    status = r.status
+    lose_formal = (status == Status.FORMAL) & (draw < rates.formal_separation / economy**s)
+    lose_informal = (status == Status.INFORMAL) & (draw < rates.informal_separation / economy**s)
+
+    unemployed = status == Status.UNEMPLOYED
+    penalty = np.where(r.record > 0, 1.0 - params.justice.record_job_penalty, 1.0)
+    finding = economy**s
+    p_formal = rates.formal_finding * finding * penalty
+    p_informal = rates.informal_finding * finding
+    find_formal = unemployed & (draw < p_formal)
+    find_informal = unemployed & ~find_formal & (draw < p_formal + p_informal)
+
+    status[lose_formal | lose_informal] = Status.UNEMPLOYED
+    status[find_formal] = Status.FORMAL
+    status[find_informal] = Status.INFORMAL
+
+
+def household_income(
+    r: Residents, selling_income: np.ndarray, n_households: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weekly household income and household size (income is pooled within a household)."""
+    total = np.bincount(r.household, weights=r.income + selling_income, minlength=n_households)
+    size = np.bincount(r.household, minlength=n_households)
+    return total, size

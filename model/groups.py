@@ -1,0 +1,111 @@
+"""Criminal groups: territory, recruitment, taxes and capital.
+
+A group is an ordinary Mesa agent. It holds blocks (the grid's ``control`` layer), takes
+a cut of the sales on them, pays its affiliated sellers' upkeep out of its capital,
+presses independent sellers on its blocks to join, and buys its way into the free block
+next to its territory with the most demand when it can afford to. A group that cannot
+pay its upkeep loses blocks; one with neither blocks nor members dissolves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+
+from model.neighbourhood import box_sum
+
+if TYPE_CHECKING:
+    from model.model import BarrioModel
+
+__all__ = ["CriminalGroup", "seed_territories"]
+
+
+class CriminalGroup(Agent):
+    """A criminal group that controls blocks and taxes the drug market on them.
+
+    Attributes:
+        code: The group's number in the grid's ``control`` layer.
+        capital: Money held, in USD (never negative).
+        revenue: Cut collected last week, in USD.
+        members: Affiliated sellers at the start of the week.
+    """
+
+    model: BarrioModel
+
+    def __init__(self, model: BarrioModel, code: int, capital: float) -> None:
+        super().__init__(model)
+        self.code = code
+        self.capital = float(capital)
+        self.revenue = 0.0
+        self.members = 0
+
+    @property
+    def blocks(self) -> int:
+        """Number of blocks the group controls."""
+        return int((self.model.grid.control.data == self.code).sum())
+
+    def step(self) -> None:
+        """Collect, pay, recruit, then grow or shrink the territory."""
+        m = self.model
+        g = m.params.groups
+        r = m.residents
+        self.members = int((r.group == self.code).sum())
+        self.capital += self.revenue - g.upkeep * self.members
+        self._recruit()
+        if self.capital < 0:
+            self._lose_block()
+            self.capital = 0.0
+        elif self.capital >= g.expansion_cost and self._take_block():
+            self.capital -= g.expansion_cost
+        if self.blocks == 0 and self.members == 0:
+            self.remove()
+
+    def _recruit(self) -> None:
+        m = self.model
+        r = m.residents
+        control = m.grid.control.data.ravel()
+        sellers = m.seller_ids
+        independent = sellers[(r.group[sellers] < 0) & (control[r.block[sellers]] == self.code)]
+        joining = independent[m.rng.random(len(independent)) < m.params.groups.affiliation_rate]
+        r.group[joining] = self.code
+
+    def _frontier(self) -> np.ndarray:
+        control = self.model.grid.control.data
+        near = box_sum(control == self.code) > 0
+        return np.flatnonzero((near & (control < 0)).ravel())
+
+    def _take_block(self) -> bool:
+        free = self._frontier()
+        if len(free) == 0:
+            return False
+        demand = self.model.grid.demand.data.ravel()
+        self.model.grid.control.data.ravel()[free[np.argmax(demand[free])]] = self.code
+        return True
+
+    def _lose_block(self) -> None:
+        control = self.model.grid.control.data.ravel()
+        own = np.flatnonzero(control == self.code)
+        if len(own):
+            demand = self.model.grid.demand.data.ravel()
+            control[own[np.argmin(demand[own])]] = -1
+
+
+def seed_territories(
+    control: np.ndarray, demand: np.ndarray, count: int, radius: int, rng: np.random.Generator
+) -> None:
+    """Give each of ``count`` groups a square territory around a high-demand block.
+
+    Centres are drawn with probability proportional to demand squared (groups settle where
+    the market is), and later groups do not overwrite earlier ones.
+    """
+    w, h = control.shape
+    weight = demand.ravel() ** 2
+    if count == 0 or weight.sum() <= 0:
+        return
+    centres = rng.choice(w * h, size=min(count, w * h), replace=False, p=weight / weight.sum())
+    for code, centre in enumerate(centres):
+        x, y = divmod(int(centre), h)
+        square = control[max(0, x - radius) : x + radius + 1, max(0, y - radius) : y + radius + 1]
+        square[square < 0] = code

@@ -1,0 +1,159 @@
+"""Arrest, pre-trial detention, trial, prison and release.
+
+An arrested adult is either held in pre-trial detention until trial or tried at once;
+a conviction means a prison sentence. Released prisoners go back to their household
+without work and with a record, which lowers their chance of formal work and their
+reluctance to sell again. Arrested minors (below the age of criminal responsibility)
+are either held in juvenile detention, apart from the prison, or sent home; either way
+they stop selling and carry no adult record.
+
+The prison is this neighbourhood's share of the national system: its places and its
+other (non-drug) prisoners are scaled from the country context, and the neighbourhood's
+own prisoners are counted on top, so occupancy is an outcome of arrests and sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.contexts import Context
+from model.demography import ADULT
+from model.params import Params
+from model.population import Custody, Offence, Residents, Status
+from model.selling import leave_market
+
+__all__ = ["Arrests", "Prison", "arrest", "custody_week"]
+
+
+@dataclass
+class Prison:
+    """Places and prisoners of the neighbourhood's share of the prison system.
+
+    Attributes:
+        capacity: Places (fractional: a share of a national figure).
+        others: Prisoners from elsewhere held for other offences, a fixed background.
+    """
+
+    capacity: float
+    others: float
+
+    @classmethod
+    def from_context(cls, context: Context, population: int) -> Prison:
+        """Scale the national prison rate and occupancy to a neighbourhood's population."""
+        per_100k = population / 100_000
+        rate = context.prison_rate.value
+        return cls(
+            capacity=rate / context.prison_occupancy.value * per_100k,
+            others=rate * (1.0 - context.drug_share.value) * per_100k,
+        )
+
+    def occupancy(self, inmates: int) -> float:
+        """Prisoners over places, in percent."""
+        if self.capacity <= 0:
+            return 0.0
+        return 100.0 * (inmates + self.others) / self.capacity
+
+
+@dataclass
+class Arrests:
+    """Ids arrested this week, with the offence of each."""
+
+    ids: list[np.ndarray] = field(default_factory=list)
+    offences: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, ids: np.ndarray, offence: Offence) -> None:
+        """Record arrests of ``ids`` for ``offence``."""
+        self.ids.append(ids)
+        self.offences.append(np.full(len(ids), offence, dtype=np.int8))
+
+    def all(self) -> tuple[np.ndarray, np.ndarray]:
+        """All ids arrested this week and the offence of each."""
+        if not self.ids:
+            return np.empty(0, np.int64), np.empty(0, np.int8)
+        return np.concatenate(self.ids), np.concatenate(self.offences)
+
+
+def _weeks(mean: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    # Gamma with shape 2: durations vary, but few are near zero.
+    return np.maximum(1, np.rint(rng.gamma(2.0, mean / 2.0, size=size))).astype(np.int16)
+
+
+def arrest(
+    r: Residents, ids: np.ndarray, offence: Offence, params: Params, rng: np.random.Generator
+) -> np.ndarray:
+    """Arrest residents for an offence. Returns the ids who enter custody.
+
+    Minors are held in juvenile detention with probability ``justice.juvenile_detention``,
+    else sent home (a seller stops selling); adults are held before trial with probability
+    ``justice.pretrial_detention``, else tried at once.
+    """
+    j = params.justice
+    ids = ids[r.status[ids] != Status.DETAINED]
+    minor = r.age[ids] < j.age_of_responsibility
+    minors = ids[minor]
+    leave_market(r, minors[r.status[minors] == Status.SELLING])
+    held_minors = minors[rng.random(len(minors)) < j.juvenile_detention]
+    _detain(r, held_minors, Custody.JUVENILE, _weeks(j.juvenile_weeks, len(held_minors), rng), offence)
+    adults = ids[~minor]
+
+    held = rng.random(len(adults)) < j.pretrial_detention
+    pretrial = adults[held]
+    _detain(r, pretrial, Custody.PRETRIAL, _weeks(j.pretrial_weeks, len(pretrial), rng), offence)
+    _trial(r, adults[~held], np.full(len(adults) - len(pretrial), offence, np.int8), params, rng)
+    return adults
+
+
+def _detain(r: Residents, ids: np.ndarray, stage: Custody, weeks: np.ndarray, offence) -> None:
+    r.status[ids] = Status.DETAINED
+    r.income[ids] = 0.0
+    r.group[ids] = -1
+    r.gain[ids] = 0.0
+    r.custody[ids] = stage
+    r.custody_left[ids] = weeks
+    r.offence[ids] = offence
+
+
+def _trial(
+    r: Residents, ids: np.ndarray, offences: np.ndarray, params: Params, rng: np.random.Generator
+) -> None:
+    j = params.justice
+    convicted = rng.random(len(ids)) < j.conviction
+    mean = np.where(offences == Offence.SELLING, j.sentence_weeks, j.possession_sentence_weeks)
+    weeks = np.maximum(1, np.rint(rng.gamma(2.0, mean / 2.0))).astype(np.int16)
+    jailed = ids[convicted]
+    _detain(r, jailed, Custody.SENTENCED, weeks[convicted], offences[convicted])
+    freed = ids[~convicted]
+    was_held = r.status[freed] == Status.DETAINED
+    held, walked = freed[was_held], freed[~was_held]
+    _release(r, held, record=False)
+    # A seller tried without detention and acquitted stops selling for now.
+    leave_market(r, walked[r.status[walked] == Status.SELLING])
+
+
+def _release(r: Residents, ids: np.ndarray, record: bool) -> None:
+    r.status[ids] = np.where(r.age[ids] >= ADULT, Status.UNEMPLOYED, Status.OUT_OF_SCHOOL)
+    r.custody[ids] = Custody.FREE
+    r.custody_left[ids] = 0
+    r.offence[ids] = Offence.NONE
+    if record:
+        r.record[ids] = np.minimum(r.record[ids] + 1, 127)
+
+
+def custody_week(r: Residents, params: Params, rng: np.random.Generator) -> np.ndarray:
+    """Count down custody; hold trials for those whose pre-trial time is over; release.
+
+    Returns:
+        Ids released this week after serving a prison sentence.
+    """
+    detained = np.flatnonzero(r.status == Status.DETAINED)
+    r.custody_left[detained] -= 1
+    due = detained[r.custody_left[detained] <= 0]
+    stage = r.custody[due]
+    released = due[stage == Custody.SENTENCED]
+    _release(r, released, record=True)
+    _release(r, due[stage == Custody.JUVENILE], record=False)
+    tried = due[stage == Custody.PRETRIAL]
+    _trial(r, tried, r.offence[tried].copy(), params, rng)
+    return released

@@ -1,0 +1,70 @@
+"""The retail drug market: where buyers meet sellers, and what sellers earn.
+
+Buyers on a block buy from any seller within ``market.reach`` blocks of it (a square), and a
+block's purchases are shared equally among the sellers in its reach. A seller's sales
+therefore fall as competitors arrive, and are zero where there is no demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.neighbourhood import box_sum
+from model.params import Params
+
+__all__ = ["Sales", "clear", "entrant_units", "net_gain", "seller_counts"]
+
+
+@dataclass(frozen=True)
+class Sales:
+    """The outcome of one week's market on the whole grid.
+
+    Attributes:
+        units: Purchases each seller on a block makes (array of the grid's shape).
+        volume: Total purchases served this week.
+        unmet: Purchases with no seller in reach.
+    """
+
+    units: np.ndarray
+    volume: float
+    unmet: float
+
+
+def seller_counts(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Number of sellers on each block, as a grid."""
+    return np.bincount(blocks, minlength=shape[0] * shape[1]).reshape(shape).astype(np.float64)
+
+
+def clear(demand: np.ndarray, sellers: np.ndarray, reach: int) -> Sales:
+    """Share each block's demand among the sellers within reach.
+
+    Args:
+        demand: Purchases wanted on each block this week.
+        sellers: Sellers on each block.
+        reach: How many blocks buyers walk (radius of the square they search).
+    """
+    in_reach = box_sum(sellers, reach)
+    served = in_reach > 0
+    per_seller_here = np.divide(demand, in_reach, out=np.zeros_like(demand), where=served)
+    units = box_sum(per_seller_here, reach)
+    units[sellers == 0] = 0.0
+    volume = float(demand[served].sum())
+    return Sales(units=units, volume=volume, unmet=float(demand.sum()) - volume)
+
+
+def entrant_units(demand: np.ndarray, sellers: np.ndarray, reach: int) -> np.ndarray:
+    """Purchases a new seller on each block would make, given the sellers already there.
+
+    A newcomer on block ``c`` adds one seller to the reach of every block within ``reach``
+    of ``c`` (the square is symmetric), so each of those blocks' demand is shared one
+    more way.
+    """
+    return box_sum(demand / (box_sum(sellers, reach) + 1.0), reach)
+
+
+def net_gain(units: np.ndarray, cut: np.ndarray, params: Params) -> np.ndarray:
+    """A seller's weekly net earnings: the margin on sales, less a group's cut of it."""
+    m = params.market
+    return units * m.price * m.margin * (1.0 - cut)

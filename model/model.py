@@ -1,0 +1,269 @@
+"""The Barrio model: one neighbourhood, one week per step.
+
+The model owns the space (a Mesa grid with property layers), the clock (weeks, with a
+warm-up before week 0), the population arrays, the Mesa agents (criminal groups and
+police patrol units) and the outcome table. It imports nothing from visualisation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa import Model
+
+from model.contexts import CONTEXTS
+from model.demography import age_one_week, leave_school, populate
+from model.economy import BusinessCycle, JobRates, household_income, labour_market, legal_wages, set_incomes
+from model.groups import CriminalGroup, seed_territories
+from model.justice import Arrests, Prison, custody_week
+from model.market import clear, entrant_units, net_gain, seller_counts
+from model.neighbourhood import LandUse, build_grid
+from model.outcomes import SEXES, OutcomeTable
+from model.params import Params
+from model.policing import PatrolUnit
+from model.population import AGE_BANDS, Custody, Offence, Status, age_band
+from model.selling import Outlook, start_selling, stop_selling
+
+__all__ = ["BarrioModel"]
+
+#: Weight of this week's patrols in the police presence residents perceive (assumption:
+#: news of patrols fades over about five weeks).
+PRESENCE_MEMORY = 0.2
+#: Relative chance that a household lives on each kind of block (assumption).
+HOME_WEIGHT = {LandUse.HOUSING: 1.0, LandUse.MARKET: 0.3, LandUse.COMMERCE: 0.6, LandUse.SCHOOL: 0.1}
+
+
+class BarrioModel(Model):
+    """Drug micro-trafficking in one neighbourhood.
+
+    Args:
+        params: All parameters; defaults to :class:`~model.params.Params` ``()``.
+        rng: Seed, ``SeedSequence`` or ``numpy.random.Generator``. Every random draw of
+            the model comes from ``self.rng``.
+
+    Attributes:
+        params: The parameters of this run.
+        context: The country context they name.
+        grid: Mesa grid with property layers ``demand``, ``state_presence``, ``control``,
+            ``violence``, ``police_presence`` and ``land_use``.
+        residents: Residents' state, one array element per person.
+        prison: The neighbourhood's share of the prison system.
+        cycle: The business cycle.
+        week: Current week; negative during the warm-up, 0 when the policy period starts.
+        outcomes: The weekly outcome table.
+
+    Notes:
+        Residents are arrays, not agents, because there are many of them; groups and
+        patrol units are Mesa agents with their own ``step``. See ``docs/ODD.md``.
+
+    Warning:
+        The ``violence`` layer stays at zero until the rivalry rules are added: nothing in
+        this version produces violent incidents.
+    """
+
+    def __init__(self, params: Params | None = None, *, rng=None) -> None:
+        super().__init__(rng=rng)
+        self.params = params = params or Params()
+        self.context = CONTEXTS[params.country]
+        nb = params.neighbourhood
+        self.grid = build_grid(params, nb.population, self.rng, random=self.random)
+        self.shape = (nb.width, nb.height)
+
+        home = np.vectorize(HOME_WEIGHT.get)(self.grid.land_use.data).ravel().astype(float)
+        self.residents = populate(params, self.context, home, self.rng)
+        r = self.residents
+        self.n_households = int(r.household.max()) + 1
+        # Residents never move home, so the block -> residents index is built once.
+        self.block_order = np.argsort(r.block, kind="stable")
+        self.block_starts = np.searchsorted(r.block[self.block_order], np.arange(nb.width * nb.height + 1))
+        self.household_size = np.bincount(r.household, minlength=self.n_households)
+        self.block_population = np.bincount(r.block, minlength=nb.width * nb.height)
+
+        self.cycle = BusinessCycle(params.economy.persistence, params.economy.volatility)
+        self.rates = JobRates.from_context(params, self.context)
+        self.prison = Prison.from_context(self.context, nb.population)
+        set_incomes(r, params, self.context, self.cycle.index)
+
+        g = params.groups
+        seed_territories(self.grid.control.data, self.grid.demand.data, g.count, g.initial_radius, self.rng)
+        for code in range(g.count):
+            CriminalGroup(self, code, g.initial_capital)
+        n_units = round(params.policing.units_per_10k * nb.population / 10_000)
+        starts = self.rng.integers(0, nb.width * nb.height, size=n_units)
+        for b in starts:
+            PatrolUnit(self, self.grid[divmod(int(b), nb.height)])
+
+        self.patrol_visits = np.zeros(nb.width * nb.height)
+        self.arrests = Arrests()
+        self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+        self.selling_income = np.zeros(len(r), dtype=np.float32)
+        self.poor = np.zeros(self.n_households, dtype=bool)
+        self.week = -params.timing.warmup_weeks
+        self.outcomes = OutcomeTable(self.week, params.timing.warmup_weeks + params.timing.horizon_weeks)
+
+    @property
+    def groups(self) -> list[CriminalGroup]:
+        """Groups still active."""
+        return list(self.agents_by_type.get(CriminalGroup, []))
+
+    @property
+    def patrols(self) -> list[PatrolUnit]:
+        """Police patrol units."""
+        return list(self.agents_by_type.get(PatrolUnit, []))
+
+    def step(self) -> None:
+        """Advance one week: economy, life course, market, groups, police, justice, choices."""
+        p, r, rng = self.params, self.residents, self.rng
+        self.cycle.step(rng)
+        economy = self.cycle.index
+
+        age_one_week(r, self.week, p, rng)
+        labour_market(r, self.rates, p, economy, rng)
+        set_incomes(r, p, self.context, economy)
+        leave_school(r, self.week, self.grid.state_presence.data.ravel(), self.poor, p, rng)
+
+        sales = self._trade()
+        for group in self.groups:
+            group.revenue = (
+                float(self._group_revenue[group.code]) if group.code < len(self._group_revenue) else 0.0
+            )
+        if CriminalGroup in self.agents_by_type:
+            self.agents_by_type[CriminalGroup].shuffle_do("step")
+
+        releases = custody_week(r, p, rng)
+        self.patrol_visits[:] = 0.0
+        self.arrests = Arrests()
+        if PatrolUnit in self.agents_by_type:
+            self.agents_by_type[PatrolUnit].shuffle_do("step")
+        presence = self.grid.police_presence.data
+        presence *= 1.0 - PRESENCE_MEMORY
+        presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
+
+        _, informal_wage = legal_wages(r, p, self.context, economy)
+        outlook = self.outlook()
+        with_record_before = r.record > 0
+        starts = start_selling(r, outlook, informal_wage, p, rng)
+        stop_selling(r, outlook, informal_wage, p, rng)
+        self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+
+        self._collect(sales, starts, releases, with_record_before, economy)
+        self.week += 1
+
+    def _trade(self):
+        """One week of retail selling: sales, sellers' earnings and groups' cut."""
+        p, r = self.params, self.residents
+        sellers = self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+        blocks = r.block[sellers]
+        sales = clear(self.grid.demand.data, seller_counts(blocks, self.shape), p.market.reach)
+        units = sales.units.ravel()[blocks]
+        control = self.grid.control.data.ravel()[blocks]
+        cut = np.where(control >= 0, p.groups.cut, 0.0)
+        earned = net_gain(units, cut, p)
+        self.selling_income[:] = 0.0
+        self.selling_income[sellers] = earned
+        a = p.selling.gain_memory
+        r.gain[sellers] = (1 - a) * r.gain[sellers] + a * earned
+        taxed = control >= 0
+        margin = units * p.market.price * p.market.margin
+        self._group_revenue = np.bincount(
+            control[taxed], weights=margin[taxed] * cut[taxed], minlength=p.groups.count
+        )
+        return sales
+
+    def outlook(self) -> Outlook:
+        """What residents see of the market and the police this week, block by block."""
+        p, r = self.params, self.residents
+        counts = seller_counts(r.block[self.seller_ids], self.shape)
+        control = self.grid.control.data
+        cut = np.where(control >= 0, p.groups.cut, 0.0)
+        gain = net_gain(entrant_units(self.grid.demand.data, counts, p.market.reach), cut, p).ravel()
+        per_visit = p.policing.encounter * p.policing.punitive_intensity
+        hazard = (1.0 - (1.0 - per_visit) ** self.grid.police_presence.data).ravel()
+        controlled = (control >= 0).ravel()
+        pressure = p.groups.recruitment_pressure * controlled * (1.0 - self.grid.state_presence.data.ravel())
+
+        selling = (r.status == Status.SELLING).astype(np.float64)
+        in_household = np.bincount(r.household, weights=selling, minlength=self.n_households)
+        on_block = counts.ravel()
+        peers = in_household[r.household] + on_block[r.block] - 2 * selling
+        others = self.household_size[r.household] + self.block_population[r.block] - 2
+        peer_share = np.divide(peers, others, out=np.zeros_like(peers), where=others > 0)
+        return Outlook(
+            gain=gain, hazard=hazard, controlled=controlled, pressure=pressure, peer_share=peer_share
+        )
+
+    def _collect(
+        self, sales, starts: np.ndarray, releases: np.ndarray, had_record: np.ndarray, economy: float
+    ) -> None:
+        p, r = self.params, self.residents
+        status_counts = np.bincount(r.status, minlength=len(Status))
+        values: dict[str, float] = {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
+
+        sellers = self.seller_ids
+        affiliated = int((r.group[sellers] >= 0).sum())
+        values |= {
+            "sellers": len(sellers),
+            "sellers_affiliated": affiliated,
+            "sellers_independent": len(sellers) - affiliated,
+        }
+        values |= _by_sex_and_age("recruits", r.female[starts], r.age[starts])
+        values["recruits"] = len(starts)
+
+        values |= {
+            "market_volume": sales.volume,
+            "market_value": sales.volume * p.market.price,
+            "unmet_demand": sales.unmet,
+        }
+        groups = self.groups
+        values |= {
+            "groups": len(groups),
+            "territory_blocks": int((self.grid.control.data >= 0).sum()),
+            "group_revenue": sum(g.revenue for g in groups),
+            "group_capital": sum(g.capital for g in groups),
+        }
+
+        ids, offences = self.arrests.all()
+        values |= {
+            "arrests": len(ids),
+            "arrests_selling": int((offences == Offence.SELLING).sum()),
+            "arrests_possession": int((offences == Offence.POSSESSION).sum()),
+        }
+        values |= _by_sex_and_age("arrests", r.female[ids], r.age[ids])
+        values["rearrests"] = int(had_record[ids].sum())
+
+        custody = np.bincount(r.custody[r.status == Status.DETAINED], minlength=len(Custody))
+        pretrial, sentenced = int(custody[Custody.PRETRIAL]), int(custody[Custody.SENTENCED])
+        values |= {
+            "prisoners_pretrial": pretrial,
+            "prisoners_sentenced": sentenced,
+            "juveniles_detained": int(custody[Custody.JUVENILE]),
+            "prison_occupancy_pct": self.prison.occupancy(pretrial + sentenced),
+            "releases": len(releases),
+            "reoffending": int(had_record[starts].sum()),
+        }
+
+        formal, informal, unemployed = (
+            status_counts[s] for s in (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED)
+        )
+        income, size = household_income(r, self.selling_income, self.n_households)
+        line = p.economy.poverty_line * self.context.min_wage_week
+        self.poor = income < line * size
+        values |= {
+            "informality_rate": informal / max(formal + informal, 1),
+            "unemployment_rate": unemployed / max(formal + informal + unemployed, 1),
+            "poverty_rate": float(size[self.poor].sum()) / len(r),
+            "mean_income": float(income.sum()) / len(r),
+            "economy_index": economy,
+        }
+        self.outcomes.record(self.week, values)
+
+
+def _by_sex_and_age(prefix: str, female: np.ndarray, age: np.ndarray) -> dict[str, int]:
+    band = age_band(age)
+    counts = np.zeros((2, len(AGE_BANDS)), dtype=np.int64)
+    valid = band >= 0
+    np.add.at(counts, ((~female[valid]).astype(int), band[valid]), 1)
+    return {
+        f"{prefix}_{sex}_{label}": int(counts[k, j])
+        for k, sex in enumerate(SEXES)
+        for j, (label, _, _) in enumerate(AGE_BANDS)
+    }

@@ -1,0 +1,136 @@
+"""The neighbourhood: a grid of blocks with land use and property layers.
+
+The grid is Mesa's :class:`~mesa.discrete_space.OrthogonalMooreGrid`; block-level state
+lives in its property layers (``cell.demand``, ``cell.state_presence``, ``cell.control``,
+``cell.violence``, ``cell.police_presence``, ``cell.land_use``). Whole-grid rules read and
+write ``grid.<layer>.data`` directly, as arrays of shape ``(width, height)``; a block's flat
+index is ``x * height + y``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from random import Random
+
+import numpy as np
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from model.params import Params
+
+__all__ = ["LAYERS", "LandUse", "block_index", "box_sum", "build_grid"]
+
+#: Property layers every Barrio grid carries: name -> (default value, dtype).
+LAYERS: dict[str, tuple[float, type]] = {
+    "land_use": (0, int),
+    "demand": (0.0, float),
+    "state_presence": (0.0, float),
+    "control": (-1, int),
+    "violence": (0.0, float),
+    "police_presence": (0.0, float),
+}
+
+
+class LandUse(IntEnum):
+    """What a block is mostly used for."""
+
+    HOUSING = 0
+    MARKET = 1
+    COMMERCE = 2
+    SCHOOL = 3
+
+
+def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
+    """Sum of each block's square neighbourhood (itself included), without wrapping.
+
+    This is the reach of buyers, sellers and lookouts: a buyer on a block can buy from
+    any seller within ``radius`` blocks.
+    """
+    # Two running sums (along x, then y) instead of (2r+1)^2 shifted copies.
+    dtype = np.float64 if a.dtype.kind == "f" else np.int64
+    out = a.astype(dtype)
+    for axis in (0, 1):
+        c = np.cumsum(np.pad(out, [(radius + 1, radius) if k == axis else (0, 0) for k in (0, 1)]), axis=axis)
+        n = a.shape[axis]
+        hi = np.take(c, np.arange(2 * radius + 1, 2 * radius + 1 + n), axis=axis)
+        lo = np.take(c, np.arange(0, n), axis=axis)
+        out = hi - lo
+    return out
+
+
+def block_index(x: np.ndarray | int, y: np.ndarray | int, height: int) -> np.ndarray | int:
+    """Flat index of block ``(x, y)``."""
+    return x * height + y
+
+
+def build_grid(
+    params: Params, population: int, rng: np.random.Generator, random: Random | None = None
+) -> OrthogonalMooreGrid:
+    """Create the grid, lay out land use and fill the static layers.
+
+    Args:
+        params: Run parameters (``neighbourhood`` and ``market`` sections are used).
+        population: Number of residents, which sets total drug demand.
+        rng: The model's generator; every random choice comes from it.
+        random: The model's stdlib ``random.Random``, which Mesa's grid keeps for its own
+            helpers (Barrio's rules do not use it); if omitted, one is seeded from ``rng``.
+
+    Returns:
+        The grid, with every layer in :data:`LAYERS` created.
+    """
+    nb = params.neighbourhood
+    if random is None:
+        random = Random(int(rng.integers(2**32)))
+    grid = OrthogonalMooreGrid((nb.width, nb.height), torus=False, capacity=None, random=random)
+    for name, (default, dtype) in LAYERS.items():
+        grid.create_property_layer(name, default, dtype=dtype)
+
+    land = _land_use(nb.width, nb.height, nb.market_share, nb.commerce_share, nb.school_share, rng)
+    grid.land_use.data[:] = land
+
+    mk = params.market
+    pull = np.array([1.0, mk.market_pull, mk.commerce_pull, mk.school_pull])[land]
+    weight = pull * rng.lognormal(0.0, 0.3, size=land.shape)
+    total = population * mk.user_share * mk.purchases_per_user
+    grid.demand.data[:] = weight / weight.sum() * total
+
+    # Presence varies smoothly: services cluster, and so does their absence.
+    noise = box_sum(rng.normal(size=land.shape), radius=2) / 5.0
+    presence = nb.state_presence * (1.0 + 0.5 * noise)
+    presence[land == LandUse.SCHOOL] += 0.2
+    grid.state_presence.data[:] = np.clip(presence, 0.0, 1.0)
+    return grid
+
+
+def _land_use(
+    width: int, height: int, market: float, commerce: float, school: float, rng: np.random.Generator
+) -> np.ndarray:
+    n = width * height
+    land = np.full((width, height), LandUse.HOUSING, dtype=np.int64)
+    xs, ys = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
+    main_street = ((xs % 12) == 6) | ((ys % 12) == 6)
+
+    # Commerce lines the main streets first; markets sit on main streets in clumps.
+    street = np.flatnonzero(main_street.ravel())
+    n_market = round(market * n)
+    flat = land.ravel()
+    if n_market:
+        centres = rng.choice(street if len(street) else np.arange(n), size=max(1, n_market // 5))
+        cx, cy = np.divmod(centres, height)
+        for dx, dy in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1)]:
+            if (flat == LandUse.MARKET).sum() >= n_market:
+                break
+            bx, by = np.clip(cx + dx, 0, width - 1), np.clip(cy + dy, 0, height - 1)
+            flat[bx * height + by] = LandUse.MARKET
+    n_commerce = round(commerce * n)
+    free_street = street[flat[street] == LandUse.HOUSING]
+    take = rng.permutation(free_street)[:n_commerce]
+    flat[take] = LandUse.COMMERCE
+    if len(take) < n_commerce:
+        housing = np.flatnonzero(flat == LandUse.HOUSING)
+        flat[rng.choice(housing, size=min(len(housing), n_commerce - len(take)), replace=False)] = (
+            LandUse.COMMERCE
+        )
+    housing = np.flatnonzero(flat == LandUse.HOUSING)
+    n_school = min(len(housing), round(school * n))
+    flat[rng.choice(housing, size=n_school, replace=False)] = LandUse.SCHOOL
+    return land

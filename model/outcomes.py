@@ -1,0 +1,105 @@
+"""Weekly outcomes, kept in one preallocated array and returned as one tidy table.
+
+Collection is cheap by design (a few whole-population passes a week) so that it never
+dominates a step; ``benchmarks/`` measures it on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from model.population import AGE_BANDS, Status
+
+__all__ = ["OUTCOMES", "OutcomeTable", "describe"]
+
+SEXES = ("female", "male")
+
+
+def _by_sex_and_age(prefix: str) -> list[str]:
+    return [f"{prefix}_{sex}_{band}" for sex in SEXES for band, _, _ in AGE_BANDS]
+
+
+#: Every outcome Barrio records each week, in table order, with its meaning.
+OUTCOMES: dict[str, str] = {
+    **{
+        f"residents_{s.name.lower()}": f"Residents whose status is {s.name.lower().replace('_', ' ')}"
+        for s in Status
+    },
+    "sellers": "Active sellers",
+    "sellers_independent": "Active sellers working for no group",
+    "sellers_affiliated": "Active sellers working for a group",
+    "recruits": "Residents who started selling this week",
+    **dict.fromkeys(_by_sex_and_age("recruits"), "Residents who started selling this week, by sex and age"),
+    "market_volume": "Retail purchases served this week",
+    "market_value": "Value of retail purchases served this week (USD)",
+    "unmet_demand": "Purchases wanted with no seller in reach",
+    "groups": "Criminal groups active",
+    "territory_blocks": "Blocks controlled by any group",
+    "group_revenue": "Cut collected by all groups this week (USD)",
+    "group_capital": "Capital held by all groups (USD)",
+    "arrests": "Arrests this week",
+    "arrests_selling": "Arrests of sellers this week",
+    "arrests_possession": "Arrests for possession this week",
+    **dict.fromkeys(_by_sex_and_age("arrests"), "Arrests this week, by sex and age band"),
+    "prisoners_pretrial": "Residents held before trial",
+    "prisoners_sentenced": "Residents serving a prison sentence",
+    "juveniles_detained": "Minors held in juvenile detention (not counted in the prison)",
+    "prison_occupancy_pct": "Prisoners (residents plus others) over places, percent",
+    "releases": "Prisoners released after a sentence this week",
+    "reoffending": "Residents with a record who started selling again this week",
+    "rearrests": "Arrests this week of residents with a record",
+    "informality_rate": "Informal workers over all workers",
+    "unemployment_rate": "Unemployed over the labour force",
+    "poverty_rate": "Share of residents in households below the poverty line",
+    "mean_income": "Mean household income per person, legal and selling (USD per week)",
+    "economy_index": "Economy index (1 = normal)",
+}
+
+
+def describe() -> pd.DataFrame:
+    """The outcome catalogue as a table (name, meaning)."""
+    return pd.DataFrame({"outcome": list(OUTCOMES), "meaning": list(OUTCOMES.values())})
+
+
+class OutcomeTable:
+    """Outcomes for every week of one run.
+
+    Args:
+        first_week: Week number of the first row (negative during warm-up).
+        weeks: Number of weeks to hold.
+    """
+
+    def __init__(self, first_week: int, weeks: int) -> None:
+        self.first_week = first_week
+        self.names = list(OUTCOMES)
+        self._col = {name: k for k, name in enumerate(self.names)}
+        self.values = np.full((weeks, len(self.names)), np.nan)
+        self.rows = 0
+
+    def record(self, week: int, values: Mapping[str, float]) -> None:
+        """Store one week's outcomes; every outcome in :data:`OUTCOMES` must be given."""
+        missing = set(self.names) - set(values)
+        if missing:
+            raise KeyError(f"outcomes not recorded for week {week}: {sorted(missing)}")
+        row = self.values[week - self.first_week]
+        for name, value in values.items():
+            row[self._col[name]] = value
+        self.rows = max(self.rows, week - self.first_week + 1)
+
+    def wide(self) -> pd.DataFrame:
+        """One row per week, one column per outcome."""
+        weeks = np.arange(self.first_week, self.first_week + self.rows)
+        return pd.DataFrame(self.values[: self.rows], index=pd.Index(weeks, name="week"), columns=self.names)
+
+    def tidy(self, metadata: Mapping[str, object] | None = None) -> pd.DataFrame:
+        """The long table: ``week, outcome, value`` plus one column per metadata item."""
+        wide = self.wide()
+        long = wide.reset_index().melt(id_vars="week", var_name="outcome", value_name="value")
+        long["outcome"] = pd.Categorical(long["outcome"], categories=self.names)
+        long = long.sort_values(["week", "outcome"], kind="stable").reset_index(drop=True)
+        for key, value in (metadata or {}).items():
+            long[key] = value
+        return long

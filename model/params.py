@@ -1,0 +1,747 @@
+"""The parameter schema: every model parameter, declared once.
+
+Each field carries its type, range, unit, default, one-line meaning and provenance.
+``docs/parameters.md`` is generated from this module (see
+:func:`model.params.parameter_table`), so the docs cannot drift from the code.
+
+Money is in US dollars per week unless the unit says otherwise; time is in weeks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from model.contexts import CONTEXTS
+from model.errors import ParameterError
+
+__all__ = [
+    "Economy",
+    "Groups",
+    "Justice",
+    "Market",
+    "Neighbourhood",
+    "Params",
+    "Policing",
+    "Selling",
+    "Timing",
+    "parameter_table",
+]
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    meaning: str,
+    source: str,
+    lever: bool = False,
+    **bounds: float,
+) -> Any:
+    """Declare one parameter with its metadata (a thin wrapper over pydantic's Field)."""
+    return Field(
+        default,
+        description=meaning,
+        json_schema_extra={"unit": unit, "source": source, "lever": lever},
+        **bounds,
+    )
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Timing(_Section):
+    """Length of a run."""
+
+    warmup_weeks: int = param(
+        104,
+        unit="weeks",
+        meaning="Weeks simulated before outcomes count, so that the market settles.",
+        source="assumption: two years, long enough for sellers, groups and prison stocks to level off "
+        "in test runs (see the warm-up shading in `barrio run`'s picture)",
+        ge=0,
+        le=1040,
+    )
+    horizon_weeks: int = param(
+        520,
+        unit="weeks",
+        meaning="Weeks simulated after the warm-up (the policy period).",
+        source="assumption: ten years, long enough for sentences served and re-offending to show",
+        ge=1,
+        le=5200,
+    )
+
+
+class Neighbourhood(_Section):
+    """The grid of blocks and who lives on it."""
+
+    width: int = param(
+        60,
+        unit="blocks",
+        meaning="Grid width; a block is a street segment of roughly 40 m.",
+        source="assumption: 60 x 60 blocks of ~40 m cover ~5.8 km2, a large urban neighbourhood",
+        ge=3,
+        le=2000,
+    )
+    height: int = param(60, unit="blocks", meaning="Grid height.", source="as width", ge=3, le=2000)
+    population: int = param(
+        40_000,
+        unit="residents",
+        meaning="Number of residents (all ages).",
+        source="assumption: ~7,000 residents per km2 over 5.8 km2, the order of dense "
+        "Latin American city districts (e.g. Fortaleza)",
+        ge=1,
+        le=20_000_000,
+    )
+    household_size: float = param(
+        3.3,
+        unit="persons",
+        meaning="Mean household size.",
+        source="assumption: close to the regional average household size",
+        ge=1.0,
+        le=10.0,
+    )
+    market_share: float = param(
+        0.03,
+        unit="share of blocks",
+        meaning="Blocks that are street markets (drug-market hot spots).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    commerce_share: float = param(
+        0.10,
+        unit="share of blocks",
+        meaning="Blocks with shops and bars along main streets.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    school_share: float = param(
+        0.01,
+        unit="share of blocks",
+        meaning="Blocks with a school.",
+        source="assumption: about one school per 100 blocks (~4,000 residents)",
+        ge=0.0,
+        le=1.0,
+    )
+    state_presence: float = param(
+        0.4,
+        unit="0-1",
+        meaning="Mean presence of state services on a block (1 = full presence).",
+        source="assumption: peripheral neighbourhoods with partial state presence, as the "
+        "background paper describes",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+
+
+class Economy(_Section):
+    """Labour market, incomes and the business cycle."""
+
+    formal_separation: float = param(
+        0.006,
+        unit="per week",
+        meaning="Chance a formal job ends in a given week.",
+        source="assumption: ~27% of formal jobs end within a year, the order of Latin American "
+        "formal job turnover",
+        ge=0.0,
+        le=1.0,
+    )
+    informal_separation: float = param(
+        0.02,
+        unit="per week",
+        meaning="Chance informal work ends in a given week.",
+        source="assumption: informal work is several times less stable than formal work",
+        ge=0.0,
+        le=1.0,
+    )
+    formal_wage: float = param(
+        1.6,
+        unit="x minimum wage",
+        meaning="Median formal wage as a multiple of the context's minimum wage.",
+        source="assumption",
+        gt=0.0,
+        le=20.0,
+    )
+    informal_wage: float = param(
+        0.8,
+        unit="x minimum wage",
+        meaning="Median informal income as a multiple of the minimum wage (in a normal economy).",
+        source="assumption: informal earnings sit below the legal minimum in much of the region",
+        gt=0.0,
+        le=20.0,
+    )
+    pension: float = param(
+        0.6,
+        unit="x minimum wage",
+        meaning="Mean old-age income of residents 65 and over.",
+        source="assumption: old-age pension coverage in the region is wide but partial",
+        ge=0.0,
+        le=10.0,
+    )
+    wage_dispersion: float = param(
+        0.4,
+        unit="log sd",
+        meaning="Spread of earning capacity between residents (sd of its log).",
+        source="assumption",
+        ge=0.0,
+        le=3.0,
+    )
+    female_inactive: float = param(
+        0.45,
+        unit="share",
+        meaning="Share of working-age women outside the labour force (care duties).",
+        source="assumption: female labour-force participation in the region is roughly half",
+        ge=0.0,
+        le=1.0,
+    )
+    male_inactive: float = param(
+        0.22,
+        unit="share",
+        meaning="Share of working-age men outside the labour force.",
+        source="assumption: male participation in the region is roughly three quarters",
+        ge=0.0,
+        le=1.0,
+    )
+    volatility: float = param(
+        0.01,
+        unit="log sd per week",
+        meaning="Weekly random shocks to the economy index.",
+        source="assumption",
+        ge=0.0,
+        le=0.5,
+    )
+    persistence: float = param(
+        0.98,
+        unit="per week",
+        meaning="How much of last week's economic deviation remains (AR(1) coefficient).",
+        source="assumption: shocks half-decay in about 35 weeks",
+        ge=0.0,
+        le=1.0,
+    )
+    downturn_sensitivity: float = param(
+        1.0,
+        unit="elasticity",
+        meaning="How strongly job finding and informal income follow the economy index.",
+        source="assumption",
+        ge=0.0,
+        le=5.0,
+    )
+    poverty_line: float = param(
+        0.35,
+        unit="x minimum wage per person-month",
+        meaning="Household income per person below which a household is poor.",
+        source="assumption",
+        ge=0.0,
+        le=5.0,
+    )
+    school_dropout: float = param(
+        0.0005,
+        unit="per week",
+        meaning="Base chance a student aged 12-17 leaves school in a week (doubled in poor households).",
+        source="assumption: ~3% of students a year, so that a tenth to a fifth of 12-17-year-olds "
+        "are out of school; the background paper reports 12 million children and adolescents "
+        "out of the formal education system in the region",
+        ge=0.0,
+        le=1.0,
+    )
+    school_return: float = param(
+        0.005,
+        unit="per week",
+        meaning="Chance an out-of-school 12-17-year-old goes back to school in a week.",
+        source="assumption: about a fifth return within a year",
+        ge=0.0,
+        le=1.0,
+    )
+    schooling_value: float = param(
+        1.0,
+        unit="x informal income",
+        meaning="What staying in school is worth to a student, as a weekly income equivalent.",
+        source="assumption: school's future returns are worth about what informal work pays now",
+        ge=0.0,
+        le=10.0,
+    )
+
+
+class Market(_Section):
+    """Retail drug demand and prices."""
+
+    user_share: float = param(
+        0.06,
+        unit="share of residents",
+        meaning="Residents who buy drugs in a typical week.",
+        source="UNODC World Drug Report 2025 (past-year cocaine use 1.55% in South America) and "
+        "OECD Health at a Glance (regular cannabis use 6.3% in 13 LAC countries); rounded, "
+        "assumption that users buy weekly",
+        ge=0.0,
+        le=1.0,
+    )
+    purchases_per_user: float = param(
+        1.0,
+        unit="purchases per week",
+        meaning="Retail purchases a user makes in a week.",
+        source="assumption",
+        ge=0.0,
+        le=50.0,
+    )
+    price: float = param(
+        10.0,
+        unit="USD per purchase",
+        meaning="Street price of one retail purchase.",
+        source="assumption",
+        gt=0.0,
+        le=1000.0,
+    )
+    margin: float = param(
+        0.5,
+        unit="share of price",
+        meaning="Share of the street price a seller keeps after paying for supply.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    reach: int = param(
+        3,
+        unit="blocks",
+        meaning="How far buyers walk to a seller (a square of this radius around their block).",
+        source="assumption: about 120-150 m on foot",
+        ge=0,
+        le=20,
+    )
+    market_pull: float = param(
+        8.0,
+        unit="x housing",
+        meaning="Demand on a street-market block relative to a housing block.",
+        source="assumption: open-air markets concentrate retail selling",
+        ge=0.0,
+        le=100.0,
+    )
+    commerce_pull: float = param(
+        3.0,
+        unit="x housing",
+        meaning="Demand on a commerce block relative to housing.",
+        source="assumption",
+        ge=0.0,
+        le=100.0,
+    )
+    school_pull: float = param(
+        2.0,
+        unit="x housing",
+        meaning="Demand on a school block relative to housing.",
+        source="assumption",
+        ge=0.0,
+        le=100.0,
+    )
+
+
+class Selling(_Section):
+    """How residents decide to start and stop selling."""
+
+    decision_rate: float = param(
+        0.1,
+        unit="per week",
+        meaning="Chance a resident reconsiders selling in a given week.",
+        source="assumption: people revise such choices every few months, not every week",
+        gt=0.0,
+        le=1.0,
+    )
+    min_age: int = param(
+        12,
+        unit="years",
+        meaning="Youngest age at which a resident can sell.",
+        source="assumption",
+        ge=0,
+        le=100,
+    )
+    reluctance: float = param(
+        60.0,
+        unit="USD per week",
+        meaning="Median extra weekly gain a resident needs before selling (moral and social cost).",
+        source="assumption",
+        ge=0.0,
+        le=10_000.0,
+    )
+    reluctance_spread: float = param(
+        1.0,
+        unit="log sd",
+        meaning="Spread of reluctance between residents.",
+        source="assumption",
+        ge=0.0,
+        le=5.0,
+    )
+    female_reluctance: float = param(
+        2.0,
+        unit="x",
+        meaning="Women's reluctance relative to men's.",
+        source="assumption: women are 4-8% of prisoners in most of the nine contexts "
+        "(national prison statistics), a much smaller share than of the poor",
+        gt=0.0,
+        le=20.0,
+    )
+    youth_reluctance: float = param(
+        0.7,
+        unit="x",
+        meaning="Reluctance of residents aged 15-29 relative to others.",
+        source="assumption, after the age-crime curve (UNODC Global Study on Homicide 2013: 43% "
+        "of victims aged 15-29)",
+        gt=0.0,
+        le=20.0,
+    )
+    risk_aversion_spread: float = param(
+        0.5,
+        unit="log sd",
+        meaning="Spread between residents of the weight they give to the risk of arrest.",
+        source="assumption",
+        ge=0.0,
+        le=5.0,
+    )
+    peer_effect: float = param(
+        0.6,
+        unit="0-1",
+        meaning="How far sellers among household and block neighbours lower reluctance.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    prison_cost: float = param(
+        100.0,
+        unit="USD per week",
+        meaning="What a week in prison costs a resident beyond lost income.",
+        source="assumption",
+        ge=0.0,
+        le=10_000.0,
+    )
+    gain_memory: float = param(
+        0.3,
+        unit="0-1",
+        meaning="Weight of this week's earnings in a seller's running estimate of them.",
+        source="assumption",
+        gt=0.0,
+        le=1.0,
+    )
+
+
+class Groups(_Section):
+    """Criminal groups."""
+
+    count: int = param(
+        3, unit="groups", meaning="Groups present at the start.", source="assumption", ge=0, le=1000
+    )
+    initial_radius: int = param(
+        4,
+        unit="blocks",
+        meaning="Radius of each group's starting territory.",
+        source="assumption",
+        ge=0,
+        le=100,
+    )
+    initial_capital: float = param(
+        5_000.0, unit="USD", meaning="Each group's starting capital.", source="assumption", ge=0.0
+    )
+    cut: float = param(
+        0.3,
+        unit="share of margin",
+        meaning="Share of a seller's margin a group takes on the blocks it controls.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    recruitment_pressure: float = param(
+        0.4,
+        unit="0-1",
+        meaning="How far a controlling group lowers the reluctance of young residents on its blocks.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    affiliation_rate: float = param(
+        0.1,
+        unit="per week",
+        meaning="Chance an independent seller in a group's territory is made to join it.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    protection: float = param(
+        0.3,
+        unit="0-1",
+        meaning="How much a group's lookouts cut its affiliated sellers' arrest risk.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    upkeep: float = param(
+        10.0,
+        unit="USD per member-week",
+        meaning="A group's weekly cost per affiliated seller.",
+        source="assumption",
+        ge=0.0,
+    )
+    expansion_cost: float = param(
+        1_500.0,
+        unit="USD",
+        meaning="Capital a group spends to take one adjacent free block.",
+        source="assumption",
+        ge=0.0,
+    )
+
+
+class Policing(_Section):
+    """Patrols and arrests."""
+
+    units_per_10k: float = param(
+        5.0,
+        unit="patrol units per 10,000 residents",
+        meaning="Patrol units working the neighbourhood.",
+        source="assumption",
+        ge=0.0,
+        le=1_000.0,
+        lever=True,
+    )
+    blocks_per_week: int = param(
+        15,
+        unit="blocks",
+        meaning="Blocks a patrol unit walks through in a week.",
+        source="assumption",
+        ge=1,
+        le=1_000,
+    )
+    encounter: float = param(
+        0.25,
+        unit="probability",
+        meaning="Chance a patrol passing a block encounters a given seller selling there.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    punitive_intensity: float = param(
+        0.5,
+        unit="probability",
+        meaning="Chance an encountered seller is arrested.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    arrest_possession: bool = param(
+        False,
+        unit="yes/no",
+        meaning="Whether users found with drugs are arrested too.",
+        source="assumption: off by default; on in 'mano dura' regimes",
+        lever=True,
+    )
+    possession_encounter: float = param(
+        0.02,
+        unit="probability",
+        meaning="Chance a patrol passing a block stops and searches a given resident there.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class Justice(_Section):
+    """Courts, pre-trial detention, prison and records."""
+
+    pretrial_detention: float = param(
+        0.6,
+        unit="probability",
+        meaning="Chance an arrested adult is held in pre-trial detention.",
+        source="assumption: pre-trial prisoners are 28-63% of prisoners in the nine contexts "
+        "(national prison statistics)",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    pretrial_weeks: float = param(
+        20.0,
+        unit="weeks",
+        meaning="Mean time held before trial.",
+        source="assumption",
+        gt=0.0,
+        le=520.0,
+        lever=True,
+    )
+    conviction: float = param(
+        0.7,
+        unit="probability",
+        meaning="Chance a trial for selling ends in a prison sentence.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    sentence_weeks: float = param(
+        156.0,
+        unit="weeks",
+        meaning="Mean prison sentence for small-scale selling.",
+        source="assumption: Brazil's drug law (Lei 11.343/2006) sets 5-15 years for trafficking, "
+        "reducible by up to two thirds for first-time small sellers",
+        gt=0.0,
+        le=2_600.0,
+        lever=True,
+    )
+    possession_sentence_weeks: float = param(
+        26.0,
+        unit="weeks",
+        meaning="Mean prison sentence for possession, where it is arrested.",
+        source="assumption",
+        gt=0.0,
+        le=2_600.0,
+        lever=True,
+    )
+    age_of_responsibility: int = param(
+        18,
+        unit="years",
+        meaning="Age from which an arrested resident can be held and sentenced as an adult.",
+        source="assumption: 18 in most of the region's penal codes",
+        ge=0,
+        le=30,
+        lever=True,
+    )
+    juvenile_detention: float = param(
+        0.3,
+        unit="probability",
+        meaning="Chance an arrested minor is held in juvenile detention (else sent home).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    juvenile_weeks: float = param(
+        26.0,
+        unit="weeks",
+        meaning="Mean stay in juvenile detention.",
+        source="assumption: Brazil's ECA caps socio-educational internment at three years; most "
+        "stays are far shorter",
+        gt=0.0,
+        le=520.0,
+    )
+    record_job_penalty: float = param(
+        0.5,
+        unit="0-1",
+        meaning="How much a criminal record cuts the chance of being hired into formal work.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    record_reluctance: float = param(
+        0.5,
+        unit="x",
+        meaning="Reluctance to sell of a resident with a record, relative to one without.",
+        source="assumption: re-offending is common; Brazil's DEPEN finds 21% re-offend within a "
+        "year and 38.9% within five",
+        gt=0.0,
+        le=10.0,
+    )
+
+
+class Params(_Section):
+    """All parameters of one Barrio run.
+
+    Attributes:
+        country: Key of the country context (see ``model.contexts.CONTEXTS``); it sets labour,
+            wage and prison figures.
+    """
+
+    country: str = param(
+        "brazil",
+        unit="name",
+        meaning="Country context that sets labour, wage and prison figures.",
+        source="the nine contexts in model/data/contexts.yaml, each figure with its own source",
+    )
+    timing: Timing = Timing()
+    neighbourhood: Neighbourhood = Neighbourhood()
+    economy: Economy = Economy()
+    market: Market = Market()
+    selling: Selling = Selling()
+    groups: Groups = Groups()
+    policing: Policing = Policing()
+    justice: Justice = Justice()
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value not in CONTEXTS:
+            raise ValueError(f"unknown country {value!r}; allowed: {', '.join(sorted(CONTEXTS))}")
+        return value
+
+    @classmethod
+    def build(cls, data: dict[str, Any] | None = None, *, source: str = "parameters") -> Params:
+        """Validate a (nested) dict of parameters, reporting every problem at once.
+
+        Args:
+            data: Values that differ from the defaults, nested by section.
+            source: Where the values came from (a file name), used in the message.
+
+        Raises:
+            ParameterError: If any value is unknown, of the wrong type or out of range.
+        """
+        try:
+            return cls.model_validate(data or {})
+        except ValidationError as err:
+            raise ParameterError(_describe(err), source=source) from err
+
+    def replace(self, **changes: Any) -> Params:
+        """Return a copy with some values changed, given as ``section__field=value``.
+
+        Example: ``params.replace(policing__punitive_intensity=0.9)``.
+        """
+        data = self.model_dump()
+        for key, value in changes.items():
+            *path, leaf = key.split("__")
+            node = data
+            for part in path:
+                node = node[part]
+            node[leaf] = value
+        return Params.build(data)
+
+
+def _describe(err: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for e in err.errors():
+        path = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        message = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            message = "unknown parameter"
+        elif "input" in e and e["type"] != "missing":
+            message = f"{message} (got {e['input']!r})"
+        problems.append((path, message))
+    return problems
+
+
+def parameter_table() -> list[dict[str, Any]]:
+    """One row per parameter: path, default, unit, range, meaning, source, lever flag."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(model_cls: type[BaseModel], prefix: str) -> None:
+        for name, field in model_cls.model_fields.items():
+            path = f"{prefix}{name}"
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, f"{path}.")
+                continue
+            extra = field.json_schema_extra or {}
+            bounds = {
+                k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le", "lt") if hasattr(m, k)
+            }
+            lo = bounds.get("ge", bounds.get("gt"))
+            hi = bounds.get("le", bounds.get("lt"))
+            rows.append(
+                {
+                    "path": path,
+                    "default": field.default,
+                    "unit": extra.get("unit", ""),
+                    "min": lo,
+                    "max": hi,
+                    "meaning": field.description or "",
+                    "source": extra.get("source", ""),
+                    "lever": bool(extra.get("lever", False)),
+                }
+            )
+
+    walk(Params, "")
+    return rows

@@ -1,0 +1,139 @@
+"""Who starts selling and who stops.
+
+A resident starts selling when the expected weekly gain on their block beats their legal
+alternative plus the expected cost of arrest and prison plus their own reluctance.
+Reluctance falls with sellers among household and block neighbours (peers), with a
+group's recruitment pressure on young people where it controls the block and the state
+is absent, and with a criminal record. A seller stops when what they actually earn no
+longer beats the alternative plus the expected cost of arrest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.demography import ADULT
+from model.params import Params
+from model.population import Residents, Status
+
+__all__ = [
+    "Outlook",
+    "alternative_income",
+    "expected_custody_weeks",
+    "leave_market",
+    "start_selling",
+    "stop_selling",
+]
+
+#: Statuses from which a resident may take up selling.
+CAN_START = np.array(
+    [Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED]
+)
+YOUNG = (15, 29)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What residents can see of the market and of the police, block by block (flat arrays).
+
+    Attributes:
+        gain: Net weekly earnings a new seller on the block would make.
+        hazard: Weekly chance that a seller on the block is arrested, as residents perceive it.
+        controlled: Whether a group controls the block.
+        pressure: Recruitment pressure on young people on the block (0-1).
+        peer_share: For each resident, the share of sellers among household and block neighbours.
+    """
+
+    gain: np.ndarray
+    hazard: np.ndarray
+    controlled: np.ndarray
+    pressure: np.ndarray
+    peer_share: np.ndarray
+
+
+def expected_custody_weeks(age: np.ndarray, params: Params) -> np.ndarray:
+    """Weeks an arrest is expected to cost a seller of this age in custody."""
+    j = params.justice
+    adult = j.pretrial_detention * j.pretrial_weeks + j.conviction * j.sentence_weeks
+    return np.where(age >= j.age_of_responsibility, adult, j.juvenile_detention * j.juvenile_weeks)
+
+
+def alternative_income(
+    r: Residents, ids: np.ndarray, informal_wage: np.ndarray, params: Params
+) -> np.ndarray:
+    """Weekly legal income a resident gives up, or could earn, instead of selling.
+
+    Workers give up their wage; students the value of school; the rest could do informal
+    work, less so with a record.
+    """
+    status = r.status[ids]
+    informal = informal_wage[ids]
+    penalty = np.where(r.record[ids] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
+    return np.select(
+        [(status == Status.FORMAL) | (status == Status.INFORMAL), status == Status.STUDENT],
+        [r.income[ids], params.economy.schooling_value * informal],
+        informal * penalty,
+    )
+
+
+def _arrest_cost(
+    r: Residents, ids: np.ndarray, hazard: np.ndarray, alternative: np.ndarray, params: Params
+) -> np.ndarray:
+    weeks = expected_custody_weeks(r.age[ids], params)
+    return hazard * weeks * (alternative + params.selling.prison_cost) * r.risk_aversion[ids]
+
+
+def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, params: Params) -> np.ndarray:
+    s = params.selling
+    age = r.age[ids]
+    young = (age >= YOUNG[0]) & (age <= YOUNG[1])
+    block = r.block[ids]
+    reluctance = r.reluctance[ids] * np.where(young, s.youth_reluctance, 1.0)
+    reluctance = reluctance * np.where(r.record[ids] > 0, params.justice.record_reluctance, 1.0)
+    reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share[ids])
+    return reluctance * (1.0 - np.where(young | (age < YOUNG[0]), outlook.pressure[block], 0.0))
+
+
+def start_selling(
+    r: Residents, outlook: Outlook, informal_wage: np.ndarray, params: Params, rng: np.random.Generator
+) -> np.ndarray:
+    """Residents who reconsider this week and find selling worth it start. Returns their ids."""
+    s = params.selling
+    maybe = np.flatnonzero(rng.random(len(r), dtype=np.float32) < s.decision_rate)
+    maybe = maybe[np.isin(r.status[maybe], CAN_START) & (r.age[maybe] >= s.min_age)]
+    block = r.block[maybe]
+    alternative = alternative_income(r, maybe, informal_wage, params)
+    cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)
+    reluctance = _effective_reluctance(r, maybe, outlook, params)
+    starts = maybe[outlook.gain[block] - cost > alternative + reluctance]
+
+    r.status[starts] = Status.SELLING
+    r.income[starts] = 0.0
+    r.gain[starts] = outlook.gain[r.block[starts]]
+    r.group[starts] = -1
+    return starts
+
+
+def stop_selling(
+    r: Residents, outlook: Outlook, informal_wage: np.ndarray, params: Params, rng: np.random.Generator
+) -> np.ndarray:
+    """Sellers who reconsider this week and earn less than their alternative stop. Returns ids."""
+    maybe = np.flatnonzero(r.status == Status.SELLING)
+    maybe = maybe[rng.random(len(maybe), dtype=np.float32) < params.selling.decision_rate]
+    alternative = alternative_income(r, maybe, informal_wage, params)
+    hazard = outlook.hazard[r.block[maybe]] * np.where(
+        r.group[maybe] >= 0, 1.0 - params.groups.protection, 1.0
+    )
+    cost = _arrest_cost(r, maybe, hazard, alternative, params)
+    stops = maybe[r.gain[maybe] - cost < alternative]
+    leave_market(r, stops)
+    return stops
+
+
+def leave_market(r: Residents, ids: np.ndarray) -> None:
+    """Sellers stop selling: adults look for work, minors are out of school."""
+    r.status[ids] = np.where(r.age[ids] >= ADULT, Status.UNEMPLOYED, Status.OUT_OF_SCHOOL)
+    r.group[ids] = -1
+    r.gain[ids] = 0.0

@@ -1,0 +1,50 @@
+import numpy as np
+
+from model import BarrioModel
+from model.demography import MAX_AGE, age_one_week
+from model.population import Status
+from tests.builders import quiet_model, small_params
+
+
+def test_population_has_households_on_one_block_and_statuses_by_age():
+    model = BarrioModel(small_params(), rng=3)
+    r = model.residents
+    assert len(r) == 3_000
+    df = r.frame()
+    assert (df.groupby("household")["block"].nunique() == 1).all()
+    assert abs(df.groupby("household").size().mean() - model.params.neighbourhood.household_size) < 0.3
+    assert (df.loc[df.age < 12, "status"] == "child").all()
+    assert set(df.loc[(df.age >= 12) & (df.age < 18), "status"]) <= {"student", "out_of_school"}
+    assert set(df.loc[df.age >= 65, "status"]) == {"inactive"}
+    assert df.age.max() < MAX_AGE and df.age.min() >= 0
+
+
+def test_birthdays_age_people_and_start_school_at_twelve():
+    model = quiet_model(population=4)
+    r = model.residents
+    r.birth_week[:] = 5
+    r.age[:] = [11, 17, 64, 40]
+    r.status[:] = [Status.CHILD, Status.STUDENT, Status.FORMAL, Status.FORMAL]
+    age_one_week(r, 4, model.params, model.rng)
+    assert list(r.age) == [11, 17, 64, 40]
+    age_one_week(r, 5 + 52, model.params, model.rng)
+    assert list(r.age) == [12, 18, 65, 41]
+    assert r.status[0] in (Status.STUDENT, Status.OUT_OF_SCHOOL)
+    assert r.status[1] in (Status.STUDENT, Status.UNEMPLOYED, Status.INACTIVE)
+    assert r.status[2] == Status.INACTIVE and r.status[3] == Status.FORMAL
+
+
+def test_the_oldest_are_replaced_by_newborns_in_the_same_household():
+    model = quiet_model(population=3)
+    r = model.residents
+    r.birth_week[:] = 0
+    r.age[:] = MAX_AGE - 1
+    r.status[:] = [Status.INACTIVE, Status.DETAINED, Status.INACTIVE]
+    r.record[:] = 2
+    households = r.household.copy()
+    replaced = age_one_week(r, 0, model.params, model.rng)
+    assert sorted(replaced) == [0, 2]
+    assert list(r.age[[0, 2]]) == [0, 0] and (r.status[[0, 2]] == Status.CHILD).all()
+    assert (r.record[[0, 2]] == 0).all() and r.record[1] == 2
+    assert r.status[1] == Status.DETAINED  # waits for release
+    np.testing.assert_array_equal(r.household, households)

@@ -1,0 +1,73 @@
+import numpy as np
+
+from model.groups import CriminalGroup, seed_territories
+from tests.builders import make_seller, quiet_model
+
+
+def group_model(capital: float = 0.0, **changes):
+    model = quiet_model(width=6, height=6, population=30, **changes)
+    model.grid.control.data[:] = -1
+    model.grid.control.data[2, 2] = 0
+    model.grid.demand.data[:] = 1.0
+    model.grid.demand.data[3, 3] = 9.0
+    return model, CriminalGroup(model, code=0, capital=capital)
+
+
+def test_with_enough_capital_a_group_takes_the_richest_adjacent_free_block():
+    model, group = group_model(capital=5_000, groups__expansion_cost=1_000)
+    group.step()
+    control = model.grid.control.data
+    assert control[3, 3] == 0 and group.blocks == 2
+    assert group.capital == 4_000
+
+
+def test_without_capital_a_group_does_not_grow():
+    _, group = group_model(capital=100, groups__expansion_cost=1_000)
+    group.step()
+    assert group.blocks == 1
+
+
+def test_unpaid_upkeep_costs_a_block_and_capital_never_goes_negative():
+    model, group = group_model(capital=0, groups__upkeep=50)
+    model.grid.control.data[2, 3] = 0
+    r = model.residents
+    make_seller(model, 0, block=2 * 6 + 2)
+    r.group[0] = 0
+    group.step()
+    assert group.blocks == 1 and group.capital == 0.0
+
+
+def test_independents_on_a_groups_blocks_are_made_to_join():
+    model, group = group_model(groups__affiliation_rate=1.0)
+    make_seller(model, 0, block=2 * 6 + 2)  # on the group's block
+    make_seller(model, 1, block=5 * 6 + 5)  # far away
+    group.step()
+    assert model.residents.group[0] == 0 and model.residents.group[1] == -1
+
+
+def test_a_group_with_no_blocks_and_no_members_dissolves():
+    model, group = group_model(capital=0)
+    model.grid.control.data[:] = -1
+    group.step()
+    assert group not in model.groups
+
+
+def test_revenue_is_the_cut_of_sales_on_the_groups_blocks():
+    model, _ = group_model()
+    model.grid.demand.data[:] = 0.0
+    model.grid.demand.data[2, 2] = 10.0
+    make_seller(model, 0, block=2 * 6 + 2)
+    model._trade()
+    m, g = model.params.market, model.params.groups
+    expected = 10.0 * m.price * m.margin * g.cut
+    assert np.isclose(model._group_revenue[0], expected)
+    assert np.isclose(model.selling_income[0], 10.0 * m.price * m.margin * (1 - g.cut))
+
+
+def test_seeded_territories_do_not_overlap_and_sit_on_demand():
+    control = np.full((30, 30), -1)
+    demand = np.zeros((30, 30))
+    demand[5, 5] = demand[20, 20] = 10.0
+    seed_territories(control, demand, count=2, radius=2, rng=np.random.default_rng(0))
+    assert {control[5, 5], control[20, 20]} == {0, 1}
+    assert (control == 0).sum() == 25 and (control == 1).sum() == 25

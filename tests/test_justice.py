@@ -1,0 +1,98 @@
+import numpy as np
+
+from model.justice import Prison, arrest, custody_week
+from model.population import Custody, Offence, Status
+from tests.builders import make_seller, quiet_model
+
+
+def test_an_arrested_seller_is_in_pretrial_detention_the_next_week():
+    model = quiet_model(
+        population=200,
+        policing__units_per_10k=1000,
+        policing__encounter=1.0,
+        policing__punitive_intensity=1.0,
+        justice__pretrial_detention=1.0,
+    )
+    r = model.residents
+    for i in range(len(r)):
+        make_seller(model, i, block=12)
+    model.grid.demand.data[:] = 100.0
+    model.step()  # twenty units walk 15 blocks each on a 5 x 5 grid: block 12 is passed
+    arrested, offences = model.arrests.all()
+    assert len(arrested) == len(r) and (offences == Offence.SELLING).all()
+    for i in arrested:
+        person = r.person(i)
+        assert person.status == Status.DETAINED
+        assert person.custody == Custody.PRETRIAL
+        assert person.custody_left >= 1
+
+
+def test_arrest_sends_adults_to_pretrial_or_trial_and_minors_home():
+    model = quiet_model(population=10, justice__pretrial_detention=1.0, justice__juvenile_detention=0.0)
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    r.age[:5] = 15
+    arrest(r, np.arange(10), Offence.SELLING, model.params, model.rng)
+    assert (r.status[:5] == Status.OUT_OF_SCHOOL).all()
+    assert (r.status[5:] == Status.DETAINED).all() and (r.custody[5:] == Custody.PRETRIAL).all()
+    assert (r.custody_left[5:] >= 1).all()
+
+
+def test_pretrial_ends_in_a_trial_and_a_sentence_ends_in_release_with_a_record():
+    model = quiet_model(population=10, justice__pretrial_detention=1.0, justice__conviction=1.0)
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    arrest(r, np.arange(10), Offence.SELLING, model.params, model.rng)
+    r.custody_left[:] = 1
+    custody_week(r, model.params, model.rng)
+    assert (r.custody == Custody.SENTENCED).all() and (r.status == Status.DETAINED).all()
+    r.custody_left[:] = 1
+    released = custody_week(r, model.params, model.rng)
+    assert sorted(released) == list(range(10))
+    assert (
+        (r.status == Status.UNEMPLOYED).all() and (r.record == 1).all() and (r.custody == Custody.FREE).all()
+    )
+
+
+def test_an_acquittal_releases_without_a_record():
+    model = quiet_model(population=10, justice__pretrial_detention=1.0, justice__conviction=0.0)
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    arrest(r, np.arange(10), Offence.SELLING, model.params, model.rng)
+    r.custody_left[:] = 1
+    custody_week(r, model.params, model.rng)
+    assert (r.status == Status.UNEMPLOYED).all() and (r.record == 0).all()
+
+
+def test_occupancy_counts_exactly_the_inmates():
+    prison = Prison(capacity=40.0, others=0.0)
+    assert prison.occupancy(0) == 0.0
+    assert prison.occupancy(10) == 25.0
+    assert prison.occupancy(60) == 150.0
+    assert Prison(capacity=40.0, others=20.0).occupancy(10) == 75.0
+
+
+def test_in_the_model_occupancy_counts_the_detained_adults():
+    model = quiet_model(population=40)
+    model.prison = Prison(capacity=20.0, others=0.0)
+    r = model.residents
+    r.age[:] = 30
+    arrest(r, np.arange(7), Offence.SELLING, model.params.replace(justice__pretrial_detention=1.0), model.rng)
+    r.custody_left[:7] = 100
+    model.step()
+    row = model.outcomes.wide().iloc[-1]
+    assert row["prisoners_pretrial"] + row["prisoners_sentenced"] == 7
+    assert row["prison_occupancy_pct"] == 35.0
+
+
+def test_prison_is_scaled_from_the_country_context():
+    model = quiet_model(population=100_000 // 100)
+    ctx = model.context
+    prison = Prison.from_context(ctx, 100_000)
+    assert np.isclose(prison.capacity, ctx.prison_rate.value / ctx.prison_occupancy.value)
+    # With the national share of drug prisoners added, occupancy is the national figure.
+    drug = ctx.prison_rate.value * ctx.drug_share.value
+    assert np.isclose(prison.occupancy(drug), 100 * ctx.prison_occupancy.value)
