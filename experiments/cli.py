@@ -46,6 +46,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_parameters(args: argparse.Namespace) -> int:
+    from experiments.reference import parameters_markdown
+    from model.params import parameter_table
+
+    if args.markdown:
+        sys.stdout.write(parameters_markdown())
+        return 0
+    for row in parameter_table():
+        lo, hi = row["min"], row["max"]
+        span = (
+            ""
+            if lo is None and hi is None
+            else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]"
+        )
+        print(f"{row['path']:38s} {row['default']!s:>9s} {row['unit']:<24s} {span:<14s} {row['meaning']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``barrio`` command."""
     parser = argparse.ArgumentParser(
@@ -72,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: results/SCENARIO-seedN)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "parameters",
+        help="list every parameter with its default, unit, range and meaning",
+        description="List every model parameter. With --markdown, print docs/parameters.md "
+        "(parameters, values fixed in code and country contexts, each with its source).",
+    )
+    p.add_argument("--markdown", action="store_true", help="print the full Markdown reference")
+    p.set_defaults(func=_cmd_parameters)
     return parser
 
 

@@ -1,0 +1,59 @@
+# Barrio: set-up and everyday commands. Needs only Python >= 3.12 and make.
+#
+#   make demo    set up (first time only), run the baseline scenario, print where the results are
+#   make test    set up (first time only), lint and run the test suite
+#   make bench   run the benchmarks (kept out of `make test`)
+#
+# Python: the first of python3.13, python3.12, python3, python that is >= 3.12, else the newest
+# pyenv version >= 3.12. Point at another one with `make demo PYTHON=/path/to/python3.12`.
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+define find_python
+for p in python3.12 python3.13 python3 python; do \
+  c=$$(command -v $$p 2>/dev/null) && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+    && { echo "$$c"; exit 0; }; \
+done; \
+root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
+for c in $$(ls -d "$$root"/versions/3.*/bin/python 2>/dev/null | sort -V); do \
+  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; exit 0; }; \
+done; exit 0
+endef
+
+PYTHON ?= $(shell $(find_python))
+
+.PHONY: demo test lint bench docs clean
+
+$(BIN)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Barrio needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (e.g. 'pyenv install 3.12' or your system's python3.12 package),"; \
+	  echo "then run again, or name it: make $(MAKECMDGOALS) PYTHON=/path/to/python3.12"; \
+	  exit 1; \
+	fi
+	@echo "Setting up $(VENV) with $(PYTHON)"
+	"$(PYTHON)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/barrio run baseline --seed 1 --out results/demo
+	@echo "Demo results: results/demo/outcomes.png (picture), outcomes.parquet and outcomes.csv (table)"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m pytest benchmarks/ --benchmark-only
+
+docs: $(BIN)/.installed
+	$(BIN)/barrio parameters --markdown > docs/parameters.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .benchmarks

@@ -1,0 +1,113 @@
+"""Reference documentation generated from the code: parameters, fixed values, contexts.
+
+``docs/parameters.md`` is the output of :func:`parameters_markdown`; a test checks that
+the checked-in file is current, so the docs cannot drift from the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from model import demography, model, selling
+from model.contexts import CONTEXTS, Context, Figure
+from model.params import parameter_table
+
+__all__ = ["FIXED_VALUES", "parameters_markdown"]
+
+#: Values fixed in code rather than exposed as parameters: (module, name, meaning, source).
+FIXED_VALUES = [
+    (
+        demography,
+        "MAX_AGE",
+        "Age at which a resident is replaced by a newborn in the same household",
+        "assumption: keeps the population closed and its age pyramid stationary",
+    ),
+    (demography, "SCHOOL_START", "Age at which children become students", "assumption"),
+    (
+        demography,
+        "ADULT",
+        "Age at which young people leave compulsory school and may work",
+        "assumption: age of majority in the nine contexts",
+    ),
+    (demography, "RETIREMENT", "Age at which workers retire", "assumption"),
+    (demography, "STUDENT_UNTIL", "Age by which every student has left education", "assumption"),
+    (
+        demography,
+        "STAY_ON",
+        "Share of 18-year-old students who go on studying",
+        "assumption: tertiary enrolment in poor urban areas is low",
+    ),
+    (demography, "GRADUATION", "Weekly chance a student aged 18-24 finishes", "assumption: about four years"),
+    (
+        demography,
+        "OUT_OF_SCHOOL_START",
+        "Share of 12-17-year-olds out of school at the start",
+        "assumption: the background paper's 12 million out of school is about a tenth of school-age children",
+    ),
+    (
+        model,
+        "PRESENCE_MEMORY",
+        "Weight of this week's patrols in the police presence residents perceive",
+        "assumption: news of patrols fades over about five weeks",
+    ),
+    (
+        selling,
+        "YOUNG",
+        "Ages that count as young for reluctance and recruitment pressure",
+        "UNODC Global Study on Homicide 2013 (43% of victims aged 15-29)",
+    ),
+]
+
+
+def _number(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def parameters_markdown() -> str:
+    """The whole ``docs/parameters.md`` text."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from the code by `barrio parameters --markdown`; do not edit by hand (a test checks",
+        "that this file is current). Money is in US dollars per week unless the unit says otherwise.",
+        "Levers are the parameters a policy scenario is expected to change.",
+        "",
+        "| parameter | default | unit | range | lever | meaning | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in parameter_table():
+        lo, hi = row["min"], row["max"]
+        span = (
+            ""
+            if lo is None and hi is None
+            else f"{_number(lo) if lo is not None else ''} to {_number(hi) if hi is not None else ''}"
+        )
+        lever = "lever" if row["lever"] else ""
+        lines.append(
+            f"| `{row['path']}` | {_number(row['default'])} | {row['unit']} | {span} | {lever} "
+            f"| {row['meaning']} | {row['source']} |"
+        )
+    lines += ["", "## Values fixed in code", "", "| name | value | meaning | source |", "|---|---|---|---|"]
+    for module, name, meaning, source in FIXED_VALUES:
+        lines.append(f"| `{module.__name__}.{name}` | {getattr(module, name)} | {meaning} | {source} |")
+
+    lines += [
+        "",
+        "## Country contexts",
+        "",
+        "Each figure with its source; from `model/data/contexts.yaml`. Shares are fractions, money is",
+        "US dollars per month, prison rate is prisoners per 100,000 inhabitants, occupancy is a ratio.",
+        "",
+    ]
+    figure_names = [f.name for f in fields(Context) if f.type in (Figure, "Figure")]
+    for ctx in CONTEXTS.values():
+        lines += [f"### {ctx.name} (`{ctx.key}`)", "", "| figure | value | source |", "|---|---|---|"]
+        for name in figure_names:
+            fig: Figure = getattr(ctx, name)
+            lines.append(f"| {name} | {_number(fig.value)} | {fig.source} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

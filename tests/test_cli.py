@@ -1,0 +1,74 @@
+"""The ``barrio`` command, run as a user would (in-process and as a real subprocess)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.cli import main
+
+FAST = ["--weeks", "6", "--warmup", "2", "--population", "400", "-q"]
+
+
+def test_run_writes_the_same_table_as_parquet_and_csv_and_a_picture(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["run", "baseline", "--seed", "3", "--out", str(out), *FAST]) == 0
+    parquet = pd.read_parquet(out / "outcomes.parquet")
+    csv = pd.read_csv(out / "outcomes.csv")
+    assert len(parquet) == len(csv) > 0
+    assert (parquet.week.unique() == list(range(-2, 6))).all()
+    pd.testing.assert_series_equal(parquet.value, csv.value, check_exact=False)
+    assert (parquet.seed == 3).all() and (parquet.scenario == "baseline").all()
+    assert parquet.params_hash.nunique() == 1
+    assert (out / "outcomes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert str(out / "outcomes.parquet") in capsys.readouterr().out
+    assert not list(out.glob(".*part"))  # no temporary files left behind
+
+
+def test_same_seed_gives_the_same_file(tmp_path):
+    for name in ("a", "b"):
+        main(["run", "baseline", "--seed", "9", "--out", str(tmp_path / name), *FAST])
+    a = pd.read_parquet(tmp_path / "a" / "outcomes.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "outcomes.parquet")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_unknown_scenario_is_a_clear_error_with_exit_status_2(tmp_path, capsys):
+    assert main(["run", "basline", "--out", str(tmp_path), *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "basline" in err and "baseline" in err
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("args", [["--weeks", "-3"], ["--weeks", "many"], ["--population", "0"]])
+def test_bad_numbers_are_refused_by_the_parser(args, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "baseline", *args])
+    assert exit_.value.code == 2
+    assert args[0] in capsys.readouterr().err
+
+
+def test_help_describes_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "run" in text and "parameters" in text
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    assert "--seed" in capsys.readouterr().out
+
+
+def test_the_installed_console_command_runs(tmp_path):
+    exe = shutil.which("barrio", path=str(Path(sys.executable).parent))
+    assert exe, "the barrio console script is not installed next to this Python"
+    done = subprocess.run(
+        [exe, "run", "baseline", "--out", str(tmp_path / "x"), *FAST],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "x" / "outcomes.parquet").exists()

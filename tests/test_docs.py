@@ -1,0 +1,38 @@
+"""Docs that are generated must be current; docs that are written must name real things."""
+
+import re
+from pathlib import Path
+
+from experiments.reference import parameters_markdown
+from model.outcomes import OUTCOMES
+from model.params import parameter_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_parameters_md_is_current():
+    current = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert current == parameters_markdown(), "run: barrio parameters --markdown > docs/parameters.md"
+
+
+def test_every_parameter_has_a_unit_a_meaning_and_a_source():
+    for row in parameter_table():
+        assert row["unit"] and row["meaning"] and row["source"], row["path"]
+
+
+def test_odd_names_only_outcomes_and_parameters_that_exist():
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    known = {row["path"] for row in parameter_table()}
+    for path in re.findall(
+        r"`((?:timing|neighbourhood|economy|market|selling|groups|policing|justice)\.\w+)`", odd
+    ):
+        assert path in known, path
+    for name in re.findall(r"`(\w+)` \(outcome\)", odd):
+        assert name in OUTCOMES, name
+
+
+def test_readme_commands_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make demo" in readme and "make test" in readme
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
