@@ -44,37 +44,20 @@ def populate(
         rng: The model's generator.
     """
     n = params.neighbourhood.population
-    # Household sizes: 1 + Poisson, so that the mean is the parameter.
-    sizes = 1 + rng.poisson(params.neighbourhood.household_size - 1, size=n)
-    sizes = sizes[: np.searchsorted(np.cumsum(sizes), n) + 1]
-    sizes[-1] -= sizes.sum() - n
-    sizes = sizes[sizes > 0]
-    n_households = len(sizes)
-    household = np.repeat(np.arange(n_households, dtype=np.int32), sizes)
-    position = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    # Ages follow the stationary distribution of this demography (replacement at MAX_AGE
+    # makes it uniform), so that the age structure, and with it incomes and poverty, does
+    # not drift during a run. Households are then built around those ages.
+    age = rng.integers(0, MAX_AGE, size=n)
+    household = _households(age, params.neighbourhood.household_size, rng)
+    n_households = int(household.max()) + 1
 
     r = Residents.empty(n)
     r.household[:] = household
     home = rng.choice(len(block_weight), size=n_households, p=block_weight / block_weight.sum())
     r.block[:] = home[household]
-
-    # Ages: a head of household, often a partner of similar age, then children and young adults.
-    head_age = rng.integers(20, MAX_AGE, size=n_households)
-    age = np.empty(n, dtype=np.int64)
-    is_head = position == 0
-    age[is_head] = head_age
-    partner = (position == 1) & (rng.random(n) < 0.7)
-    age[partner] = np.clip(
-        head_age[household[partner]] + rng.normal(0, 4, partner.sum()).round(), 18, MAX_AGE - 1
-    )
-    child = ~is_head & ~partner
-    parent_age = head_age[household[child]]
-    age[child] = (rng.random(child.sum()) * np.clip(parent_age - 16, 1, 30)).astype(np.int64)
     r.age[:] = age
     r.birth_week[:] = rng.integers(0, 52, size=n)
-    female = rng.random(n) < 0.5
-    female[partner] = ~female[np.flatnonzero(partner) - 1]
-    r.female[:] = female
+    r.female[:] = rng.random(n) < 0.5
 
     r.capacity[:] = rng.lognormal(0.0, params.economy.wage_dispersion, size=n)
     s = params.selling
@@ -95,6 +78,33 @@ def populate(
     status[age >= RETIREMENT] = Status.INACTIVE
     r.status[:] = status
     return r
+
+
+def _households(age: np.ndarray, mean_size: float, rng: np.random.Generator) -> np.ndarray:
+    """Household id for each resident: adult heads, children 16-50 years younger than theirs.
+
+    Every household has an adult head; minors join a household whose head is 16 to 50
+    years older (any household if none is); other adults join households at random.
+    """
+    n = len(age)
+    adults = np.flatnonzero(age >= ADULT)
+    n_households = int(np.clip(round(n / mean_size), 1, max(len(adults), 1)))
+    heads = rng.choice(adults, size=n_households, replace=False) if len(adults) else np.array([0])
+    household = np.full(n, -1, dtype=np.int32)
+    household[heads] = np.arange(len(heads), dtype=np.int32)
+
+    order = np.argsort(age[heads], kind="stable")
+    head_ages = age[heads][order]
+    minors = np.flatnonzero((age < ADULT) & (household < 0))
+    lo = np.searchsorted(head_ages, age[minors] + 16, side="left")
+    hi = np.searchsorted(head_ages, age[minors] + 50, side="right")
+    pick = lo + (rng.random(len(minors)) * (hi - lo)).astype(np.int64)
+    pick = np.where(hi > lo, pick, rng.integers(0, len(heads), size=len(minors)))
+    household[minors] = order[pick]
+
+    rest = np.flatnonzero(household < 0)
+    household[rest] = rng.integers(0, len(heads), size=len(rest))
+    return household
 
 
 def _draw_reluctance(n: int, female: np.ndarray, params: Params, rng: np.random.Generator) -> np.ndarray:
