@@ -75,7 +75,7 @@ def populate(
     status[studying] = Status.STUDENT
     working_age = (age >= ADULT) & (age < RETIREMENT) & ~studying
     status[working_age] = _labour_status(r.female[working_age], params, context, rng)
-    status[age >= RETIREMENT] = Status.INACTIVE
+    status[age >= RETIREMENT] = Status.RETIRED
     r.status[:] = status
     return r
 
@@ -198,10 +198,8 @@ def age_one_week(r: Residents, week: int, params: Params, rng: np.random.Generat
     grads = birthday[(age == STUDENT_UNTIL) & (status == Status.STUDENT)]
     enter_labour_force(r, grads, params, rng)
 
-    working = (status == Status.FORMAL) | (status == Status.INFORMAL) | (status == Status.UNEMPLOYED)
-    retire = birthday[(age == RETIREMENT) & working]
-    r.status[retire] = Status.INACTIVE
-    r.income[retire] = 0.0
+    labour = np.isin(status, (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED, Status.INACTIVE))
+    r.status[birthday[(age == RETIREMENT) & labour]] = Status.RETIRED
 
     # Someone detained keeps ageing until released; replacement waits for them.
     old = birthday[(age >= MAX_AGE) & (status != Status.DETAINED)]

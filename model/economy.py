@@ -13,11 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.contexts import Context
-from model.demography import RETIREMENT
 from model.params import Params
 from model.population import Residents, Status
 
-__all__ = ["BusinessCycle", "JobRates", "household_income", "labour_market", "legal_wages", "set_incomes"]
+__all__ = [
+    "BusinessCycle",
+    "JobRates",
+    "household_income",
+    "informal_rate",
+    "labour_market",
+    "set_incomes",
+    "wage_table",
+]
 
 
 @dataclass
@@ -71,25 +78,24 @@ class JobRates:
         )
 
 
-def legal_wages(
-    r: Residents, params: Params, context: Context, economy: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weekly formal and informal wage each resident could earn now."""
+def wage_table(params: Params, context: Context, economy: float) -> np.ndarray:
+    """Weekly legal income per unit of earning capacity, for each :class:`Status`."""
     e = params.economy
-    base = context.min_wage_week * r.capacity
-    formal = e.formal_wage * base
-    informal = e.informal_wage * base * economy**e.downturn_sensitivity
-    return formal, informal
+    table = np.zeros(len(Status), dtype=np.float32)
+    table[Status.FORMAL] = e.formal_wage
+    table[Status.INFORMAL] = e.informal_wage * economy**e.downturn_sensitivity
+    table[Status.RETIRED] = e.pension
+    return table * np.float32(context.min_wage_week)
+
+
+def informal_rate(params: Params, context: Context, economy: float) -> float:
+    """Weekly informal income per unit of earning capacity (what informal work pays now)."""
+    return float(wage_table(params, context, economy)[Status.INFORMAL])
 
 
 def set_incomes(r: Residents, params: Params, context: Context, economy: float) -> None:
-    """Legal income for this week: wages for workers, pensions for the old, else nothing."""
-    formal, informal = legal_wages(r, params, context, economy)
-    pension = params.economy.pension * context.min_wage_week * r.capacity
-    retired = (r.status == Status.INACTIVE) & (r.age >= RETIREMENT)
-    r.income[:] = np.select(
-        [r.status == Status.FORMAL, r.status == Status.INFORMAL, retired], [formal, informal, pension], 0.0
-    )
+    """Legal income for this week: wages for workers, pensions for the retired, else nothing."""
+    np.multiply(r.capacity, wage_table(params, context, economy)[r.status], out=r.income)
 
 
 def labour_market(

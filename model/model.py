@@ -12,14 +12,14 @@ from mesa import Model
 
 from model.contexts import CONTEXTS
 from model.demography import age_one_week, leave_school, populate
-from model.economy import BusinessCycle, JobRates, household_income, labour_market, legal_wages, set_incomes
+from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.groups import CriminalGroup, seed_territories
 from model.justice import Arrests, Prison, custody_week
 from model.market import clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
 from model.params import Params
-from model.policing import PatrolUnit
+from model.policing import PatrolUnit, arrest_on_routes
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
 from model.selling import Outlook, start_selling, stop_selling
 
@@ -134,15 +134,16 @@ class BarrioModel(Model):
         self.arrests = Arrests()
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
+        arrest_on_routes(self)
         presence = self.grid.police_presence.data
         presence *= 1.0 - PRESENCE_MEMORY
         presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
 
-        _, informal_wage = legal_wages(r, p, self.context, economy)
+        informal = informal_rate(p, self.context, economy)
         outlook = self.outlook()
         with_record_before = r.record > 0
-        starts = start_selling(r, outlook, informal_wage, p, rng)
-        stop_selling(r, outlook, informal_wage, p, rng)
+        starts = start_selling(r, outlook, informal, p, rng)
+        stop_selling(r, outlook, informal, p, rng)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
 
         self._collect(sales, starts, releases, with_record_before, economy)
@@ -178,17 +179,20 @@ class BarrioModel(Model):
         gain = net_gain(entrant_units(self.grid.demand.data, counts, p.market.reach), cut, p).ravel()
         per_visit = p.policing.encounter * p.policing.punitive_intensity
         hazard = (1.0 - (1.0 - per_visit) ** self.grid.police_presence.data).ravel()
-        controlled = (control >= 0).ravel()
-        pressure = p.groups.recruitment_pressure * controlled * (1.0 - self.grid.state_presence.data.ravel())
-
-        selling = (r.status == Status.SELLING).astype(np.float64)
-        in_household = np.bincount(r.household, weights=selling, minlength=self.n_households)
-        on_block = counts.ravel()
-        peers = in_household[r.household] + on_block[r.block] - 2 * selling
-        others = self.household_size[r.household] + self.block_population[r.block] - 2
-        peer_share = np.divide(peers, others, out=np.zeros_like(peers), where=others > 0)
+        pressure = (
+            p.groups.recruitment_pressure
+            * (control >= 0).ravel()
+            * (1.0 - self.grid.state_presence.data.ravel())
+        )
+        sellers = self.seller_ids
         return Outlook(
-            gain=gain, hazard=hazard, controlled=controlled, pressure=pressure, peer_share=peer_share
+            gain=gain,
+            hazard=hazard,
+            pressure=pressure,
+            household_sellers=np.bincount(r.household[sellers], minlength=self.n_households),
+            block_sellers=counts.ravel(),
+            household_size=self.household_size,
+            block_population=self.block_population,
         )
 
     def _collect(

@@ -1,11 +1,12 @@
 """Police patrols and arrests.
 
-A patrol unit is a Mesa ``CellAgent``. Each week it walks a route of blocks from where
-it stands (a random walk to neighbouring blocks), and on each block it passes it may
-encounter the sellers working there; an encountered seller is arrested with the
-punitive intensity. Where possession is arrested, it also searches residents of the
-blocks it passes and arrests those found with drugs. Sellers working for a group are
-harder to catch: the group's lookouts warn them.
+A patrol unit is a Mesa ``CellAgent``. Each week it walks a route of blocks from where it
+stands (a random walk to neighbouring blocks, reflected at the edge of the neighbourhood).
+Once every unit has walked, :func:`arrest_on_routes` resolves the week's encounters for the
+whole population at once: a seller on a block that patrols passed ``v`` times is arrested
+with chance ``1 - (1 - encounter x intensity)^v``, which is what ``v`` independent
+passes would give. Sellers working for a group are harder to catch (lookouts). Where
+possession is arrested, residents of passed blocks are searched too.
 """
 
 from __future__ import annotations
@@ -21,18 +22,26 @@ from model.population import Offence, Status
 if TYPE_CHECKING:
     from model.model import BarrioModel
 
-__all__ = ["PatrolUnit"]
+__all__ = ["PatrolUnit", "arrest_on_routes"]
 
 #: The eight moves of a walk on the grid.
 _MOVES = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)])
+
+
+def _fold(u: np.ndarray, size: int) -> np.ndarray:
+    """Reflect unbounded coordinates back into ``0 .. size-1`` (a walk bouncing off the edges)."""
+    if size == 1:
+        return np.zeros_like(u)
+    period = 2 * (size - 1)
+    r = np.mod(u, period)
+    return np.where(r < size, r, period - r)
 
 
 class PatrolUnit(CellAgent):
     """A police patrol unit.
 
     Attributes:
-        route: Flat indices of the blocks walked this week.
-        arrests: Arrests made this week.
+        route: Flat indices of the blocks walked this week (each once).
     """
 
     model: BarrioModel
@@ -41,60 +50,51 @@ class PatrolUnit(CellAgent):
         super().__init__(model)
         self.cell = cell
         self.route = np.empty(0, dtype=np.int64)
-        self.arrests = 0
 
     def step(self) -> None:
-        """Walk this week's route, then arrest on the blocks passed."""
-        self.route = self._walk()
-        self.model.patrol_visits[self.route] += 1
-        self.arrests = self._arrest_sellers()
-        if self.model.params.policing.arrest_possession:
-            self.arrests += self._arrest_users()
-
-    def _walk(self) -> np.ndarray:
+        """Walk this week's route and report it to the model's patrol count."""
         m = self.model
-        w, h = m.grid.width, m.grid.height
         steps = _MOVES[m.rng.integers(0, len(_MOVES), size=m.params.policing.blocks_per_week)]
-        x, y = self.cell.coordinate
-        xs, ys = x, y
-        path = np.empty(len(steps), dtype=np.int64)
-        for k, (dx, dy) in enumerate(steps):
-            # Reflect at the edge of the neighbourhood rather than leave it.
-            xs = xs + dx if 0 <= xs + dx < w else xs - dx
-            ys = ys + dy if 0 <= ys + dy < h else ys - dy
-            path[k] = xs * h + ys
-        self.cell = m.grid[(int(xs), int(ys))]
-        return np.unique(path)
+        x0, y0 = self.cell.coordinate
+        xs = _fold(x0 + np.cumsum(steps[:, 0]), m.grid.width)
+        ys = _fold(y0 + np.cumsum(steps[:, 1]), m.grid.height)
+        self.route = np.unique(xs * m.grid.height + ys)
+        self.cell = m.grid[(int(xs[-1]), int(ys[-1]))]
+        m.patrol_visits[self.route] += 1
 
-    def _arrest_sellers(self) -> int:
-        m = self.model
-        r = m.residents
-        sellers = m.seller_ids
-        here = sellers[np.isin(r.block[sellers], self.route) & (r.status[sellers] == Status.SELLING)]
-        p = m.params.policing
-        lookout = np.where(r.group[here] >= 0, 1.0 - m.params.groups.protection, 1.0)
-        caught = here[m.rng.random(len(here)) < p.encounter * p.punitive_intensity * lookout]
-        arrest(r, caught, Offence.SELLING, m.params, m.rng)
-        m.arrests.add(caught, Offence.SELLING)
-        return len(caught)
 
-    def _arrest_users(self) -> int:
-        m = self.model
-        r = m.residents
-        p = m.params.policing
-        chance = p.possession_encounter * m.params.market.user_share * p.punitive_intensity
-        starts, ends = m.block_starts[self.route], m.block_starts[self.route + 1]
-        sizes = ends - starts
-        searched = m.rng.random(int(sizes.sum())) < chance
-        if not searched.any():
-            return 0
-        people = m.block_order[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])]
-        found = people[searched]
-        found = found[
-            (r.status[found] != Status.DETAINED)
-            & (r.status[found] != Status.SELLING)
-            & (r.age[found] >= m.params.selling.min_age)
-        ]
-        arrest(r, found, Offence.POSSESSION, m.params, m.rng)
-        m.arrests.add(found, Offence.POSSESSION)
-        return len(found)
+def arrest_on_routes(model: BarrioModel) -> None:
+    """Arrest sellers (and, where it is a lever, users) on the blocks patrols passed this week."""
+    m = model
+    r = m.residents
+    p = m.params.policing
+    visits = m.patrol_visits
+    sellers = m.seller_ids[r.status[m.seller_ids] == Status.SELLING]
+    v = visits[r.block[sellers]]
+    lookout = np.where(r.group[sellers] >= 0, 1.0 - m.params.groups.protection, 1.0)
+    chance = 1.0 - (1.0 - p.encounter * p.punitive_intensity * lookout) ** v
+    caught = sellers[m.rng.random(len(sellers)) < chance]
+    arrest(r, caught, Offence.SELLING, m.params, m.rng)
+    m.arrests.add(caught, Offence.SELLING)
+    if p.arrest_possession:
+        _arrest_users(m, visits)
+
+
+def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
+    r = m.residents
+    p = m.params.policing
+    blocks = np.flatnonzero(visits)
+    starts, ends = m.block_starts[blocks], m.block_starts[blocks + 1]
+    sizes = ends - starts
+    # Residents of every passed block, without a Python loop over blocks.
+    offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    people = m.block_order[np.repeat(starts, sizes) + offsets]
+    per_pass = p.possession_encounter * m.params.market.user_share * p.punitive_intensity
+    chance = 1.0 - (1.0 - per_pass) ** np.repeat(visits[blocks], sizes)
+    found = people[m.rng.random(len(people)) < chance]
+    status = r.status[found]
+    found = found[
+        (status != Status.DETAINED) & (status != Status.SELLING) & (r.age[found] >= m.params.selling.min_age)
+    ]
+    arrest(r, found, Offence.POSSESSION, m.params, m.rng)
+    m.arrests.add(found, Offence.POSSESSION)

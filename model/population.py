@@ -26,8 +26,9 @@ class Status(IntEnum):
     INFORMAL = 4
     UNEMPLOYED = 5
     INACTIVE = 6
-    SELLING = 7
-    DETAINED = 8
+    RETIRED = 7
+    SELLING = 8
+    DETAINED = 9
 
 
 class Custody(IntEnum):

@@ -41,16 +41,31 @@ class Outlook:
     Attributes:
         gain: Net weekly earnings a new seller on the block would make.
         hazard: Weekly chance that a seller on the block is arrested, as residents perceive it.
-        controlled: Whether a group controls the block.
         pressure: Recruitment pressure on young people on the block (0-1).
-        peer_share: For each resident, the share of sellers among household and block neighbours.
+        household_sellers: Sellers in each household.
+        block_sellers: Sellers living on each block.
+        household_size: Residents in each household.
+        block_population: Residents of each block.
     """
 
     gain: np.ndarray
     hazard: np.ndarray
-    controlled: np.ndarray
     pressure: np.ndarray
-    peer_share: np.ndarray
+    household_sellers: np.ndarray
+    block_sellers: np.ndarray
+    household_size: np.ndarray
+    block_population: np.ndarray
+
+    def peer_share(self, r: Residents, ids: np.ndarray) -> np.ndarray:
+        """Share of sellers among each resident's household and block neighbours (not themselves).
+
+        Household members also live on the block, so they count twice: closer ties weigh more.
+        """
+        own = (r.status[ids] == Status.SELLING).astype(np.float64)
+        hh, block = r.household[ids], r.block[ids]
+        peers = self.household_sellers[hh] + self.block_sellers[block] - 2 * own
+        others = self.household_size[hh] + self.block_population[block] - 2
+        return np.divide(peers, others, out=np.zeros_like(peers), where=others > 0)
 
 
 def expected_custody_weeks(age: np.ndarray, params: Params) -> np.ndarray:
@@ -60,16 +75,14 @@ def expected_custody_weeks(age: np.ndarray, params: Params) -> np.ndarray:
     return np.where(age >= j.age_of_responsibility, adult, j.juvenile_detention * j.juvenile_weeks)
 
 
-def alternative_income(
-    r: Residents, ids: np.ndarray, informal_wage: np.ndarray, params: Params
-) -> np.ndarray:
+def alternative_income(r: Residents, ids: np.ndarray, informal_rate: float, params: Params) -> np.ndarray:
     """Weekly legal income a resident gives up, or could earn, instead of selling.
 
     Workers give up their wage; students the value of school; the rest could do informal
-    work, less so with a record.
+    work (``informal_rate`` per unit of earning capacity), less so with a record.
     """
     status = r.status[ids]
-    informal = informal_wage[ids]
+    informal = informal_rate * r.capacity[ids]
     penalty = np.where(r.record[ids] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
     return np.select(
         [(status == Status.FORMAL) | (status == Status.INFORMAL), status == Status.STUDENT],
@@ -92,19 +105,19 @@ def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, param
     block = r.block[ids]
     reluctance = r.reluctance[ids] * np.where(young, s.youth_reluctance, 1.0)
     reluctance = reluctance * np.where(r.record[ids] > 0, params.justice.record_reluctance, 1.0)
-    reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share[ids])
+    reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share(r, ids))
     return reluctance * (1.0 - np.where(young | (age < YOUNG[0]), outlook.pressure[block], 0.0))
 
 
 def start_selling(
-    r: Residents, outlook: Outlook, informal_wage: np.ndarray, params: Params, rng: np.random.Generator
+    r: Residents, outlook: Outlook, informal_rate: float, params: Params, rng: np.random.Generator
 ) -> np.ndarray:
     """Residents who reconsider this week and find selling worth it start. Returns their ids."""
     s = params.selling
     maybe = np.flatnonzero(rng.random(len(r), dtype=np.float32) < s.decision_rate)
     maybe = maybe[np.isin(r.status[maybe], CAN_START) & (r.age[maybe] >= s.min_age)]
     block = r.block[maybe]
-    alternative = alternative_income(r, maybe, informal_wage, params)
+    alternative = alternative_income(r, maybe, informal_rate, params)
     cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)
     reluctance = _effective_reluctance(r, maybe, outlook, params)
     starts = maybe[outlook.gain[block] - cost > alternative + reluctance]
@@ -117,12 +130,12 @@ def start_selling(
 
 
 def stop_selling(
-    r: Residents, outlook: Outlook, informal_wage: np.ndarray, params: Params, rng: np.random.Generator
+    r: Residents, outlook: Outlook, informal_rate: float, params: Params, rng: np.random.Generator
 ) -> np.ndarray:
     """Sellers who reconsider this week and earn less than their alternative stop. Returns ids."""
     maybe = np.flatnonzero(r.status == Status.SELLING)
     maybe = maybe[rng.random(len(maybe), dtype=np.float32) < params.selling.decision_rate]
-    alternative = alternative_income(r, maybe, informal_wage, params)
+    alternative = alternative_income(r, maybe, informal_rate, params)
     hazard = outlook.hazard[r.block[maybe]] * np.where(
         r.group[maybe] >= 0, 1.0 - params.groups.protection, 1.0
     )

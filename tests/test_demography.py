@@ -15,7 +15,7 @@ def test_population_has_households_on_one_block_and_statuses_by_age():
     assert abs(df.groupby("household").size().mean() - model.params.neighbourhood.household_size) < 0.3
     assert (df.loc[df.age < 12, "status"] == "child").all()
     assert set(df.loc[(df.age >= 12) & (df.age < 18), "status"]) <= {"student", "out_of_school"}
-    assert set(df.loc[df.age >= 65, "status"]) == {"inactive"}
+    assert set(df.loc[df.age >= 65, "status"]) == {"retired"}
     assert df.age.max() < MAX_AGE and df.age.min() >= 0
 
 
@@ -31,7 +31,7 @@ def test_birthdays_age_people_and_start_school_at_twelve():
     assert list(r.age) == [12, 18, 65, 41]
     assert r.status[0] in (Status.STUDENT, Status.OUT_OF_SCHOOL)
     assert r.status[1] in (Status.STUDENT, Status.UNEMPLOYED, Status.INACTIVE)
-    assert r.status[2] == Status.INACTIVE and r.status[3] == Status.FORMAL
+    assert r.status[2] == Status.RETIRED and r.status[3] == Status.FORMAL
 
 
 def test_the_oldest_are_replaced_by_newborns_in_the_same_household():

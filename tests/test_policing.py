@@ -1,47 +1,74 @@
 import numpy as np
 
-from model.population import Status
+from model.policing import _fold, arrest_on_routes
+from model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
 
 
-def patrolled(model, **_):
-    """Place one unit and walk it; return it."""
-    unit = model.patrols[0]
-    unit.step()
-    return unit
+def sellers_everywhere(model, n):
+    for i in range(n):
+        make_seller(model, i, block=i % (model.shape[0] * model.shape[1]))
+
+
+def walk_all(model):
+    model.patrol_visits[:] = 0
+    for unit in model.patrols:
+        unit.step()
+
+
+def test_fold_reflects_a_walk_at_the_edges():
+    assert list(_fold(np.array([-2, -1, 0, 1, 2, 3, 4, 5]), 3)) == [2, 1, 0, 1, 2, 1, 0, 1]
+    assert list(_fold(np.array([-3, 7]), 1)) == [0, 0]
 
 
 def test_a_patrol_route_stays_on_the_grid_and_moves_the_unit():
-    model = quiet_model(width=4, height=4, population=100, policing__units_per_10k=100)
+    model = quiet_model(width=4, height=7, population=100, policing__units_per_10k=100)
+    walk_all(model)
+    assert model.patrol_visits.sum() == sum(len(u.route) for u in model.patrols)
     for unit in model.patrols:
-        unit.step()
-        assert len(unit.route) >= 1
-        assert (unit.route >= 0).all() and (unit.route < 16).all()
+        assert 1 <= len(unit.route) <= model.params.policing.blocks_per_week
+        assert (unit.route >= 0).all() and (unit.route < 28).all()
         x, y = unit.cell.coordinate
-        assert x * 4 + y in set(unit.route)
+        assert x * 7 + y in set(unit.route)
 
 
-def test_full_intensity_arrests_every_seller_on_the_route_and_zero_arrests_none():
-    for intensity, expected in ((1.0, "all"), (0.0, "none")):
+def test_full_intensity_arrests_every_seller_on_a_route_and_zero_arrests_none():
+    for intensity in (1.0, 0.0):
         model = quiet_model(
-            width=3,
-            height=3,
+            width=5,
+            height=5,
             population=100,
             policing__units_per_10k=100,
             policing__encounter=1.0,
             policing__punitive_intensity=intensity,
             justice__pretrial_detention=1.0,
         )
-        for i in range(100):
-            make_seller(model, i, block=i % 9)
-        unit = model.patrols[0]
-        unit.step()
-        on_route = np.isin(model.residents.block, unit.route)
+        sellers_everywhere(model, 100)
+        walk_all(model)
+        arrest_on_routes(model)
+        on_route = model.patrol_visits[model.residents.block] > 0
         detained = model.residents.status == Status.DETAINED
-        if expected == "all":
-            assert unit.arrests == on_route.sum() and (detained == on_route).all()
+        arrested, offences = model.arrests.all()
+        if intensity == 1.0:
+            assert on_route.any() and (detained == on_route).all()
+            assert sorted(arrested) == list(np.flatnonzero(on_route))
+            assert (offences == Offence.SELLING).all()
         else:
-            assert unit.arrests == 0 and not detained.any()
+            assert len(arrested) == 0 and not detained.any()
+
+
+def test_more_passes_catch_more_sellers():
+    caught = []
+    for passes in (1, 4):
+        model = quiet_model(
+            width=3, height=3, population=2000, policing__encounter=0.2, policing__punitive_intensity=0.5
+        )
+        sellers_everywhere(model, 2000)
+        model.patrol_visits[:] = passes
+        arrest_on_routes(model)
+        caught.append(len(model.arrests.all()[0]) / 2000)
+    assert abs(caught[0] - 0.1) < 0.03
+    assert abs(caught[1] - (1 - 0.9**4)) < 0.04
 
 
 def test_group_lookouts_protect_affiliated_sellers():
@@ -49,16 +76,15 @@ def test_group_lookouts_protect_affiliated_sellers():
         width=3,
         height=3,
         population=100,
-        policing__units_per_10k=100,
         policing__encounter=1.0,
         policing__punitive_intensity=1.0,
         groups__protection=1.0,
     )
-    for i in range(100):
-        make_seller(model, i, block=i % 9)
+    sellers_everywhere(model, 100)
     model.residents.group[:] = 0
-    model.patrols[0].step()
-    assert model.patrols[0].arrests == 0
+    model.patrol_visits[:] = 3
+    arrest_on_routes(model)
+    assert len(model.arrests.all()[0]) == 0
 
 
 def test_possession_is_arrested_only_when_the_lever_is_on():
@@ -67,7 +93,6 @@ def test_possession_is_arrested_only_when_the_lever_is_on():
             width=3,
             height=3,
             population=2000,
-            policing__units_per_10k=5,
             policing__arrest_possession=on,
             policing__possession_encounter=1.0,
             policing__punitive_intensity=1.0,
@@ -75,6 +100,14 @@ def test_possession_is_arrested_only_when_the_lever_is_on():
         )
         model.residents.age[:] = 30
         model.residents.status[:] = Status.UNEMPLOYED
-        model.patrols[0].step()
-        arrests = model.patrols[0].arrests
-        assert (arrests > 0) == on
+        model.seller_ids = np.empty(0, dtype=np.int64)
+        model.patrol_visits[:] = 0
+        model.patrol_visits[4] = 1
+        arrest_on_routes(model)
+        arrested, offences = model.arrests.all()
+        assert (len(arrested) > 0) == on
+        assert (offences == Offence.POSSESSION).all()
+        assert (model.residents.block[arrested] == 4).all()
+        if on:  # half the residents of block 4 are users
+            on_block = (model.residents.block == 4).sum()
+            assert 0.35 < len(arrested) / on_block < 0.65

@@ -5,15 +5,22 @@ from model.selling import Outlook, expected_custody_weeks, start_selling, stop_s
 from tests.builders import quiet_model
 
 
-def outlook_for(model, gain: float, hazard: float = 0.0) -> Outlook:
+def outlook_for(
+    model, gain: float, hazard: float = 0.0, pressure: float = 0.0, peers: float = 0.0
+) -> Outlook:
+    """Every block alike; every resident alone in a one-person household on a block of 100,
+    of whom ``peers`` x 100 sell."""
     blocks = model.shape[0] * model.shape[1]
     n = len(model.residents)
+    model.residents.household[:] = np.arange(n)
     return Outlook(
         gain=np.full(blocks, gain),
         hazard=np.full(blocks, hazard),
-        controlled=np.zeros(blocks, bool),
-        pressure=np.zeros(blocks),
-        peer_share=np.zeros(n),
+        pressure=np.full(blocks, pressure),
+        household_sellers=np.zeros(n),
+        block_sellers=np.full(blocks, peers * 100),
+        household_size=np.ones(n, dtype=np.int64),
+        block_population=np.full(blocks, 101),
     )
 
 
@@ -24,15 +31,14 @@ def everyone(model, status: Status, income: float = 0.0, age: int = 30):
     r.income[:] = income
     r.reluctance[:] = 20.0
     r.risk_aversion[:] = 1.0
+    r.capacity[:] = 1.0
     return r
 
 
 def test_a_formal_worker_earning_well_above_the_gain_does_not_start():
     model = quiet_model(population=200, selling__decision_rate=1.0)
     everyone(model, Status.FORMAL, income=500.0)
-    starts = start_selling(
-        model.residents, outlook_for(model, gain=100.0), np.full(200, 50.0), model.params, model.rng
-    )
+    starts = start_selling(model.residents, outlook_for(model, gain=100.0), 50.0, model.params, model.rng)
     assert len(starts) == 0
     assert (model.residents.status == Status.FORMAL).all()
 
@@ -40,7 +46,7 @@ def test_a_formal_worker_earning_well_above_the_gain_does_not_start():
 def test_an_unemployed_resident_facing_a_large_gain_and_no_police_starts():
     model = quiet_model(population=200, selling__decision_rate=1.0)
     r = everyone(model, Status.UNEMPLOYED)
-    starts = start_selling(r, outlook_for(model, gain=500.0), np.full(200, 50.0), model.params, model.rng)
+    starts = start_selling(r, outlook_for(model, gain=500.0), 50.0, model.params, model.rng)
     assert len(starts) == 200
     assert (r.status == Status.SELLING).all() and (r.group == -1).all()
 
@@ -50,9 +56,7 @@ def test_the_expected_cost_of_prison_deters_adults():
     r = everyone(model, Status.UNEMPLOYED)
     # Gain 150 beats alternative 50 + reluctance 20, but a 5% weekly arrest risk
     # times ~121 expected weeks in custody times (50 + 100) costs ~900 a week.
-    starts = start_selling(
-        r, outlook_for(model, gain=150.0, hazard=0.05), np.full(200, 50.0), model.params, model.rng
-    )
+    starts = start_selling(r, outlook_for(model, gain=150.0, hazard=0.05), 50.0, model.params, model.rng)
     assert len(starts) == 0
 
 
@@ -69,16 +73,10 @@ def test_peers_and_group_pressure_lower_the_bar():
     r.reluctance[:] = 100.0
     # Alone: gain 130 < alternative 80 + reluctance 100 x 0.7 (youth) = 150.
     plain = outlook_for(model, gain=130.0)
-    assert len(start_selling(r, plain, np.full(400, 80.0), model.params, model.rng)) == 0
+    assert len(start_selling(r, plain, 80.0, model.params, model.rng)) == 0
     # Half the peers sell (x 0.7) and a group presses hard (x 0.1): the bar falls to ~85.
-    pressed = Outlook(
-        plain.gain,
-        plain.hazard,
-        np.ones_like(plain.controlled),
-        np.full_like(plain.pressure, 0.9),
-        np.full(400, 0.5),
-    )
-    assert len(start_selling(r, pressed, np.full(400, 80.0), model.params, model.rng)) == 400
+    pressed = outlook_for(model, gain=130.0, pressure=0.9, peers=0.5)
+    assert len(start_selling(r, pressed, 80.0, model.params, model.rng)) == 400
 
 
 def test_a_seller_whose_earnings_fall_below_the_alternative_stops():
@@ -86,7 +84,7 @@ def test_a_seller_whose_earnings_fall_below_the_alternative_stops():
     r = everyone(model, Status.SELLING, age=17)
     r.gain[:50] = 10.0
     r.gain[50:] = 500.0
-    stops = stop_selling(r, outlook_for(model, gain=0.0), np.full(100, 50.0), model.params, model.rng)
+    stops = stop_selling(r, outlook_for(model, gain=0.0), 50.0, model.params, model.rng)
     assert sorted(stops) == list(range(50))
     assert (r.status[:50] == Status.OUT_OF_SCHOOL).all()  # minors go back to being out of school
     assert (r.status[50:] == Status.SELLING).all()
