@@ -32,6 +32,11 @@ GRADUATION = 0.005
 OUT_OF_SCHOOL_START = 0.10
 
 
+#: Whether a status ends in retirement at RETIREMENT, indexed by status code.
+_RETIRES = np.zeros(len(Status), dtype=bool)
+_RETIRES[[Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED, Status.INACTIVE]] = True
+
+
 def populate(
     params: Params, context: Context, block_weight: np.ndarray, rng: np.random.Generator
 ) -> Residents:
@@ -198,8 +203,7 @@ def age_one_week(r: Residents, week: int, params: Params, rng: np.random.Generat
     grads = birthday[(age == STUDENT_UNTIL) & (status == Status.STUDENT)]
     enter_labour_force(r, grads, params, rng)
 
-    labour = np.isin(status, (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED, Status.INACTIVE))
-    r.status[birthday[(age == RETIREMENT) & labour]] = Status.RETIRED
+    r.status[birthday[(age == RETIREMENT) & _RETIRES[status]]] = Status.RETIRED
 
     # Someone detained keeps ageing until released; replacement waits for them.
     old = birthday[(age >= MAX_AGE) & (status != Status.DETAINED)]

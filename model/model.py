@@ -7,6 +7,8 @@ police patrol units) and the outcome table. It imports nothing from visualisatio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from mesa import Model
 
@@ -15,7 +17,7 @@ from model.demography import age_one_week, leave_school, populate
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.groups import CriminalGroup, seed_territories
 from model.justice import Arrests, Prison, custody_week
-from model.market import clear, entrant_units, net_gain, seller_counts
+from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
 from model.params import Params
@@ -30,6 +32,17 @@ __all__ = ["BarrioModel"]
 PRESENCE_MEMORY = 0.2
 #: Relative chance that a household lives on each kind of block (assumption).
 HOME_WEIGHT = {LandUse.HOUSING: 1.0, LandUse.MARKET: 0.3, LandUse.COMMERCE: 0.6, LandUse.SCHOOL: 0.1}
+
+
+@dataclass(frozen=True)
+class _Week:
+    """What happened this week that outcomes need and the arrays no longer show."""
+
+    sales: Sales
+    starts: np.ndarray
+    releases: np.ndarray
+    had_record: np.ndarray
+    economy: float
 
 
 class BarrioModel(Model):
@@ -67,6 +80,7 @@ class BarrioModel(Model):
         nb = params.neighbourhood
         self.grid = build_grid(params, nb.population, self.rng, random=self.random)
         self.shape = (nb.width, nb.height)
+        self.shape_array = np.array(self.shape)
 
         home = np.vectorize(HOME_WEIGHT.get)(self.grid.land_use.data).ravel().astype(float)
         self.residents = populate(params, self.context, home, self.rng)
@@ -146,7 +160,8 @@ class BarrioModel(Model):
         stop_selling(r, outlook, informal, p, rng)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
 
-        self._collect(sales, starts, releases, with_record_before, economy)
+        self._week = _Week(sales, starts, releases, with_record_before, economy)
+        self.collect()
         self.week += 1
 
     def _trade(self):
@@ -195,9 +210,16 @@ class BarrioModel(Model):
             block_population=self.block_population,
         )
 
-    def _collect(
-        self, sales, starts: np.ndarray, releases: np.ndarray, had_record: np.ndarray, economy: float
-    ) -> None:
+    def collect(self) -> None:
+        """Record this week's outcomes (called at the end of :meth:`step`)."""
+        week = self._week
+        sales, starts, releases, had_record, economy = (
+            week.sales,
+            week.starts,
+            week.releases,
+            week.had_record,
+            week.economy,
+        )
         p, r = self.params, self.residents
         status_counts = np.bincount(r.status, minlength=len(Status))
         values: dict[str, float] = {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
@@ -263,11 +285,8 @@ class BarrioModel(Model):
 
 def _by_sex_and_age(prefix: str, female: np.ndarray, age: np.ndarray) -> dict[str, int]:
     band = age_band(age)
-    counts = np.zeros((2, len(AGE_BANDS)), dtype=np.int64)
     valid = band >= 0
-    np.add.at(counts, ((~female[valid]).astype(int), band[valid]), 1)
-    return {
-        f"{prefix}_{sex}_{label}": int(counts[k, j])
-        for k, sex in enumerate(SEXES)
-        for j, (label, _, _) in enumerate(AGE_BANDS)
-    }
+    cell = (~female[valid]).astype(np.int64) * len(AGE_BANDS) + band[valid]
+    counts = np.bincount(cell, minlength=2 * len(AGE_BANDS))
+    names = (f"{prefix}_{sex}_{label}" for sex in SEXES for label, _, _ in AGE_BANDS)
+    return dict(zip(names, counts.tolist(), strict=True))

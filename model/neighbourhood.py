@@ -10,6 +10,7 @@ index is ``x * height + y``.
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 from random import Random
 
 import numpy as np
@@ -45,16 +46,21 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     This is the reach of buyers, sellers and lookouts: a buyer on a block can buy from
     any seller within ``radius`` blocks.
     """
-    # Two running sums (along x, then y) instead of (2r+1)^2 shifted copies.
-    dtype = np.float64 if a.dtype.kind == "f" else np.int64
-    out = a.astype(dtype)
+    # A running sum along each axis, differenced at the window's ends. Where the window
+    # holds only zeros both ends read the same partial sum, so the result is exactly 0.
+    out = a.astype(np.float64 if a.dtype.kind == "f" else np.int64)
     for axis in (0, 1):
-        c = np.cumsum(np.pad(out, [(radius + 1, radius) if k == axis else (0, 0) for k in (0, 1)]), axis=axis)
-        n = a.shape[axis]
-        hi = np.take(c, np.arange(2 * radius + 1, 2 * radius + 1 + n), axis=axis)
-        lo = np.take(c, np.arange(0, n), axis=axis)
-        out = hi - lo
+        hi, lo, has_lo = _window(a.shape[axis], radius)
+        c = np.cumsum(out, axis=axis)
+        out = c[hi] - c[lo] * has_lo[:, None] if axis == 0 else c[:, hi] - c[:, lo] * has_lo
     return out
+
+
+@cache
+def _window(n: int, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    i = np.arange(n)
+    lo = i - radius - 1
+    return np.minimum(i + radius, n - 1), np.maximum(lo, 0), (lo >= 0).astype(np.int64)
 
 
 def block_index(x: np.ndarray | int, y: np.ndarray | int, height: int) -> np.ndarray | int:

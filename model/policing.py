@@ -28,11 +28,9 @@ __all__ = ["PatrolUnit", "arrest_on_routes"]
 _MOVES = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)])
 
 
-def _fold(u: np.ndarray, size: int) -> np.ndarray:
+def _fold(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
     """Reflect unbounded coordinates back into ``0 .. size-1`` (a walk bouncing off the edges)."""
-    if size == 1:
-        return np.zeros_like(u)
-    period = 2 * (size - 1)
+    period = np.maximum(2 * (np.asarray(size) - 1), 1)
     r = np.mod(u, period)
     return np.where(r < size, r, period - r)
 
@@ -41,7 +39,8 @@ class PatrolUnit(CellAgent):
     """A police patrol unit.
 
     Attributes:
-        route: Flat indices of the blocks walked this week (each once).
+        route: Flat indices of the blocks walked this week, in order (a block passed twice
+            appears twice, and counts as two passes).
     """
 
     model: BarrioModel
@@ -55,12 +54,10 @@ class PatrolUnit(CellAgent):
         """Walk this week's route and report it to the model's patrol count."""
         m = self.model
         steps = _MOVES[m.rng.integers(0, len(_MOVES), size=m.params.policing.blocks_per_week)]
-        x0, y0 = self.cell.coordinate
-        xs = _fold(x0 + np.cumsum(steps[:, 0]), m.grid.width)
-        ys = _fold(y0 + np.cumsum(steps[:, 1]), m.grid.height)
-        self.route = np.unique(xs * m.grid.height + ys)
-        self.cell = m.grid[(int(xs[-1]), int(ys[-1]))]
-        m.patrol_visits[self.route] += 1
+        path = _fold(np.cumsum(steps, axis=0) + self.cell.coordinate, m.shape_array)
+        self.route = path[:, 0] * m.shape[1] + path[:, 1]
+        self.cell = m.grid[(int(path[-1, 0]), int(path[-1, 1]))]
+        np.add.at(m.patrol_visits, self.route, 1)
 
 
 def arrest_on_routes(model: BarrioModel) -> None:

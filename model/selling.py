@@ -27,10 +27,9 @@ __all__ = [
     "stop_selling",
 ]
 
-#: Statuses from which a resident may take up selling.
-CAN_START = np.array(
-    [Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED]
-)
+#: Whether a resident may take up selling, indexed by status code.
+CAN_START = np.zeros(len(Status), dtype=bool)
+CAN_START[[Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED]] = True
 YOUNG = (15, 29)
 
 
@@ -115,7 +114,7 @@ def start_selling(
     """Residents who reconsider this week and find selling worth it start. Returns their ids."""
     s = params.selling
     maybe = np.flatnonzero(rng.random(len(r), dtype=np.float32) < s.decision_rate)
-    maybe = maybe[np.isin(r.status[maybe], CAN_START) & (r.age[maybe] >= s.min_age)]
+    maybe = maybe[CAN_START[r.status[maybe]] & (r.age[maybe] >= s.min_age)]
     block = r.block[maybe]
     alternative = alternative_income(r, maybe, informal_rate, params)
     cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)

@@ -1,0 +1,70 @@
+"""Shared set-up for the benchmarks, and the summary table printed at the end of a session.
+
+Run with ``make bench`` (``pytest benchmarks/ --benchmark-only``). Sizes are the default
+scenario scaled up at the same density (residents per block) and the same shares of land
+use, groups and police per resident.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from model import Params
+
+#: Benchmark sizes: label -> residents.
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+_DEFAULT = Params()
+DENSITY = _DEFAULT.neighbourhood.population / (_DEFAULT.neighbourhood.width * _DEFAULT.neighbourhood.height)
+
+#: Figures gathered during the session for the summary: (measure, size label) -> value.
+RESULTS: dict[tuple[str, str], float] = {}
+
+
+def scaled(residents: int, weeks: int = 1000, warmup: int = 0) -> Params:
+    """The default scenario with ``residents`` people on a grid of the default density."""
+    side = max(3, round(math.sqrt(residents / DENSITY)))
+    groups = max(1, round(_DEFAULT.groups.count * residents / _DEFAULT.neighbourhood.population))
+    return Params().replace(
+        neighbourhood__population=residents,
+        neighbourhood__width=side,
+        neighbourhood__height=side,
+        groups__count=groups,
+        timing__warmup_weeks=warmup,
+        timing__horizon_weeks=weeks,
+    )
+
+
+@pytest.fixture(params=list(SIZES), ids=list(SIZES))
+def size(request) -> tuple[str, int]:
+    return request.param, SIZES[request.param]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not RESULTS:
+        return
+    write = terminalreporter.write_line
+    write("")
+    write("Barrio benchmark summary (median of rounds, this machine, one core)")
+    heads = [("residents", 10), ("agent-steps/s", 14), ("ms/week", 9), ("set-up s", 9), ("collect ms", 11)]
+    write(" ".join(f"{h:>{w}}" for h, w in heads) + f" {'peak B/resident':>16}")
+    for label, n in SIZES.items():
+        step = RESULTS.get(("step", label))
+        cells = [
+            f"{n / step:>14,.0f}" if step else f"{'-':>14}",
+            f"{step * 1e3:>9.1f}" if step else f"{'-':>9}",
+            f"{RESULTS[('setup', label)]:>9.2f}" if ("setup", label) in RESULTS else f"{'-':>9}",
+            f"{RESULTS[('collect', label)] * 1e3:>11.2f}" if ("collect", label) in RESULTS else f"{'-':>11}",
+            f"{RESULTS[('memory', label)]:>16,.0f}" if ("memory", label) in RESULTS else f"{'-':>16}",
+        ]
+        write(f"{n:>10,} " + " ".join(cells))
+    ref, model = RESULTS.get(("reference", "10k")), RESULTS.get(("step", "10k"))
+    if ref and model:
+        write(f"per-agent reference at 10,000: {1e4 / ref:,.0f} agent-steps/s")
+        write(f"the model is {ref / model:.1f}x faster per agent-step than the reference")
+    small, big = RESULTS.get(("step", "10k")), RESULTS.get(("step", "1M"))
+    if small and big:
+        write(f"cost per agent-step at 1M relative to 10k: {(big / 1e6) / (small / 1e4):.2f}")
+    if ("city", "1M") in RESULTS:
+        write(f"1,000,000 residents, 12 years (624 weeks, warm-up included): {RESULTS[('city', '1M')]:.0f} s")
