@@ -7,7 +7,7 @@ nothing that Python code cannot do.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -15,7 +15,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from model.errors import BarrioError
-from model.run import BUILTIN_SCENARIOS, builtin_scenario, run
+from model.run import run
+from model.scenario import ScenarioError, lever_paths, load_scenario, scenario_library
 
 log = logging.getLogger(__name__)
 
@@ -25,24 +26,57 @@ __all__ = ["main"]
 def _cmd_run(args: argparse.Namespace) -> int:
     from experiments.output import write_run
 
-    params = builtin_scenario(args.scenario)
-    timing = {}
+    scenario = load_scenario(args.scenario)
+    changes = {}
     if args.weeks is not None:
-        timing["horizon_weeks"] = args.weeks
+        changes["timing__horizon_weeks"] = args.weeks
     if args.warmup is not None:
-        timing["warmup_weeks"] = args.warmup
-    if timing:
-        params = params.replace(**{f"timing__{k}": v for k, v in timing.items()})
+        changes["timing__warmup_weeks"] = args.warmup
     if args.population is not None:
-        params = params.replace(neighbourhood__population=args.population)
-    out = Path(args.out) if args.out else Path("results") / f"{args.scenario}-seed{args.seed}"
-    total = params.timing.warmup_weeks + params.timing.horizon_weeks
-    with tqdm(total=total, unit="week", desc=f"{args.scenario} seed {args.seed}", disable=args.quiet) as bar:
-        table = run(params, args.seed, scenario=args.scenario, on_week=lambda _m: bar.update())
-    table["params_hash"] = hashlib.sha256(params.model_dump_json().encode()).hexdigest()[:16]
-    paths = write_run(table, out, f"Barrio: {args.scenario}, seed {args.seed}")
+        changes["neighbourhood__population"] = args.population
+    if changes:
+        scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
+        late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
+        if late:
+            log.warning("timeline events at weeks %s fall after the last week and will not happen", late)
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
+    total = scenario.params.timing.warmup_weeks + scenario.params.timing.horizon_weeks
+    with tqdm(total=total, unit="week", desc=f"{scenario.name} seed {args.seed}", disable=args.quiet) as bar:
+        table = run(scenario, args.seed, on_week=lambda _m: bar.update())
+    paths = write_run(table, out, f"Barrio: {scenario.name}, seed {args.seed}")
     for kind, path in paths.items():
         print(f"{kind:8s} {path}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as err:
+            failed += 1
+            print(err, file=sys.stderr)
+        else:
+            events = len(scenario.timeline)
+            print(f"ok       {name}: {scenario.name}, {scenario.params.country}, {events} timeline event(s)")
+    return 1 if failed else 0
+
+
+def _cmd_levers(args: argparse.Namespace) -> int:
+    from experiments.reference import levers_markdown
+
+    if args.markdown:
+        sys.stdout.write(levers_markdown())
+        return 0
+    for path, row in lever_paths().items():
+        lo, hi = row["min"], row["max"]
+        span = (
+            ""
+            if lo is None and hi is None
+            else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]"
+        )
+        print(f"{path:38s} {row['default']!s:>7s} {row['unit']:<34s} {span:<12s} {row['meaning']}")
     return 0
 
 
@@ -81,13 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
         "outcome; weeks below 0 are the warm-up) and outcomes.png into the output folder.",
     )
     p.add_argument(
-        "scenario", metavar="SCENARIO", help=f"built-in scenario: {', '.join(sorted(BUILTIN_SCENARIOS))}"
+        "scenario",
+        metavar="SCENARIO",
+        help="a scenario file (.yaml) or the name of one in the library: " + ", ".join(scenario_library()),
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same result")
     p.add_argument("--weeks", type=_positive, help="weeks after the warm-up (default: the scenario's, 520)")
     p.add_argument("--warmup", type=_non_negative, help="warm-up weeks (default: the scenario's, 104)")
     p.add_argument("--population", type=_positive, help="number of residents (default: the scenario's)")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: results/SCENARIO-seedN)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: results/NAME-seedN)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
 
@@ -99,6 +135,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--markdown", action="store_true", help="print the full Markdown reference")
     p.set_defaults(func=_cmd_parameters)
+
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files without running them",
+        description="Check scenario files: every problem in every file, with its line. "
+        "Exits with status 1 if any file has a problem.",
+    )
+    p.add_argument("files", metavar="FILE", nargs="+", help="scenario files (or library names)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "levers",
+        help="list every policy lever with its unit, range, default and meaning",
+        description="List the levers a scenario's timeline can change. "
+        "With --markdown, print docs/levers.md.",
+    )
+    p.add_argument("--markdown", action="store_true", help="print the Markdown reference")
+    p.set_defaults(func=_cmd_levers)
     return parser
 
 

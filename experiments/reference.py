@@ -11,8 +11,9 @@ from dataclasses import fields
 from model import demography, model, selling
 from model.contexts import CONTEXTS, Context, Figure
 from model.params import parameter_table
+from model.scenario import Event, Shock, lever_paths
 
-__all__ = ["FIXED_VALUES", "parameters_markdown"]
+__all__ = ["FIXED_VALUES", "levers_markdown", "parameters_markdown"]
 
 #: Values fixed in code rather than exposed as parameters: (module, name, meaning, source).
 FIXED_VALUES = [
@@ -67,6 +68,12 @@ def _number(value: object) -> str:
     return str(value)
 
 
+def _span(lo: object, hi: object) -> str:
+    if lo is None and hi is None:
+        return ""
+    return f"{'' if lo is None else _number(lo)} to {'' if hi is None else _number(hi)}"
+
+
 def parameters_markdown() -> str:
     """The whole ``docs/parameters.md`` text."""
     lines = [
@@ -80,12 +87,7 @@ def parameters_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in parameter_table():
-        lo, hi = row["min"], row["max"]
-        span = (
-            ""
-            if lo is None and hi is None
-            else f"{_number(lo) if lo is not None else ''} to {_number(hi) if hi is not None else ''}"
-        )
+        span = _span(row["min"], row["max"])
         lever = "lever" if row["lever"] else ""
         lines.append(
             f"| `{row['path']}` | {_number(row['default'])} | {row['unit']} | {span} | {lever} "
@@ -111,3 +113,37 @@ def parameters_markdown() -> str:
             lines.append(f"| {name} | {_number(fig.value)} | {fig.source} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def levers_markdown() -> str:
+    """The whole ``docs/levers.md`` text."""
+    lines = [
+        "# Levers",
+        "",
+        "Generated from the code by `barrio levers --markdown`; do not edit by hand (a test checks",
+        "that this file is current). A lever is a parameter that a scenario may set at the start",
+        "or change during a run, in its `timeline`. Provenance of each default is in",
+        "[parameters.md](parameters.md).",
+        "",
+        "| lever | default | unit | range | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for path, row in lever_paths().items():
+        span = _span(row["min"], row["max"])
+        lines.append(f"| `{path}` | {_number(row['default'])} | {row['unit']} | {span} | {row['meaning']} |")
+    lines += [
+        "",
+        "## Timeline events",
+        "",
+        "Each entry of a scenario's `timeline`:",
+        "",
+        "| field | meaning |",
+        "|---|---|",
+    ]
+    for name, f in Event.model_fields.items():
+        lines.append(f"| `{name}` | {f.description or 'A shock (below).'} |")
+    lines += ["", "## Shocks", "", "| field | default | meaning |", "|---|---|---|"]
+    for name, f in Shock.model_fields.items():
+        default = "required" if f.is_required() else _number(f.default)
+        lines.append(f"| `{name}` | {default} | {f.description} |")
+    return "\n".join(lines) + "\n"

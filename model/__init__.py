@@ -1,19 +1,21 @@
 """Barrio: an agent-based model of drug micro-trafficking in a Latin American neighbourhood."""
 
-from model.errors import BarrioError, ParameterError, UnknownScenarioError
+from model.errors import BarrioError, ParameterError
 from model.model import BarrioModel
 from model.params import Params
 from model.population import Status
-from model.run import builtin_scenario, make_model, run
+from model.run import make_model, run
+from model.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
     "BarrioError",
     "BarrioModel",
     "ParameterError",
     "Params",
+    "Scenario",
+    "ScenarioError",
     "Status",
-    "UnknownScenarioError",
-    "builtin_scenario",
+    "load_scenario",
     "make_model",
     "run",
 ]

@@ -7,7 +7,7 @@ keeps working for callers who do not know Barrio.
 
 from __future__ import annotations
 
-__all__ = ["BarrioError", "ParameterError", "UnknownScenarioError"]
+__all__ = ["BarrioError", "ParameterError"]
 
 
 class BarrioError(Exception):
@@ -28,7 +28,3 @@ class ParameterError(BarrioError, ValueError):
         lines = [f"{source}: {len(problems)} problem(s)"]
         lines += [f"  {path}: {message}" for path, message in problems]
         super().__init__("\n".join(lines))
-
-
-class UnknownScenarioError(BarrioError, LookupError):
-    """A scenario name is neither a built-in scenario nor a file."""

@@ -7,6 +7,8 @@ police patrol units) and the outcome table. It imports nothing from visualisatio
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +25,7 @@ from model.outcomes import SEXES, OutcomeTable
 from model.params import Params
 from model.policing import PatrolUnit, arrest_on_routes
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
+from model.scenario import Event, Shock
 from model.selling import Outlook, start_selling, stop_selling
 
 __all__ = ["BarrioModel"]
@@ -50,6 +53,7 @@ class BarrioModel(Model):
 
     Args:
         params: All parameters; defaults to :class:`~model.params.Params` ``()``.
+        timeline: Lever changes and shocks by week of the policy period (from a scenario).
         rng: Seed, ``SeedSequence`` or ``numpy.random.Generator``. Every random draw of
             the model comes from ``self.rng``.
 
@@ -73,7 +77,7 @@ class BarrioModel(Model):
         this version produces violent incidents.
     """
 
-    def __init__(self, params: Params | None = None, *, rng=None) -> None:
+    def __init__(self, params: Params | None = None, *, timeline: Sequence[Event] = (), rng=None) -> None:
         super().__init__(rng=rng)
         self.params = params = params or Params()
         self.context = CONTEXTS[params.country]
@@ -101,10 +105,7 @@ class BarrioModel(Model):
         seed_territories(self.grid.control.data, self.grid.demand.data, g.count, g.initial_radius, self.rng)
         for code in range(g.count):
             CriminalGroup(self, code, g.initial_capital)
-        n_units = round(params.policing.units_per_10k * nb.population / 10_000)
-        starts = self.rng.integers(0, nb.width * nb.height, size=n_units)
-        for b in starts:
-            PatrolUnit(self, self.grid[divmod(int(b), nb.height)])
+        self._sync_patrols()
 
         self.patrol_visits = np.zeros(nb.width * nb.height)
         self.arrests = Arrests()
@@ -113,6 +114,13 @@ class BarrioModel(Model):
         self.poor = np.zeros(self.n_households, dtype=bool)
         self.week = -params.timing.warmup_weeks
         self.outcomes = OutcomeTable(self.week, params.timing.warmup_weeks + params.timing.horizon_weeks)
+
+        self._events: dict[int, list[Event]] = defaultdict(list)
+        for event in timeline:
+            self._events[event.at].append(event)
+        self._base_demand = self.grid.demand.data.copy()
+        self._shocks: list[Shock] = []
+        self._shock_ends: dict[int, list[Shock]] = defaultdict(list)
 
     @property
     def groups(self) -> list[CriminalGroup]:
@@ -126,6 +134,7 @@ class BarrioModel(Model):
 
     def step(self) -> None:
         """Advance one week: economy, life course, market, groups, police, justice, choices."""
+        self._timeline()
         p, r, rng = self.params, self.residents, self.rng
         self.cycle.step(rng)
         economy = self.cycle.index
@@ -163,6 +172,51 @@ class BarrioModel(Model):
         self._week = _Week(sales, starts, releases, with_record_before, economy)
         self.collect()
         self.week += 1
+
+    def _timeline(self) -> None:
+        """Apply this week's lever changes and start or end shocks."""
+        changed = False
+        for shock in self._shock_ends.pop(self.week, []):
+            self._shocks.remove(shock)
+            changed = True
+        for event in self._events.pop(self.week, []):
+            if event.set:
+                self.change_levers(event.set)
+            if event.shock is not None:
+                self._shocks.append(event.shock)
+                self._shock_ends[self.week + event.shock.weeks].append(event.shock)
+                changed = True
+        if changed:
+            # Shocks multiply while they overlap; with none left, both return to normal.
+            self.cycle.shock = float(np.prod([s.economy for s in self._shocks]))
+            self.grid.demand.data[:] = self._base_demand * np.prod([s.demand for s in self._shocks])
+
+    def change_levers(self, changes: dict[str, object]) -> None:
+        """Change levers now (``{"policing.punitive_intensity": 0.9}``), as a timeline does.
+
+        Raises:
+            ParameterError: If a value is out of range; nothing is changed then.
+        """
+        old = self.params
+        self.params = old.replace(**{k.replace(".", "__"): v for k, v in changes.items()})
+        if self.params.policing.units_per_10k != old.policing.units_per_10k:
+            self._sync_patrols()
+        shift = self.params.neighbourhood.state_presence - old.neighbourhood.state_presence
+        if shift:
+            presence = self.grid.state_presence.data
+            presence[:] = np.clip(presence + shift, 0.0, 1.0)
+
+    def _sync_patrols(self) -> None:
+        """Add or withdraw patrol units to match ``policing.units_per_10k``."""
+        nb = self.params.neighbourhood
+        target = round(self.params.policing.units_per_10k * nb.population / 10_000)
+        units = self.patrols
+        if target > len(units):
+            for b in self.rng.integers(0, nb.width * nb.height, size=target - len(units)):
+                PatrolUnit(self, self.grid[divmod(int(b), nb.height)])
+        elif target < len(units):
+            for k in self.rng.choice(len(units), size=len(units) - target, replace=False):
+                units[k].remove()
 
     def _trade(self):
         """One week of retail selling: sales, sellers' earnings and groups' cut."""

@@ -1,4 +1,4 @@
-"""The one way to run Barrio: ``run(params, seed) -> outcome table``.
+"""The one way to run Barrio: ``run(scenario, seed) -> outcome table``.
 
 The command line, the batch runner and the web page all call :func:`run` (or build a
 :class:`~model.model.BarrioModel` the same way through :func:`make_model`).
@@ -12,26 +12,11 @@ from importlib import metadata
 import numpy as np
 import pandas as pd
 
-from model.errors import UnknownScenarioError
 from model.model import BarrioModel
 from model.params import Params
+from model.scenario import Scenario
 
-__all__ = ["BUILTIN_SCENARIOS", "builtin_scenario", "code_version", "make_model", "run"]
-
-#: Scenarios known by name until scenario files arrive: name -> parameter overrides.
-BUILTIN_SCENARIOS: dict[str, dict] = {"baseline": {}}
-
-
-def builtin_scenario(name: str) -> Params:
-    """Parameters of a built-in scenario.
-
-    Raises:
-        UnknownScenarioError: If no built-in scenario has that name.
-    """
-    if name not in BUILTIN_SCENARIOS:
-        known = ", ".join(sorted(BUILTIN_SCENARIOS))
-        raise UnknownScenarioError(f"no built-in scenario named {name!r}; known: {known}")
-    return Params.build(BUILTIN_SCENARIOS[name], source=f"built-in scenario {name!r}")
+__all__ = ["code_version", "make_model", "run"]
 
 
 def code_version() -> str:
@@ -42,37 +27,50 @@ def code_version() -> str:
         return "unknown"
 
 
-def make_model(params: Params, seed: int | np.random.SeedSequence) -> BarrioModel:
+def _as_scenario(scenario: Scenario | Params) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else Scenario(name="custom", params=scenario)
+
+
+def make_model(scenario: Scenario | Params, seed: int | np.random.SeedSequence) -> BarrioModel:
     """Build a model whose generator is spawned from ``SeedSequence(seed)``."""
+    s = _as_scenario(scenario)
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return BarrioModel(params, rng=np.random.default_rng(seq))
+    return BarrioModel(s.params, timeline=s.timeline, rng=np.random.default_rng(seq))
 
 
 def run(
-    params: Params,
+    scenario: Scenario | Params,
     seed: int | np.random.SeedSequence = 0,
     *,
-    scenario: str = "custom",
     on_week: Callable[[BarrioModel], None] | None = None,
 ) -> pd.DataFrame:
     """Run one simulation and return its tidy outcome table.
 
     Args:
-        params: The run's parameters.
-        seed: Seed of the run's ``SeedSequence``; the same (params, seed, code version)
+        scenario: A scenario (from :func:`model.scenario.load_scenario`) or bare parameters.
+        seed: Seed of the run's ``SeedSequence``; the same (scenario, seed, code version)
             gives the same table.
-        scenario: Name recorded in the table.
         on_week: Called after every week with the model (for progress bars and pictures).
 
     Returns:
-        Columns ``week, outcome, value, scenario, seed, country, version``; weeks before
-        0 are the warm-up.
+        Columns ``week, outcome, value, scenario, scenario_hash, seed, country, version``;
+        weeks below 0 are the warm-up. ``table.attrs["scenario"]`` holds the resolved values
+        (kept in the Parquet file's metadata).
     """
-    model = make_model(params, seed)
-    for _ in range(params.timing.warmup_weeks + params.timing.horizon_weeks):
+    s = _as_scenario(scenario)
+    model = make_model(s, seed)
+    for _ in range(s.params.timing.warmup_weeks + s.params.timing.horizon_weeks):
         model.step()
         if on_week is not None:
             on_week(model)
     entropy = seed.entropy if isinstance(seed, np.random.SeedSequence) else seed
-    meta = {"scenario": scenario, "seed": entropy, "country": params.country, "version": code_version()}
-    return model.outcomes.tidy(meta)
+    meta = {
+        "scenario": s.name,
+        "scenario_hash": s.hash,
+        "seed": entropy,
+        "country": s.params.country,
+        "version": code_version(),
+    }
+    table = model.outcomes.tidy(meta)
+    table.attrs["scenario"] = s.resolved()
+    return table

@@ -22,7 +22,9 @@ def test_run_writes_the_same_table_as_parquet_and_csv_and_a_picture(tmp_path, ca
     assert (parquet.week.unique() == list(range(-2, 6))).all()
     pd.testing.assert_series_equal(parquet.value, csv.value, check_exact=False)
     assert (parquet.seed == 3).all() and (parquet.scenario == "baseline").all()
-    assert parquet.params_hash.nunique() == 1
+    assert parquet.scenario_hash.nunique() == 1
+    resolved = pd.read_parquet(out / "outcomes.parquet").attrs["scenario"]
+    assert resolved["params"]["neighbourhood"]["population"] == 400
     assert (out / "outcomes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert str(out / "outcomes.parquet") in capsys.readouterr().out
     assert not list(out.glob(".*part"))  # no temporary files left behind
@@ -39,7 +41,7 @@ def test_same_seed_gives_the_same_file(tmp_path):
 def test_unknown_scenario_is_a_clear_error_with_exit_status_2(tmp_path, capsys):
     assert main(["run", "basline", "--out", str(tmp_path), *FAST]) == 2
     err = capsys.readouterr().err
-    assert "basline" in err and "baseline" in err
+    assert "basline" in err and "did you mean 'baseline'" in err
     assert not list(tmp_path.iterdir())
 
 
@@ -72,3 +74,36 @@ def test_the_installed_console_command_runs(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "x" / "outcomes.parquet").exists()
+
+
+def test_validate_reports_problems_and_exit_status(tmp_path, capsys):
+    good = tmp_path / "good.yaml"
+    good.write_text("country: peru\n", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("country: peru\npolicing:\n  punitve_intensity: 0.9\n", encoding="utf-8")
+    assert main(["validate", str(good)]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert main(["validate", str(good), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:3: policing.punitve_intensity" in err and "did you mean 'punitive_intensity'" in err
+
+
+def test_levers_lists_every_lever(capsys):
+    from model.scenario import lever_paths
+
+    assert main(["levers"]) == 0
+    out = capsys.readouterr().out
+    for path in lever_paths():
+        assert path in out
+
+
+def test_run_a_scenario_file_with_a_timeline(tmp_path):
+    f = tmp_path / "crack.yaml"
+    f.write_text(
+        "country: mexico\ntimeline:\n  - week: 2\n    set: {policing.punitive_intensity: 1.0}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(f), "--out", str(tmp_path / "o"), *FAST]) == 0
+    table = pd.read_parquet(tmp_path / "o" / "outcomes.parquet")
+    assert (table.scenario == "crack").all() and (table.country == "mexico").all()
+    assert table.attrs["scenario"]["timeline"] == [{"week": 2, "set": {"policing.punitive_intensity": 1.0}}]

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from experiments.reference import parameters_markdown
+from experiments.reference import levers_markdown, parameters_markdown
 from model.outcomes import OUTCOMES
 from model.params import parameter_table
 
@@ -13,6 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_parameters_md_is_current():
     current = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert current == parameters_markdown(), "run: barrio parameters --markdown > docs/parameters.md"
+
+
+def test_levers_md_is_current():
+    current = (ROOT / "docs" / "levers.md").read_text(encoding="utf-8")
+    assert current == levers_markdown(), "run: barrio levers --markdown > docs/levers.md"
 
 
 def test_every_parameter_has_a_unit_a_meaning_and_a_source():

@@ -20,7 +20,7 @@ def test_the_table_is_tidy_with_every_outcome_every_week(small_run):
     p = small_params()
     weeks = p.timing.warmup_weeks + p.timing.horizon_weeks
     assert list(small_run.columns[:3]) == ["week", "outcome", "value"]
-    assert {"scenario", "seed", "country", "version"} <= set(small_run.columns)
+    assert {"scenario", "scenario_hash", "seed", "country", "version"} <= set(small_run.columns)
     assert len(small_run) == weeks * len(OUTCOMES)
     assert (
         small_run.week.min() == -p.timing.warmup_weeks and small_run.week.max() == p.timing.horizon_weeks - 1
