@@ -14,7 +14,14 @@ from model.contexts import Context
 from model.params import Params
 from model.population import Residents, Status
 
-__all__ = ["MAX_AGE", "age_one_week", "enter_labour_force", "leave_school", "populate"]
+__all__ = [
+    "MAX_AGE",
+    "age_one_week",
+    "enter_labour_force",
+    "leave_school",
+    "populate",
+    "replace_with_newborns",
+]
 
 #: Age at which a resident is replaced by a newborn (assumption: keeps the age pyramid
 #: stationary over a run; no births or deaths are modelled otherwise).
@@ -208,11 +215,12 @@ def age_one_week(r: Residents, week: int, params: Params, rng: np.random.Generat
     # Someone detained keeps ageing until released; replacement waits for them.
     old = birthday[(age >= MAX_AGE) & (status != Status.DETAINED)]
     if len(old):
-        _replace_with_newborns(r, old, params, rng)
+        replace_with_newborns(r, old, params, rng)
     return old
 
 
-def _replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np.random.Generator) -> None:
+def replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np.random.Generator) -> None:
+    """Residents who die (of old age or by violence) are replaced by newborns in their households."""
     n = len(ids)
     r.age[ids] = 0
     r.female[ids] = rng.random(n) < 0.5

@@ -25,6 +25,7 @@ from model.outcomes import SEXES, OutcomeTable
 from model.params import Params
 from model.policing import PatrolUnit, arrest_on_routes
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
+from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
 from model.scenario import Event, Shock
 from model.selling import Outlook, start_selling, stop_selling
 
@@ -46,6 +47,7 @@ class _Week:
     releases: np.ndarray
     had_record: np.ndarray
     economy: float
+    violence: Violence
 
 
 class BarrioModel(Model):
@@ -72,9 +74,6 @@ class BarrioModel(Model):
         Residents are arrays, not agents, because there are many of them; groups and
         patrol units are Mesa agents with their own ``step``. See ``docs/ODD.md``.
 
-    Warning:
-        The ``violence`` layer stays at zero until the rivalry rules are added: nothing in
-        this version produces violent incidents.
     """
 
     def __init__(self, params: Params | None = None, *, timeline: Sequence[Event] = (), rng=None) -> None:
@@ -151,6 +150,20 @@ class BarrioModel(Model):
             )
         if CriminalGroup in self.agents_by_type:
             self.agents_by_type[CriminalGroup].shuffle_do("step")
+        violence = contest_week(
+            r,
+            self.grid.control.data,
+            self.grid.demand.data,
+            [g.code for g in self.groups],
+            self.seller_ids,
+            self.block_order,
+            self.block_starts,
+            p,
+            rng,
+        )
+        layer = self.grid.violence.data
+        layer *= 1.0 - VIOLENCE_MEMORY
+        layer += VIOLENCE_MEMORY * violence.incidents.reshape(self.shape)
 
         releases = custody_week(r, p, rng)
         self.patrol_visits[:] = 0.0
@@ -169,7 +182,7 @@ class BarrioModel(Model):
         stop_selling(r, outlook, informal, p, rng)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
 
-        self._week = _Week(sales, starts, releases, with_record_before, economy)
+        self._week = _Week(sales, starts, releases, with_record_before, economy, violence)
         self.collect()
         self.week += 1
 
@@ -275,8 +288,19 @@ class BarrioModel(Model):
             week.economy,
         )
         p, r = self.params, self.residents
+        violence = week.violence
+        killed = np.bincount(violence.kind, minlength=3)
+        values: dict[str, float] = {
+            "violent_incidents": int(violence.incidents.sum()),
+            "homicides": len(violence.victims),
+            "homicides_members": int(killed[0]),
+            "homicides_sellers": int(killed[1]),
+            "homicides_bystanders": int(killed[2]),
+            "homicide_rate": len(violence.victims) * 52 * 100_000 / len(r),
+            "takeovers": violence.takeovers,
+        }
         status_counts = np.bincount(r.status, minlength=len(Status))
-        values: dict[str, float] = {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
+        values |= {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
 
         sellers = self.seller_ids
         affiliated = int((r.group[sellers] >= 0).sum())

@@ -429,10 +429,16 @@ class Groups(_Section):
     """Criminal groups."""
 
     count: int = param(
-        3, unit="groups", meaning="Groups present at the start.", source="assumption", ge=0, le=1000
+        6,
+        unit="groups",
+        meaning="Groups present at the start.",
+        source="assumption: several armed groups share a large neighbourhood in the region's most violent "
+        "cities; with fewer, territories rarely meet within a run",
+        ge=0,
+        le=1000,
     )
     initial_radius: int = param(
-        4,
+        5,
         unit="blocks",
         meaning="Radius of each group's starting territory.",
         source="assumption",
@@ -480,6 +486,41 @@ class Groups(_Section):
         meaning="A group's weekly cost per affiliated seller.",
         source="assumption",
         ge=0.0,
+    )
+    contest_rate: float = param(
+        0.05,
+        unit="incidents per week per USD 1,000 at stake per rival",
+        meaning="How often a contested block sees a violent incident.",
+        source="assumption: sets the order of magnitude of the baseline homicide rate "
+        "(Fortaleza: 31.2 violent intentional deaths per 100,000 in 2023, Anuario FBSP 2024)",
+        ge=0.0,
+        le=100.0,
+    )
+    lethality: float = param(
+        0.3,
+        unit="probability",
+        meaning="Chance a violent incident kills someone.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    takeover: float = param(
+        0.1,
+        unit="probability",
+        meaning="Chance a violent incident hands the block to the strongest rival around it.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    combatant_share: float = param(
+        0.7,
+        unit="probability",
+        meaning="Chance that someone killed in a contest is a member of one of the two groups fighting "
+        "(otherwise anyone on the block).",
+        source="assumption, after most homicide victims in the region being young men (UNODC Global "
+        "Study on Homicide 2013: 79% of victims male, 43% aged 15-29)",
+        ge=0.0,
+        le=1.0,
     )
     expansion_cost: float = param(
         1_500.0,

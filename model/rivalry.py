@@ -1,0 +1,119 @@
+"""Rivalry between criminal groups: contests at territory borders, incidents and homicides.
+
+A block a group controls is *contested* when blocks of other groups lie within one block of
+it. Each week a contested block produces violent incidents at random (Poisson), at a rate
+that grows with the weekly margin at stake around the block and with the number of rival
+groups around it; a block with no rival nearby produces none. An incident may kill
+someone: a member of one of the two groups fighting (with chance
+``groups.combatant_share``) or else anyone on the block, seller or bystander; and it may
+hand the block to the rival. The dead are replaced by newborns in their households (the
+population is kept closed; see ``model.demography``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.demography import replace_with_newborns
+from model.neighbourhood import box_sum
+from model.params import Params
+from model.population import Residents, Status
+from model.selling import leave_market
+
+__all__ = ["Violence", "contest_week", "contested"]
+
+#: Weight of this week's incidents in the ``violence`` layer (assumption: residents remember
+#: violence on their street for a few months).
+VIOLENCE_MEMORY = 0.1
+
+
+@dataclass(frozen=True)
+class Violence:
+    """One week's violence.
+
+    Attributes:
+        incidents: Violent incidents on each block (flat array).
+        victims: Ids of residents killed.
+        kind: For each victim, 0 = group member, 1 = independent seller, 2 = bystander.
+        takeovers: Blocks that changed hands.
+    """
+
+    incidents: np.ndarray
+    victims: np.ndarray
+    kind: np.ndarray
+    takeovers: int
+
+
+def contested(control: np.ndarray, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Rival groups around each block, and the rival with most blocks around it.
+
+    Returns:
+        ``(rivals, challenger)``: for each controlled block, the number of other groups with
+        a block within one block of it, and the code of the one with the most such blocks
+        (-1 where there is none).
+    """
+    rivals = np.zeros(control.shape, dtype=np.int64)
+    best = np.zeros(control.shape, dtype=np.int64)
+    challenger = np.full(control.shape, -1, dtype=np.int64)
+    held = control >= 0
+    for code in codes:
+        near = box_sum(control == code, 1)
+        other = held & (control != code) & (near > 0)
+        rivals += other
+        better = other & (near > best)
+        best[better] = near[better]
+        challenger[better] = code
+    return rivals, challenger
+
+
+def contest_week(
+    r: Residents,
+    control: np.ndarray,
+    demand: np.ndarray,
+    codes: list[int],
+    seller_ids: np.ndarray,
+    block_order: np.ndarray,
+    block_starts: np.ndarray,
+    params: Params,
+    rng: np.random.Generator,
+) -> Violence:
+    """Incidents, deaths and takeovers on contested blocks this week (``control`` is updated)."""
+    g, m = params.groups, params.market
+    rivals, challenger = contested(control, codes)
+    # What a block is worth to whoever holds it: the margin on the demand within buyers'
+    # reach of it, which is what sellers working from the block can serve.
+    at_stake = box_sum(demand, m.reach) * m.price * m.margin
+    rate = g.contest_rate * at_stake / 1_000.0 * rivals
+    incidents = rng.poisson(rate).ravel()
+    hit = np.flatnonzero(incidents)
+
+    flat_control, flat_challenger = control.ravel(), challenger.ravel()
+    turned = hit[rng.random(len(hit)) < 1.0 - (1.0 - g.takeover) ** incidents[hit]]
+    flat_control[turned] = flat_challenger[turned]
+
+    deaths = rng.binomial(incidents[hit], g.lethality)
+    victims, kinds = [], []
+    members = seller_ids[(r.status[seller_ids] == Status.SELLING) & (r.group[seller_ids] >= 0)]
+    for block, n in zip(hit[deaths > 0], deaths[deaths > 0], strict=True):
+        # Each death is a member of one of the two groups fighting with chance
+        # ``combatant_share``; otherwise someone on the block, seller or not.
+        sides = (flat_control[block], flat_challenger[block])
+        fighters = members[np.isin(r.group[members], sides)]
+        on_block = block_order[block_starts[block] : block_starts[block + 1]]
+        on_block = on_block[r.status[on_block] != Status.DETAINED]
+        for _ in range(int(n)):
+            pool = fighters if len(fighters) and rng.random() < g.combatant_share else on_block
+            pool = np.setdiff1d(pool, np.concatenate(victims)) if victims else pool
+            if len(pool) == 0:
+                continue
+            victim = pool[rng.integers(len(pool))]
+            selling = r.status[victim] == Status.SELLING
+            victims.append(np.array([victim]))
+            kinds.append(np.array([0 if selling and r.group[victim] >= 0 else 1 if selling else 2]))
+    ids = np.concatenate(victims) if victims else np.empty(0, np.int64)
+    kind = np.concatenate(kinds) if kinds else np.empty(0, np.int64)
+    leave_market(r, ids[r.status[ids] == Status.SELLING])
+    replace_with_newborns(r, ids, params, rng)
+    return Violence(incidents=incidents, victims=ids, kind=kind, takeovers=len(turned))

@@ -1,0 +1,108 @@
+import numpy as np
+
+from model.population import Status
+from model.rivalry import contest_week, contested
+from tests.builders import make_seller, quiet_model
+
+
+def setup(control_codes, demand=50.0, **changes):
+    """A 6 x 6 model with the given control grid, rich demand everywhere, one seller per block."""
+    model = quiet_model(width=6, height=6, population=360, **changes)
+    model.grid.control.data[:] = control_codes
+    model.grid.demand.data[:] = demand
+    r = model.residents
+    r.status[:] = Status.UNEMPLOYED
+    r.block[:] = np.arange(360) % 36
+    model.block_order = np.argsort(r.block, kind="stable")
+    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(37))
+    return model
+
+
+def two_rivals():
+    control = np.full((6, 6), -1)
+    control[:, :3] = 0
+    control[:, 3:] = 1
+    return control
+
+
+def one_group():
+    control = np.full((6, 6), -1)
+    control[:, :3] = 0
+    return control
+
+
+def week(model, codes):
+    r = model.residents
+    sellers = np.flatnonzero(r.status == Status.SELLING)
+    return contest_week(
+        r,
+        model.grid.control.data,
+        model.grid.demand.data,
+        codes,
+        sellers,
+        model.block_order,
+        model.block_starts,
+        model.params,
+        model.rng,
+    )
+
+
+def test_rivals_are_counted_only_along_the_border():
+    rivals, challenger = contested(two_rivals(), [0, 1])
+    assert (rivals[:, 2] == 1).all() and (rivals[:, 3] == 1).all()
+    assert (rivals[:, [0, 1, 4, 5]] == 0).all()
+    assert (challenger[:, 2] == 1).all() and (challenger[:, 3] == 0).all()
+    assert (contested(one_group(), [0])[0] == 0).all()
+
+
+def test_adjacent_rivals_on_a_rich_market_fight_and_a_lone_group_does_not():
+    fights = week(setup(two_rivals(), groups__contest_rate=1.0), [0, 1])
+    calm = week(setup(one_group(), groups__contest_rate=1.0), [0])
+    assert fights.incidents.sum() > 0
+    border = np.zeros((6, 6), bool)
+    border[:, 2:4] = True
+    assert (fights.incidents[~border.ravel()] == 0).all()
+    assert calm.incidents.sum() == 0 and len(calm.victims) == 0
+
+
+def test_more_at_stake_means_more_incidents():
+    counts = []
+    for demand in (1.0, 20.0):
+        total = 0
+        for seed in range(5):
+            m = setup(two_rivals(), demand=demand, groups__contest_rate=0.5)
+            m.rng = np.random.default_rng(seed)
+            total += week(m, [0, 1]).incidents.sum()
+        counts.append(total)
+    assert counts[1] > 3 * counts[0]
+
+
+def test_the_dead_are_fighters_when_combatant_share_is_one_and_are_replaced():
+    m = setup(
+        two_rivals(),
+        groups__contest_rate=5.0,
+        groups__lethality=1.0,
+        groups__combatant_share=1.0,
+        groups__takeover=0.0,
+    )
+    r = m.residents
+    fighters = np.arange(0, 360, 3)
+    for i in fighters:
+        make_seller(m, int(i), block=int(r.block[i]))
+    r.group[fighters] = np.where(r.block[fighters] % 6 < 3, 0, 1)
+    n = len(r)
+    v = week(m, [0, 1])
+    assert len(v.victims) > 0
+    assert set(v.victims) <= set(fighters) and (v.kind == 0).all()
+    assert (r.age[v.victims] == 0).all() and (r.status[v.victims] == Status.CHILD).all()
+    assert (r.group[v.victims] == -1).all() and len(r) == n
+
+
+def test_a_certain_takeover_hands_border_blocks_to_the_rival():
+    m = setup(two_rivals(), groups__contest_rate=5.0, groups__takeover=1.0, groups__lethality=0.0)
+    before = m.grid.control.data.copy()
+    v = week(m, [0, 1])
+    after = m.grid.control.data
+    changed = before != after
+    assert v.takeovers == changed.sum() > 0
+    assert (after[changed] == 1 - before[changed]).all()
