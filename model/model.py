@@ -336,6 +336,16 @@ class BarrioModel(Model):
 
         custody = np.bincount(r.custody[r.status == Status.DETAINED], minlength=len(Custody))
         pretrial, sentenced = int(custody[Custody.PRETRIAL]), int(custody[Custody.SENTENCED])
+        c = p.costs
+        policing_cost = len(self.patrols) * c.patrol_week
+        prison_cost = (pretrial + sentenced) * c.prisoner_week + int(
+            custody[Custody.JUVENILE]
+        ) * c.juvenile_week
+        values |= {
+            "policing_cost": policing_cost,
+            "prison_cost": prison_cost,
+            "enforcement_cost": policing_cost + prison_cost,
+        }
         values |= {
             "prisoners_pretrial": pretrial,
             "prisoners_sentenced": sentenced,

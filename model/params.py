@@ -17,6 +17,7 @@ from model.contexts import CONTEXTS
 from model.errors import ParameterError
 
 __all__ = [
+    "Costs",
     "Economy",
     "Groups",
     "Justice",
@@ -680,6 +681,32 @@ class Justice(_Section):
     )
 
 
+class Costs(_Section):
+    """What enforcement costs the state, so that every scenario reports its bill."""
+
+    patrol_week: float = param(
+        600.0,
+        unit="USD per patrol unit-week",
+        meaning="Cost of one patrol unit (two officers and a vehicle) for a week.",
+        source="assumption: two police salaries of roughly US$1,000 a month plus a vehicle",
+        ge=0.0,
+    )
+    prisoner_week: float = param(
+        100.0,
+        unit="USD per prisoner-week",
+        meaning="Cost of holding one prisoner (pre-trial or sentenced) for a week.",
+        source="assumption: of the order of US$400-500 a month per prisoner in Brazil",
+        ge=0.0,
+    )
+    juvenile_week: float = param(
+        150.0,
+        unit="USD per detainee-week",
+        meaning="Cost of holding one minor in juvenile detention for a week.",
+        source="assumption: juvenile units cost more per head than prisons",
+        ge=0.0,
+    )
+
+
 class Params(_Section):
     """All parameters of one Barrio run.
 
@@ -702,6 +729,7 @@ class Params(_Section):
     groups: Groups = Groups()
     policing: Policing = Policing()
     justice: Justice = Justice()
+    costs: Costs = Costs()
 
     @field_validator("country")
     @classmethod

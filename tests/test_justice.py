@@ -96,3 +96,24 @@ def test_prison_is_scaled_from_the_country_context():
     # With the national share of drug prisoners added, occupancy is the national figure.
     drug = ctx.prison_rate.value * ctx.drug_share.value
     assert np.isclose(prison.occupancy(drug), 100 * ctx.prison_occupancy.value)
+
+
+def test_enforcement_cost_counts_patrols_prisoners_and_detained_minors():
+    model = quiet_model(
+        population=100,
+        policing__units_per_10k=300,
+        justice__pretrial_detention=1.0,
+        justice__juvenile_detention=1.0,
+    )
+    r = model.residents
+    r.age[:10] = 30
+    r.age[10:13] = 15
+    arrest(r, np.arange(13), Offence.SELLING, model.params, model.rng)
+    r.custody_left[:13] = 50
+    model.step()
+    row = model.outcomes.wide().iloc[-1]
+    c = model.params.costs
+    assert len(model.patrols) == 3
+    assert row["policing_cost"] == 3 * c.patrol_week
+    assert row["prison_cost"] == 10 * c.prisoner_week + 3 * c.juvenile_week
+    assert row["enforcement_cost"] == row["policing_cost"] + row["prison_cost"]
