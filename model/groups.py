@@ -67,7 +67,7 @@ class CriminalGroup(Agent):
         r = m.residents
         control = m.grid.control.data.ravel()
         sellers = m.seller_ids
-        independent = sellers[(r.group[sellers] < 0) & (control[r.block[sellers]] == self.code)]
+        independent = sellers[(r.group[sellers] < 0) & (control[r.sell_block[sellers]] == self.code)]
         joining = independent[m.rng.random(len(independent)) < m.params.groups.affiliation_rate]
         r.group[joining] = self.code
 

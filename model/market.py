@@ -23,13 +23,22 @@ class Sales:
 
     Attributes:
         units: Purchases each seller on a block makes (array of the grid's shape).
+        by_block: Purchases made from sellers on each block (array of the grid's shape).
         volume: Total purchases served this week.
         unmet: Purchases with no seller in reach.
     """
 
     units: np.ndarray
+    by_block: np.ndarray
     volume: float
     unmet: float
+
+    def top_share(self, fraction: float = 0.1) -> float:
+        """Share of the volume sold on the busiest ``fraction`` of blocks (0 with no sales)."""
+        if self.volume <= 0:
+            return 0.0
+        k = max(1, int(np.ceil(fraction * self.by_block.size)))
+        return float(np.sort(self.by_block.ravel())[-k:].sum() / self.by_block.sum())
 
 
 def seller_counts(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -51,7 +60,7 @@ def clear(demand: np.ndarray, sellers: np.ndarray, reach: int) -> Sales:
     units = box_sum(per_seller_here, reach)
     units[sellers == 0] = 0.0
     volume = float(demand[served].sum())
-    return Sales(units=units, volume=volume, unmet=float(demand.sum()) - volume)
+    return Sales(units=units, by_block=units * sellers, volume=volume, unmet=float(demand.sum()) - volume)
 
 
 def entrant_units(demand: np.ndarray, sellers: np.ndarray, reach: int) -> np.ndarray:

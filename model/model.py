@@ -27,13 +27,16 @@ from model.policing import PatrolUnit, arrest_on_routes
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
 from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
 from model.scenario import Event, Shock
-from model.selling import Outlook, start_selling, stop_selling
+from model.selling import Outlook, relocate, start_selling, stop_selling
 
 __all__ = ["BarrioModel"]
 
 #: Weight of this week's patrols in the police presence residents perceive (assumption:
 #: news of patrols fades over about five weeks).
 PRESENCE_MEMORY = 0.2
+#: Weight of this week's arrests in the arrest map hot-spot patrols follow (assumption:
+#: about three months' memory).
+HEAT_MEMORY = 0.1
 #: Relative chance that a household lives on each kind of block (assumption).
 HOME_WEIGHT = {LandUse.HOUSING: 1.0, LandUse.MARKET: 0.3, LandUse.COMMERCE: 0.6, LandUse.SCHOOL: 0.1}
 
@@ -107,6 +110,7 @@ class BarrioModel(Model):
         self._sync_patrols()
 
         self.patrol_visits = np.zeros(nb.width * nb.height)
+        self.arrest_heat = np.zeros(nb.width * nb.height)
         self.arrests = Arrests()
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
         self.selling_income = np.zeros(len(r), dtype=np.float32)
@@ -171,6 +175,7 @@ class BarrioModel(Model):
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
         arrest_on_routes(self)
+        self._update_heat()
         presence = self.grid.police_presence.data
         presence *= 1.0 - PRESENCE_MEMORY
         presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
@@ -180,6 +185,7 @@ class BarrioModel(Model):
         with_record_before = r.record > 0
         starts = start_selling(r, outlook, informal, p, rng)
         stop_selling(r, outlook, informal, p, rng)
+        relocate(r, outlook, informal, p, rng, self.shape)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
 
         self._week = _Week(sales, starts, releases, with_record_before, economy, violence)
@@ -231,11 +237,19 @@ class BarrioModel(Model):
             for k in self.rng.choice(len(units), size=len(units) - target, replace=False):
                 units[k].remove()
 
+    def _update_heat(self) -> None:
+        """Where arrests were made recently (a moving average), for hot-spot patrols."""
+        r = self.residents
+        ids, offences = self.arrests.all()
+        where = np.where(offences == Offence.SELLING, r.sell_block[ids], r.block[ids])
+        self.arrest_heat *= 1.0 - HEAT_MEMORY
+        self.arrest_heat += HEAT_MEMORY * np.bincount(where, minlength=len(self.arrest_heat))
+
     def _trade(self):
         """One week of retail selling: sales, sellers' earnings and groups' cut."""
         p, r = self.params, self.residents
         sellers = self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
-        blocks = r.block[sellers]
+        blocks = r.sell_block[sellers]
         sales = clear(self.grid.demand.data, seller_counts(blocks, self.shape), p.market.reach)
         units = sales.units.ravel()[blocks]
         control = self.grid.control.data.ravel()[blocks]
@@ -255,7 +269,7 @@ class BarrioModel(Model):
     def outlook(self) -> Outlook:
         """What residents see of the market and the police this week, block by block."""
         p, r = self.params, self.residents
-        counts = seller_counts(r.block[self.seller_ids], self.shape)
+        counts = seller_counts(r.sell_block[self.seller_ids], self.shape)
         control = self.grid.control.data
         cut = np.where(control >= 0, p.groups.cut, 0.0)
         gain = net_gain(entrant_units(self.grid.demand.data, counts, p.market.reach), cut, p).ravel()
@@ -272,7 +286,7 @@ class BarrioModel(Model):
             hazard=hazard,
             pressure=pressure,
             household_sellers=np.bincount(r.household[sellers], minlength=self.n_households),
-            block_sellers=counts.ravel(),
+            block_sellers=np.bincount(r.block[sellers], minlength=self.shape[0] * self.shape[1]),
             household_size=self.household_size,
             block_population=self.block_population,
         )
@@ -315,6 +329,9 @@ class BarrioModel(Model):
         values |= {
             "market_volume": sales.volume,
             "market_value": sales.volume * p.market.price,
+            "market_top10_share": sales.top_share(0.1),
+            "selling_blocks": int((sales.by_block > 0).sum()),
+            "sellers_away_from_home": int((r.sell_block[sellers] != r.block[sellers]).sum()),
             "unmet_demand": sales.unmet,
         }
         groups = self.groups

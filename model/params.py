@@ -416,6 +416,14 @@ class Selling(_Section):
         ge=0.0,
         le=10_000.0,
     )
+    mobility: int = param(
+        2,
+        unit="blocks",
+        meaning="How far from home a seller will go to sell (0: only on their own block).",
+        source="assumption: a few minutes' walk",
+        ge=0,
+        le=20,
+    )
     gain_memory: float = param(
         0.3,
         unit="0-1",
@@ -565,6 +573,16 @@ class Policing(_Section):
         unit="probability",
         meaning="Chance an encountered seller is arrested.",
         source="assumption",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    hot_spots: float = param(
+        0.0,
+        unit="share of units",
+        meaning="Share of patrol units that start each week's route at a hot spot (recent arrests and "
+        "violence) instead of where they stand.",
+        source="assumption: 0 is random patrol; hot-spot policing is a lever",
         ge=0.0,
         le=1.0,
         lever=True,

@@ -1,7 +1,9 @@
 """Police patrols and arrests.
 
 A patrol unit is a Mesa ``CellAgent``. Each week it walks a route of blocks from where it
-stands (a random walk to neighbouring blocks, reflected at the edge of the neighbourhood).
+stands (a random walk to neighbouring blocks, reflected at the edge of the neighbourhood);
+under hot-spot policing (``policing.hot_spots``) a share of units instead start at a block
+drawn in proportion to recent arrests and violence there.
 Once every unit has walked, :func:`arrest_on_routes` resolves the week's encounters for the
 whole population at once: a seller on a block that patrols passed ``v`` times is arrested
 with chance ``1 - (1 - encounter x intensity)^v``, which is what ``v`` independent
@@ -53,8 +55,13 @@ class PatrolUnit(CellAgent):
     def step(self) -> None:
         """Walk this week's route and report it to the model's patrol count."""
         m = self.model
+        start = self.cell.coordinate
+        heat = m.arrest_heat + m.grid.violence.data.ravel()
+        if m.rng.random() < m.params.policing.hot_spots and heat.sum() > 0:
+            # Hot-spot policing: begin where arrests and violence have been recent.
+            start = divmod(int(m.rng.choice(len(heat), p=heat / heat.sum())), m.shape[1])
         steps = _MOVES[m.rng.integers(0, len(_MOVES), size=m.params.policing.blocks_per_week)]
-        path = _fold(np.cumsum(steps, axis=0) + self.cell.coordinate, m.shape_array)
+        path = _fold(np.cumsum(steps, axis=0) + start, m.shape_array)
         self.route = path[:, 0] * m.shape[1] + path[:, 1]
         self.cell = m.grid[(int(path[-1, 0]), int(path[-1, 1]))]
         np.add.at(m.patrol_visits, self.route, 1)
@@ -67,7 +74,7 @@ def arrest_on_routes(model: BarrioModel) -> None:
     p = m.params.policing
     visits = m.patrol_visits
     sellers = m.seller_ids[r.status[m.seller_ids] == Status.SELLING]
-    v = visits[r.block[sellers]]
+    v = visits[r.sell_block[sellers]]
     lookout = np.where(r.group[sellers] >= 0, 1.0 - m.params.groups.protection, 1.0)
     chance = 1.0 - (1.0 - p.encounter * p.punitive_intensity * lookout) ** v
     caught = sellers[m.rng.random(len(sellers)) < chance]

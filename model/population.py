@@ -72,6 +72,7 @@ class Person:
     female: bool
     household: int
     block: int
+    sell_block: int
     status: Status
     income: float
     capacity: float
@@ -94,7 +95,8 @@ class Residents:
         birth_week: Week of the year (0-51) on which the resident turns a year older.
         female: True for women and girls.
         household: Household id; members of a household share a block and income.
-        block: Flat index of the home block (``x * height + y``); residents sell on it too.
+        block: Flat index of the home block (``x * height + y``).
+        sell_block: Where a seller sells (their home block unless they moved away from it).
         status: A :class:`Status` value.
         income: Legal weekly income in USD (0 for those without legal work).
         capacity: Earning capacity, a multiplier on wages (median 1).
@@ -117,6 +119,7 @@ class Residents:
     female: np.ndarray
     household: np.ndarray
     block: np.ndarray
+    sell_block: np.ndarray
     status: np.ndarray
     income: np.ndarray
     capacity: np.ndarray
@@ -141,6 +144,7 @@ class Residents:
             female=np.zeros(n, bool),
             household=np.arange(n, dtype=np.int32),
             block=np.zeros(n, np.int32),
+            sell_block=np.zeros(n, np.int32),
             status=np.full(n, Status.CHILD, np.int8),
             income=np.zeros(n, np.float32),
             capacity=np.ones(n, np.float32),
@@ -162,6 +166,7 @@ class Residents:
             female=bool(self.female[i]),
             household=int(self.household[i]),
             block=int(self.block[i]),
+            sell_block=int(self.sell_block[i]),
             status=Status(int(self.status[i])),
             income=float(self.income[i]),
             capacity=float(self.capacity[i]),

@@ -23,6 +23,7 @@ __all__ = [
     "alternative_income",
     "expected_custody_weeks",
     "leave_market",
+    "relocate",
     "start_selling",
     "stop_selling",
 ]
@@ -124,6 +125,7 @@ def start_selling(
     r.status[starts] = Status.SELLING
     r.income[starts] = 0.0
     r.gain[starts] = outlook.gain[r.block[starts]]
+    r.sell_block[starts] = r.block[starts]
     r.group[starts] = -1
     return starts
 
@@ -135,13 +137,59 @@ def stop_selling(
     maybe = np.flatnonzero(r.status == Status.SELLING)
     maybe = maybe[rng.random(len(maybe), dtype=np.float32) < params.selling.decision_rate]
     alternative = alternative_income(r, maybe, informal_rate, params)
-    hazard = outlook.hazard[r.block[maybe]] * np.where(
+    hazard = outlook.hazard[r.sell_block[maybe]] * np.where(
         r.group[maybe] >= 0, 1.0 - params.groups.protection, 1.0
     )
     cost = _arrest_cost(r, maybe, hazard, alternative, params)
     stops = maybe[r.gain[maybe] - cost < alternative]
     leave_market(r, stops)
     return stops
+
+
+def relocate(
+    r: Residents,
+    outlook: Outlook,
+    informal_rate: float,
+    params: Params,
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+) -> np.ndarray:
+    """Sellers who reconsider move to the block near home that pays best, net of arrest risk.
+
+    Candidates are the blocks within ``selling.mobility`` of the seller's home. A block is
+    worth what a newcomer would earn there less the expected cost of arrest there; the
+    current block is worth what the seller actually earns less its arrest cost. A seller
+    moves only for a gain of more than 10% (and a dollar): moving has costs of its own.
+    Heavy policing on a block therefore pushes selling to nearby, less policed blocks.
+
+    Returns:
+        Ids of the sellers who moved.
+    """
+    s = params.selling
+    sellers = np.flatnonzero(r.status == Status.SELLING)
+    if s.mobility == 0 or len(sellers) == 0:
+        return np.empty(0, dtype=np.int64)
+    movers = sellers[rng.random(len(sellers), dtype=np.float32) < s.decision_rate]
+    w, h = shape
+    step = np.arange(-s.mobility, s.mobility + 1)
+    dx, dy = np.repeat(step, len(step)), np.tile(step, len(step))
+    hx, hy = np.divmod(r.block[movers], h)
+    cx, cy = hx[:, None] + dx, hy[:, None] + dy
+    valid = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+    candidate = np.where(valid, cx * h + cy, 0)
+
+    alternative = alternative_income(r, movers, informal_rate, params)
+    lookout = np.where(r.group[movers] >= 0, 1.0 - params.groups.protection, 1.0)
+    per_hazard = expected_custody_weeks(r.age[movers], params) * (alternative + s.prison_cost)
+    per_hazard = per_hazard * r.risk_aversion[movers] * lookout
+    value = outlook.gain[candidate] - outlook.hazard[candidate] * per_hazard[:, None]
+    value[~valid] = -np.inf
+    best = np.argmax(value, axis=1)
+    rows = np.arange(len(movers))
+    here = r.gain[movers] - outlook.hazard[r.sell_block[movers]] * per_hazard
+    move = value[rows, best] > here * 1.1 + 1.0
+    r.sell_block[movers[move]] = candidate[rows[move], best[move]]
+    return movers[move]
 
 
 def leave_market(r: Residents, ids: np.ndarray) -> None:

@@ -37,6 +37,7 @@ def make_seller(model: BarrioModel, i: int, block: int) -> None:
     """Turn resident ``i`` into an independent adult seller on ``block``."""
     r = model.residents
     r.block[i] = block
+    r.sell_block[i] = block
     r.age[i] = 30
     r.status[i] = Status.SELLING
     r.group[i] = -1

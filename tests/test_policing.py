@@ -111,3 +111,34 @@ def test_possession_is_arrested_only_when_the_lever_is_on():
         if on:  # half the residents of block 4 are users
             on_block = (model.residents.block == 4).sum()
             assert 0.35 < len(arrested) / on_block < 0.65
+
+
+def test_hot_spot_units_start_where_arrests_were():
+    model = quiet_model(
+        width=30,
+        height=30,
+        population=100,
+        policing__units_per_10k=1000,
+        policing__hot_spots=1.0,
+        policing__blocks_per_week=1,
+    )
+    model.arrest_heat[:] = 0.0
+    model.arrest_heat[15 * 30 + 15] = 1.0
+    walk_all(model)
+    for unit in model.patrols:
+        x, y = divmod(int(unit.route[0]), 30)
+        assert abs(x - 15) <= 1 and abs(y - 15) <= 1
+
+
+def test_spatial_spread_of_the_market():
+    from model.market import clear
+
+    demand = np.zeros((10, 10))
+    demand[0, 0] = 90.0
+    demand[9, 9] = 10.0
+    sellers = np.zeros((10, 10))
+    sellers[0, 0] = sellers[9, 9] = 1
+    sales = clear(demand, sellers, reach=0)
+    assert (sales.by_block > 0).sum() == 2
+    assert np.isclose(sales.top_share(0.01), 0.9)  # the busiest 1 block of 100
+    assert np.isclose(sales.top_share(0.1), 1.0)

@@ -88,3 +88,35 @@ def test_a_seller_whose_earnings_fall_below_the_alternative_stops():
     assert sorted(stops) == list(range(50))
     assert (r.status[:50] == Status.OUT_OF_SCHOOL).all()  # minors go back to being out of school
     assert (r.status[50:] == Status.SELLING).all()
+
+
+def test_a_seller_moves_off_a_heavily_policed_block_to_a_quiet_one_nearby():
+    from model.selling import relocate
+
+    model = quiet_model(width=5, height=5, population=10, selling__decision_rate=1.0, selling__mobility=1)
+    r = everyone(model, Status.SELLING)
+    r.block[:] = r.sell_block[:] = 12  # the centre block
+    r.gain[:] = 100.0
+    out = outlook_for(model, gain=100.0, hazard=0.0)
+    out.hazard[12] = 0.2  # only the home block is policed
+    moved = relocate(r, out, 50.0, model.params, model.rng, model.shape)
+    assert sorted(moved) == list(range(10))
+    assert (r.sell_block != 12).all()
+    x, y = np.divmod(r.sell_block, 5)
+    assert (np.abs(x - 2) <= 1).all() and (np.abs(y - 2) <= 1).all()  # within reach of home
+
+
+def test_sellers_stay_put_without_mobility_or_without_a_better_block():
+    from model.selling import relocate
+
+    for mobility, hazard in ((0, 0.2), (1, 0.0)):
+        model = quiet_model(
+            width=5, height=5, population=10, selling__decision_rate=1.0, selling__mobility=mobility
+        )
+        r = everyone(model, Status.SELLING)
+        r.block[:] = r.sell_block[:] = 12
+        r.gain[:] = 100.0
+        out = outlook_for(model, gain=100.0)
+        out.hazard[12] = hazard
+        assert len(relocate(r, out, 50.0, model.params, model.rng, model.shape)) == 0
+        assert (r.sell_block == 12).all()

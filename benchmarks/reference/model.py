@@ -21,6 +21,8 @@ from the model's numpy generator, so a reference run is reproducible from its se
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from mesa.discrete_space import CellAgent
 
@@ -57,6 +59,7 @@ class ResidentAgent(CellAgent):
         self.female = bool(r.female[i])
         self.household = int(r.household[i])
         self.block = int(r.block[i])
+        self.sell_block = self.block
         self.status = int(r.status[i])
         self.capacity = float(r.capacity[i])
         self.reluctance = float(r.reluctance[i])
@@ -91,6 +94,8 @@ class ResidentAgent(CellAgent):
             self.risk_search()
         if self.status != Status.DETAINED and self.random.random() < m.params.selling.decision_rate:
             self.choose()
+        if self.status == Status.SELLING and self.random.random() < m.params.selling.decision_rate:
+            self.relocate()
         m.household_income[self.household] += self.income + self.earned
 
     # -- life course ---------------------------------------------------------------
@@ -169,8 +174,8 @@ class ResidentAgent(CellAgent):
     def sell(self) -> None:
         """Earn from this week's sales; pay the group that controls the block."""
         m = self.model
-        units = m.units[self.block]
-        code = m.control[self.block]
+        units = m.units[self.sell_block]
+        code = m.control[self.sell_block]
         cut = m.params.groups.cut if code >= 0 else 0.0
         self.earned = units * m.params.market.price * m.params.market.margin * (1 - cut)
         a = m.params.selling.gain_memory
@@ -183,7 +188,7 @@ class ResidentAgent(CellAgent):
     def risk_arrest(self) -> None:
         """Patrols passed this block ``v`` times this week; each pass may end in arrest."""
         m = self.model
-        visits = m.patrol_visits[self.block]
+        visits = m.patrol_visits[self.sell_block]
         if visits:
             p = m.params.policing
             per_pass = (
@@ -214,21 +219,53 @@ class ResidentAgent(CellAgent):
             return m.params.economy.schooling_value * informal
         return informal * (1 - m.params.justice.record_job_penalty if self.record else 1)
 
-    def arrest_cost(self, hazard: float, alternative: float) -> float:
-        """Expected weekly cost of arrest and custody."""
+    def custody_weeks(self) -> float:
+        """Weeks an arrest is expected to cost in custody."""
         j = self.model.params.justice
         if self.age >= j.age_of_responsibility:
-            weeks = j.pretrial_detention * j.pretrial_weeks + j.conviction * j.sentence_weeks
-        else:
-            weeks = j.juvenile_detention * j.juvenile_weeks
-        return hazard * weeks * (alternative + self.model.params.selling.prison_cost) * self.risk_aversion
+            return j.pretrial_detention * j.pretrial_weeks + j.conviction * j.sentence_weeks
+        return j.juvenile_detention * j.juvenile_weeks
+
+    def arrest_cost(self, hazard: float, alternative: float) -> float:
+        """Expected weekly cost of arrest and custody."""
+        return (
+            hazard
+            * self.custody_weeks()
+            * (alternative + self.model.params.selling.prison_cost)
+            * self.risk_aversion
+        )
+
+    def relocate(self) -> None:
+        """Move to the block near home that pays best net of arrest risk, if clearly better."""
+        m = self.model
+        p = m.params
+        reach = p.selling.mobility
+        if not reach:
+            return
+        w, h = m.shape
+        hx, hy = divmod(self.block, h)
+        lookout = 1 - p.groups.protection if self.group >= 0 else 1
+        per_hazard = (
+            self.custody_weeks() * (self.alternative() + p.selling.prison_cost) * self.risk_aversion * lookout
+        )
+        best, best_value = self.sell_block, -math.inf
+        for dx in range(-reach, reach + 1):
+            for dy in range(-reach, reach + 1):
+                x, y = hx + dx, hy + dy
+                if 0 <= x < w and 0 <= y < h:
+                    c = x * h + y
+                    value = m.entrant_gain[c] - m.hazard[c] * per_hazard
+                    if value > best_value:
+                        best, best_value = c, value
+        if best_value > (self.gain - m.hazard[self.sell_block] * per_hazard) * 1.1 + 1.0:
+            self.sell_block = best
 
     def choose(self) -> None:
         """Start or stop selling."""
         m = self.model
         p = m.params
         if self.status == Status.SELLING:
-            hazard = m.hazard[self.block] * (1 - p.groups.protection if self.group >= 0 else 1)
+            hazard = m.hazard[self.sell_block] * (1 - p.groups.protection if self.group >= 0 else 1)
             alternative = self.alternative()
             if self.gain - self.arrest_cost(hazard, alternative) < alternative:
                 self.leave_market()
@@ -252,6 +289,7 @@ class ResidentAgent(CellAgent):
             self.status = Status.SELLING
             self.income = 0.0
             self.gain = gain
+            self.sell_block = self.block
             self.group = -1
             m.recruits += 1
             if self.record:
@@ -367,7 +405,7 @@ class ReferenceModel(BarrioModel):
         self.wages = wage_table(p, self.context, economy).astype(float).tolist()
 
         sellers = [a for a in self.people if a.status == Status.SELLING]
-        counts = seller_counts(np.array([a.block for a in sellers], dtype=np.int64), self.shape)
+        counts = seller_counts(np.array([a.sell_block for a in sellers], dtype=np.int64), self.shape)
         control = self.grid.control.data
         cut = np.where(control >= 0, p.groups.cut, 0.0)
         self.units = clear(self.grid.demand.data, counts, p.market.reach).units.ravel().tolist()
@@ -381,7 +419,10 @@ class ReferenceModel(BarrioModel):
             .ravel()
             .tolist()
         )
-        self.block_sellers = counts.ravel().tolist()
+        block_sellers = np.zeros(self.shape[0] * self.shape[1])
+        for a in sellers:
+            block_sellers[a.block] += 1
+        self.block_sellers = block_sellers.tolist()
         household_sellers = np.zeros(self.n_households)
         for a in sellers:
             household_sellers[a.household] += 1
