@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from model.neighbourhood import box_sum
-
 if TYPE_CHECKING:
     from model.model import BarrioModel
 
 __all__ = ["CriminalGroup", "seed_territories"]
+
+_DX = np.array([-1, -1, -1, 0, 0, 1, 1, 1])
+_DY = np.array([-1, 0, 1, -1, 1, -1, 0, 1])
 
 
 class CriminalGroup(Agent):
@@ -44,14 +45,16 @@ class CriminalGroup(Agent):
     @property
     def blocks(self) -> int:
         """Number of blocks the group controls."""
-        return int((self.model.grid.control.data == self.code).sum())
+        return len(self._own())
+
+    def _own(self) -> np.ndarray:
+        return np.flatnonzero(self.model.grid.control.data.ravel() == self.code)
 
     def step(self) -> None:
         """Collect, pay, recruit, then grow or shrink the territory."""
         m = self.model
         g = m.params.groups
-        r = m.residents
-        self.members = int((r.group == self.code).sum())
+        self.members = int(m.members[self.code]) if self.code < len(m.members) else 0
         self.capital += self.revenue - g.upkeep * self.members
         self._recruit()
         if self.capital < 0:
@@ -59,7 +62,7 @@ class CriminalGroup(Agent):
             self.capital = 0.0
         elif self.capital >= g.expansion_cost and self._take_block():
             self.capital -= g.expansion_cost
-        if self.blocks == 0 and self.members == 0:
+        if self.members == 0 and self.blocks == 0:
             self.remove()
 
     def _recruit(self) -> None:
@@ -71,13 +74,18 @@ class CriminalGroup(Agent):
         joining = independent[m.rng.random(len(independent)) < m.params.groups.affiliation_rate]
         r.group[joining] = self.code
 
-    def _frontier(self) -> np.ndarray:
-        control = self.model.grid.control.data
-        near = box_sum(control == self.code) > 0
-        return np.flatnonzero((near & (control < 0)).ravel())
+    def _frontier(self, own: np.ndarray) -> np.ndarray:
+        """Free blocks next to the territory, found from the group's own blocks only."""
+        w, h = self.model.shape
+        x, y = np.divmod(own, h)
+        nx = (x[:, None] + _DX).ravel()
+        ny = (y[:, None] + _DY).ravel()
+        inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
+        near = np.unique(nx[inside] * h + ny[inside])
+        return near[self.model.grid.control.data.ravel()[near] < 0]
 
     def _take_block(self) -> bool:
-        free = self._frontier()
+        free = self._frontier(self._own())
         if len(free) == 0:
             return False
         demand = self.model.grid.demand.data.ravel()
@@ -86,7 +94,7 @@ class CriminalGroup(Agent):
 
     def _lose_block(self) -> None:
         control = self.model.grid.control.data.ravel()
-        own = np.flatnonzero(control == self.code)
+        own = self._own()
         if len(own):
             demand = self.model.grid.demand.data.ravel()
             control[own[np.argmin(demand[own])]] = -1

@@ -111,6 +111,8 @@ class BarrioModel(Model):
 
         self.patrol_visits = np.zeros(nb.width * nb.height)
         self.arrest_heat = np.zeros(nb.width * nb.height)
+        self.heat: np.ndarray | None = None
+        self.members = np.zeros(params.groups.count, dtype=np.int64)
         self.arrests = Arrests()
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
         self.selling_income = np.zeros(len(r), dtype=np.float32)
@@ -148,6 +150,8 @@ class BarrioModel(Model):
         leave_school(r, self.week, self.grid.state_presence.data.ravel(), self.poor, p, rng)
 
         sales = self._trade()
+        sellers = self.seller_ids
+        self.members = np.bincount(r.group[sellers][r.group[sellers] >= 0], minlength=p.groups.count)
         for group in self.groups:
             group.revenue = (
                 float(self._group_revenue[group.code]) if group.code < len(self._group_revenue) else 0.0
@@ -158,7 +162,6 @@ class BarrioModel(Model):
             r,
             self.grid.control.data,
             self.grid.demand.data,
-            [g.code for g in self.groups],
             self.seller_ids,
             self.block_order,
             self.block_starts,
@@ -172,6 +175,8 @@ class BarrioModel(Model):
         releases = custody_week(r, p, rng)
         self.patrol_visits[:] = 0.0
         self.arrests = Arrests()
+        # Where hot-spot patrols start: recent arrests plus recent violence.
+        self.heat = self.arrest_heat + self.grid.violence.data.ravel() if p.policing.hot_spots > 0 else None
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
         arrest_on_routes(self)

@@ -56,8 +56,8 @@ class PatrolUnit(CellAgent):
         """Walk this week's route and report it to the model's patrol count."""
         m = self.model
         start = self.cell.coordinate
-        heat = m.arrest_heat + m.grid.violence.data.ravel()
-        if m.rng.random() < m.params.policing.hot_spots and heat.sum() > 0:
+        heat = m.heat
+        if heat is not None and m.rng.random() < m.params.policing.hot_spots and heat.sum() > 0:
             # Hot-spot policing: begin where arrests and violence have been recent.
             start = divmod(int(m.rng.choice(len(heat), p=heat / heat.sum())), m.shape[1])
         steps = _MOVES[m.rng.integers(0, len(_MOVES), size=m.params.policing.blocks_per_week)]

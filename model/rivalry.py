@@ -46,33 +46,36 @@ class Violence:
     takeovers: int
 
 
-def contested(control: np.ndarray, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rival groups around each block, and the rival with most blocks around it.
+
+    One pass over the 3 x 3 neighbourhood of every block, whatever the number of groups.
 
     Returns:
         ``(rivals, challenger)``: for each controlled block, the number of other groups with
         a block within one block of it, and the code of the one with the most such blocks
-        (-1 where there is none).
+        (-1 where there is none; ties go to the lower code).
     """
-    rivals = np.zeros(control.shape, dtype=np.int64)
-    best = np.zeros(control.shape, dtype=np.int64)
-    challenger = np.full(control.shape, -1, dtype=np.int64)
-    held = control >= 0
-    for code in codes:
-        near = box_sum(control == code, 1)
-        other = held & (control != code) & (near > 0)
-        rivals += other
-        better = other & (near > best)
-        best[better] = near[better]
-        challenger[better] = code
-    return rivals, challenger
+    w, h = control.shape
+    padded = np.pad(control, 1, constant_values=-1)
+    around = np.stack([padded[dx : dx + w, dy : dy + h] for dx in range(3) for dy in range(3)])
+    rival = (around >= 0) & (around != control) & (control >= 0)
+    codes = np.where(rival, around, -1)
+    ordered = np.sort(codes, axis=0)
+    first = np.concatenate([np.ones((1, w, h), bool), ordered[1:] != ordered[:-1]])
+    rivals = ((ordered >= 0) & first).sum(axis=0)
+    # The most frequent rival code: count each neighbour's code among the nine.
+    counts = (codes[:, None] == codes[None, :]).sum(axis=1) * (codes >= 0)
+    key = counts * (codes.max(initial=0) + 2) - codes  # most blocks first, then the lower code
+    best = np.argmax(np.where(codes >= 0, key, -1), axis=0)
+    challenger = np.take_along_axis(codes, best[None], axis=0)[0]
+    return rivals, np.where(rivals > 0, challenger, -1)
 
 
 def contest_week(
     r: Residents,
     control: np.ndarray,
     demand: np.ndarray,
-    codes: list[int],
     seller_ids: np.ndarray,
     block_order: np.ndarray,
     block_starts: np.ndarray,
@@ -81,7 +84,7 @@ def contest_week(
 ) -> Violence:
     """Incidents, deaths and takeovers on contested blocks this week (``control`` is updated)."""
     g, m = params.groups, params.market
-    rivals, challenger = contested(control, codes)
+    rivals, challenger = contested(control)
     # What a block is worth to whoever holds it: the margin on the demand within buyers'
     # reach of it, which is what sellers working from the block can serve.
     at_stake = box_sum(demand, m.reach) * m.price * m.margin

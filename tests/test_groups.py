@@ -33,6 +33,7 @@ def test_unpaid_upkeep_costs_a_block_and_capital_never_goes_negative():
     r = model.residents
     make_seller(model, 0, block=2 * 6 + 2)
     r.group[0] = 0
+    model.members = np.array([1])  # the model counts members once a week, before groups step
     group.step()
     assert group.blocks == 1 and group.capital == 0.0
 

@@ -124,6 +124,7 @@ def test_hot_spot_units_start_where_arrests_were():
     )
     model.arrest_heat[:] = 0.0
     model.arrest_heat[15 * 30 + 15] = 1.0
+    model.heat = model.arrest_heat.copy()  # the model builds this map once a week
     walk_all(model)
     for unit in model.patrols:
         x, y = divmod(int(unit.route[0]), 30)

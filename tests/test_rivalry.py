@@ -38,7 +38,6 @@ def week(model, codes):
         r,
         model.grid.control.data,
         model.grid.demand.data,
-        codes,
         sellers,
         model.block_order,
         model.block_starts,
@@ -48,11 +47,11 @@ def week(model, codes):
 
 
 def test_rivals_are_counted_only_along_the_border():
-    rivals, challenger = contested(two_rivals(), [0, 1])
+    rivals, challenger = contested(two_rivals())
     assert (rivals[:, 2] == 1).all() and (rivals[:, 3] == 1).all()
     assert (rivals[:, [0, 1, 4, 5]] == 0).all()
     assert (challenger[:, 2] == 1).all() and (challenger[:, 3] == 0).all()
-    assert (contested(one_group(), [0])[0] == 0).all()
+    assert (contested(one_group())[0] == 0).all()
 
 
 def test_adjacent_rivals_on_a_rich_market_fight_and_a_lone_group_does_not():
@@ -106,3 +105,13 @@ def test_a_certain_takeover_hands_border_blocks_to_the_rival():
     changed = before != after
     assert v.takeovers == changed.sum() > 0
     assert (after[changed] == 1 - before[changed]).all()
+
+
+def test_three_groups_around_a_block_count_as_two_rivals_and_the_larger_challenges():
+    control = np.full((3, 3), -1)
+    control[1, 1] = 0
+    control[0, :] = 1
+    control[2, 0] = 2
+    rivals, challenger = contested(control)
+    assert rivals[1, 1] == 2 and challenger[1, 1] == 1
+    assert rivals[2, 0] == 1  # only group 0 is within one block
