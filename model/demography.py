@@ -141,6 +141,13 @@ def _labour_status(
     ).astype(np.int8)
 
 
+def free_status(age: np.ndarray) -> np.ndarray:
+    """What someone leaving selling or custody becomes: out of school, unemployed, or retired."""
+    return np.select(
+        [age < ADULT, age < RETIREMENT], [Status.OUT_OF_SCHOOL, Status.UNEMPLOYED], Status.RETIRED
+    ).astype(np.int8)
+
+
 def enter_labour_force(r: Residents, who: np.ndarray, params: Params, rng: np.random.Generator) -> None:
     """Move residents into the labour force: unemployed (then searching) or inactive."""
     e = params.economy
@@ -165,6 +172,7 @@ def leave_school(
     The dropout hazard doubles in poor households and falls where the state is present
     (schools, social services), so both poverty and state presence act through it.
     """
+    out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL)  # before this week's dropouts
     student = np.flatnonzero(r.status == Status.STUDENT)
     age = r.age[student]
     minor = age < ADULT
@@ -179,7 +187,6 @@ def leave_school(
     r.status[minor_leaving] = Status.OUT_OF_SCHOOL
     enter_labour_force(r, leaving[r.age[leaving] >= ADULT], params, rng)
 
-    out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL)
     back = out[rng.random(len(out)) < params.economy.school_return]
     r.status[back] = Status.STUDENT
     return minor_leaving

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.contexts import Context
-from model.demography import ADULT
+from model.demography import free_status
 from model.params import Params
 from model.population import Custody, Offence, Residents, Status
 from model.selling import leave_market
@@ -83,7 +83,7 @@ def _weeks(mean: float, size: int, rng: np.random.Generator) -> np.ndarray:
 def arrest(
     r: Residents, ids: np.ndarray, offence: Offence, params: Params, rng: np.random.Generator
 ) -> np.ndarray:
-    """Arrest residents for an offence. Returns the ids who enter custody.
+    """Arrest residents for an offence. Returns the adults among them (held, or tried at once).
 
     Minors are held in juvenile detention with probability ``justice.juvenile_detention``,
     else sent home (a seller stops selling); adults are held before trial with probability
@@ -133,12 +133,13 @@ def _trial(
 
 
 def _release(r: Residents, ids: np.ndarray, record: bool) -> None:
-    r.status[ids] = np.where(r.age[ids] >= ADULT, Status.UNEMPLOYED, Status.OUT_OF_SCHOOL)
+    r.status[ids] = free_status(r.age[ids])
     r.custody[ids] = Custody.FREE
     r.custody_left[ids] = 0
     r.offence[ids] = Offence.NONE
     if record:
-        r.record[ids] = np.minimum(r.record[ids] + 1, 127)
+        # int8: add only below the cap, or 127 + 1 would wrap round to -128.
+        r.record[ids] = np.where(r.record[ids] < 127, r.record[ids] + 1, 127)
 
 
 def custody_week(r: Residents, params: Params, rng: np.random.Generator) -> np.ndarray:

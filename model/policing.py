@@ -100,5 +100,6 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     found = found[
         (status != Status.DETAINED) & (status != Status.SELLING) & (r.age[found] >= m.params.selling.min_age)
     ]
+    found = found[~np.isin(found, m.arrests.all()[0])]  # a seller freed this week is not arrested twice
     arrest(r, found, Offence.POSSESSION, m.params, m.rng)
     m.arrests.add(found, Offence.POSSESSION)

@@ -93,6 +93,7 @@ def contest_week(
     hit = np.flatnonzero(incidents)
 
     flat_control, flat_challenger = control.ravel(), challenger.ravel()
+    holder = flat_control.copy()  # who held each block when the fighting started
     turned = hit[rng.random(len(hit)) < 1.0 - (1.0 - g.takeover) ** incidents[hit]]
     flat_control[turned] = flat_challenger[turned]
 
@@ -102,7 +103,7 @@ def contest_week(
     for block, n in zip(hit[deaths > 0], deaths[deaths > 0], strict=True):
         # Each death is a member of one of the two groups fighting with chance
         # ``combatant_share``; otherwise someone on the block, seller or not.
-        sides = (flat_control[block], flat_challenger[block])
+        sides = (holder[block], flat_challenger[block])
         fighters = members[np.isin(r.group[members], sides)]
         on_block = block_order[block_starts[block] : block_starts[block + 1]]
         on_block = on_block[r.status[on_block] != Status.DETAINED]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.demography import ADULT
+from model.demography import free_status
 from model.params import Params
 from model.population import Residents, Status
 
@@ -193,7 +193,7 @@ def relocate(
 
 
 def leave_market(r: Residents, ids: np.ndarray) -> None:
-    """Sellers stop selling: adults look for work, minors are out of school."""
-    r.status[ids] = np.where(r.age[ids] >= ADULT, Status.UNEMPLOYED, Status.OUT_OF_SCHOOL)
+    """Sellers stop selling: adults look for work, minors are out of school, the old retire."""
+    r.status[ids] = free_status(r.age[ids])
     r.group[ids] = -1
     r.gain[ids] = 0.0

@@ -117,3 +117,35 @@ def test_enforcement_cost_counts_patrols_prisoners_and_detained_minors():
     assert row["policing_cost"] == 3 * c.patrol_week
     assert row["prison_cost"] == 10 * c.prisoner_week + 3 * c.juvenile_week
     assert row["enforcement_cost"] == row["policing_cost"] + row["prison_cost"]
+
+
+def test_people_65_and_over_leave_custody_or_selling_as_retired():
+    from model.selling import leave_market
+
+    model = quiet_model(population=10, justice__pretrial_detention=1.0, justice__conviction=0.0)
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    r.age[:] = [70, 70, 70, 70, 70, 40, 40, 40, 16, 16]
+    leave_market(r, np.arange(5, 10))
+    assert list(r.status[5:]) == [Status.UNEMPLOYED] * 3 + [Status.OUT_OF_SCHOOL] * 2
+    leave_market(r, np.array([0]))
+    assert r.status[0] == Status.RETIRED
+    arrest(r, np.arange(1, 5), Offence.SELLING, model.params, model.rng)
+    r.custody_left[1:5] = 1
+    custody_week(r, model.params, model.rng)  # acquitted
+    assert (r.status[1:5] == Status.RETIRED).all()
+
+
+def test_a_record_stops_counting_at_127_instead_of_wrapping():
+    model = quiet_model(population=2, justice__pretrial_detention=1.0, justice__conviction=1.0)
+    r = model.residents
+    for i in range(2):
+        make_seller(model, i, block=0)
+    r.record[:] = [126, 127]
+    arrest(r, np.arange(2), Offence.SELLING, model.params, model.rng)
+    r.custody_left[:] = 1
+    custody_week(r, model.params, model.rng)
+    r.custody_left[:] = 1
+    custody_week(r, model.params, model.rng)
+    assert list(r.record) == [127, 127]

@@ -143,3 +143,23 @@ def test_spatial_spread_of_the_market():
     assert (sales.by_block > 0).sum() == 2
     assert np.isclose(sales.top_share(0.01), 0.9)  # the busiest 1 block of 100
     assert np.isclose(sales.top_share(0.1), 1.0)
+
+
+def test_a_seller_freed_at_once_is_not_arrested_again_for_possession_the_same_week():
+    model = quiet_model(
+        width=3,
+        height=3,
+        population=50,
+        policing__encounter=1.0,
+        policing__punitive_intensity=1.0,
+        policing__arrest_possession=True,
+        policing__possession_encounter=1.0,
+        market__user_share=1.0,
+        justice__pretrial_detention=0.0,
+        justice__conviction=0.0,
+    )
+    sellers_everywhere(model, 50)
+    model.patrol_visits[:] = 1
+    arrest_on_routes(model)
+    arrested, _ = model.arrests.all()
+    assert len(arrested) == 50 and len(set(arrested.tolist())) == 50

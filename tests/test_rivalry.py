@@ -115,3 +115,21 @@ def test_three_groups_around_a_block_count_as_two_rivals_and_the_larger_challeng
     rivals, challenger = contested(control)
     assert rivals[1, 1] == 2 and challenger[1, 1] == 1
     assert rivals[2, 0] == 1  # only group 0 is within one block
+
+
+def test_after_a_takeover_the_former_holders_members_can_still_be_killed():
+    m = setup(
+        two_rivals(),
+        groups__contest_rate=5.0,
+        groups__lethality=1.0,
+        groups__combatant_share=1.0,
+        groups__takeover=1.0,
+    )
+    r = m.residents
+    holders = np.flatnonzero(r.block % 6 < 3)[::2]  # members of group 0 only
+    for i in holders:
+        make_seller(m, int(i), block=int(r.block[i]))
+    r.group[holders] = 0
+    v = week(m, [0, 1])
+    assert v.takeovers > 0 and len(v.victims) > 0
+    assert (v.kind == 0).all()  # fighters, not bystanders

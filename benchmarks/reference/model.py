@@ -295,9 +295,15 @@ class ResidentAgent(CellAgent):
             if self.record:
                 m.reoffending += 1
 
+    def free_status(self) -> Status:
+        """What someone leaving selling or custody becomes."""
+        if self.age < ADULT:
+            return Status.OUT_OF_SCHOOL
+        return Status.UNEMPLOYED if self.age < RETIREMENT else Status.RETIRED
+
     def leave_market(self) -> None:
-        """Stop selling: adults look for work, minors are out of school."""
-        self.status = Status.UNEMPLOYED if self.age >= ADULT else Status.OUT_OF_SCHOOL
+        """Stop selling: adults look for work, minors are out of school, the old retire."""
+        self.status = self.free_status()
         self.group = -1
         self.gain = 0.0
 
@@ -350,7 +356,7 @@ class ResidentAgent(CellAgent):
 
     def release(self, record: bool) -> None:
         """Home, without work; with one more sentence on the record if it was prison."""
-        self.status = Status.UNEMPLOYED if self.age >= ADULT else Status.OUT_OF_SCHOOL
+        self.status = self.free_status()
         self.custody = Custody.FREE
         self.custody_left = 0
         self.offence = Offence.NONE
