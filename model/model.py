@@ -186,11 +186,12 @@ class BarrioModel(Model):
         presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
 
         informal = informal_rate(p, self.context, economy)
+        self.seller_ids = np.flatnonzero(r.status == Status.SELLING)  # after this week's arrests and deaths
         outlook = self.outlook()
         with_record_before = r.record > 0
         starts = start_selling(r, outlook, informal, p, rng)
-        stop_selling(r, outlook, informal, p, rng)
-        relocate(r, outlook, informal, p, rng, self.shape)
+        stop_selling(r, outlook, informal, p, rng, started=starts)
+        relocate(r, outlook, informal, p, rng, self.shape, started=starts)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
 
         self._week = _Week(sales, starts, releases, with_record_before, economy, violence)

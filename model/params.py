@@ -50,7 +50,8 @@ def param(
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # allow_inf_nan: "upkeep: .inf" is valid YAML and a valid float, and would turn capital into NaN.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 class Timing(_Section):

@@ -81,7 +81,7 @@ class Shock(BaseModel):
     so that the second can be compared with what the model produces.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field("shock", description="Label for the shock.")
     weeks: int = Field(ge=1, le=5200, description="How long the shock lasts.")
@@ -97,11 +97,13 @@ class Shock(BaseModel):
 class Event(BaseModel):
     """One timeline entry: at a week (or year) of the policy period, change levers and/or start a shock."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    week: int | None = Field(None, ge=0, description="Week of the policy period (0 = its first week).")
+    week: int | None = Field(
+        None, ge=0, le=5200, strict=True, description="Week of the policy period (0 = its first week)."
+    )
     year: float | None = Field(
-        None, ge=0, description="Year of the policy period; converted to weeks (x 52)."
+        None, ge=0, le=100, description="Year of the policy period; converted to weeks (x 52)."
     )
     set: dict[str, Any] = Field(default_factory=dict, description="Levers to change, by dotted path.")
     shock: Shock | None = None
@@ -246,19 +248,28 @@ def _read_one(path: Path, problems: list[Problem]) -> tuple[dict, Lines]:
         problems.append(Problem(name, None, "", f"cannot read the file: {err}"))
         return {}, {}
     try:
+        # Aliases (*name) let a few lines expand into billions of values; a scenario has
+        # no use for them, so they are refused before anything is built.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1
+                problems.append(
+                    Problem(name, line, "", "aliases (*name) are not allowed; write the value out")
+                )
+                return {}, {}
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.constructor.ConstructorError as err:
         line = err.problem_mark.line + 1 if err.problem_mark else None
-        problems.append(
-            Problem(
-                name,
-                line,
-                "",
-                f"refused: the tag {err.problem.split()[-1]} could run code; "
-                "scenario files hold plain values only",
-            )
-        )
+        if "could not determine a constructor" in (err.problem or ""):
+            tag = err.problem.split()[-1]
+            message = f"refused: the tag {tag} could run code; scenario files hold plain values only"
+        else:
+            message = f"not a plain value: {err.problem}"
+        problems.append(Problem(name, line, "", message))
+        return {}, {}
+    except RecursionError:
+        problems.append(Problem(name, None, "", "nested too deeply to be a scenario"))
         return {}, {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -341,7 +352,8 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
             problem(tuple(e["loc"]), _message(e, Params, e["loc"]))
 
     events: list[Event] = []
-    raw_timeline = meta.get("timeline") or []
+    raw_timeline = meta.get("timeline")
+    raw_timeline = [] if raw_timeline is None else raw_timeline
     if not isinstance(raw_timeline, list):
         problem(("timeline",), "must be a list of events (each with 'week' or 'year', and 'set' or 'shock')")
         raw_timeline = []

@@ -131,11 +131,18 @@ def start_selling(
 
 
 def stop_selling(
-    r: Residents, outlook: Outlook, informal_rate: float, params: Params, rng: np.random.Generator
+    r: Residents,
+    outlook: Outlook,
+    informal_rate: float,
+    params: Params,
+    rng: np.random.Generator,
+    started: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Sellers who reconsider this week and earn less than their alternative stop. Returns ids."""
-    maybe = np.flatnonzero(r.status == Status.SELLING)
-    maybe = maybe[rng.random(len(maybe), dtype=np.float32) < params.selling.decision_rate]
+    """Sellers who reconsider this week and earn less than their alternative stop. Returns ids.
+
+    ``started``: ids that took up selling this week; they have made their choice for the week.
+    """
+    maybe = _reconsidering(r, params, rng, started)
     alternative = alternative_income(r, maybe, informal_rate, params)
     hazard = outlook.hazard[r.sell_block[maybe]] * np.where(
         r.group[maybe] >= 0, 1.0 - params.groups.protection, 1.0
@@ -153,6 +160,7 @@ def relocate(
     params: Params,
     rng: np.random.Generator,
     shape: tuple[int, int],
+    started: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sellers who reconsider move to the block near home that pays best, net of arrest risk.
 
@@ -166,10 +174,9 @@ def relocate(
         Ids of the sellers who moved.
     """
     s = params.selling
-    sellers = np.flatnonzero(r.status == Status.SELLING)
-    if s.mobility == 0 or len(sellers) == 0:
+    if s.mobility == 0:
         return np.empty(0, dtype=np.int64)
-    movers = sellers[rng.random(len(sellers), dtype=np.float32) < s.decision_rate]
+    movers = _reconsidering(r, params, rng, started)
     w, h = shape
     step = np.arange(-s.mobility, s.mobility + 1)
     dx, dy = np.repeat(step, len(step)), np.tile(step, len(step))
@@ -190,6 +197,16 @@ def relocate(
     move = value[rows, best] > here * 1.1 + 1.0
     r.sell_block[movers[move]] = candidate[rows[move], best[move]]
     return movers[move]
+
+
+def _reconsidering(
+    r: Residents, params: Params, rng: np.random.Generator, started: np.ndarray | None
+) -> np.ndarray:
+    """Sellers who reconsider this week, leaving out those who only just started."""
+    sellers = np.flatnonzero(r.status == Status.SELLING)
+    if started is not None and len(started):
+        sellers = sellers[~np.isin(sellers, started)]
+    return sellers[rng.random(len(sellers), dtype=np.float32) < params.selling.decision_rate]
 
 
 def leave_market(r: Residents, ids: np.ndarray) -> None:

@@ -133,6 +133,20 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
         ({"s.yaml": "country: !!python/object/apply:os.system ['echo hacked']\n"}, "could run code"),
         ({"s.yaml": "extends: nowhere.yaml\n"}, "no such file"),
         ({"s.yaml": "extends: t.yaml\n", "t.yaml": "extends: s.yaml\n"}, "circular 'extends'"),
+        ({"s.yaml": "a: &a [*a]\n"}, "aliases (*name) are not allowed"),
+        ({"s.yaml": "a: &a [1, 2]\nb: [*a, *a, *a]\n"}, "aliases (*name) are not allowed"),
+        ({"s.yaml": "x: " + "[" * 3000 + "]" * 3000 + "\n"}, "nested too deeply"),
+        ({"s.yaml": "? [a, b]\n: 1\n"}, "not a plain value"),
+        ({"s.yaml": "timeline: 0\n"}, "must be a list of events"),
+        (
+            {"s.yaml": "timeline:\n  - year: .inf\n    set: {policing.punitive_intensity: 0.9}\n"},
+            "finite number",
+        ),
+        (
+            {"s.yaml": "timeline:\n  - week: true\n    set: {policing.punitive_intensity: 0.9}\n"},
+            "valid integer",
+        ),
+        ({"s.yaml": "groups: {upkeep: .inf}\n"}, "finite number"),
     ],
 )
 def test_broken_files_are_refused_with_a_reason(tmp_path, files, words):

@@ -67,6 +67,7 @@ class ResidentAgent(CellAgent):
         self.income = float(r.income[i])
         self.group = -1
         self.gain = 0.0
+        self.started = False
         self.custody = Custody.FREE
         self.custody_left = 0
         self.offence = Offence.NONE
@@ -78,6 +79,7 @@ class ResidentAgent(CellAgent):
         """One week of this resident's life."""
         m = self.model
         self.earned = 0.0
+        self.started = False
         if m.week % 52 == self.birth_week:
             self.birthday()
         if self.status == Status.DETAINED:
@@ -94,7 +96,11 @@ class ResidentAgent(CellAgent):
             self.risk_search()
         if self.status != Status.DETAINED and self.random.random() < m.params.selling.decision_rate:
             self.choose()
-        if self.status == Status.SELLING and self.random.random() < m.params.selling.decision_rate:
+        if (
+            self.status == Status.SELLING
+            and not self.started
+            and self.random.random() < m.params.selling.decision_rate
+        ):
             self.relocate()
         m.household_income[self.household] += self.income + self.earned
 
@@ -291,6 +297,7 @@ class ResidentAgent(CellAgent):
             self.gain = gain
             self.sell_block = self.block
             self.group = -1
+            self.started = True
             m.recruits += 1
             if self.record:
                 m.reoffending += 1
