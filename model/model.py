@@ -19,6 +19,7 @@ from model.demography import age_one_week, leave_school, populate
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.groups import CriminalGroup, seed_territories
 from model.justice import Arrests, Prison, custody_week
+from model.leadership import form_groups, remove_leaders, split
 from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
@@ -51,6 +52,9 @@ class _Week:
     had_record: np.ndarray
     economy: float
     violence: Violence
+    leaders_removed: int = 0
+    splits: int = 0
+    groups_formed: int = 0
 
 
 class BarrioModel(Model):
@@ -113,6 +117,7 @@ class BarrioModel(Model):
         self.arrest_heat = np.zeros(nb.width * nb.height)
         self.heat: np.ndarray | None = None
         self.members = np.zeros(params.groups.count, dtype=np.int64)
+        self._next_code = params.groups.count
         self.arrests = Arrests()
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
         self.selling_income = np.zeros(len(r), dtype=np.float32)
@@ -151,13 +156,16 @@ class BarrioModel(Model):
 
         sales = self._trade()
         sellers = self.seller_ids
-        self.members = np.bincount(r.group[sellers][r.group[sellers] >= 0], minlength=p.groups.count)
+        self.members = np.bincount(r.group[sellers][r.group[sellers] >= 0], minlength=self._next_code)
         for group in self.groups:
             group.revenue = (
                 float(self._group_revenue[group.code]) if group.code < len(self._group_revenue) else 0.0
             )
         if CriminalGroup in self.agents_by_type:
             self.agents_by_type[CriminalGroup].shuffle_do("step")
+        beheaded = remove_leaders(self)
+        splits = [f for g in beheaded if rng.random() < p.groups.split_chance and (f := split(self, g))]
+        formed = form_groups(self)
         violence = contest_week(
             r,
             self.grid.control.data,
@@ -194,7 +202,17 @@ class BarrioModel(Model):
         relocate(r, outlook, informal, p, rng, self.shape, started=starts)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
 
-        self._week = _Week(sales, starts, releases, with_record_before, economy, violence)
+        self._week = _Week(
+            sales,
+            starts,
+            releases,
+            with_record_before,
+            economy,
+            violence,
+            len(beheaded),
+            len(splits),
+            len(formed),
+        )
         self.collect()
         self.week += 1
 
@@ -230,6 +248,12 @@ class BarrioModel(Model):
         if shift:
             presence = self.grid.state_presence.data
             presence[:] = np.clip(presence + shift, 0.0, 1.0)
+
+    def next_group_code(self) -> int:
+        """A number for a new group in the ``control`` layer."""
+        code = self._next_code
+        self._next_code += 1
+        return code
 
     def _sync_patrols(self) -> None:
         """Add or withdraw patrol units to match ``policing.units_per_10k``."""
@@ -268,7 +292,7 @@ class BarrioModel(Model):
         taxed = control >= 0
         margin = units * p.market.price * p.market.margin
         self._group_revenue = np.bincount(
-            control[taxed], weights=margin[taxed] * cut[taxed], minlength=p.groups.count
+            control[taxed], weights=margin[taxed] * cut[taxed], minlength=self._next_code
         )
         return sales
 
@@ -318,6 +342,9 @@ class BarrioModel(Model):
             "homicides_bystanders": int(killed[2]),
             "homicide_rate": len(violence.victims) * 52 * 100_000 / len(r),
             "takeovers": violence.takeovers,
+            "leaders_removed": week.leaders_removed,
+            "splits": week.splits,
+            "groups_formed": week.groups_formed,
         }
         status_counts = np.bincount(r.status, minlength=len(Status))
         values |= {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
@@ -360,7 +387,9 @@ class BarrioModel(Model):
         custody = np.bincount(r.custody[r.status == Status.DETAINED], minlength=len(Custody))
         pretrial, sentenced = int(custody[Custody.PRETRIAL]), int(custody[Custody.SENTENCED])
         c = p.costs
-        policing_cost = len(self.patrols) * c.patrol_week
+        policing_cost = len(self.patrols) * c.patrol_week + (
+            c.investigation_week if p.policing.kingpin > 0 else 0.0
+        )
         prison_cost = (pretrial + sentenced) * c.prisoner_week + int(
             custody[Custody.JUVENILE]
         ) * c.juvenile_week

@@ -532,6 +532,32 @@ class Groups(_Section):
         ge=0.0,
         le=1.0,
     )
+    split_chance: float = param(
+        0.5,
+        unit="probability",
+        meaning="Chance a group that loses its leader splits into two rival factions.",
+        source="assumption; the fragmentation after leadership removal that the background paper "
+        "and Calderon et al. describe",
+        ge=0.0,
+        le=1.0,
+    )
+    formation_rate: float = param(
+        0.02,
+        unit="per week",
+        meaning="Chance in a week that a new group forms where independent sellers cluster on "
+        "ungoverned blocks.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    formation_sellers: int = param(
+        5,
+        unit="sellers",
+        meaning="Independent sellers within one block needed for a new group to form there.",
+        source="assumption",
+        ge=1,
+        le=10_000,
+    )
     expansion_cost: float = param(
         1_500.0,
         unit="USD",
@@ -584,6 +610,15 @@ class Policing(_Section):
         meaning="Share of patrol units that start each week's route at a hot spot (recent arrests and "
         "violence) instead of where they stand.",
         source="assumption: 0 is random patrol; hot-spot policing is a lever",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    kingpin: float = param(
+        0.0,
+        unit="per group-week",
+        meaning="Leadership targeting: weekly chance that each group's leader is arrested.",
+        source="assumption: 0 (no campaign) by default; a lever",
         ge=0.0,
         le=1.0,
         lever=True,
@@ -715,6 +750,13 @@ class Costs(_Section):
         unit="USD per prisoner-week",
         meaning="Cost of holding one prisoner (pre-trial or sentenced) for a week.",
         source="assumption: of the order of US$400-500 a month per prisoner in Brazil",
+        ge=0.0,
+    )
+    investigation_week: float = param(
+        5_000.0,
+        unit="USD per week",
+        meaning="Cost of a leadership-targeting campaign for a week, whatever its result.",
+        source="assumption: an investigative unit with surveillance and informants",
         ge=0.0,
     )
     juvenile_week: float = param(

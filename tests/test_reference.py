@@ -20,7 +20,8 @@ SCENARIO = Params.build(
         "neighbourhood": {"width": 13, "height": 13, "population": 2000},
         "market": {"user_share": 0.12},
         "policing": {"units_per_10k": 20, "punitive_intensity": 0.8},
-        "groups": {"contest_rate": 0.0},  # contests between groups are not in the reference
+        # Contests, splits and new groups are group rules, not resident rules: not in the reference.
+        "groups": {"contest_rate": 0.0, "formation_rate": 0.0},
         "justice": {"sentence_weeks": 20, "pretrial_weeks": 6},
         "timing": {"warmup_weeks": WARMUP, "horizon_weeks": HORIZON},
     }

@@ -7,9 +7,10 @@ runs one person's week with scalar arithmetic, as a Mesa user would first write 
 
 Set-up is shared with :class:`model.model.BarrioModel` (the same grid, households, groups
 and patrol units from the same seed); only the residents' weekly rules differ in form.
-Contests between groups (``model/rivalry.py``) are left out: they are a group-level rule,
-not a resident rule, and leaving them out only makes the reference faster, so the speed
-ratio measured against it errs on the side of the reference.
+Contests between groups (``model/rivalry.py``) and leadership removal, splits and new
+groups (``model/leadership.py``) are left out: they are group-level rules, not resident
+rules, and leaving them out only makes the reference faster, so the speed ratio measured
+against it errs on the side of the reference.
 Grid-level quantities that a person reads (the market's sales per seller on each block,
 the perceived arrest hazard) are computed once a week per block, as in the real model.
 
