@@ -15,20 +15,21 @@ import numpy as np
 from mesa import Model
 
 from model.contexts import CONTEXTS
-from model.demography import age_one_week, leave_school, populate
+from model.demography import age_one_week, leave_school, populate, replace_with_newborns
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.groups import CriminalGroup, seed_territories
 from model.justice import Arrests, Prison, custody_week
 from model.leadership import form_groups, remove_leaders, split
+from model.legitimacy import block_trust, initial_trust, update_trust
 from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
 from model.params import Params
-from model.policing import PatrolUnit, arrest_on_routes
+from model.policing import PatrolUnit, UnitKind, arrest_on_routes, use_of_force
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
 from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
 from model.scenario import Event, Shock
-from model.selling import Outlook, relocate, start_selling, stop_selling
+from model.selling import Outlook, leave_market, relocate, start_selling, stop_selling
 
 __all__ = ["BarrioModel"]
 
@@ -55,6 +56,8 @@ class _Week:
     leaders_removed: int = 0
     splits: int = 0
     groups_formed: int = 0
+    force: int = 0
+    killed_by_police: int = 0
 
 
 class BarrioModel(Model):
@@ -114,6 +117,9 @@ class BarrioModel(Model):
         self._sync_patrols()
 
         self.patrol_visits = np.zeros(nb.width * nb.height)
+        self.visits_by_kind = np.zeros((len(UnitKind), nb.width * nb.height))
+        r.trust[:] = initial_trust(self.grid.state_presence.data.ravel()[r.block], self.rng)
+        self.block_trust = block_trust(r, nb.width * nb.height, self.block_population)
         self.arrest_heat = np.zeros(nb.width * nb.height)
         self.heat: np.ndarray | None = None
         self.members = np.zeros(params.groups.count, dtype=np.int64)
@@ -182,13 +188,31 @@ class BarrioModel(Model):
 
         releases = custody_week(r, p, rng)
         self.patrol_visits[:] = 0.0
+        self.visits_by_kind[:] = 0.0
         self.arrests = Arrests()
+        self.block_trust = block_trust(r, len(self.patrol_visits), self.block_population)
         # Where hot-spot patrols start: recent arrests plus recent violence.
         self.heat = self.arrest_heat + self.grid.violence.data.ravel() if p.policing.hot_spots > 0 else None
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
         arrest_on_routes(self)
         self._update_heat()
+        force, killed_by_police = use_of_force(self)
+        leave_market(r, killed_by_police[r.status[killed_by_police] == Status.SELLING])
+        replace_with_newborns(r, killed_by_police, p, rng)
+        ids, offences = self.arrests.all()
+        arbitrary = np.bincount(
+            r.block[ids[offences == Offence.POSSESSION]], minlength=len(self.patrol_visits)
+        )
+        update_trust(
+            r,
+            force.reshape(self.shape),
+            arbitrary.reshape(self.shape),
+            self.grid.violence.data,
+            self.visits_by_kind[UnitKind.COMMUNITY].reshape(self.shape),
+            self.grid.state_presence.data,
+            p,
+        )
         presence = self.grid.police_presence.data
         presence *= 1.0 - PRESENCE_MEMORY
         presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
@@ -212,6 +236,8 @@ class BarrioModel(Model):
             len(beheaded),
             len(splits),
             len(formed),
+            int(force.sum()),
+            len(killed_by_police),
         )
         self.collect()
         self.week += 1
@@ -242,7 +268,12 @@ class BarrioModel(Model):
         """
         old = self.params
         self.params = old.replace(**{k.replace(".", "__"): v for k, v in changes.items()})
-        if self.params.policing.units_per_10k != old.policing.units_per_10k:
+        new, was = self.params.policing, old.policing
+        if (new.units_per_10k, new.community, new.soldiers_per_10k) != (
+            was.units_per_10k,
+            was.community,
+            was.soldiers_per_10k,
+        ):
             self._sync_patrols()
         shift = self.params.neighbourhood.state_presence - old.neighbourhood.state_presence
         if shift:
@@ -256,16 +287,24 @@ class BarrioModel(Model):
         return code
 
     def _sync_patrols(self) -> None:
-        """Add or withdraw patrol units to match ``policing.units_per_10k``."""
+        """Add or withdraw units of each kind to match the policing levers."""
         nb = self.params.neighbourhood
-        target = round(self.params.policing.units_per_10k * nb.population / 10_000)
-        units = self.patrols
-        if target > len(units):
-            for b in self.rng.integers(0, nb.width * nb.height, size=target - len(units)):
-                PatrolUnit(self, self.grid[divmod(int(b), nb.height)])
-        elif target < len(units):
-            for k in self.rng.choice(len(units), size=len(units) - target, replace=False):
-                units[k].remove()
+        pol = self.params.policing
+        per = nb.population / 10_000
+        police = pol.units_per_10k * per
+        targets = {
+            UnitKind.POLICE: round(police * (1 - pol.community)),
+            UnitKind.COMMUNITY: round(police * pol.community),
+            UnitKind.SOLDIERS: round(pol.soldiers_per_10k * per),
+        }
+        for kind, target in targets.items():
+            units = [u for u in self.patrols if u.kind == kind]
+            if target > len(units):
+                for b in self.rng.integers(0, nb.width * nb.height, size=target - len(units)):
+                    PatrolUnit(self, self.grid[divmod(int(b), nb.height)], kind)
+            elif target < len(units):
+                for k in self.rng.choice(len(units), size=len(units) - target, replace=False):
+                    units[k].remove()
 
     def _update_heat(self) -> None:
         """Where arrests were made recently (a moving average), for hot-spot patrols."""
@@ -345,6 +384,9 @@ class BarrioModel(Model):
             "leaders_removed": week.leaders_removed,
             "splits": week.splits,
             "groups_formed": week.groups_formed,
+            "police_violence": week.force,
+            "deaths_in_operations": week.killed_by_police,
+            "mean_trust": float(r.trust.mean()),
         }
         status_counts = np.bincount(r.status, minlength=len(Status))
         values |= {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
@@ -387,9 +429,9 @@ class BarrioModel(Model):
         custody = np.bincount(r.custody[r.status == Status.DETAINED], minlength=len(Custody))
         pretrial, sentenced = int(custody[Custody.PRETRIAL]), int(custody[Custody.SENTENCED])
         c = p.costs
-        policing_cost = len(self.patrols) * c.patrol_week + (
-            c.investigation_week if p.policing.kingpin > 0 else 0.0
-        )
+        soldiers = sum(1 for u in self.patrols if u.kind == UnitKind.SOLDIERS)
+        policing_cost = (len(self.patrols) - soldiers) * c.patrol_week + soldiers * c.soldier_week
+        policing_cost += c.investigation_week if p.policing.kingpin > 0 else 0.0
         prison_cost = (pretrial + sentenced) * c.prisoner_week + int(
             custody[Custody.JUVENILE]
         ) * c.juvenile_week

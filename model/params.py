@@ -21,6 +21,7 @@ __all__ = [
     "Economy",
     "Groups",
     "Justice",
+    "Legitimacy",
     "Market",
     "Neighbourhood",
     "Params",
@@ -579,6 +580,25 @@ class Policing(_Section):
         le=1_000.0,
         lever=True,
     )
+    community: float = param(
+        0.0,
+        unit="share of units",
+        meaning="Share of police units doing community policing: slower to arrest, builds trust.",
+        source="assumption: 0 by default; a lever",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    soldiers_per_10k: float = param(
+        0.0,
+        unit="army patrol units per 10,000 residents",
+        meaning="Soldiers patrolling the neighbourhood (militarisation).",
+        source="assumption: 0 by default; the background paper describes the military on the streets "
+        "in 'mano dura' policies",
+        ge=0.0,
+        le=1_000.0,
+        lever=True,
+    )
     blocks_per_week: int = param(
         15,
         unit="blocks",
@@ -630,10 +650,113 @@ class Policing(_Section):
         source="assumption: off by default; on in 'mano dura' regimes",
         lever=True,
     )
+    community_arrest: float = param(
+        0.5,
+        unit="x",
+        meaning="Arrest chance of a community-policing pass relative to an ordinary one.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    soldier_arrest: float = param(
+        1.5,
+        unit="x",
+        meaning="Arrest chance of a soldiers' pass relative to an ordinary one (capped at certainty).",
+        source="assumption: soldiers are trained for force, not for policing",
+        ge=0.0,
+        le=10.0,
+    )
+    police_force: float = param(
+        0.002,
+        unit="incidents per pass",
+        meaning="Chance a police patrol pass through a block ends in an incident of force.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    soldier_force: float = param(
+        0.01,
+        unit="incidents per pass",
+        meaning="Chance a soldiers' pass through a block ends in an incident of force.",
+        source="assumption: five times the police rate",
+        ge=0.0,
+        le=1.0,
+    )
+    force_lethality: float = param(
+        0.05,
+        unit="probability",
+        meaning="Chance an incident of force kills someone (a death in an operation).",
+        source="assumption: with default patrols, a few deaths per 100,000 residents a year, the "
+        "order reported for police killings in Brazil",
+        ge=0.0,
+        le=1.0,
+    )
+    reporting: float = param(
+        0.5,
+        unit="0-1",
+        meaning="How much residents' trust raises the police's chance of finding sellers (tips).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
     possession_encounter: float = param(
         0.02,
         unit="probability",
         meaning="Chance a patrol passing a block stops and searches a given resident there.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class Legitimacy(_Section):
+    """Residents' trust in the state and what it changes."""
+
+    abuse_loss: float = param(
+        0.2,
+        unit="share of trust",
+        meaning="Share of their trust residents lose for each abuse they witness on or next to their block.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    arbitrary_loss: float = param(
+        0.02,
+        unit="share of trust",
+        meaning="Share of trust lost for each neighbour on the block arrested for possession alone.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    impunity_loss: float = param(
+        0.05,
+        unit="share of trust per incident",
+        meaning="Share of trust lost per week for each recent violent incident on the block "
+        "(violence the state does not stop).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    community_gain: float = param(
+        0.05,
+        unit="share of distrust",
+        meaning="Share of the gap to full trust closed by each community-policing pass.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    drift: float = param(
+        0.01,
+        unit="per week",
+        meaning="How fast trust drifts towards the block's state presence.",
+        source="assumption: opinions change over years, not weeks",
+        ge=0.0,
+        le=1.0,
+    )
+    effect: float = param(
+        0.5,
+        unit="0-1",
+        meaning="How strongly trust raises reluctance to sell and weakens group pressure.",
         source="assumption",
         ge=0.0,
         le=1.0,
@@ -759,6 +882,13 @@ class Costs(_Section):
         source="assumption: an investigative unit with surveillance and informants",
         ge=0.0,
     )
+    soldier_week: float = param(
+        900.0,
+        unit="USD per army unit-week",
+        meaning="Cost of one army patrol unit for a week.",
+        source="assumption: half as much again as a police unit",
+        ge=0.0,
+    )
     juvenile_week: float = param(
         150.0,
         unit="USD per detainee-week",
@@ -790,6 +920,7 @@ class Params(_Section):
     groups: Groups = Groups()
     policing: Policing = Policing()
     justice: Justice = Justice()
+    legitimacy: Legitimacy = Legitimacy()
     costs: Costs = Costs()
 
     @field_validator("country")

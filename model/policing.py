@@ -13,6 +13,7 @@ possession is arrested, residents of passed blocks are searched too.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,16 @@ from model.population import Offence, Status
 if TYPE_CHECKING:
     from model.model import BarrioModel
 
-__all__ = ["PatrolUnit", "arrest_on_routes"]
+__all__ = ["PatrolUnit", "UnitKind", "arrest_on_routes", "use_of_force"]
+
+
+class UnitKind(IntEnum):
+    """Who is on patrol."""
+
+    POLICE = 0
+    COMMUNITY = 1
+    SOLDIERS = 2
+
 
 #: The eight moves of a walk on the grid.
 _MOVES = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)])
@@ -41,15 +51,17 @@ class PatrolUnit(CellAgent):
     """A police patrol unit.
 
     Attributes:
+        kind: Police, community police or soldiers (:class:`UnitKind`).
         route: Flat indices of the blocks walked this week, in order (a block passed twice
             appears twice, and counts as two passes).
     """
 
     model: BarrioModel
 
-    def __init__(self, model: BarrioModel, cell) -> None:
+    def __init__(self, model: BarrioModel, cell, kind: UnitKind = UnitKind.POLICE) -> None:
         super().__init__(model)
         self.cell = cell
+        self.kind = kind
         self.route = np.empty(0, dtype=np.int64)
 
     def step(self) -> None:
@@ -65,6 +77,7 @@ class PatrolUnit(CellAgent):
         self.route = path[:, 0] * m.shape[1] + path[:, 1]
         self.cell = m.grid[(int(path[-1, 0]), int(path[-1, 1]))]
         np.add.at(m.patrol_visits, self.route, 1)
+        np.add.at(m.visits_by_kind[self.kind], self.route, 1)
 
 
 def arrest_on_routes(model: BarrioModel) -> None:
@@ -74,9 +87,20 @@ def arrest_on_routes(model: BarrioModel) -> None:
     p = m.params.policing
     visits = m.patrol_visits
     sellers = m.seller_ids[r.status[m.seller_ids] == Status.SELLING]
-    v = visits[r.sell_block[sellers]]
+    where = r.sell_block[sellers]
     lookout = np.where(r.group[sellers] >= 0, 1.0 - m.params.groups.protection, 1.0)
-    chance = 1.0 - (1.0 - p.encounter * p.punitive_intensity * lookout) ** v
+    # Residents who trust the police tip them off: trust 0.5 leaves the encounter rate as set.
+    tips = (1.0 - p.reporting) + 2.0 * p.reporting * m.block_trust[where]
+    per_pass = p.encounter * p.punitive_intensity * lookout * tips
+    factor = {
+        UnitKind.POLICE: 1.0,
+        UnitKind.COMMUNITY: p.community_arrest,
+        UnitKind.SOLDIERS: p.soldier_arrest,
+    }
+    escape = np.ones(len(sellers))
+    for kind, f in factor.items():
+        escape *= (1.0 - np.minimum(per_pass * f, 1.0)) ** m.visits_by_kind[kind][where]
+    chance = 1.0 - escape
     caught = sellers[m.rng.random(len(sellers)) < chance]
     arrest(r, caught, Offence.SELLING, m.params, m.rng)
     m.arrests.add(caught, Offence.SELLING)
@@ -103,3 +127,32 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     found = found[~np.isin(found, m.arrests.all()[0])]  # a seller freed this week is not arrested twice
     arrest(r, found, Offence.POSSESSION, m.params, m.rng)
     m.arrests.add(found, Offence.POSSESSION)
+
+
+def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray]:
+    """Incidents of force by patrols this week, and the ids of those killed in them.
+
+    Each pass through a block ends in an incident with chance ``policing.police_force``
+    (police and community police) or ``policing.soldier_force`` (soldiers); an incident kills
+    someone living or selling on the block with chance ``policing.force_lethality``.
+
+    Returns:
+        ``(incidents, killed)``: incidents per block (flat) and the ids of the dead.
+    """
+    p = m.params.policing
+    r = m.residents
+    rate = (m.visits_by_kind[UnitKind.POLICE] + m.visits_by_kind[UnitKind.COMMUNITY]) * p.police_force
+    rate = rate + m.visits_by_kind[UnitKind.SOLDIERS] * p.soldier_force
+    incidents = m.rng.poisson(rate)
+    deaths = m.rng.binomial(incidents, p.force_lethality)
+    killed = []
+    for block in np.flatnonzero(deaths):
+        living = m.block_order[m.block_starts[block] : m.block_starts[block + 1]]
+        selling = m.seller_ids[r.sell_block[m.seller_ids] == block]
+        people = np.union1d(living, selling)
+        people = people[r.status[people] != Status.DETAINED]
+        if killed:
+            people = np.setdiff1d(people, np.concatenate(killed))
+        if len(people):
+            killed.append(m.rng.choice(people, size=min(int(deaths[block]), len(people)), replace=False))
+    return incidents, (np.concatenate(killed) if killed else np.empty(0, dtype=np.int64))

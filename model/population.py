@@ -84,6 +84,7 @@ class Person:
     custody_left: int
     offence: Offence
     record: int
+    trust: float
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Residents:
         custody_left: Weeks left in the current custody stage.
         offence: An :class:`Offence` value for the current custody.
         record: Number of prison sentences served.
+        trust: Trust in the state and its police, 0 to 1.
 
     Warning:
         Change statuses only through the rule modules (``labour``, ``selling``, ``justice``):
@@ -131,6 +133,7 @@ class Residents:
     custody_left: np.ndarray
     offence: np.ndarray
     record: np.ndarray
+    trust: np.ndarray
 
     def __len__(self) -> int:
         return len(self.age)
@@ -156,6 +159,7 @@ class Residents:
             custody_left=np.zeros(n, np.int16),
             offence=np.zeros(n, np.int8),
             record=np.zeros(n, np.int8),
+            trust=np.full(n, 0.5, np.float32),
         )
 
     def person(self, i: int) -> Person:
@@ -178,6 +182,7 @@ class Residents:
             custody_left=int(self.custody_left[i]),
             offence=Offence(int(self.offence[i])),
             record=int(self.record[i]),
+            trust=float(self.trust[i]),
         )
 
     def frame(self) -> pd.DataFrame:

@@ -106,7 +106,12 @@ def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, param
     reluctance = r.reluctance[ids] * np.where(young, s.youth_reluctance, 1.0)
     reluctance = reluctance * np.where(r.record[ids] > 0, params.justice.record_reluctance, 1.0)
     reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share(r, ids))
-    return reluctance * (1.0 - np.where(young | (age < YOUNG[0]), outlook.pressure[block], 0.0))
+    # Trust in the state: more reluctance to sell, and more resistance to a group's pressure.
+    effect = params.legitimacy.effect
+    trust = r.trust[ids]
+    reluctance = reluctance * (1.0 + effect * (2.0 * trust - 1.0))
+    pressure = np.where(young | (age < YOUNG[0]), outlook.pressure[block], 0.0) * (1.0 - effect * trust)
+    return reluctance * (1.0 - pressure)
 
 
 def start_selling(

@@ -24,7 +24,10 @@ def quiet_model(width: int = 5, height: int = 5, population: int = 20, **changes
         {
             "neighbourhood": {"width": width, "height": height, "population": population},
             "groups": {"count": 0},
-            "policing": {"units_per_10k": 0},
+            # Trust, tips and use of force are off so that each hand-built case isolates
+            # one rule; the tests of those rules switch them on.
+            "policing": {"units_per_10k": 0, "reporting": 0.0, "police_force": 0.0},
+            "legitimacy": {"effect": 0.0},
             "timing": {"warmup_weeks": 0, "horizon_weeks": 10},
         }
     )

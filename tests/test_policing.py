@@ -1,6 +1,6 @@
 import numpy as np
 
-from model.policing import _fold, arrest_on_routes
+from model.policing import UnitKind, _fold, arrest_on_routes
 from model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
 
@@ -12,6 +12,7 @@ def sellers_everywhere(model, n):
 
 def walk_all(model):
     model.patrol_visits[:] = 0
+    model.visits_by_kind[:] = 0
     for unit in model.patrols:
         unit.step()
 
@@ -65,6 +66,7 @@ def test_more_passes_catch_more_sellers():
         )
         sellers_everywhere(model, 2000)
         model.patrol_visits[:] = passes
+        model.visits_by_kind[UnitKind.POLICE] = passes
         arrest_on_routes(model)
         caught.append(len(model.arrests.all()[0]) / 2000)
     assert abs(caught[0] - 0.1) < 0.03
@@ -83,6 +85,7 @@ def test_group_lookouts_protect_affiliated_sellers():
     sellers_everywhere(model, 100)
     model.residents.group[:] = 0
     model.patrol_visits[:] = 3
+    model.visits_by_kind[UnitKind.POLICE] = 3
     arrest_on_routes(model)
     assert len(model.arrests.all()[0]) == 0
 
@@ -103,6 +106,7 @@ def test_possession_is_arrested_only_when_the_lever_is_on():
         model.seller_ids = np.empty(0, dtype=np.int64)
         model.patrol_visits[:] = 0
         model.patrol_visits[4] = 1
+        model.visits_by_kind[UnitKind.POLICE, 4] = 1
         arrest_on_routes(model)
         arrested, offences = model.arrests.all()
         assert (len(arrested) > 0) == on
@@ -160,6 +164,7 @@ def test_a_seller_freed_at_once_is_not_arrested_again_for_possession_the_same_we
     )
     sellers_everywhere(model, 50)
     model.patrol_visits[:] = 1
+    model.visits_by_kind[UnitKind.POLICE] = 1
     arrest_on_routes(model)
     arrested, _ = model.arrests.all()
     assert len(arrested) == 50 and len(set(arrested.tolist())) == 50

@@ -19,7 +19,9 @@ SCENARIO = Params.build(
     {
         "neighbourhood": {"width": 13, "height": 13, "population": 2000},
         "market": {"user_share": 0.12},
-        "policing": {"units_per_10k": 20, "punitive_intensity": 0.8},
+        # Trust and use of force are not in the reference either.
+        "policing": {"units_per_10k": 20, "punitive_intensity": 0.8, "reporting": 0.0, "police_force": 0.0},
+        "legitimacy": {"effect": 0.0},
         # Contests, splits and new groups are group rules, not resident rules: not in the reference.
         "groups": {"contest_rate": 0.0, "formation_rate": 0.0},
         "justice": {"sentence_weeks": 20, "pretrial_weeks": 6},

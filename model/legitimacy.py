@@ -1,0 +1,64 @@
+"""Legitimacy: residents' trust in the state, what moves it and what it changes.
+
+Trust (0 to 1, per resident) falls with abuses a resident witnesses (incidents of force on
+or next to their block), with arbitrary arrests of neighbours (possession alone) and with
+violence the state does not stop (recent incidents on the block); it rises with
+community-policing passes and drifts slowly towards the block's state presence.
+
+It changes what residents do (``model.selling`` and ``model.policing``): trusting residents
+are more reluctant to sell and resist a group's pressure, and they tip off the police, so
+patrols find sellers more easily where trust is high.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.neighbourhood import box_sum
+from model.params import Params
+from model.population import Residents
+
+__all__ = ["block_trust", "initial_trust", "update_trust"]
+
+
+def initial_trust(presence_at_home: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Starting trust: the home block's state presence, give or take a little."""
+    return np.clip(presence_at_home + rng.normal(0.0, 0.1, size=len(presence_at_home)), 0.0, 1.0)
+
+
+def update_trust(
+    r: Residents,
+    abuses: np.ndarray,
+    arbitrary: np.ndarray,
+    violence: np.ndarray,
+    community: np.ndarray,
+    presence: np.ndarray,
+    params: Params,
+) -> None:
+    """One week of trust for everyone. All block inputs are grids of the neighbourhood's shape.
+
+    Args:
+        r: Residents (``trust`` is updated).
+        abuses: Incidents of force on each block this week.
+        arbitrary: Arrests for possession alone on each block this week.
+        violence: Recent violent incidents (the ``violence`` layer).
+        community: Community-policing passes through each block this week.
+        presence: State presence on each block.
+        params: Run parameters (``legitimacy`` section).
+    """
+    g = params.legitimacy
+    seen = box_sum(abuses, 1).ravel()[r.block]  # on or next to one's own block
+    keep = (1.0 - g.abuse_loss) ** seen
+    keep *= (1.0 - g.arbitrary_loss) ** arbitrary.ravel()[r.block]
+    keep *= (1.0 - g.impunity_loss) ** violence.ravel()[r.block]
+    trust = r.trust * keep
+    built = 1.0 - (1.0 - g.community_gain) ** community.ravel()[r.block]
+    trust += (1.0 - trust) * built
+    trust += g.drift * (presence.ravel()[r.block] - trust)
+    r.trust[:] = np.clip(trust, 0.0, 1.0)
+
+
+def block_trust(r: Residents, n_blocks: int, population: np.ndarray) -> np.ndarray:
+    """Mean trust of each block's residents (0.5 where nobody lives)."""
+    total = np.bincount(r.block, weights=r.trust, minlength=n_blocks)
+    return np.divide(total, population, out=np.full(n_blocks, 0.5), where=population > 0)
