@@ -47,15 +47,20 @@ def update_trust(
         params: Run parameters (``legitimacy`` section).
     """
     g = params.legitimacy
-    seen = box_sum(abuses, 1).ravel()[r.block]  # on or next to one's own block
-    keep = (1.0 - g.abuse_loss) ** seen
-    keep *= (1.0 - g.arbitrary_loss) ** arbitrary.ravel()[r.block]
-    keep *= (1.0 - g.impunity_loss) ** violence.ravel()[r.block]
-    trust = r.trust * keep
-    built = 1.0 - (1.0 - g.community_gain) ** community.ravel()[r.block]
-    trust += (1.0 - trust) * built
-    trust += g.drift * (presence.ravel()[r.block] - trust)
-    r.trust[:] = np.clip(trust, 0.0, 1.0)
+    # Everything is computed per block, then read once per resident: a person's week
+    # depends only on their block.
+    seen = box_sum(abuses, 1)  # on or next to one's own block
+    keep = (
+        (1.0 - g.abuse_loss) ** seen
+        * (1.0 - g.arbitrary_loss) ** arbitrary
+        * (1.0 - g.impunity_loss) ** violence
+    )
+    built = 1.0 - (1.0 - g.community_gain) ** community
+    block = r.block
+    trust = r.trust * keep.ravel().astype(np.float32)[block]
+    trust += (1.0 - trust) * built.ravel().astype(np.float32)[block]
+    trust += np.float32(g.drift) * (presence.ravel().astype(np.float32)[block] - trust)
+    np.clip(trust, 0.0, 1.0, out=r.trust)
 
 
 def block_trust(r: Residents, n_blocks: int, population: np.ndarray) -> np.ndarray:

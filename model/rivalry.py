@@ -60,16 +60,21 @@ def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     padded = np.pad(control, 1, constant_values=-1)
     around = np.stack([padded[dx : dx + w, dy : dy + h] for dx in range(3) for dy in range(3)])
     rival = (around >= 0) & (around != control) & (control >= 0)
-    codes = np.where(rival, around, -1)
+    rivals = np.zeros(control.shape, dtype=np.int64)
+    challenger = np.full(control.shape, -1, dtype=np.int64)
+    border = rival.any(axis=0)
+    if not border.any():
+        return rivals, challenger
+    # The counting below only on border blocks, which are few.
+    codes = np.where(rival[:, border], around[:, border], -1)  # (9, n)
     ordered = np.sort(codes, axis=0)
-    first = np.concatenate([np.ones((1, w, h), bool), ordered[1:] != ordered[:-1]])
-    rivals = ((ordered >= 0) & first).sum(axis=0)
-    # The most frequent rival code: count each neighbour's code among the nine.
+    first = np.concatenate([np.ones((1, codes.shape[1]), bool), ordered[1:] != ordered[:-1]])
+    rivals[border] = ((ordered >= 0) & first).sum(axis=0)
     counts = (codes[:, None] == codes[None, :]).sum(axis=1) * (codes >= 0)
     key = counts * (codes.max(initial=0) + 2) - codes  # most blocks first, then the lower code
     best = np.argmax(np.where(codes >= 0, key, -1), axis=0)
-    challenger = np.take_along_axis(codes, best[None], axis=0)[0]
-    return rivals, np.where(rivals > 0, challenger, -1)
+    challenger[border] = np.take_along_axis(codes, best[None], axis=0)[0]
+    return rivals, challenger
 
 
 def contest_week(
