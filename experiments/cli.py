@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import logging
 import sys
 from pathlib import Path
@@ -69,15 +70,16 @@ def _cmd_levers(args: argparse.Namespace) -> int:
     if args.markdown:
         sys.stdout.write(levers_markdown())
         return 0
-    for path, row in lever_paths().items():
-        lo, hi = row["min"], row["max"]
-        span = (
-            ""
-            if lo is None and hi is None
-            else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]"
-        )
-        print(f"{path:38s} {row['default']!s:>7s} {row['unit']:<34s} {span:<12s} {row['meaning']}")
+    _print_parameters(lever_paths().values())
     return 0
+
+
+def _print_parameters(rows) -> None:
+    from experiments.reference import value_range
+
+    for row in rows:
+        span = value_range(row["min"], row["max"])
+        print(f"{row['path']:38s} {row['default']!s:>7s} {row['unit']:<34s} {span:<14s} {row['meaning']}")
 
 
 def _cmd_parameters(args: argparse.Namespace) -> int:
@@ -87,14 +89,7 @@ def _cmd_parameters(args: argparse.Namespace) -> int:
     if args.markdown:
         sys.stdout.write(parameters_markdown())
         return 0
-    for row in parameter_table():
-        lo, hi = row["min"], row["max"]
-        span = (
-            ""
-            if lo is None and hi is None
-            else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]"
-        )
-        print(f"{row['path']:38s} {row['default']!s:>9s} {row['unit']:<24s} {span:<14s} {row['meaning']}")
+    _print_parameters(parameter_table())
     return 0
 
 
@@ -184,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     except BarrioError as err:
         print(f"barrio: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (``barrio levers | head``) has stopped reading: not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

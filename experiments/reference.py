@@ -13,7 +13,7 @@ from model.contexts import CONTEXTS, Context, Figure
 from model.params import parameter_table
 from model.scenario import Event, Shock, lever_paths
 
-__all__ = ["FIXED_VALUES", "levers_markdown", "parameters_markdown"]
+__all__ = ["FIXED_VALUES", "levers_markdown", "parameters_markdown", "value_range"]
 
 #: Values fixed in code rather than exposed as parameters: (module, name, meaning, source).
 FIXED_VALUES = [
@@ -68,7 +68,8 @@ def _number(value: object) -> str:
     return str(value)
 
 
-def _span(lo: object, hi: object) -> str:
+def value_range(lo: object, hi: object) -> str:
+    """A parameter's allowed range as text (``0 to 1``; empty if unbounded)."""
     if lo is None and hi is None:
         return ""
     return f"{'' if lo is None else _number(lo)} to {'' if hi is None else _number(hi)}"
@@ -87,7 +88,7 @@ def parameters_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in parameter_table():
-        span = _span(row["min"], row["max"])
+        span = value_range(row["min"], row["max"])
         lever = "lever" if row["lever"] else ""
         lines.append(
             f"| `{row['path']}` | {_number(row['default'])} | {row['unit']} | {span} | {lever} "
@@ -129,7 +130,7 @@ def levers_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for path, row in lever_paths().items():
-        span = _span(row["min"], row["max"])
+        span = value_range(row["min"], row["max"])
         lines.append(f"| `{path}` | {_number(row['default'])} | {row['unit']} | {span} | {row['meaning']} |")
     lines += [
         "",
