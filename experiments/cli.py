@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import logging
+import os
 import sys
 from pathlib import Path
 
