@@ -26,9 +26,11 @@ MAIN_SERIES: dict[str, list[str]] = {
     "Arrests per week (13-week mean)": ["arrests"],
     "Prisoners from the neighbourhood": ["prisoners_pretrial", "prisoners_sentenced"],
     "Prison occupancy (%)": ["prison_occupancy_pct"],
-    "Poverty and unemployment": ["poverty_rate", "unemployment_rate"],
+    "Homicides per 100,000 a year (52-week mean)": ["homicide_rate"],
+    "Enforcement cost (USD per week)": ["enforcement_cost", "policing_cost", "prison_cost"],
+    "Poverty, unemployment and trust": ["poverty_rate", "unemployment_rate", "mean_trust"],
 }
-_SMOOTHED = {"recruits", "arrests"}
+_SMOOTHED = {"recruits": 13, "arrests": 13, "homicide_rate": 52}
 _STYLES = [("black", "-"), ("0.45", "--"), ("0.65", ":")]
 
 
@@ -50,12 +52,12 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
     """Draw the main series of one run, warm-up shaded, readable in grey print."""
     wide = table.pivot(index="week", columns="outcome", values="value")
-    fig, axes = plt.subplots(3, 2, figsize=(11, 9), sharex=True, layout="constrained")
+    fig, axes = plt.subplots(4, 2, figsize=(11, 11.5), sharex=True, layout="constrained")
     for ax, (panel, names) in zip(axes.flat, MAIN_SERIES.items(), strict=True):
         for (colour, dash), name in zip(_STYLES, names, strict=False):
             series = wide[name]
             if name in _SMOOTHED:
-                series = series.rolling(13, min_periods=1).mean()
+                series = series.rolling(_SMOOTHED[name], min_periods=1).mean()
             ax.plot(
                 series.index / 52,
                 series.to_numpy(),
@@ -69,7 +71,7 @@ def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
             # Scale to the policy period: the warm-up's first weeks, when everyone sizes
             # up an empty market at once, would otherwise flatten every later line.
             policy = wide.loc[wide.index >= 0, names]
-            top = float(policy.rolling(13, min_periods=1).mean().max().max()) if len(policy) else 0.0
+            top = float(policy.rolling(52, min_periods=1).mean().max().max()) if len(policy) else 0.0
             if top > 0:
                 ax.set_ylim(0, top * 1.4)
         else:
