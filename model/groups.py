@@ -3,8 +3,8 @@
 A group is an ordinary Mesa agent. It holds blocks (the grid's ``control`` layer), takes
 a cut of the sales on them, pays its affiliated sellers' upkeep out of its capital,
 presses independent sellers on its blocks to join, and buys its way into the free block
-next to its territory with the most demand when it can afford to. A group that cannot
-pay its upkeep loses blocks; one with neither blocks nor members dissolves.
+next to its territory with the most demand when it can afford to. Sellers it cannot pay
+leave it, and it loses a block; a group with neither blocks nor members dissolves.
 """
 
 from __future__ import annotations
@@ -55,15 +55,31 @@ class CriminalGroup(Agent):
         m = self.model
         g = m.params.groups
         self.members = int(m.members[self.code]) if self.code < len(m.members) else 0
-        self.capital += self.revenue - g.upkeep * self.members
+        self.capital += self.revenue
+        # A group pays its sellers from its capital; those it cannot pay leave it, and a
+        # group that cannot pay its people loses ground.
+        # (+1e-9: 1,000 x 0.2 is 199.999... in floating point, and should still pay four.)
+        affordable = self.members if g.upkeep == 0 else min(self.members, int(self.capital / g.upkeep + 1e-9))
+        unpaid = self.members - affordable
+        if unpaid:
+            self._let_go(unpaid)
+        self.capital -= g.upkeep * affordable
         self._recruit()
-        if self.capital < 0:
+        if unpaid:
             self._lose_block()
-            self.capital = 0.0
         elif self.capital >= g.expansion_cost and self._take_block():
             self.capital -= g.expansion_cost
         if self.members == 0 and self.blocks == 0:
             self.remove()
+
+    def _let_go(self, n: int) -> None:
+        """Unpaid members stop working for the group (they sell on, independently)."""
+        m = self.model
+        r = m.residents
+        members = m.seller_ids[r.group[m.seller_ids] == self.code]
+        gone = m.rng.choice(members, size=min(n, len(members)), replace=False)
+        r.group[gone] = -1
+        self.members -= len(gone)
 
     def _recruit(self) -> None:
         m = self.model

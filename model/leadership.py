@@ -1,8 +1,9 @@
 """Leadership, splits and new groups: how the landscape of criminal groups changes.
 
-A group whose leader is removed (by a leadership-targeting campaign) may split into two
-rival factions: its territory is cut in two along its longer side, members go with the
-half they sell in, and capital is shared by size. Because the two factions now share a
+A group whose leader is removed (by a leadership-targeting campaign) or whose capital is
+seized (by financial investigation) may split into two rival factions: its territory is
+cut in two along its longer side, members go with the half they sell in, and capital is
+shared by size. Because the two factions now share a
 border, the contest rules (``model.rivalry``) make them fight; nothing here adds violence
 directly. Where no group governs and independent sellers cluster, a new group may form.
 
@@ -25,7 +26,7 @@ from model.population import Status
 if TYPE_CHECKING:
     from model.model import BarrioModel
 
-__all__ = ["form_groups", "remove_leaders", "split"]
+__all__ = ["form_groups", "remove_leaders", "seize_capital", "split"]
 
 
 def remove_leaders(model: BarrioModel) -> list[CriminalGroup]:
@@ -40,6 +41,25 @@ def remove_leaders(model: BarrioModel) -> list[CriminalGroup]:
         return []
     hit = model.rng.random(len(groups)) < rate
     return [g for g, h in zip(groups, hit, strict=True) if h]
+
+
+def seize_capital(model: BarrioModel) -> list[CriminalGroup]:
+    """Financial investigation: each group's money is seized with chance ``policing.financial``.
+
+    A share ``policing.seizure`` of the group's capital is taken; the group then pays
+    fewer sellers (``CriminalGroup.step``), and, having lost much of its capital, may split.
+
+    Returns:
+        The groups whose capital was seized this week.
+    """
+    p = model.params.policing
+    groups = model.groups
+    if p.financial <= 0 or not groups:
+        return []
+    hit = [g for g, h in zip(groups, model.rng.random(len(groups)) < p.financial, strict=True) if h]
+    for group in hit:
+        group.capital *= 1.0 - p.seizure
+    return hit
 
 
 def split(model: BarrioModel, group: CriminalGroup) -> CriminalGroup | None:

@@ -19,7 +19,7 @@ from model.demography import age_one_week, leave_school, populate, replace_with_
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.groups import CriminalGroup, seed_territories
 from model.justice import Arrests, Prison, custody_week
-from model.leadership import form_groups, remove_leaders, split
+from model.leadership import form_groups, remove_leaders, seize_capital, split
 from model.legitimacy import block_trust, initial_trust, update_trust
 from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
@@ -58,6 +58,7 @@ class _Week:
     groups_formed: int = 0
     force: int = 0
     killed_by_police: int = 0
+    seizures: int = 0
 
 
 class BarrioModel(Model):
@@ -170,7 +171,9 @@ class BarrioModel(Model):
         if CriminalGroup in self.agents_by_type:
             self.agents_by_type[CriminalGroup].shuffle_do("step")
         beheaded = remove_leaders(self)
-        splits = [f for g in beheaded if rng.random() < p.groups.split_chance and (f := split(self, g))]
+        seized = seize_capital(self)
+        shaken = list({id(g): g for g in beheaded + seized}.values())
+        splits = [f for g in shaken if rng.random() < p.groups.split_chance and (f := split(self, g))]
         formed = form_groups(self)
         violence = contest_week(
             r,
@@ -238,6 +241,7 @@ class BarrioModel(Model):
             len(formed),
             int(force.sum()),
             len(killed_by_police),
+            len(seized),
         )
         self.collect()
         self.week += 1
@@ -384,6 +388,7 @@ class BarrioModel(Model):
             "leaders_removed": week.leaders_removed,
             "splits": week.splits,
             "groups_formed": week.groups_formed,
+            "capital_seizures": week.seizures,
             "police_violence": week.force,
             "deaths_in_operations": week.killed_by_police,
             "mean_trust": float(r.trust.mean()),
@@ -431,7 +436,7 @@ class BarrioModel(Model):
         c = p.costs
         soldiers = sum(1 for u in self.patrols if u.kind == UnitKind.SOLDIERS)
         policing_cost = (len(self.patrols) - soldiers) * c.patrol_week + soldiers * c.soldier_week
-        policing_cost += c.investigation_week if p.policing.kingpin > 0 else 0.0
+        policing_cost += c.investigation_week * ((p.policing.kingpin > 0) + (p.policing.financial > 0))
         prison_cost = (pretrial + sentenced) * c.prisoner_week + int(
             custody[Custody.JUVENILE]
         ) * c.juvenile_week

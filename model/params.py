@@ -643,6 +643,24 @@ class Policing(_Section):
         le=1.0,
         lever=True,
     )
+    financial: float = param(
+        0.0,
+        unit="per group-week",
+        meaning="Financial investigation: weekly chance that each group's money is traced and seized.",
+        source="assumption: 0 by default; a lever (the background paper calls for attacking money "
+        "laundering)",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    seizure: float = param(
+        0.5,
+        unit="share of capital",
+        meaning="Share of a group's capital seized when an investigation succeeds.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
     arrest_possession: bool = param(
         False,
         unit="yes/no",
@@ -878,7 +896,7 @@ class Costs(_Section):
     investigation_week: float = param(
         5_000.0,
         unit="USD per week",
-        meaning="Cost of a leadership-targeting campaign for a week, whatever its result.",
+        meaning="Cost of a week of a leadership-targeting or financial investigation, whatever its result.",
         source="assumption: an investigative unit with surveillance and informants",
         ge=0.0,
     )

@@ -72,3 +72,28 @@ def test_seeded_territories_do_not_overlap_and_sit_on_demand():
     seed_territories(control, demand, count=2, radius=2, rng=np.random.default_rng(0))
     assert {control[5, 5], control[20, 20]} == {0, 1}
     assert (control == 0).sum() == 25 and (control == 1).sum() == 25
+
+
+def test_seized_capital_lowers_a_groups_ability_to_pay_its_sellers():
+    from model.leadership import seize_capital
+
+    kept = {}
+    for financial in (0.0, 1.0):
+        model, group = group_model(
+            capital=1_000.0,
+            groups__upkeep=50,
+            groups__affiliation_rate=0.0,
+            policing__financial=financial,
+            policing__seizure=0.8,
+        )
+        r = model.residents
+        for i in range(20):
+            make_seller(model, i, block=2 * 6 + 2)
+        r.group[:20] = 0
+        model.members = np.array([20])
+        seized = seize_capital(model)
+        assert (group in seized) == (financial == 1.0)
+        group.step()
+        kept[financial] = int((r.group[:20] == 0).sum())
+    assert kept[0.0] == 20  # 1,000 pays 20 x 50
+    assert kept[1.0] == 4  # 200 left pays 4
