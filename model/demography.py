@@ -12,7 +12,7 @@ import numpy as np
 
 from model.contexts import Context
 from model.params import Params
-from model.population import Residents, Status
+from model.population import Custody, Offence, Residents, Status
 
 __all__ = [
     "MAX_AGE",
@@ -239,3 +239,8 @@ def replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np
     r.group[ids] = -1
     r.gain[ids] = 0.0
     r.record[ids] = 0
+    r.tie[ids] = -1
+    r.custody[ids] = Custody.FREE
+    r.custody_left[ids] = 0
+    r.offence[ids] = Offence.NONE
+    r.sell_block[ids] = r.block[ids]

@@ -24,7 +24,7 @@ from model.params import Params
 from model.population import Custody, Offence, Residents, Status
 from model.selling import leave_market
 
-__all__ = ["Arrests", "Prison", "arrest", "custody_week"]
+__all__ = ["Arrests", "Prison", "arrest", "custody_week", "prison_week"]
 
 
 @dataclass
@@ -158,3 +158,31 @@ def custody_week(r: Residents, params: Params, rng: np.random.Generator) -> np.n
     tried = due[stage == Custody.PRETRIAL]
     _trial(r, tried, r.offence[tried].copy(), params, rng)
     return released
+
+
+def prison_week(
+    r: Residents, prison: Prison, groups: list[int], params: Params, rng: np.random.Generator
+) -> tuple[int, np.ndarray]:
+    """The prison as a school of crime: ties with groups, and riots when it overflows.
+
+    Each adult inmate without ties forms one with a group (drawn among the groups present)
+    with chance ``justice.tie_rate`` x occupancy / 100. Above ``justice.riot_threshold``, a
+    riot breaks out with chance ``justice.riot_rate`` per 100 points of excess occupancy,
+    and kills a share ``justice.riot_lethality`` of the neighbourhood's inmates.
+
+    Returns:
+        ``(riots, killed)``: 1 if a riot broke out, and the ids of inmates killed.
+    """
+    j = params.justice
+    detained = np.flatnonzero(r.status == Status.DETAINED)
+    inmates = detained[r.custody[detained] != Custody.JUVENILE]
+    occupancy = prison.occupancy(len(inmates))
+    loose = inmates[r.tie[inmates] < 0]
+    if groups and len(loose):
+        tied = loose[rng.random(len(loose)) < j.tie_rate * occupancy / 100.0]
+        r.tie[tied] = rng.choice(groups, size=len(tied))
+    excess = max(0.0, occupancy - j.riot_threshold)
+    if excess == 0.0 or rng.random() >= min(1.0, j.riot_rate * excess / 100.0):
+        return 0, np.empty(0, dtype=np.int64)
+    killed = inmates[rng.random(len(inmates)) < j.riot_lethality]
+    return 1, killed

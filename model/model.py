@@ -18,7 +18,7 @@ from model.contexts import CONTEXTS
 from model.demography import age_one_week, leave_school, populate, replace_with_newborns
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.groups import CriminalGroup, seed_territories
-from model.justice import Arrests, Prison, custody_week
+from model.justice import Arrests, Prison, custody_week, prison_week
 from model.leadership import form_groups, remove_leaders, seize_capital, split
 from model.legitimacy import block_trust, initial_trust, update_trust
 from model.market import Sales, clear, entrant_units, net_gain, seller_counts
@@ -59,6 +59,8 @@ class _Week:
     force: int = 0
     killed_by_police: int = 0
     seizures: int = 0
+    riots: int = 0
+    riot_deaths: int = 0
 
 
 class BarrioModel(Model):
@@ -190,6 +192,8 @@ class BarrioModel(Model):
         layer += VIOLENCE_MEMORY * violence.incidents.reshape(self.shape)
 
         releases = custody_week(r, p, rng)
+        riots, killed_in_prison = prison_week(r, self.prison, [g.code for g in self.groups], p, rng)
+        replace_with_newborns(r, killed_in_prison, p, rng)
         self.patrol_visits[:] = 0.0
         self.visits_by_kind[:] = 0.0
         self.arrests = Arrests()
@@ -225,6 +229,8 @@ class BarrioModel(Model):
         outlook = self.outlook()
         with_record_before = r.record > 0
         starts = start_selling(r, outlook, informal, p, rng)
+        gone = starts[(r.group[starts] >= 0) & ~np.isin(r.group[starts], [g.code for g in self.groups])]
+        r.group[gone] = -1  # the group they knew in prison no longer exists
         stop_selling(r, outlook, informal, p, rng, started=starts)
         relocate(r, outlook, informal, p, rng, self.shape, started=starts)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
@@ -242,6 +248,8 @@ class BarrioModel(Model):
             int(force.sum()),
             len(killed_by_police),
             len(seized),
+            riots,
+            len(killed_in_prison),
         )
         self.collect()
         self.week += 1
@@ -389,6 +397,9 @@ class BarrioModel(Model):
             "splits": week.splits,
             "groups_formed": week.groups_formed,
             "capital_seizures": week.seizures,
+            "riots": week.riots,
+            "riot_deaths": week.riot_deaths,
+            "prisoners_with_ties": int(((r.status == Status.DETAINED) & (r.tie >= 0)).sum()),
             "police_violence": week.force,
             "deaths_in_operations": week.killed_by_police,
             "mean_trust": float(r.trust.mean()),

@@ -857,6 +857,48 @@ class Justice(_Section):
         gt=0.0,
         le=520.0,
     )
+    tie_rate: float = param(
+        0.01,
+        unit="per inmate-week at 100% occupancy",
+        meaning="Chance an inmate forms ties with a group inside in a week; it grows in proportion to "
+        "occupancy (overcrowding strengthens the prison as a school of crime).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    tie_reluctance: float = param(
+        0.5,
+        unit="x",
+        meaning="Reluctance to sell of a released resident with prison ties, relative to one without.",
+        source="assumption",
+        gt=0.0,
+        le=10.0,
+    )
+    riot_threshold: float = param(
+        150.0,
+        unit="% occupancy",
+        meaning="Occupancy above which riots can break out.",
+        source="assumption; the background paper notes serious riots in Ecuador at 114% and "
+        "overcrowding of 454% in Haiti",
+        ge=0.0,
+        le=10_000.0,
+    )
+    riot_rate: float = param(
+        0.01,
+        unit="per week per 100 points above the threshold",
+        meaning="Weekly chance of a riot, growing with occupancy above the threshold.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    riot_lethality: float = param(
+        0.01,
+        unit="share of inmates",
+        meaning="Share of the neighbourhood's inmates killed in a riot.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
     record_job_penalty: float = param(
         0.5,
         unit="0-1",

@@ -85,6 +85,7 @@ class Person:
     offence: Offence
     record: int
     trust: float
+    tie: int
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Residents:
         offence: An :class:`Offence` value for the current custody.
         record: Number of prison sentences served.
         trust: Trust in the state and its police, 0 to 1.
+        tie: Group a resident formed ties with in prison, or -1.
 
     Warning:
         Change statuses only through the rule modules (``labour``, ``selling``, ``justice``):
@@ -134,6 +136,7 @@ class Residents:
     offence: np.ndarray
     record: np.ndarray
     trust: np.ndarray
+    tie: np.ndarray
 
     def __len__(self) -> int:
         return len(self.age)
@@ -160,6 +163,7 @@ class Residents:
             offence=np.zeros(n, np.int8),
             record=np.zeros(n, np.int8),
             trust=np.full(n, 0.5, np.float32),
+            tie=np.full(n, -1, np.int16),
         )
 
     def person(self, i: int) -> Person:
@@ -183,6 +187,7 @@ class Residents:
             offence=Offence(int(self.offence[i])),
             record=int(self.record[i]),
             trust=float(self.trust[i]),
+            tie=int(self.tie[i]),
         )
 
     def frame(self) -> pd.DataFrame:

@@ -105,6 +105,7 @@ def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, param
     block = r.block[ids]
     reluctance = r.reluctance[ids] * np.where(young, s.youth_reluctance, 1.0)
     reluctance = reluctance * np.where(r.record[ids] > 0, params.justice.record_reluctance, 1.0)
+    reluctance = reluctance * np.where(r.tie[ids] >= 0, params.justice.tie_reluctance, 1.0)
     reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share(r, ids))
     # Trust in the state: more reluctance to sell, and more resistance to a group's pressure.
     effect = params.legitimacy.effect
@@ -131,7 +132,9 @@ def start_selling(
     r.income[starts] = 0.0
     r.gain[starts] = outlook.gain[r.block[starts]]
     r.sell_block[starts] = r.block[starts]
-    r.group[starts] = -1
+    # Ties made in prison: they sell for that group from the start (if it still exists;
+    # the model checks that).
+    r.group[starts] = r.tie[starts]
     return starts
 
 

@@ -149,3 +149,54 @@ def test_a_record_stops_counting_at_127_instead_of_wrapping():
     r.custody_left[:] = 1
     custody_week(r, model.params, model.rng)
     assert list(r.record) == [127, 127]
+
+
+def jailed(n, capacity, **changes):
+    model = quiet_model(population=n, justice__pretrial_detention=1.0, **changes)
+    model.prison = Prison(capacity=capacity, others=0.0)
+    r = model.residents
+    r.age[:] = 30
+    arrest(r, np.arange(n), Offence.SELLING, model.params, model.rng)
+    return model, r
+
+
+def test_overcrowding_strengthens_ties_with_groups_inside():
+    from model.justice import prison_week
+
+    shares = []
+    for capacity in (4000.0, 1000.0):  # occupancy 25% and 100%
+        model, r = jailed(1000, capacity, justice__tie_rate=0.4, justice__riot_rate=0.0)
+        prison_week(r, model.prison, [3, 7], model.params, model.rng)
+        shares.append((r.tie >= 0).mean())
+        assert set(np.unique(r.tie[r.tie >= 0])) <= {3, 7}
+    assert abs(shares[0] - 0.1) < 0.04 and abs(shares[1] - 0.4) < 0.06
+
+
+def test_a_riot_breaks_out_above_the_threshold_and_its_dead_are_replaced():
+    from model.justice import prison_week
+
+    model, r = jailed(
+        100, 25.0, justice__riot_threshold=200.0, justice__riot_rate=1.0, justice__riot_lethality=1.0
+    )
+    riots, killed = prison_week(r, model.prison, [], model.params, model.rng)  # occupancy 400%
+    assert riots == 1 and len(killed) == 100
+    model2, r2 = jailed(100, 100.0, justice__riot_threshold=200.0, justice__riot_rate=1.0)
+    assert prison_week(r2, model2.prison, [], model2.params, model2.rng)[0] == 0  # 100%: calm
+    from model.demography import replace_with_newborns
+
+    replace_with_newborns(r, killed, model.params, model.rng)
+    assert (r.status == Status.CHILD).all() and (r.custody == Custody.FREE).all()
+
+
+def test_released_with_prison_ties_they_sell_for_that_group_and_sooner():
+    from model.selling import start_selling
+    from tests.test_selling import everyone, outlook_for
+
+    model = quiet_model(population=200, selling__decision_rate=1.0, justice__tie_reluctance=0.5)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.reluctance[:] = 100.0
+    r.tie[:100] = 4
+    # Gain 130 against 50 + reluctance: 100 x 0.5 = 50 passes, 100 does not.
+    starts = start_selling(r, outlook_for(model, gain=130.0), 50.0, model.params, model.rng)
+    assert sorted(starts) == list(range(100))
+    assert (r.group[:100] == 4).all()

@@ -22,9 +22,10 @@ SCENARIO = Params.build(
         # Trust and use of force are not in the reference either.
         "policing": {"units_per_10k": 20, "punitive_intensity": 0.8, "reporting": 0.0, "police_force": 0.0},
         "legitimacy": {"effect": 0.0},
+        # Nor are prison ties and riots.
+        "justice": {"sentence_weeks": 20, "pretrial_weeks": 6, "tie_rate": 0.0, "riot_rate": 0.0},
         # Contests, splits and new groups are group rules, not resident rules: not in the reference.
         "groups": {"contest_rate": 0.0, "formation_rate": 0.0},
-        "justice": {"sentence_weeks": 20, "pretrial_weeks": 6},
         "timing": {"warmup_weeks": WARMUP, "horizon_weeks": HORIZON},
     }
 )

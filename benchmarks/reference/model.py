@@ -7,10 +7,12 @@ runs one person's week with scalar arithmetic, as a Mesa user would first write 
 
 Set-up is shared with :class:`model.model.BarrioModel` (the same grid, households, groups
 and patrol units from the same seed); only the residents' weekly rules differ in form.
-Contests between groups (``model/rivalry.py``) and leadership removal, splits and new
-groups (``model/leadership.py``) are left out: they are group-level rules, not resident
-rules, and leaving them out only makes the reference faster, so the speed ratio measured
-against it errs on the side of the reference.
+Left out, because they are group-, police- or prison-level rules rather than the core
+resident rules: contests between groups (``model/rivalry.py``); leadership removal, capital
+seizure, splits and new groups (``model/leadership.py``); use of force and trust
+(``model/legitimacy.py``); prison ties and riots. Leaving them out only makes the
+reference faster, so the speed ratio measured against it errs on its side.
+``tests/test_reference.py`` compares the two on a scenario with those rules switched off.
 Grid-level quantities that a person reads (the market's sales per seller on each block,
 the perceived arrest hazard) are computed once a week per block, as in the real model.
 
