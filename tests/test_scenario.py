@@ -170,7 +170,16 @@ def test_unknown_library_name_suggests_the_nearest():
 
 def test_every_library_scenario_is_valid_and_runs_briefly():
     library = scenario_library()
-    assert {"baseline", "mano_dura", "covid_shock", "state_presence"} <= set(library)
+    assert {
+        "baseline",
+        "mano_dura",
+        "covid_shock",
+        "state_presence",
+        "militarised",
+        "kingpin",
+        "hot_spots",
+        "follow_the_money",
+    } <= set(library)
     assert {
         f"country_{c}"
         for c in ("brazil", "colombia", "mexico", "ecuador", "bolivia", "peru", "chile", "uruguay", "haiti")
