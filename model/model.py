@@ -56,9 +56,9 @@ class _Week:
     leaders_removed: int = 0
     splits: int = 0
     groups_formed: int = 0
+    seizures: int = 0
     force: int = 0
     killed_by_police: int = 0
-    seizures: int = 0
     riots: int = 0
     riot_deaths: int = 0
 
@@ -152,7 +152,7 @@ class BarrioModel(Model):
         return list(self.agents_by_type.get(PatrolUnit, []))
 
     def step(self) -> None:
-        """Advance one week: economy, life course, market, groups, police, justice, choices."""
+        """Advance one week: economy, life course, market, groups, justice, police, choices."""
         self._timeline()
         p, r, rng = self.params, self.residents, self.rng
         self.cycle.step(rng)
@@ -164,6 +164,29 @@ class BarrioModel(Model):
         leave_school(r, self.week, self.grid.state_presence.data.ravel(), self.poor, p, rng)
 
         sales = self._trade()
+        groups = self._groups_week()
+        releases, riots, killed_in_prison = self._justice_week()
+        force, killed_by_police = self._police_week()
+        starts, had_record = self._choices_week(economy)
+
+        self._week = _Week(
+            sales,
+            starts,
+            releases,
+            had_record,
+            economy,
+            *groups,
+            int(force.sum()),
+            len(killed_by_police),
+            riots,
+            len(killed_in_prison),
+        )
+        self.collect()
+        self.week += 1
+
+    def _groups_week(self) -> tuple[Violence, int, int, int, int]:
+        """Groups step (Mesa agents), then leadership, seizures, splits, new groups, contests."""
+        p, r, rng = self.params, self.residents, self.rng
         sellers = self.seller_ids
         self.members = np.bincount(r.group[sellers][r.group[sellers] >= 0], minlength=self._next_code)
         for group in self.groups:
@@ -190,10 +213,19 @@ class BarrioModel(Model):
         layer = self.grid.violence.data
         layer *= 1.0 - VIOLENCE_MEMORY
         layer += VIOLENCE_MEMORY * violence.incidents.reshape(self.shape)
+        return violence, len(beheaded), len(splits), len(formed), len(seized)
 
+    def _justice_week(self) -> tuple[np.ndarray, int, np.ndarray]:
+        """Custody clocks, trials and releases; ties and riots in prison."""
+        p, r, rng = self.params, self.residents, self.rng
         releases = custody_week(r, p, rng)
-        riots, killed_in_prison = prison_week(r, self.prison, [g.code for g in self.groups], p, rng)
-        replace_with_newborns(r, killed_in_prison, p, rng)
+        riots, killed = prison_week(r, self.prison, [g.code for g in self.groups], p, rng)
+        replace_with_newborns(r, killed, p, rng)
+        return releases, riots, killed
+
+    def _police_week(self) -> tuple[np.ndarray, np.ndarray]:
+        """Patrols walk (Mesa agents); arrests, use of force and trust for everyone at once."""
+        p, r, rng = self.params, self.residents, self.rng
         self.patrol_visits[:] = 0.0
         self.visits_by_kind[:] = 0.0
         self.arrests = Arrests()
@@ -204,9 +236,9 @@ class BarrioModel(Model):
             self.agents_by_type[PatrolUnit].shuffle_do("step")
         arrest_on_routes(self)
         self._update_heat()
-        force, killed_by_police = use_of_force(self)
-        leave_market(r, killed_by_police[r.status[killed_by_police] == Status.SELLING])
-        replace_with_newborns(r, killed_by_police, p, rng)
+        force, killed = use_of_force(self)
+        leave_market(r, killed[r.status[killed] == Status.SELLING])
+        replace_with_newborns(r, killed, p, rng)
         ids, offences = self.arrests.all()
         arbitrary = np.bincount(
             r.block[ids[offences == Offence.POSSESSION]], minlength=len(self.patrol_visits)
@@ -223,36 +255,22 @@ class BarrioModel(Model):
         presence = self.grid.police_presence.data
         presence *= 1.0 - PRESENCE_MEMORY
         presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
+        return force, killed
 
+    def _choices_week(self, economy: float) -> tuple[np.ndarray, np.ndarray]:
+        """Who starts or stops selling, and where sellers sell, seeing this week's world."""
+        p, r, rng = self.params, self.residents, self.rng
         informal = informal_rate(p, self.context, economy)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)  # after this week's arrests and deaths
         outlook = self.outlook()
-        with_record_before = r.record > 0
+        had_record = r.record > 0
         starts = start_selling(r, outlook, informal, p, rng)
         gone = starts[(r.group[starts] >= 0) & ~np.isin(r.group[starts], [g.code for g in self.groups])]
         r.group[gone] = -1  # the group they knew in prison no longer exists
         stop_selling(r, outlook, informal, p, rng, started=starts)
         relocate(r, outlook, informal, p, rng, self.shape, started=starts)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
-
-        self._week = _Week(
-            sales,
-            starts,
-            releases,
-            with_record_before,
-            economy,
-            violence,
-            len(beheaded),
-            len(splits),
-            len(formed),
-            int(force.sum()),
-            len(killed_by_police),
-            len(seized),
-            riots,
-            len(killed_in_prison),
-        )
-        self.collect()
-        self.week += 1
+        return starts, had_record
 
     def _timeline(self) -> None:
         """Apply this week's lever changes and start or end shocks."""
