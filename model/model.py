@@ -17,6 +17,7 @@ from mesa import Model
 from model.contexts import CONTEXTS
 from model.demography import age_one_week, leave_school, populate, replace_with_newborns
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
+from model.governance import Governance, govern
 from model.groups import CriminalGroup, seed_territories
 from model.justice import Arrests, Prison, custody_week, prison_week
 from model.leadership import form_groups, remove_leaders, seize_capital, split
@@ -127,6 +128,9 @@ class BarrioModel(Model):
         self.heat: np.ndarray | None = None
         self.members = np.zeros(params.groups.count, dtype=np.int64)
         self._next_code = params.groups.count
+        self.transfers = np.zeros(len(r))
+        self.symbiotic = np.zeros(self.shape, dtype=bool)
+        self._governance: Governance | None = None
         self.arrests = Arrests()
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
         self.selling_income = np.zeros(len(r), dtype=np.float32)
@@ -210,6 +214,13 @@ class BarrioModel(Model):
             p,
             rng,
         )
+        capital = np.zeros(self._next_code)
+        for group in self.groups:
+            capital[group.code] = group.capital
+        gov = govern(r, self.grid.control.data, self.grid.state_presence.data, capital, p)
+        for group in self.groups:
+            group.capital += gov.extortion[group.code] - gov.welfare[group.code]
+        self.transfers, self.symbiotic, self._governance = gov.transfers, gov.symbiotic, gov
         layer = self.grid.violence.data
         layer *= 1.0 - VIOLENCE_MEMORY
         layer += VIOLENCE_MEMORY * violence.incidents.reshape(self.shape)
@@ -378,7 +389,9 @@ class BarrioModel(Model):
             p.groups.recruitment_pressure
             * (control >= 0).ravel()
             * (1.0 - self.grid.state_presence.data.ravel())
-        )
+            # Local support where the group governs strengthens its pull, up to certainty.
+            * np.where(self.symbiotic.ravel(), 1.0 + p.groups.support, 1.0)
+        ).clip(max=1.0)
         sellers = self.seller_ids
         return Outlook(
             gain=gain,
@@ -418,6 +431,10 @@ class BarrioModel(Model):
             "riots": week.riots,
             "riot_deaths": week.riot_deaths,
             "prisoners_with_ties": int(((r.status == Status.DETAINED) & (r.tie >= 0)).sum()),
+            "symbiotic_blocks": int(self.symbiotic.sum()),
+            "parasitic_blocks": int((self.grid.control.data >= 0).sum() - self.symbiotic.sum()),
+            "group_welfare": float(self._governance.welfare.sum()) if self._governance else 0.0,
+            "extortion": float(self._governance.extortion.sum()) if self._governance else 0.0,
             "police_violence": week.force,
             "deaths_in_operations": week.killed_by_police,
             "mean_trust": float(r.trust.mean()),
@@ -486,7 +503,7 @@ class BarrioModel(Model):
         formal, informal, unemployed = (
             status_counts[s] for s in (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED)
         )
-        income, size = household_income(r, self.selling_income, self.n_households)
+        income, size = household_income(r, self.selling_income + self.transfers, self.n_households)
         line = p.economy.poverty_line * self.context.min_wage_week
         self.poor = income < line * size
         values |= {

@@ -533,6 +533,42 @@ class Groups(_Section):
         ge=0.0,
         le=1.0,
     )
+    governance_threshold: float = param(
+        0.35,
+        unit="0-1",
+        meaning="State presence below which a group also governs a block it holds (symbiotic); "
+        "above it, it only extracts (parasitic).",
+        source="assumption; the background paper describes symbiotic presence where the state is "
+        "absent and parasitic presence elsewhere",
+        ge=0.0,
+        le=1.0,
+    )
+    welfare: float = param(
+        2.0,
+        unit="USD per resident-week",
+        meaning="Welfare a governing group pays each resident of the blocks it governs, as far as "
+        "its capital allows.",
+        source="assumption",
+        ge=0.0,
+        le=1_000.0,
+    )
+    support: float = param(
+        0.5,
+        unit="x",
+        meaning="How much local support on governed blocks adds to a group's pull on young people "
+        "(pressure x (1 + support), at most 1).",
+        source="assumption",
+        ge=0.0,
+        le=10.0,
+    )
+    extortion: float = param(
+        0.05,
+        unit="share of legal income",
+        meaning="Share of residents' legal income a parasitic group extorts on the blocks it holds.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
     split_chance: float = param(
         0.5,
         unit="probability",

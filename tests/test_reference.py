@@ -25,7 +25,14 @@ SCENARIO = Params.build(
         # Nor are prison ties and riots.
         "justice": {"sentence_weeks": 20, "pretrial_weeks": 6, "tie_rate": 0.0, "riot_rate": 0.0},
         # Contests, splits and new groups are group rules, not resident rules: not in the reference.
-        "groups": {"contest_rate": 0.0, "formation_rate": 0.0},
+        # ... nor group governance (welfare, extortion, local support).
+        "groups": {
+            "contest_rate": 0.0,
+            "formation_rate": 0.0,
+            "welfare": 0.0,
+            "extortion": 0.0,
+            "support": 0.0,
+        },
         "timing": {"warmup_weeks": WARMUP, "horizon_weeks": HORIZON},
     }
 )

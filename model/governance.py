@@ -1,0 +1,76 @@
+"""How groups govern the blocks they hold: symbiotic or parasitic.
+
+Where the state is weak (a block's state presence below ``groups.governance_threshold``) a
+group also governs daily life: it settles disputes and pays some welfare to residents
+(``groups.welfare`` a resident-week, as far as its capital allows), which earns it local
+support and strengthens its pull on young people there (``groups.support``). Elsewhere
+its presence is parasitic: it extorts a share ``groups.extortion`` of residents' legal
+income. Which one emerges on a block follows from state presence, so a policy that brings
+the state back turns symbiotic blocks parasitic rather than simply removing the group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.params import Params
+from model.population import Residents
+
+__all__ = ["Governance", "govern"]
+
+
+@dataclass(frozen=True)
+class Governance:
+    """One week of group governance.
+
+    Attributes:
+        symbiotic: Blocks a group governs (grid of bools).
+        transfers: Net weekly transfer to each resident: welfare received less extortion paid.
+        welfare: Welfare each group paid (by group code).
+        extortion: Extortion each group collected (by group code).
+    """
+
+    symbiotic: np.ndarray
+    transfers: np.ndarray
+    welfare: np.ndarray
+    extortion: np.ndarray
+
+
+def govern(
+    r: Residents, control: np.ndarray, presence: np.ndarray, capital: np.ndarray, params: Params
+) -> Governance:
+    """Welfare on symbiotic blocks and extortion on parasitic ones, for everyone at once.
+
+    Args:
+        r: Residents.
+        control: Group holding each block (-1 for none).
+        presence: State presence on each block.
+        capital: Each group's capital (by code), which caps the welfare it can pay.
+        params: Run parameters (``groups`` section).
+    """
+    g = params.groups
+    held = control >= 0
+    symbiotic = held & (presence < g.governance_threshold)
+    code = control.ravel()[r.block]
+    governed = symbiotic.ravel()[r.block]
+    squeezed = held.ravel()[r.block] & ~governed
+
+    capital = capital if len(capital) else np.zeros(1)  # no groups: nothing to govern
+    n_codes = len(capital)
+    extortion_each = np.where(squeezed, g.extortion * r.income, 0.0)
+    extortion = np.bincount(code[squeezed], weights=extortion_each[squeezed], minlength=n_codes)
+    people = np.bincount(code[governed], minlength=n_codes)
+    # Welfare per resident as far as capital (with this week's extortion) allows.
+    per_head = np.minimum(
+        g.welfare, np.divide(capital + extortion, people, out=np.zeros(n_codes), where=people > 0)
+    )
+    per_head = np.maximum(per_head, 0.0)
+    welfare_each = np.where(governed, per_head[np.maximum(code, 0)], 0.0)
+    return Governance(
+        symbiotic=symbiotic,
+        transfers=welfare_each - extortion_each,
+        welfare=per_head * people,
+        extortion=extortion,
+    )
