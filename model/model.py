@@ -219,7 +219,8 @@ class BarrioModel(Model):
             capital[group.code] = group.capital
         gov = govern(r, self.grid.control.data, self.grid.state_presence.data, capital, p)
         for group in self.groups:
-            group.capital += gov.extortion[group.code] - gov.welfare[group.code]
+            # max(0, ...): paying out all its capital can leave -1e-14 of rounding.
+            group.capital = max(0.0, group.capital + gov.extortion[group.code] - gov.welfare[group.code])
         self.transfers, self.symbiotic, self._governance = gov.transfers, gov.symbiotic, gov
         layer = self.grid.violence.data
         layer *= 1.0 - VIOLENCE_MEMORY
