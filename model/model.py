@@ -174,21 +174,21 @@ class BarrioModel(Model):
         starts, had_record = self._choices_week(economy)
 
         self._week = _Week(
-            sales,
-            starts,
-            releases,
-            had_record,
-            economy,
-            *groups,
-            int(force.sum()),
-            len(killed_by_police),
-            riots,
-            len(killed_in_prison),
+            sales=sales,
+            starts=starts,
+            releases=releases,
+            had_record=had_record,
+            economy=economy,
+            force=int(force.sum()),
+            killed_by_police=len(killed_by_police),
+            riots=riots,
+            riot_deaths=len(killed_in_prison),
+            **groups,
         )
         self.collect()
         self.week += 1
 
-    def _groups_week(self) -> tuple[Violence, int, int, int, int]:
+    def _groups_week(self) -> dict[str, object]:
         """Groups step (Mesa agents), then leadership, seizures, splits, new groups, contests."""
         p, r, rng = self.params, self.residents, self.rng
         sellers = self.seller_ids
@@ -225,7 +225,13 @@ class BarrioModel(Model):
         layer = self.grid.violence.data
         layer *= 1.0 - VIOLENCE_MEMORY
         layer += VIOLENCE_MEMORY * violence.incidents.reshape(self.shape)
-        return violence, len(beheaded), len(splits), len(formed), len(seized)
+        return {
+            "violence": violence,
+            "leaders_removed": len(beheaded),
+            "splits": len(splits),
+            "groups_formed": len(formed),
+            "seizures": len(seized),
+        }
 
     def _justice_week(self) -> tuple[np.ndarray, int, np.ndarray]:
         """Custody clocks, trials and releases; ties and riots in prison."""

@@ -18,7 +18,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from model.params import Params
 
-__all__ = ["LAYERS", "LandUse", "block_index", "box_sum", "build_grid"]
+__all__ = ["LAYERS", "LandUse", "box_sum", "build_grid"]
 
 #: Property layers every Barrio grid carries: name -> (default value, dtype).
 LAYERS: dict[str, tuple[float, type]] = {
@@ -61,11 +61,6 @@ def _window(n: int, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     i = np.arange(n)
     lo = i - radius - 1
     return np.minimum(i + radius, n - 1), np.maximum(lo, 0), (lo >= 0).astype(np.int64)
-
-
-def block_index(x: np.ndarray | int, y: np.ndarray | int, height: int) -> np.ndarray | int:
-    """Flat index of block ``(x, y)``."""
-    return x * height + y
 
 
 def build_grid(
