@@ -1,7 +1,8 @@
 """How groups govern the blocks they hold: symbiotic or parasitic.
 
-Where the state is weak (a block's state presence below ``groups.governance_threshold``) a
-group also governs daily life: it settles disputes and pays some welfare to residents
+Where the state is weak (a block's state presence below ``groups.governance_threshold``)
+and its residents do not trust it (mean trust below ``legitimacy.resist``) a group also
+governs daily life: it settles disputes and pays some welfare to residents
 (``groups.welfare`` a resident-week, as far as its capital allows), which earns it local
 support and strengthens its pull on young people there (``groups.support``). Elsewhere
 its presence is parasitic: it extorts a share ``groups.extortion`` of residents' legal
@@ -39,7 +40,12 @@ class Governance:
 
 
 def govern(
-    r: Residents, control: np.ndarray, presence: np.ndarray, capital: np.ndarray, params: Params
+    r: Residents,
+    control: np.ndarray,
+    presence: np.ndarray,
+    trust: np.ndarray,
+    capital: np.ndarray,
+    params: Params,
 ) -> Governance:
     """Welfare on symbiotic blocks and extortion on parasitic ones, for everyone at once.
 
@@ -47,12 +53,14 @@ def govern(
         r: Residents.
         control: Group holding each block (-1 for none).
         presence: State presence on each block.
+        trust: Mean trust in the state of each block's residents.
         capital: Each group's capital (by code), which caps the welfare it can pay.
         params: Run parameters (``groups`` section).
     """
     g = params.groups
     held = control >= 0
-    symbiotic = held & (presence < g.governance_threshold)
+    # Residents who trust the state take their disputes to it and refuse the group's rule.
+    symbiotic = held & (presence < g.governance_threshold) & (trust < params.legitimacy.resist)
     code = control.ravel()[r.block]
     governed = symbiotic.ravel()[r.block]
     squeezed = held.ravel()[r.block] & ~governed

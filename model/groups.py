@@ -3,8 +3,15 @@
 A group is an ordinary Mesa agent. It holds blocks (the grid's ``control`` layer), takes
 a cut of the sales on them, pays its affiliated sellers' upkeep out of its capital,
 presses independent sellers on its blocks to join, and buys its way into the free block
-next to its territory with the most demand when it can afford to. Sellers it cannot pay
-leave it, and it loses a block; a group with neither blocks nor members dissolves.
+next to its territory worth most (demand, net of the police's arrest risk there) when it
+can afford to. Sellers it cannot pay leave it, and it loses its least valuable block; a
+group with neither blocks nor members dissolves. A group also moves away from police: it
+gives up its most heavily policed block for a safer free one next to its territory when
+that is worth ``groups.move_margin`` more.
+
+A group remembers the violence it took part in (``notoriety``) and the members it lost to
+focused-deterrence crackdowns (``deterred``); the second makes it hold back from fighting
+(``restraint``, used by ``model.rivalry``).
 """
 
 from __future__ import annotations
@@ -19,6 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CriminalGroup", "seed_territories"]
 
+#: Weight of this week in a group's memory of violence and crackdowns (assumption: a few
+#: months, as residents' memory of violence in ``model.rivalry``).
+MEMORY = 0.1
+
 _DX = np.array([-1, -1, -1, 0, 0, 1, 1, 1])
 _DY = np.array([-1, 0, 1, -1, 1, -1, 0, 1])
 
@@ -31,6 +42,8 @@ class CriminalGroup(Agent):
         capital: Money held, in USD (never negative).
         revenue: Cut collected last week, in USD.
         members: Affiliated sellers at the start of the week.
+        notoriety: Violent incidents the group took part in, a moving average per week.
+        deterred: Share of its members lost to crackdowns, a moving average per week.
     """
 
     model: BarrioModel
@@ -41,6 +54,21 @@ class CriminalGroup(Agent):
         self.capital = float(capital)
         self.revenue = 0.0
         self.members = 0
+        self.notoriety = 0.0
+        self.deterred = 0.0
+
+    @property
+    def restraint(self) -> float:
+        """How far the group holds back from fighting (0-1), after the crackdowns it suffered."""
+        return min(1.0, self.model.params.groups.deterrence_response * self.deterred)
+
+    def remember_violence(self, incidents: float) -> None:
+        """Add this week's violent incidents the group took part in to its notoriety."""
+        self.notoriety += MEMORY * (incidents - self.notoriety)
+
+    def remember_crackdown(self, lost: float) -> None:
+        """Add this week's members lost to crackdowns (as a share of members) to its memory."""
+        self.deterred += MEMORY * (lost / max(self.members, 1) - self.deterred)
 
     @property
     def blocks(self) -> int:
@@ -69,6 +97,7 @@ class CriminalGroup(Agent):
             self._lose_block()
         elif self.capital >= g.expansion_cost and self._take_block():
             self.capital -= g.expansion_cost
+        self._move_from_police()
         if self.members == 0 and self.blocks == 0:
             self.remove()
 
@@ -100,20 +129,38 @@ class CriminalGroup(Agent):
         near = np.unique(nx[inside] * h + ny[inside])
         return near[self.model.grid.control.data.ravel()[near] < 0]
 
+    def _value(self) -> tuple[np.ndarray, np.ndarray]:
+        """What each block is worth to the group (demand net of arrest risk), and that risk."""
+        hazard = self.model.police_hazard()
+        return self.model.grid.demand.data.ravel() * (1.0 - hazard), hazard
+
     def _take_block(self) -> bool:
         free = self._frontier(self._own())
         if len(free) == 0:
             return False
-        demand = self.model.grid.demand.data.ravel()
-        self.model.grid.control.data.ravel()[free[np.argmax(demand[free])]] = self.code
+        value, _ = self._value()
+        self.model.grid.control.data.ravel()[free[np.argmax(value[free])]] = self.code
         return True
 
     def _lose_block(self) -> None:
         control = self.model.grid.control.data.ravel()
         own = self._own()
         if len(own):
-            demand = self.model.grid.demand.data.ravel()
-            control[own[np.argmin(demand[own])]] = -1
+            value, _ = self._value()
+            control[own[np.argmin(value[own])]] = -1
+
+    def _move_from_police(self) -> None:
+        own = self._own()
+        free = self._frontier(own)
+        if len(own) == 0 or len(free) == 0:
+            return
+        value, hazard = self._value()
+        worst, best = own[np.argmax(hazard[own])], free[np.argmax(value[free])]
+        if hazard[best] < hazard[worst] and value[best] > value[worst] * (
+            1.0 + self.model.params.groups.move_margin
+        ):
+            control = self.model.grid.control.data.ravel()
+            control[worst], control[best] = -1, self.code
 
 
 def seed_territories(

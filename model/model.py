@@ -59,6 +59,7 @@ class _Week:
     groups_formed: int = 0
     seizures: int = 0
     force: int = 0
+    abuses: int = 0
     killed_by_police: int = 0
     riots: int = 0
     riot_deaths: int = 0
@@ -82,6 +83,7 @@ class BarrioModel(Model):
         prison: The neighbourhood's share of the prison system.
         cycle: The business cycle.
         week: Current week; negative during the warm-up, 0 when the policy period starts.
+        sales: Last week's retail sales, block by block (``None`` before the first week).
         outcomes: The weekly outcome table.
 
     Notes:
@@ -121,6 +123,9 @@ class BarrioModel(Model):
         self._sync_patrols()
 
         self.patrol_visits = np.zeros(nb.width * nb.height)
+        self.focus_visits = np.zeros(nb.width * nb.height)
+        self.focus: np.ndarray | None = None
+        self.crackdown_losses = np.zeros(0)
         self.visits_by_kind = np.zeros((len(UnitKind), nb.width * nb.height))
         r.trust[:] = initial_trust(self.grid.state_presence.data.ravel()[r.block], self.rng)
         self.block_trust = block_trust(r, nb.width * nb.height, self.block_population)
@@ -133,6 +138,7 @@ class BarrioModel(Model):
         self._governance: Governance | None = None
         self.arrests = Arrests()
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+        self.sales: Sales | None = None
         self.selling_income = np.zeros(len(r), dtype=np.float32)
         self.poor = np.zeros(self.n_households, dtype=bool)
         self.week = -params.timing.warmup_weeks
@@ -155,6 +161,17 @@ class BarrioModel(Model):
         """Police patrol units."""
         return list(self.agents_by_type.get(PatrolUnit, []))
 
+    @property
+    def n_codes(self) -> int:
+        """Group codes handed out so far (arrays by group code have this length)."""
+        return self._next_code
+
+    def police_hazard(self) -> np.ndarray:
+        """Weekly chance of arrest a seller sees on each block (flat), from police presence."""
+        p = self.params.policing
+        per_visit = p.encounter * p.punitive_intensity
+        return (1.0 - (1.0 - per_visit) ** self.grid.police_presence.data).ravel()
+
     def step(self) -> None:
         """Advance one week: economy, life course, market, groups, justice, police, choices."""
         self._timeline()
@@ -167,10 +184,10 @@ class BarrioModel(Model):
         set_incomes(r, p, self.context, economy)
         leave_school(r, self.week, self.grid.state_presence.data.ravel(), self.poor, p, rng)
 
-        sales = self._trade()
+        sales = self.sales = self._trade()
         groups = self._groups_week()
         releases, riots, killed_in_prison = self._justice_week()
-        force, killed_by_police = self._police_week()
+        force, abuses, killed_by_police = self._police_week()
         starts, had_record = self._choices_week(economy)
 
         self._week = _Week(
@@ -180,6 +197,7 @@ class BarrioModel(Model):
             had_record=had_record,
             economy=economy,
             force=int(force.sum()),
+            abuses=int(abuses.sum()),
             killed_by_police=len(killed_by_police),
             riots=riots,
             riot_deaths=len(killed_in_prison),
@@ -204,6 +222,9 @@ class BarrioModel(Model):
         shaken = list({id(g): g for g in beheaded + seized}.values())
         splits = [f for g in shaken if rng.random() < p.groups.split_chance and (f := split(self, g))]
         formed = form_groups(self)
+        restraint = np.zeros(self._next_code)
+        for group in self.groups:
+            restraint[group.code] = group.restraint
         violence = contest_week(
             r,
             self.grid.control.data,
@@ -213,11 +234,16 @@ class BarrioModel(Model):
             self.block_starts,
             p,
             rng,
+            restraint,
         )
+        took_part = violence.by_group(self._next_code)
+        for group in self.groups:
+            group.remember_violence(float(took_part[group.code]))
         capital = np.zeros(self._next_code)
         for group in self.groups:
             capital[group.code] = group.capital
-        gov = govern(r, self.grid.control.data, self.grid.state_presence.data, capital, p)
+        trust = self.block_trust.reshape(self.shape)
+        gov = govern(r, self.grid.control.data, self.grid.state_presence.data, trust, capital, p)
         for group in self.groups:
             # max(0, ...): paying out all its capital can leave -1e-14 of rounding.
             group.capital = max(0.0, group.capital + gov.extortion[group.code] - gov.welfare[group.code])
@@ -241,20 +267,24 @@ class BarrioModel(Model):
         replace_with_newborns(r, killed, p, rng)
         return releases, riots, killed
 
-    def _police_week(self) -> tuple[np.ndarray, np.ndarray]:
+    def _police_week(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Patrols walk (Mesa agents); arrests, use of force and trust for everyone at once."""
         p, r, rng = self.params, self.residents, self.rng
         self.patrol_visits[:] = 0.0
         self.visits_by_kind[:] = 0.0
+        self.focus_visits[:] = 0.0
         self.arrests = Arrests()
         self.block_trust = block_trust(r, len(self.patrol_visits), self.block_population)
         # Where hot-spot patrols start: recent arrests plus recent violence.
         self.heat = self.arrest_heat + self.grid.violence.data.ravel() if p.policing.hot_spots > 0 else None
+        self.focus = self._focus() if p.policing.focused_deterrence > 0 else None
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
         arrest_on_routes(self)
+        for group in self.groups:
+            group.remember_crackdown(float(self.crackdown_losses[group.code]))
         self._update_heat()
-        force, killed = use_of_force(self)
+        force, abuses, killed = use_of_force(self)
         leave_market(r, killed[r.status[killed] == Status.SELLING])
         replace_with_newborns(r, killed, p, rng)
         ids, offences = self.arrests.all()
@@ -263,7 +293,7 @@ class BarrioModel(Model):
         )
         update_trust(
             r,
-            force.reshape(self.shape),
+            abuses.reshape(self.shape),
             arbitrary.reshape(self.shape),
             self.grid.violence.data,
             self.visits_by_kind[UnitKind.COMMUNITY].reshape(self.shape),
@@ -273,7 +303,14 @@ class BarrioModel(Model):
         presence = self.grid.police_presence.data
         presence *= 1.0 - PRESENCE_MEMORY
         presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
-        return force, killed
+        return force, abuses, killed
+
+    def _focus(self) -> np.ndarray:
+        """Where focused-deterrence units work: each group's blocks, weighted by its notoriety."""
+        notoriety = np.zeros(self._next_code + 1)  # the last entry stands for "no group"
+        for group in self.groups:
+            notoriety[group.code] = group.notoriety
+        return notoriety[self.grid.control.data.ravel()]
 
     def _choices_week(self, economy: float) -> tuple[np.ndarray, np.ndarray]:
         """Who starts or stops selling, and where sellers sell, seeing this week's world."""
@@ -390,8 +427,7 @@ class BarrioModel(Model):
         control = self.grid.control.data
         cut = np.where(control >= 0, p.groups.cut, 0.0)
         gain = net_gain(entrant_units(self.grid.demand.data, counts, p.market.reach), cut, p).ravel()
-        per_visit = p.policing.encounter * p.policing.punitive_intensity
-        hazard = (1.0 - (1.0 - per_visit) ** self.grid.police_presence.data).ravel()
+        hazard = self.police_hazard()
         pressure = (
             p.groups.recruitment_pressure
             * (control >= 0).ravel()
@@ -443,6 +479,7 @@ class BarrioModel(Model):
             "group_welfare": float(self._governance.welfare.sum()) if self._governance else 0.0,
             "extortion": float(self._governance.extortion.sum()) if self._governance else 0.0,
             "police_violence": week.force,
+            "abuses": week.abuses,
             "deaths_in_operations": week.killed_by_police,
             "mean_trust": float(r.trust.mean()),
         }
@@ -489,7 +526,8 @@ class BarrioModel(Model):
         c = p.costs
         soldiers = sum(1 for u in self.patrols if u.kind == UnitKind.SOLDIERS)
         policing_cost = (len(self.patrols) - soldiers) * c.patrol_week + soldiers * c.soldier_week
-        policing_cost += c.investigation_week * ((p.policing.kingpin > 0) + (p.policing.financial > 0))
+        running = (p.policing.kingpin > 0) + (p.policing.financial > 0) + (p.policing.focused_deterrence > 0)
+        policing_cost += c.investigation_week * running
         prison_cost = (pretrial + sentenced) * c.prisoner_week + int(
             custody[Custody.JUVENILE]
         ) * c.juvenile_week

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from model.contexts import CONTEXTS
 from model.errors import ParameterError
@@ -596,6 +596,27 @@ class Groups(_Section):
         ge=1,
         le=10_000,
     )
+    deterrence_response: float = param(
+        50.0,
+        unit="x",
+        meaning="How far a group under focused deterrence holds back from fighting: its contest "
+        "rate falls by this times the weekly share of its members it recently lost to crackdowns "
+        "(at most to zero).",
+        source="assumption: a group losing 2% of its sellers a week to crackdowns (about two "
+        "thirds in a year) stops fighting; with no crackdown losses there is no restraint, so "
+        "deterrence can fail",
+        ge=0.0,
+        le=1_000.0,
+    )
+    move_margin: float = param(
+        0.25,
+        unit="share",
+        meaning="How much more a free block next to its territory must be worth (demand net of "
+        "police risk) before a group gives up its most policed block for it.",
+        source="assumption: moving has costs of its own",
+        ge=0.0,
+        le=100.0,
+    )
     expansion_cost: float = param(
         1_500.0,
         unit="USD",
@@ -667,6 +688,17 @@ class Policing(_Section):
         meaning="Share of patrol units that start each week's route at a hot spot (recent arrests and "
         "violence) instead of where they stand.",
         source="assumption: 0 is random patrol; hot-spot policing is a lever",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    focused_deterrence: float = param(
+        0.0,
+        unit="share of units",
+        meaning="Share of patrol units on focused deterrence: they work the territory of the groups "
+        "behind recent violence, in proportion to it, and groups are told that violence brings this.",
+        source="assumption: 0 by default; a lever (focused deterrence as in Braga, Weisburd and "
+        "Turchan 2018, 'Focused deterrence strategies and crime control', Criminology & Public Policy)",
         ge=0.0,
         le=1.0,
         lever=True,
@@ -763,6 +795,15 @@ class Policing(_Section):
         le=1.0,
     )
 
+    @model_validator(mode="after")
+    def _one_assignment_per_unit(self) -> Policing:
+        if self.hot_spots + self.focused_deterrence > 1.0:
+            raise ValueError(
+                "hot_spots + focused_deterrence must be at most 1 (each is a share of the same units; "
+                f"got {self.hot_spots} + {self.focused_deterrence})"
+            )
+        return self
+
 
 class Legitimacy(_Section):
     """Residents' trust in the state and what it changes."""
@@ -813,6 +854,15 @@ class Legitimacy(_Section):
         unit="0-1",
         meaning="How strongly trust raises reluctance to sell and weakens group pressure.",
         source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    resist: float = param(
+        0.5,
+        unit="0-1",
+        meaning="Mean trust of a block's residents above which they refuse a group's governance "
+        "(they take disputes to the state), so the group can only extract there.",
+        source="assumption: half-way trust",
         ge=0.0,
         le=1.0,
     )

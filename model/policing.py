@@ -2,8 +2,10 @@
 
 A patrol unit is a Mesa ``CellAgent``. Each week it walks a route of blocks from where it
 stands (a random walk to neighbouring blocks, reflected at the edge of the neighbourhood);
-under hot-spot policing (``policing.hot_spots``) a share of units instead start at a block
-drawn in proportion to recent arrests and violence there.
+under hot-spot policing (``policing.hot_spots``) a share of units instead spend the week
+on blocks drawn in proportion to recent arrests and violence there, and under focused
+deterrence (``policing.focused_deterrence``) on the territory of the groups behind recent
+violence.
 Once every unit has walked, :func:`arrest_on_routes` resolves the week's encounters for the
 whole population at once: a seller on a block that patrols passed ``v`` times is arrested
 with chance ``1 - (1 - encounter x intensity)^v``, which is what ``v`` independent
@@ -68,14 +70,24 @@ class PatrolUnit(CellAgent):
         """Walk this week's route and report it to the model's patrol count."""
         m = self.model
         start = self.cell.coordinate
-        heat = m.heat
-        if heat is not None and m.rng.random() < m.params.policing.hot_spots and heat.sum() > 0:
-            # Hot-spot policing: begin where arrests and violence have been recent.
-            start = divmod(int(m.rng.choice(len(heat), p=heat / heat.sum())), m.shape[1])
-        steps = _MOVES[m.rng.integers(0, len(_MOVES), size=m.params.policing.blocks_per_week)]
-        path = _fold(np.cumsum(steps, axis=0) + start, m.shape_array)
-        self.route = path[:, 0] * m.shape[1] + path[:, 1]
-        self.cell = m.grid[(int(path[-1, 0]), int(path[-1, 1]))]
+        p = m.params.policing
+        passes = p.blocks_per_week
+        draw = m.rng.random() if p.hot_spots or p.focused_deterrence else 1.0
+        # Hot-spot policing spends the week on the hot-spot list (recent arrests and violence);
+        # focused deterrence on the territory of the groups behind recent violence. Either
+        # way each pass is at a block drawn in proportion to its weight.
+        target = (
+            m.heat if draw < p.hot_spots else m.focus if draw < p.hot_spots + p.focused_deterrence else None
+        )
+        if target is not None and target.sum() > 0:
+            self.route = m.rng.choice(len(target), size=passes, p=target / target.sum())
+            if target is m.focus:
+                np.add.at(m.focus_visits, self.route, 1)
+        else:
+            steps = _MOVES[m.rng.integers(0, len(_MOVES), size=passes)]
+            path = _fold(np.cumsum(steps, axis=0) + start, m.shape_array)
+            self.route = path[:, 0] * m.shape[1] + path[:, 1]
+        self.cell = m.grid[divmod(int(self.route[-1]), m.shape[1])]
         np.add.at(m.patrol_visits, self.route, 1)
         np.add.at(m.visits_by_kind[self.kind], self.route, 1)
 
@@ -101,11 +113,30 @@ def arrest_on_routes(model: BarrioModel) -> None:
     for kind, f in factor.items():
         escape *= (1.0 - np.minimum(per_pass * f, 1.0)) ** m.visits_by_kind[kind][where]
     chance = 1.0 - escape
-    caught = sellers[m.rng.random(len(sellers)) < chance]
+    hit = m.rng.random(len(sellers)) < chance
+    caught = sellers[hit]
+    m.crackdown_losses = _crackdown_losses(m, caught, where[hit])
     arrest(r, caught, Offence.SELLING, m.params, m.rng)
     m.arrests.add(caught, Offence.SELLING)
     if p.arrest_possession:
         _arrest_users(m, visits)
+
+
+def _crackdown_losses(m: BarrioModel, caught: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Members each group lost to focused-deterrence passes (by group code, before arrest).
+
+    An arrest on a block counts towards the crackdown in proportion to the share of the
+    block's passes that were focused ones.
+    """
+    group = m.residents.group[caught]
+    member = group >= 0
+    focused = np.divide(
+        m.focus_visits[where],
+        m.patrol_visits[where],
+        out=np.zeros(len(where)),
+        where=m.patrol_visits[where] > 0,
+    )
+    return np.bincount(group[member], weights=focused[member], minlength=m.n_codes)
 
 
 def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
@@ -129,21 +160,38 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     m.arrests.add(found, Offence.POSSESSION)
 
 
-def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray]:
-    """Incidents of force by patrols this week, and the ids of those killed in them.
+def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Incidents of force by patrols this week, the abuses among them, and who was killed.
 
     Each pass through a block ends in an incident with chance ``policing.police_force``
-    (police and community police) or ``policing.soldier_force`` (soldiers); an incident kills
-    someone living or selling on the block with chance ``policing.force_lethality``.
+    (police and community police) or ``policing.soldier_force`` (soldiers). An incident is
+    aimed at someone on the block, a seller selling there or a resident at home; aimed at a
+    resident who is not selling, it is an abuse (force against someone who committed no
+    offence). An incident kills someone on the block with chance ``policing.force_lethality``.
 
     Returns:
-        ``(incidents, killed)``: incidents per block (flat) and the ids of the dead.
+        ``(incidents, abuses, killed)``: incidents and abuses per block (flat) and the ids
+        of the dead.
     """
     p = m.params.policing
     r = m.residents
     rate = (m.visits_by_kind[UnitKind.POLICE] + m.visits_by_kind[UnitKind.COMMUNITY]) * p.police_force
     rate = rate + m.visits_by_kind[UnitKind.SOLDIERS] * p.soldier_force
     incidents = m.rng.poisson(rate)
+    abuses = np.zeros_like(incidents)
+    hit = np.flatnonzero(incidents)
+    if len(hit):
+        n = len(incidents)
+        sellers = m.seller_ids[r.status[m.seller_ids] == Status.SELLING]
+        detained = np.flatnonzero(r.status == Status.DETAINED)
+        innocent = (
+            m.block_population[hit]
+            - np.bincount(r.block[sellers], minlength=n)[hit]
+            - np.bincount(r.block[detained], minlength=n)[hit]
+        )
+        present = innocent + np.bincount(r.sell_block[sellers], minlength=n)[hit]
+        share = np.divide(innocent, present, out=np.zeros(len(hit)), where=present > 0)
+        abuses[hit] = m.rng.binomial(incidents[hit], share)
     deaths = m.rng.binomial(incidents, p.force_lethality)
     killed = []
     for block in np.flatnonzero(deaths):
@@ -155,4 +203,4 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray]:
             people = np.setdiff1d(people, np.concatenate(killed))
         if len(people):
             killed.append(m.rng.choice(people, size=min(int(deaths[block]), len(people)), replace=False))
-    return incidents, (np.concatenate(killed) if killed else np.empty(0, dtype=np.int64))
+    return incidents, abuses, (np.concatenate(killed) if killed else np.empty(0, dtype=np.int64))

@@ -3,7 +3,8 @@
 A block a group controls is *contested* when blocks of other groups lie within one block of
 it. Each week a contested block produces violent incidents at random (Poisson), at a rate
 that grows with the weekly margin at stake around the block and with the number of rival
-groups around it; a block with no rival nearby produces none. An incident may kill
+groups around it, and falls as the two sides hold back (a group's ``restraint`` after
+focused-deterrence crackdowns); a block with no rival nearby produces none. An incident may kill
 someone: a member of one of the two groups fighting (with chance
 ``groups.combatant_share``) or else anyone on the block, seller or bystander; and it may
 hand the block to the rival. The dead are replaced by newborns in their households (the
@@ -38,12 +39,19 @@ class Violence:
         victims: Ids of residents killed.
         kind: For each victim, 0 = group member, 1 = independent seller, 2 = bystander.
         takeovers: Blocks that changed hands.
+        parties: For each block with incidents, the holder and the challenger (``(n, 2)``).
     """
 
     incidents: np.ndarray
     victims: np.ndarray
     kind: np.ndarray
     takeovers: int
+    parties: np.ndarray
+
+    def by_group(self, n_codes: int) -> np.ndarray:
+        """Incidents each group took part in, by group code."""
+        weights = np.repeat(self.incidents[self.incidents > 0], 2)
+        return np.bincount(self.parties.ravel(), weights=weights, minlength=n_codes)
 
 
 def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -86,14 +94,23 @@ def contest_week(
     block_starts: np.ndarray,
     params: Params,
     rng: np.random.Generator,
+    restraint: np.ndarray | None = None,
 ) -> Violence:
-    """Incidents, deaths and takeovers on contested blocks this week (``control`` is updated)."""
+    """Incidents, deaths and takeovers on contested blocks this week (``control`` is updated).
+
+    ``restraint`` (by group code, 0-1) is how far each group holds back from fighting; a
+    contest's rate is cut by the mean restraint of its two sides.
+    """
     g, m = params.groups, params.market
     rivals, challenger = contested(control)
     # What a block is worth to whoever holds it: the margin on the demand within buyers'
     # reach of it, which is what sellers working from the block can serve.
     at_stake = box_sum(demand, m.reach) * m.price * m.margin
     rate = g.contest_rate * at_stake / 1_000.0 * rivals
+    if restraint is not None and restraint.any():
+        sides = challenger >= 0
+        held_back = (restraint[control[sides]] + restraint[challenger[sides]]) / 2.0
+        rate[sides] *= 1.0 - held_back
     incidents = rng.poisson(rate).ravel()
     hit = np.flatnonzero(incidents)
 
@@ -125,4 +142,5 @@ def contest_week(
     kind = np.concatenate(kinds) if kinds else np.empty(0, np.int64)
     leave_market(r, ids[r.status[ids] == Status.SELLING])
     replace_with_newborns(r, ids, params, rng)
-    return Violence(incidents=incidents, victims=ids, kind=kind, takeovers=len(turned))
+    parties = np.stack([holder[hit], flat_challenger[hit]], axis=1)
+    return Violence(incidents=incidents, victims=ids, kind=kind, takeovers=len(turned), parties=parties)

@@ -97,3 +97,44 @@ def test_seized_capital_lowers_a_groups_ability_to_pay_its_sellers():
         kept[financial] = int((r.group[:20] == 0).sum())
     assert kept[0.0] == 20  # 1,000 pays 20 x 50
     assert kept[1.0] == 4  # 200 left pays 4
+
+
+def test_a_group_gives_up_its_most_policed_block_for_a_safer_free_one():
+    model, group = group_model(capital=0)
+    model.grid.demand.data[:] = 1.0
+    model.grid.control.data[2, 3] = 0
+    model.grid.police_presence.data[2, 3] = 10.0  # patrols pass several times a week
+    group.step()
+    control = model.grid.control.data
+    assert control[2, 3] == -1 and group.blocks == 2
+    assert control[2, 2] == 0
+
+
+def test_without_police_a_group_stays_put():
+    model, group = group_model(capital=0)
+    model.grid.demand.data[:] = 1.0
+    model.grid.control.data[2, 3] = 0
+    before = model.grid.control.data.copy()
+    group.step()
+    assert (model.grid.control.data == before).all()
+
+
+def test_a_group_expands_into_a_safe_block_rather_than_a_richer_heavily_policed_one():
+    model, group = group_model(capital=5_000, groups__expansion_cost=1_000)
+    model.grid.demand.data[2, 1] = 5.0
+    model.grid.police_presence.data[3, 3] = 20.0  # the richest block (demand 9) is swarming with police
+    group.step()
+    control = model.grid.control.data
+    assert control[2, 1] == 0 and control[3, 3] == -1
+
+
+def test_crackdown_losses_make_a_group_hold_back_and_the_memory_fades():
+    _, group = group_model(groups__deterrence_response=10.0)
+    group.members = 20
+    assert group.restraint == 0.0
+    for _ in range(10):
+        group.remember_crackdown(2.0)  # a tenth of its members every week
+    assert 0.6 < group.restraint < 0.7  # 1 - 0.9^10 of the way to full restraint
+    for _ in range(30):
+        group.remember_crackdown(0.0)
+    assert group.restraint < 0.05

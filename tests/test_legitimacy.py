@@ -87,7 +87,7 @@ def test_soldiers_arrest_more_per_pass_and_use_more_force_than_police():
         from model.policing import arrest_on_routes
 
         arrest_on_routes(model)
-        force, _ = use_of_force(model)
+        force, _, _ = use_of_force(model)
         results[kind] = (len(model.arrests.all()[0]), force.sum())
     assert results[UnitKind.SOLDIERS][0] > results[UnitKind.POLICE][0]
     model = quiet_model(width=30, height=30, population=100, policing__police_force=0.002)

@@ -62,3 +62,11 @@ def test_replace_changes_one_value_and_validates():
 def test_params_are_frozen():
     with pytest.raises(ValueError):
         Params().policing.punitive_intensity = 0.1
+
+
+def test_hot_spot_and_focused_units_cannot_add_up_to_more_than_all_units():
+    with pytest.raises(ParameterError) as err:
+        Params.build({"policing": {"hot_spots": 0.7, "focused_deterrence": 0.5}}, source="x.yaml")
+    text = str(err.value)
+    assert "x.yaml" in text and "policing" in text and "at most 1" in text
+    assert Params.build({"policing": {"hot_spots": 0.5, "focused_deterrence": 0.5}}).policing.hot_spots == 0.5

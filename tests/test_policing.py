@@ -1,5 +1,7 @@
 import numpy as np
+from scipy import stats
 
+from model import BarrioModel, Params
 from model.policing import UnitKind, _fold, arrest_on_routes
 from model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
@@ -117,22 +119,58 @@ def test_possession_is_arrested_only_when_the_lever_is_on():
             assert 0.35 < len(arrested) / on_block < 0.65
 
 
-def test_hot_spot_units_start_where_arrests_were():
+def test_hot_spot_units_spend_their_passes_on_the_hot_blocks_in_proportion_to_heat():
     model = quiet_model(
         width=30,
         height=30,
         population=100,
         policing__units_per_10k=1000,
         policing__hot_spots=1.0,
-        policing__blocks_per_week=1,
+        policing__blocks_per_week=20,
     )
+    hot, warm = 15 * 30 + 15, 3 * 30 + 4
     model.arrest_heat[:] = 0.0
-    model.arrest_heat[15 * 30 + 15] = 1.0
+    model.arrest_heat[[hot, warm]] = [3.0, 1.0]
     model.heat = model.arrest_heat.copy()  # the model builds this map once a week
     walk_all(model)
+    assert set(np.flatnonzero(model.patrol_visits)) == {hot, warm}
+    assert 0.65 < model.patrol_visits[hot] / model.patrol_visits.sum() < 0.85
     for unit in model.patrols:
-        x, y = divmod(int(unit.route[0]), 30)
-        assert abs(x - 15) <= 1 and abs(y - 15) <= 1
+        assert unit.cell.coordinate in {(15, 15), (3, 4)}
+
+
+def test_hot_spot_patrol_moves_selling_off_the_hot_spots():
+    """Direction test: eight paired seeds, one-sided paired t-test at the 5% level.
+
+    Each pair shares its first year; then one run switches to hot-spot patrol. The hot
+    spots are the 10% of blocks with most arrests and violence when it does. Nothing moves
+    sellers but their own weighing of gain against arrest risk (``model.selling.relocate``).
+    """
+    base = Params.build(
+        {
+            "neighbourhood": {"width": 30, "height": 30, "population": 10_000},
+            "timing": {"warmup_weeks": 52, "horizon_weeks": 52},
+        }
+    )
+    shares = {False: [], True: []}
+    for seed in range(8):
+        for hot_spots in (False, True):
+            model = BarrioModel(base, rng=np.random.default_rng(seed))
+            for _ in range(52):
+                model.step()
+            heat = model.arrest_heat + model.grid.violence.data.ravel()
+            spots = np.argsort(heat)[-len(heat) // 10 :]
+            if hot_spots:
+                model.change_levers({"policing.hot_spots": 0.8})
+            on_spots = []
+            for week in range(39):
+                model.step()
+                if week >= 13:
+                    by_block = model.sales.by_block.ravel()
+                    on_spots.append(by_block[spots].sum() / by_block.sum())
+            shares[hot_spots].append(np.mean(on_spots))
+    assert np.mean(shares[True]) < np.mean(shares[False])
+    assert stats.ttest_rel(shares[True], shares[False], alternative="less").pvalue < 0.05
 
 
 def test_spatial_spread_of_the_market():
@@ -168,3 +206,55 @@ def test_a_seller_freed_at_once_is_not_arrested_again_for_possession_the_same_we
     arrest_on_routes(model)
     arrested, _ = model.arrests.all()
     assert len(arrested) == 50 and len(set(arrested.tolist())) == 50
+
+
+def test_focused_deterrence_units_work_the_territory_of_the_most_violent_group():
+    from model.groups import CriminalGroup
+
+    model = quiet_model(
+        width=10,
+        height=10,
+        population=100,
+        policing__units_per_10k=1000,
+        policing__focused_deterrence=1.0,
+        policing__encounter=1.0,
+        policing__punitive_intensity=1.0,
+        groups__protection=0.0,
+        justice__pretrial_detention=1.0,
+    )
+    control = model.grid.control.data
+    control[:] = -1
+    control[:5, :] = 0
+    control[5:, :5] = 1
+    violent, quiet = CriminalGroup(model, 0, 0.0), CriminalGroup(model, 1, 0.0)
+    model._next_code = 2
+    violent.notoriety, quiet.notoriety = 3.0, 0.0
+    for i in range(20):
+        make_seller(model, i, block=(i % 10) * 10 + i // 10)  # rows 0-9, columns 0-1
+        model.residents.group[i] = 0 if i % 10 < 5 else 1
+    model.focus = model._focus()
+    walk_all(model)
+    assert model.patrol_visits.sum() > 0
+    assert (control.ravel()[np.flatnonzero(model.patrol_visits)] == 0).all()
+    assert (model.focus_visits == model.patrol_visits).all()
+    arrest_on_routes(model)
+    caught = len(model.arrests.all()[0])
+    assert caught > 0
+    assert model.crackdown_losses[0] == caught and model.crackdown_losses[1] == 0
+
+
+def test_force_against_someone_not_selling_is_an_abuse():
+    from model.policing import use_of_force
+
+    for selling in (False, True):
+        model = quiet_model(width=3, height=3, population=40, policing__police_force=0.5)
+        r = model.residents
+        r.block[:] = 0
+        model.block_population = np.bincount(r.block, minlength=9)
+        if selling:
+            for i in range(40):
+                make_seller(model, i, block=0)
+        model.visits_by_kind[UnitKind.POLICE, 0] = 100
+        incidents, abuses, _ = use_of_force(model)
+        assert incidents.sum() > 20
+        assert abuses.sum() == (0 if selling else incidents.sum())

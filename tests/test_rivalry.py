@@ -31,7 +31,7 @@ def one_group():
     return control
 
 
-def week(model, codes):
+def week(model, codes, restraint=None):
     r = model.residents
     sellers = np.flatnonzero(r.status == Status.SELLING)
     return contest_week(
@@ -43,6 +43,7 @@ def week(model, codes):
         model.block_starts,
         model.params,
         model.rng,
+        restraint,
     )
 
 
@@ -133,3 +134,22 @@ def test_after_a_takeover_the_former_holders_members_can_still_be_killed():
     v = week(m, [0, 1])
     assert v.takeovers > 0 and len(v.victims) > 0
     assert (v.kind == 0).all()  # fighters, not bystanders
+
+
+def test_groups_that_hold_back_fight_less_and_fully_restrained_ones_not_at_all():
+    totals = {}
+    for held_back in (0.0, 0.5, 1.0):
+        total = 0
+        for seed in range(5):
+            m = setup(two_rivals(), groups__contest_rate=0.5)
+            m.rng = np.random.default_rng(seed)
+            total += week(m, [0, 1], restraint=np.array([held_back, held_back])).incidents.sum()
+        totals[held_back] = total
+    assert totals[1.0] == 0
+    assert 0.3 * totals[0.0] < totals[0.5] < 0.7 * totals[0.0]
+
+
+def test_violence_is_attributed_to_both_sides_of_a_contest():
+    violence = week(setup(two_rivals(), groups__contest_rate=1.0), [0, 1])
+    by_group = violence.by_group(3)
+    assert by_group[0] == by_group[1] == violence.incidents.sum() and by_group[2] == 0

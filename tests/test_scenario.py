@@ -178,6 +178,7 @@ def test_every_library_scenario_is_valid_and_runs_briefly():
         "militarised",
         "kingpin",
         "hot_spots",
+        "focused_deterrence",
         "follow_the_money",
     } <= set(library)
     assert {
