@@ -685,8 +685,8 @@ class Policing(_Section):
     hot_spots: float = param(
         0.0,
         unit="share of units",
-        meaning="Share of patrol units that start each week's route at a hot spot (recent arrests and "
-        "violence) instead of where they stand.",
+        meaning="Share of patrol units that spend each week on the hot spots (blocks of recent arrests "
+        "and violence, in proportion to both) instead of walking from where they stand.",
         source="assumption: 0 is random patrol; hot-spot policing is a lever",
         ge=0.0,
         le=1.0,
