@@ -70,6 +70,9 @@ def populate(
     r.age[:] = age
     r.birth_week[:] = rng.integers(0, 52, size=n)
     r.female[:] = rng.random(n) < 0.5
+    # Migrants come as households; newborns later belong to their household's group.
+    share = min(context.migrant_share.value * params.households.migrant_concentration, 1.0)
+    r.migrant[:] = (rng.random(n_households) < share)[household]
 
     r.capacity[:] = rng.lognormal(0.0, params.economy.wage_dispersion, size=n)
     s = params.selling
@@ -164,6 +167,7 @@ def leave_school(
     poor: np.ndarray,
     params: Params,
     rng: np.random.Generator,
+    risk: np.ndarray | None = None,
 ) -> np.ndarray:
     """Students aged 12-17 drop out, those 18-24 graduate, some out of school return.
 
@@ -171,6 +175,8 @@ def leave_school(
 
     The dropout hazard doubles in poor households and falls where the state is present
     (schools, social services), so both poverty and state presence act through it.
+    ``risk`` (per resident) multiplies it further: a parent in prison raises it, a school
+    retention programme lowers it.
     """
     out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL)  # before this week's dropouts
     student = np.flatnonzero(r.status == Status.STUDENT)
@@ -181,6 +187,8 @@ def leave_school(
         * (1.0 + poor[r.household[student]])
         * (1.5 - state_presence[r.block[student]])
     )
+    if risk is not None:
+        hazard = hazard * risk[student]
     hazard = np.where(minor, hazard, GRADUATION)
     leaving = student[rng.random(len(student)) < hazard]
     minor_leaving = leaving[r.age[leaving] < ADULT]
@@ -244,3 +252,4 @@ def replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np
     r.custody_left[ids] = 0
     r.offence[ids] = Offence.NONE
     r.sell_block[ids] = r.block[ids]
+    r.carer[ids] = False

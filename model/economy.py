@@ -109,10 +109,12 @@ def labour_market(
     lose_informal = (status == Status.INFORMAL) & (draw < rates.informal_separation / economy**s)
 
     unemployed = status == Status.UNEMPLOYED
+    h = params.households
     penalty = np.where(r.record > 0, 1.0 - params.justice.record_job_penalty, 1.0)
-    finding = economy**s
-    p_formal = rates.formal_finding * finding * penalty
-    p_informal = rates.informal_finding * finding
+    # Care duties leave less time to look for and take work; migrants lack papers and contacts.
+    finding = economy**s * np.where(r.carer, 1.0 - h.care_burden, 1.0)
+    p_formal = rates.formal_finding * finding * penalty * np.where(r.migrant, h.migrant_formal, 1.0)
+    p_informal = rates.informal_finding * finding * np.where(r.migrant, h.migrant_network, 1.0)
     find_formal = unemployed & (draw < p_formal)
     find_informal = unemployed & ~find_formal & (draw < p_formal + p_informal)
 
@@ -122,9 +124,18 @@ def labour_market(
 
 
 def household_income(
-    r: Residents, selling_income: np.ndarray, n_households: int
+    r: Residents, selling_income: np.ndarray, n_households: int, benefits: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weekly household income and household size (income is pooled within a household)."""
+    """Weekly household income and household size (income is pooled within a household).
+
+    Args:
+        r: Residents.
+        selling_income: Each resident's other income this week (selling, group transfers).
+        n_households: Number of households.
+        benefits: Programme benefits paid to each household this week.
+    """
     total = np.bincount(r.household, weights=r.income + selling_income, minlength=n_households)
+    if benefits is not None:
+        total = total + benefits
     size = np.bincount(r.household, minlength=n_households)
     return total, size

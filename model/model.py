@@ -15,11 +15,19 @@ import numpy as np
 from mesa import Model
 
 from model.contexts import CONTEXTS
-from model.demography import age_one_week, leave_school, populate, replace_with_newborns
+from model.demography import (
+    ADULT,
+    RETIREMENT,
+    SCHOOL_START,
+    age_one_week,
+    leave_school,
+    populate,
+    replace_with_newborns,
+)
 from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
 from model.governance import Governance, govern
 from model.groups import CriminalGroup, seed_territories
-from model.justice import Arrests, Prison, custody_week, prison_week
+from model.justice import Arrests, Prison, arrest, custody_week, prison_week
 from model.leadership import form_groups, remove_leaders, seize_capital, split
 from model.legitimacy import block_trust, initial_trust, update_trust
 from model.market import Sales, clear, entrant_units, net_gain, seller_counts
@@ -28,9 +36,10 @@ from model.outcomes import SEXES, OutcomeTable
 from model.params import Params
 from model.policing import PatrolUnit, UnitKind, arrest_on_routes, use_of_force
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
+from model.programmes import PROGRAMMES, Programme
 from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
 from model.scenario import Event, Shock
-from model.selling import Outlook, leave_market, relocate, start_selling, stop_selling
+from model.selling import Outlook, leave_market, rank_share, relocate, start_selling, stop_selling
 
 __all__ = ["BarrioModel"]
 
@@ -63,6 +72,7 @@ class _Week:
     killed_by_police: int = 0
     riots: int = 0
     riot_deaths: int = 0
+    diverted: int = 0
 
 
 class BarrioModel(Model):
@@ -108,19 +118,32 @@ class BarrioModel(Model):
         # Residents never move home, so the block -> residents index is built once.
         self.block_order = np.argsort(r.block, kind="stable")
         self.block_starts = np.searchsorted(r.block[self.block_order], np.arange(nb.width * nb.height + 1))
-        self.household_size = np.bincount(r.household, minlength=self.n_households)
         self.block_population = np.bincount(r.block, minlength=nb.width * nb.height)
+
+        self.household_size = np.bincount(r.household, minlength=self.n_households)
+        self.household_benefits = np.zeros(self.n_households)
+        self.care_needed = np.zeros(self.n_households, dtype=bool)
+        self.school_support = np.zeros(len(r), dtype=bool)
+        self.childcare = np.zeros(len(r), dtype=bool)
+        self.base_presence = self.grid.state_presence.data.copy()
+        self.presence_boost = np.zeros(self.shape)
+        self.diverted = 0
+        self._programmes: dict[str, Programme] = {}
 
         self.cycle = BusinessCycle(params.economy.persistence, params.economy.volatility)
         self.rates = JobRates.from_context(params, self.context)
         self.prison = Prison.from_context(self.context, nb.population)
         set_incomes(r, params, self.context, self.cycle.index)
+        earned, size = household_income(r, np.zeros(len(r)), self.n_households)
+        self.earnings_per_head = earned / np.maximum(size, 1)
+        self.income_per_head = self.earnings_per_head.copy()
 
         g = params.groups
         seed_territories(self.grid.control.data, self.grid.demand.data, g.count, g.initial_radius, self.rng)
         for code in range(g.count):
             CriminalGroup(self, code, g.initial_capital)
         self._sync_patrols()
+        self._sync_programmes()
 
         self.patrol_visits = np.zeros(nb.width * nb.height)
         self.focus_visits = np.zeros(nb.width * nb.height)
@@ -162,6 +185,20 @@ class BarrioModel(Model):
         return list(self.agents_by_type.get(PatrolUnit, []))
 
     @property
+    def programmes(self) -> list[Programme]:
+        """Social programmes running, in a fixed order (that of ``PROGRAMMES``)."""
+        return list(self._programmes.values())
+
+    def programme(self, name: str) -> Programme | None:
+        """The running programme of that name (``"cash"``, ``"penal"``, ...), or ``None``."""
+        return self._programmes.get(name)
+
+    @property
+    def poverty_line(self) -> float:
+        """Weekly income per person below which a household is poor (USD)."""
+        return self.params.economy.poverty_line * self.context.min_wage_week
+
+    @property
     def n_codes(self) -> int:
         """Group codes handed out so far (arrays by group code have this length)."""
         return self._next_code
@@ -180,9 +217,12 @@ class BarrioModel(Model):
         economy = self.cycle.index
 
         age_one_week(r, self.week, p, rng)
+        self._programmes_week()
         labour_market(r, self.rates, p, economy, rng)
         set_incomes(r, p, self.context, economy)
-        leave_school(r, self.week, self.grid.state_presence.data.ravel(), self.poor, p, rng)
+        leave_school(
+            r, self.week, self.grid.state_presence.data.ravel(), self.poor, p, rng, self._dropout_risk()
+        )
 
         sales = self.sales = self._trade()
         groups = self._groups_week()
@@ -201,10 +241,54 @@ class BarrioModel(Model):
             killed_by_police=len(killed_by_police),
             riots=riots,
             riot_deaths=len(killed_in_prison),
+            diverted=self.diverted,
             **groups,
         )
         self.collect()
         self.week += 1
+
+    def _programmes_week(self) -> None:
+        """Social programmes act (Mesa agents, in a fixed order); then care duties and presence."""
+        r, h = self.residents, self.params.households
+        self.household_benefits[:] = 0.0
+        self.school_support[:] = False
+        self.childcare[:] = False
+        self.presence_boost[:] = 0.0
+        self.diverted = 0
+        self.care_needed = np.bincount(r.household[r.age < h.care_age], minlength=self.n_households) > 0
+        for programme in self.programmes:
+            programme.step()
+        working_age = (r.age >= ADULT) & (r.age < RETIREMENT)
+        r.carer[:] = r.female & working_age & self.care_needed[r.household] & ~self.childcare
+        np.clip(self.base_presence + self.presence_boost, 0.0, 1.0, out=self.grid.state_presence.data)
+
+    def _prisoner_households(self) -> np.ndarray:
+        """Households with an adult in prison (pre-trial or sentenced)."""
+        r = self.residents
+        held = (r.status == Status.DETAINED) & (r.custody != Custody.JUVENILE)
+        return np.bincount(r.household[held], minlength=self.n_households) > 0
+
+    def _dropout_risk(self) -> np.ndarray:
+        """Each resident's dropout hazard multiplier: a parent in prison, school support."""
+        r = self.residents
+        risk = np.where(
+            self._prisoner_households()[r.household], self.params.households.parent_prison_dropout, 1.0
+        )
+        school = self.programme("school")
+        if school is not None:
+            risk = risk * np.where(self.school_support, 1.0 - school.settings.effect, 1.0)
+        return risk
+
+    def arrest(self, ids: np.ndarray, offence: Offence) -> None:
+        """Arrest residents: penal alternatives take first offenders out, the rest go to justice."""
+        penal = self.programme("penal")
+        held = ids
+        if penal is not None and len(ids):
+            diverted = penal.divert(ids)
+            self.diverted += len(diverted)
+            held = ids[~np.isin(ids, diverted)]
+        arrest(self.residents, held, offence, self.params, self.rng)
+        self.arrests.add(ids, offence)
 
     def _groups_week(self) -> dict[str, object]:
         """Groups step (Mesa agents), then leadership, seizures, splits, new groups, contests."""
@@ -263,6 +347,9 @@ class BarrioModel(Model):
         """Custody clocks, trials and releases; ties and riots in prison."""
         p, r, rng = self.params, self.residents, self.rng
         releases = custody_week(r, p, rng)
+        reentry = self.programme("reentry")
+        if reentry is not None:
+            reentry.enrol_released(releases)
         riots, killed = prison_week(r, self.prison, [g.code for g in self.groups], p, rng)
         replace_with_newborns(r, killed, p, rng)
         return releases, riots, killed
@@ -362,14 +449,26 @@ class BarrioModel(Model):
             self._sync_patrols()
         shift = self.params.neighbourhood.state_presence - old.neighbourhood.state_presence
         if shift:
-            presence = self.grid.state_presence.data
-            presence[:] = np.clip(presence + shift, 0.0, 1.0)
+            np.clip(self.base_presence + shift, 0.0, 1.0, out=self.base_presence)
+            np.clip(self.base_presence + self.presence_boost, 0.0, 1.0, out=self.grid.state_presence.data)
+        if self.params.programmes != old.programmes:
+            self._sync_programmes()
 
     def next_group_code(self) -> int:
         """A number for a new group in the ``control`` layer."""
         code = self._next_code
         self._next_code += 1
         return code
+
+    def _sync_programmes(self) -> None:
+        """Start the programmes whose budget is above zero, stop the others."""
+        for name, kind in PROGRAMMES.items():
+            running = getattr(self.params.programmes, name).budget_week > 0
+            if running and name not in self._programmes:
+                self._programmes[name] = kind(self)
+            elif not running and name in self._programmes:
+                self._programmes.pop(name).remove()
+        self._programmes = {n: self._programmes[n] for n in PROGRAMMES if n in self._programmes}
 
     def _sync_patrols(self) -> None:
         """Add or withdraw units of each kind to match the policing levers."""
@@ -408,7 +507,7 @@ class BarrioModel(Model):
         units = sales.units.ravel()[blocks]
         control = self.grid.control.data.ravel()[blocks]
         cut = np.where(control >= 0, p.groups.cut, 0.0)
-        earned = net_gain(units, cut, p)
+        earned = net_gain(units, cut, p) * rank_share(r, sellers, p)
         self.selling_income[:] = 0.0
         self.selling_income[sellers] = earned
         a = p.selling.gain_memory
@@ -444,6 +543,7 @@ class BarrioModel(Model):
             block_sellers=np.bincount(r.block[sellers], minlength=self.shape[0] * self.shape[1]),
             household_size=self.household_size,
             block_population=self.block_population,
+            shortfall=np.clip(1.0 - self.income_per_head / max(self.poverty_line, 1e-9), 0.0, 1.0),
         )
 
     def collect(self) -> None:
@@ -548,9 +648,12 @@ class BarrioModel(Model):
         formal, informal, unemployed = (
             status_counts[s] for s in (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED)
         )
-        income, size = household_income(r, self.selling_income + self.transfers, self.n_households)
-        line = p.economy.poverty_line * self.context.min_wage_week
-        self.poor = income < line * size
+        earned, size = household_income(r, self.selling_income, self.n_households)
+        income = earned + np.bincount(r.household, weights=self.transfers, minlength=self.n_households)
+        income += self.household_benefits
+        self.earnings_per_head = earned / np.maximum(size, 1)
+        self.income_per_head = income / np.maximum(size, 1)
+        self.poor = self.income_per_head < self.poverty_line
         values |= {
             "informality_rate": informal / max(formal + informal, 1),
             "unemployment_rate": unemployed / max(formal + informal + unemployed, 1),
@@ -558,7 +661,48 @@ class BarrioModel(Model):
             "mean_income": float(income.sum()) / len(r),
             "economy_index": economy,
         }
+        values |= self._people_outcomes(starts, ids)
         self.outcomes.record(self.week, values)
+
+    def _people_outcomes(self, starts: np.ndarray, arrested: np.ndarray) -> dict[str, float]:
+        """Who bears what: women, migrants, children of prisoners, school; and the programmes."""
+        r = self.residents
+        detained = r.status == Status.DETAINED
+        in_prison = detained & (r.custody != Custody.JUVENILE)
+        women_in_prison = in_prison & r.female
+        minor = r.age < ADULT
+        school_age = (r.age >= SCHOOL_START) & minor
+        poor = self.poor[r.household]
+        working = (r.status == Status.FORMAL) | (r.status == Status.INFORMAL)
+        informal = r.status == Status.INFORMAL
+        members = {"women": r.female, "men": ~r.female, "migrants": r.migrant, "natives": ~r.migrant}
+        values: dict[str, float] = {
+            "recruits_migrants": int(r.migrant[starts].sum()),
+            "arrests_migrants": int(r.migrant[arrested].sum()),
+            "prisoners_migrants": int((detained & r.migrant).sum()),
+            "diverted": self._week.diverted,
+            "women_prisoners_first_time": float((r.record[women_in_prison] == 0).mean())
+            if women_in_prison.any()
+            else 0.0,
+            "children_parent_in_prison": int(
+                (minor & ~detained & self._prisoner_households()[r.household]).sum()
+            ),
+            "school_enrolment": float((r.status[school_age] == Status.STUDENT).mean())
+            if school_age.any()
+            else 0.0,
+        }
+        values |= _by_sex_and_age("prisoners", r.female[detained], r.age[detained])
+        for group, member in members.items():
+            values[f"poverty_rate_{group}"] = float(poor[member].mean()) if member.any() else 0.0
+            values[f"informality_rate_{group}"] = float(
+                informal[member].sum() / max(working[member].sum(), 1)
+            )
+        for name in PROGRAMMES:
+            running = self.programme(name)
+            values[f"{name}_spending"] = running.spending if running else 0.0
+            values[f"{name}_reached"] = running.reached if running else 0
+        values["programme_spending"] = sum(p.spending for p in self.programmes)
+        return values
 
 
 def _by_sex_and_age(prefix: str, female: np.ndarray, age: np.ndarray) -> dict[str, int]:

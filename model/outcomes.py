@@ -12,10 +12,14 @@ import numpy as np
 import pandas as pd
 
 from model.population import AGE_BANDS, Status
+from model.programmes import PROGRAMMES
 
 __all__ = ["OUTCOMES", "OutcomeTable", "describe"]
 
 SEXES = ("female", "male")
+#: Groups of residents whose poverty and informality are reported apart.
+GROUPS = ("women", "men", "migrants", "natives")
+PROGRAMME_NAMES = tuple(PROGRAMMES)
 
 
 def _by_sex_and_age(prefix: str) -> list[str]:
@@ -62,6 +66,16 @@ OUTCOMES: dict[str, str] = {
     "arrests_selling": "Arrests of sellers this week",
     "arrests_possession": "Arrests for possession this week",
     **dict.fromkeys(_by_sex_and_age("arrests"), "Arrests this week, by sex and age band"),
+    "recruits_migrants": "Migrants who started selling this week",
+    "arrests_migrants": "Arrests of migrants this week",
+    "prisoners_migrants": "Migrants held in prison or juvenile detention",
+    "diverted": "Arrested first offenders sent to a community sentence or treatment, not prison",
+    **dict.fromkeys(
+        _by_sex_and_age("prisoners"), "Residents held in prison or juvenile detention, by sex and age band"
+    ),
+    "women_prisoners_first_time": "Share of women in prison (pre-trial or sentenced) never sentenced before",
+    "children_parent_in_prison": "Residents under 18 whose household has an adult in prison",
+    "school_enrolment": "Share of residents aged 12-17 in school",
     "prisoners_pretrial": "Residents held before trial",
     "prisoners_sentenced": "Residents serving a prison sentence",
     "juveniles_detained": "Minors held in juvenile detention (not counted in the prison)",
@@ -82,6 +96,11 @@ OUTCOMES: dict[str, str] = {
     "informality_rate": "Informal workers over all workers",
     "unemployment_rate": "Unemployed over the labour force",
     "poverty_rate": "Share of residents in households below the poverty line",
+    **{f"poverty_rate_{g}": f"Share of {g} in households below the poverty line" for g in GROUPS},
+    **{f"informality_rate_{g}": f"Informal workers over all workers, among {g}" for g in GROUPS},
+    **{f"{name}_spending": f"Spending of the {name} programme this week (USD)" for name in PROGRAMME_NAMES},
+    **{f"{name}_reached": f"People the {name} programme reached this week" for name in PROGRAMME_NAMES},
+    "programme_spending": "Spending of all social programmes this week (USD)",
     "mean_income": "Mean household income per person, legal and selling (USD per week)",
     "economy_index": "Economy index (1 = normal)",
 }

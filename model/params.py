@@ -9,6 +9,7 @@ Money is in US dollars per week unless the unit says otherwise; time is in weeks
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -20,13 +21,16 @@ __all__ = [
     "Costs",
     "Economy",
     "Groups",
+    "Households",
     "Justice",
     "Legitimacy",
     "Market",
     "Neighbourhood",
     "Params",
     "Policing",
+    "Programmes",
     "Selling",
+    "Targeting",
     "Timing",
     "parameter_table",
 ]
@@ -1045,6 +1049,341 @@ class Costs(_Section):
     )
 
 
+class Households(_Section):
+    """Households, women, migrants and the next generation."""
+
+    need_effect: float = param(
+        0.5,
+        unit="0-1",
+        meaning="How far a household's shortfall below the poverty line lowers its members' "
+        "reluctance to sell: reluctance x (1 - need_effect x shortfall), the shortfall being the "
+        "share of the poverty line the household's income per person misses (0-1).",
+        source="assumption; the background paper's causal story: income shocks and informality feed "
+        "recruitment",
+        ge=0.0,
+        le=1.0,
+    )
+    care_age: int = param(
+        6,
+        unit="years",
+        meaning="Children younger than this need care at home.",
+        source="assumption: pre-school age",
+        ge=0,
+        le=18,
+    )
+    care_burden: float = param(
+        0.5,
+        unit="share",
+        meaning="Share of her chances of finding work, and of what informal work would pay her, that "
+        "a woman of working age loses to care duties while her household has a child under care age.",
+        source="assumption; the background paper describes care duties shaping women's path into selling",
+        ge=0.0,
+        le=1.0,
+    )
+    partner_effect: float = param(
+        0.5,
+        unit="0-1",
+        meaning="How far another seller in her household (a partner's involvement) lowers a woman's "
+        "reluctance to sell.",
+        source="assumption; the background paper describes women drawn in through partners",
+        ge=0.0,
+        le=1.0,
+    )
+    female_rank: float = param(
+        0.6,
+        unit="x",
+        meaning="Share of a seller's usual margin a woman keeps: women hold the lowest ranks of the "
+        "chain (couriers, small retail).",
+        source="assumption; the background paper on women's low rank in the chain",
+        ge=0.0,
+        le=1.0,
+    )
+    parent_prison_dropout: float = param(
+        1.5,
+        unit="x",
+        meaning="School dropout of a child whose household has an adult in prison, relative to others.",
+        source="assumption; the background paper cites 1.7-2.3 million children with a parent in "
+        "prison in 25 countries and the harm to their schooling",
+        ge=0.0,
+        le=20.0,
+    )
+    migrant_formal: float = param(
+        0.5,
+        unit="x",
+        meaning="A migrant's chance of finding formal work relative to a native's (papers, "
+        "recognition of skills).",
+        source="assumption; the share of migrants is set by the country context (R4V)",
+        ge=0.0,
+        le=1.0,
+    )
+    migrant_network: float = param(
+        0.7,
+        unit="x",
+        meaning="A migrant's chance of finding informal work relative to a native's (weaker networks).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    migrant_concentration: float = param(
+        1.0,
+        unit="x",
+        meaning="Share of migrants in the neighbourhood relative to the country's share.",
+        source="assumption: migrants settle where housing is cheap, so a poor neighbourhood may hold "
+        "more than the national share; 1 uses the national share",
+        ge=0.0,
+        le=20.0,
+    )
+
+
+class Targeting(StrEnum):
+    """Who a cash transfer is for."""
+
+    UNIVERSAL = "universal"
+    MEANS_TESTED = "means_tested"
+    CONDITIONAL = "conditional"
+
+
+class _Programme(_Section):
+    """What every programme has: a budget, places, outreach and take-up."""
+
+    budget_week: float = param(
+        0.0,
+        unit="USD per week",
+        meaning="Weekly budget; 0 means the programme does not run.",
+        source="assumption: programmes are off by default; scenarios switch them on",
+        ge=0.0,
+        le=1e9,
+        lever=True,
+    )
+    capacity: int = param(
+        0,
+        unit="places",
+        meaning="Most people (households for cash transfers, blocks for institutional presence) "
+        "enrolled at once; 0 means only the budget limits it.",
+        source="assumption",
+        ge=0,
+        le=10_000_000,
+        lever=True,
+    )
+    coverage: float = param(
+        1.0,
+        unit="share",
+        meaning="Share of the eligible whom the programme's outreach reaches.",
+        source="assumption: full outreach unless a scenario says otherwise",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    take_up: float = param(
+        0.8,
+        unit="share",
+        meaning="Share of those reached who enrol.",
+        source="assumption: most eligible families take up a benefit they are offered",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class CashTransfer(_Programme):
+    """Cash transfers to households."""
+
+    amount: float = param(
+        30.0,
+        unit="USD per household-week",
+        meaning="Transfer paid to each enrolled household.",
+        source="Bolsa Familia's minimum of R$600 per family per month (about US$124, iG Economia "
+        "2023) is about US$29 a week",
+        ge=0.0,
+        le=10_000.0,
+        lever=True,
+    )
+    targeting: Targeting = param(
+        Targeting.MEANS_TESTED,
+        unit="universal / means_tested / conditional",
+        meaning="Who is eligible: every household; poor households (income per person, before "
+        "transfers, below the poverty line); or poor households with children aged 6-17 who all "
+        "attend school.",
+        source="assumption; the background paper lists all three designs in the region",
+        lever=True,
+    )
+
+
+class Jobs(_Programme):
+    """Employment programme: subsidised placements in formal work for young adults."""
+
+    subsidy: float = param(
+        60.0,
+        unit="USD per placement-week",
+        meaning="Wage subsidy paid for each placement while it lasts.",
+        source="assumption: about half a formal wage at Brazil's minimum wage",
+        ge=0.0,
+        le=10_000.0,
+    )
+    weeks: int = param(
+        26, unit="weeks", meaning="How long a placement is subsidised.", source="assumption", ge=1, le=520
+    )
+    retention: float = param(
+        0.5,
+        unit="probability",
+        meaning="Chance the job lasts once the subsidy ends.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    min_age: int = param(
+        18, unit="years", meaning="Youngest age eligible.", source="assumption", ge=0, le=100, lever=True
+    )
+    max_age: int = param(
+        29,
+        unit="years",
+        meaning="Oldest age eligible.",
+        source="assumption: the young adults of the age-crime curve",
+        ge=0,
+        le=100,
+        lever=True,
+    )
+
+
+class School(_Programme):
+    """School retention: keeps 12-17-year-olds of poor households in school, or brings them back."""
+
+    cost: float = param(
+        5.0,
+        unit="USD per student-week",
+        meaning="Cost of supporting one student for a week (tutoring, meals, materials, follow-up).",
+        source="assumption",
+        ge=0.0,
+        le=10_000.0,
+    )
+    effect: float = param(
+        0.5,
+        unit="share",
+        meaning="Share of the dropout hazard the programme removes for a supported student.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    return_rate: float = param(
+        0.05,
+        unit="per week",
+        meaning="Chance in a week that a supported out-of-school 12-17-year-old goes back to school.",
+        source="assumption: ten times the unsupported rate",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class PenalAlternatives(_Programme):
+    """Penal alternatives: first offenders get a community sentence or treatment instead of prison."""
+
+    cost: float = param(
+        25.0,
+        unit="USD per person-week",
+        meaning="Cost of one person's community sentence or treatment for a week.",
+        source="assumption: a quarter of a prison place",
+        ge=0.0,
+        le=10_000.0,
+    )
+    weeks: int = param(
+        26,
+        unit="weeks",
+        meaning="Length of a community sentence or treatment.",
+        source="assumption",
+        ge=1,
+        le=520,
+    )
+
+
+class Reentry(_Programme):
+    """Re-entry support for people leaving prison."""
+
+    cost: float = param(
+        20.0,
+        unit="USD per person-week",
+        meaning="Cost of supporting one released person for a week.",
+        source="assumption",
+        ge=0.0,
+        le=10_000.0,
+    )
+    weeks: int = param(
+        26, unit="weeks", meaning="How long support lasts after release.", source="assumption", ge=1, le=520
+    )
+    job_rate: float = param(
+        0.05,
+        unit="per week",
+        meaning="Chance in a week that a supported person without work is placed in a formal job "
+        "(the placement does not look at the record).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class Women(_Programme):
+    """Programme for women: income, childcare and job support for mothers of young children."""
+
+    amount: float = param(
+        15.0,
+        unit="USD per woman-week",
+        meaning="Income support paid to each enrolled woman's household.",
+        source="assumption; Haiti's Ti Manman Cheri pays mothers (CEPAL non-contributory programmes "
+        "database)",
+        ge=0.0,
+        le=10_000.0,
+    )
+    childcare_cost: float = param(
+        15.0,
+        unit="USD per woman-week",
+        meaning="Cost of childcare for one enrolled woman for a week; with it her care duties "
+        "no longer hold her back from work.",
+        source="assumption",
+        ge=0.0,
+        le=10_000.0,
+    )
+    job_rate: float = param(
+        0.02,
+        unit="per week",
+        meaning="Chance in a week that an enrolled woman without work is placed in a formal job.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class Presence(_Programme):
+    """Institutional presence: the state returns to the blocks where it is weakest."""
+
+    cost: float = param(
+        1_000.0,
+        unit="USD per block-week",
+        meaning="Cost of services and dispute settlement on one block for a week.",
+        source="assumption: a few public workers and a service point per block",
+        ge=0.0,
+        le=1e6,
+    )
+    boost: float = param(
+        0.3,
+        unit="0-1",
+        meaning="How much the programme raises state presence on the blocks it serves (at most to 1).",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+
+
+class Programmes(_Section):
+    """Social programmes; each runs when its weekly budget is above zero."""
+
+    cash: CashTransfer = CashTransfer()
+    jobs: Jobs = Jobs()
+    school: School = School()
+    penal: PenalAlternatives = PenalAlternatives()
+    reentry: Reentry = Reentry()
+    women: Women = Women()
+    presence: Presence = Presence()
+
+
 class Params(_Section):
     """All parameters of one Barrio run.
 
@@ -1068,6 +1407,8 @@ class Params(_Section):
     policing: Policing = Policing()
     justice: Justice = Justice()
     legitimacy: Legitimacy = Legitimacy()
+    households: Households = Households()
+    programmes: Programmes = Programmes()
     costs: Costs = Costs()
 
     @field_validator("country")

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from model.justice import arrest
 from model.population import Offence, Status
 
 if TYPE_CHECKING:
@@ -116,8 +115,7 @@ def arrest_on_routes(model: BarrioModel) -> None:
     hit = m.rng.random(len(sellers)) < chance
     caught = sellers[hit]
     m.crackdown_losses = _crackdown_losses(m, caught, where[hit])
-    arrest(r, caught, Offence.SELLING, m.params, m.rng)
-    m.arrests.add(caught, Offence.SELLING)
+    m.arrest(caught, Offence.SELLING)
     if p.arrest_possession:
         _arrest_users(m, visits)
 
@@ -156,8 +154,7 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
         (status != Status.DETAINED) & (status != Status.SELLING) & (r.age[found] >= m.params.selling.min_age)
     ]
     found = found[~np.isin(found, m.arrests.all()[0])]  # a seller freed this week is not arrested twice
-    arrest(r, found, Offence.POSSESSION, m.params, m.rng)
-    m.arrests.add(found, Offence.POSSESSION)
+    m.arrest(found, Offence.POSSESSION)
 
 
 def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

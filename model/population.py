@@ -86,6 +86,8 @@ class Person:
     record: int
     trust: float
     tie: int
+    migrant: bool
+    carer: bool
 
 
 @dataclass
@@ -112,6 +114,9 @@ class Residents:
         record: Number of prison sentences served.
         trust: Trust in the state and its police, 0 to 1.
         tie: Group a resident formed ties with in prison, or -1.
+        migrant: True for members of migrant households.
+        carer: True for women of working age with care duties this week (a child under
+            ``households.care_age`` at home and no childcare from a programme).
 
     Warning:
         Change statuses only through the rule modules (``labour``, ``selling``, ``justice``):
@@ -137,6 +142,8 @@ class Residents:
     record: np.ndarray
     trust: np.ndarray
     tie: np.ndarray
+    migrant: np.ndarray
+    carer: np.ndarray
 
     def __len__(self) -> int:
         return len(self.age)
@@ -164,6 +171,8 @@ class Residents:
             record=np.zeros(n, np.int8),
             trust=np.full(n, 0.5, np.float32),
             tie=np.full(n, -1, np.int16),
+            migrant=np.zeros(n, bool),
+            carer=np.zeros(n, bool),
         )
 
     def person(self, i: int) -> Person:
@@ -188,6 +197,8 @@ class Residents:
             record=int(self.record[i]),
             trust=float(self.trust[i]),
             tie=int(self.tie[i]),
+            migrant=bool(self.migrant[i]),
+            carer=bool(self.carer[i]),
         )
 
     def frame(self) -> pd.DataFrame:

@@ -4,7 +4,10 @@ A resident starts selling when the expected weekly gain on their block beats the
 alternative plus the expected cost of arrest and prison plus their own reluctance.
 Reluctance falls with sellers among household and block neighbours (peers), with a
 group's recruitment pressure on young people where it controls the block and the state
-is absent, and with a criminal record. A seller stops when what they actually earn no
+is absent, with a criminal record, and with the household's need (its shortfall below the
+poverty line); for a woman, also with a partner or other household member who sells.
+Women keep a smaller share of the margin (``households.female_rank``), and care duties
+cut what legal work would pay them. A seller stops when what they actually earn no
 longer beats the alternative plus the expected cost of arrest.
 """
 
@@ -23,6 +26,7 @@ __all__ = [
     "alternative_income",
     "expected_custody_weeks",
     "leave_market",
+    "rank_share",
     "relocate",
     "start_selling",
     "stop_selling",
@@ -46,6 +50,8 @@ class Outlook:
         block_sellers: Sellers living on each block.
         household_size: Residents in each household.
         block_population: Residents of each block.
+        shortfall: Share of the poverty line each household's income per person missed last
+            week (0 for households above it).
     """
 
     gain: np.ndarray
@@ -55,6 +61,7 @@ class Outlook:
     block_sellers: np.ndarray
     household_size: np.ndarray
     block_population: np.ndarray
+    shortfall: np.ndarray
 
     def peer_share(self, r: Residents, ids: np.ndarray) -> np.ndarray:
         """Share of sellers among each resident's household and block neighbours (not themselves).
@@ -66,6 +73,11 @@ class Outlook:
         peers = self.household_sellers[hh] + self.block_sellers[block] - 2 * own
         others = self.household_size[hh] + self.block_population[block] - 2
         return np.divide(peers, others, out=np.zeros_like(peers), where=others > 0)
+
+
+def rank_share(r: Residents, ids: np.ndarray, params: Params) -> np.ndarray:
+    """Share of a seller's usual margin each of ``ids`` keeps (women hold the lowest ranks)."""
+    return np.where(r.female[ids], params.households.female_rank, 1.0)
 
 
 def expected_custody_weeks(age: np.ndarray, params: Params) -> np.ndarray:
@@ -82,7 +94,9 @@ def alternative_income(r: Residents, ids: np.ndarray, informal_rate: float, para
     work (``informal_rate`` per unit of earning capacity), less so with a record.
     """
     status = r.status[ids]
-    informal = informal_rate * r.capacity[ids]
+    informal = (
+        informal_rate * r.capacity[ids] * np.where(r.carer[ids], 1.0 - params.households.care_burden, 1.0)
+    )
     penalty = np.where(r.record[ids] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
     return np.select(
         [(status == Status.FORMAL) | (status == Status.INFORMAL), status == Status.STUDENT],
@@ -107,6 +121,11 @@ def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, param
     reluctance = reluctance * np.where(r.record[ids] > 0, params.justice.record_reluctance, 1.0)
     reluctance = reluctance * np.where(r.tie[ids] >= 0, params.justice.tie_reluctance, 1.0)
     reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share(r, ids))
+    h = params.households
+    hh = r.household[ids]
+    reluctance = reluctance * (1.0 - h.need_effect * outlook.shortfall[hh])
+    others_selling = outlook.household_sellers[hh] - (r.status[ids] == Status.SELLING)
+    reluctance = reluctance * np.where(r.female[ids] & (others_selling > 0), 1.0 - h.partner_effect, 1.0)
     # Trust in the state: more reluctance to sell, and more resistance to a group's pressure.
     effect = params.legitimacy.effect
     trust = r.trust[ids]
@@ -126,11 +145,13 @@ def start_selling(
     alternative = alternative_income(r, maybe, informal_rate, params)
     cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)
     reluctance = _effective_reluctance(r, maybe, outlook, params)
-    starts = maybe[outlook.gain[block] - cost > alternative + reluctance]
+    gain = outlook.gain[block] * rank_share(r, maybe, params)
+    start = gain - cost > alternative + reluctance
+    starts = maybe[start]
 
     r.status[starts] = Status.SELLING
     r.income[starts] = 0.0
-    r.gain[starts] = outlook.gain[r.block[starts]]
+    r.gain[starts] = gain[start]
     r.sell_block[starts] = r.block[starts]
     # Ties made in prison: they sell for that group from the start (if it still exists;
     # the model checks that).
@@ -197,7 +218,8 @@ def relocate(
     lookout = np.where(r.group[movers] >= 0, 1.0 - params.groups.protection, 1.0)
     per_hazard = expected_custody_weeks(r.age[movers], params) * (alternative + s.prison_cost)
     per_hazard = per_hazard * r.risk_aversion[movers] * lookout
-    value = outlook.gain[candidate] - outlook.hazard[candidate] * per_hazard[:, None]
+    value = outlook.gain[candidate] * rank_share(r, movers, params)[:, None]
+    value = value - outlook.hazard[candidate] * per_hazard[:, None]
     value[~valid] = -np.inf
     best = np.argmax(value, axis=1)
     rows = np.arange(len(movers))

@@ -21,6 +21,7 @@ def outlook_for(
         block_sellers=np.full(blocks, peers * 100),
         household_size=np.ones(n, dtype=np.int64),
         block_population=np.full(blocks, 101),
+        shortfall=np.zeros(n),
     )
 
 
@@ -32,6 +33,7 @@ def everyone(model, status: Status, income: float = 0.0, age: int = 30):
     r.reluctance[:] = 20.0
     r.risk_aversion[:] = 1.0
     r.capacity[:] = 1.0
+    r.female[:] = False  # the rules for women have tests of their own
     return r
 
 

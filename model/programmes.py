@@ -1,0 +1,304 @@
+"""Social programmes: one Mesa agent for each programme a scenario runs.
+
+Every programme has a weekly budget, eligibility and targeting rules, a number of places,
+outreach (``coverage``) and take-up, and reports what it spent and whom it reached. A
+programme acts only on residents' circumstances (income, status, record, school, care
+duties, state presence on a block); none of them edits an outcome. Whether a programme
+lowers recruitment, prison numbers or violence is left to the rules that read those
+circumstances (``model.selling``, ``model.demography``, ``model.economy``,
+``model.governance``, ``model.legitimacy``).
+
+Who is reached and who takes up an offer is a fixed draw per person (or household) made
+when the programme starts, so that the same people stay in or out from week to week.
+When places or budget run short, the poorest (by household income per person before
+transfers) come first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+from mesa import Agent
+
+from model.demography import ADULT, RETIREMENT, SCHOOL_START
+from model.params import Targeting
+from model.population import Status
+from model.selling import leave_market
+
+if TYPE_CHECKING:
+    from model.model import BarrioModel
+
+__all__ = [
+    "PROGRAMMES",
+    "CashTransfer",
+    "Jobs",
+    "PenalAlternatives",
+    "Presence",
+    "Programme",
+    "Reentry",
+    "School",
+    "Women",
+]
+
+_WORKLESS = (Status.UNEMPLOYED, Status.INACTIVE)
+
+
+class Programme(Agent):
+    """What every programme shares: its settings, places, outreach draw and accounts.
+
+    Attributes:
+        spending: USD spent this week.
+        reached: People reached this week.
+    """
+
+    #: The programme's section under ``params.programmes``.
+    name: ClassVar[str]
+    #: Whether outreach and take-up are drawn per household (else per person).
+    per_household: ClassVar[bool] = False
+    model: BarrioModel
+
+    def __init__(self, model: BarrioModel) -> None:
+        super().__init__(model)
+        self.spending = 0.0
+        self.reached = 0
+        n = model.n_households if self.per_household else len(model.residents)
+        self._draw = model.rng.random(n)
+
+    @property
+    def settings(self):
+        """This programme's parameters (they may change during a run)."""
+        return getattr(self.model.params.programmes, self.name)
+
+    def places(self, unit_cost: float) -> int:
+        """Places the budget and the capacity allow, at ``unit_cost`` a place a week."""
+        s = self.settings
+        by_budget = int(s.budget_week // unit_cost + 1e-9) if unit_cost > 0 else len(self._draw)
+        return min(by_budget, s.capacity) if s.capacity else by_budget
+
+    def offered(self, ids: np.ndarray) -> np.ndarray:
+        """Those among ``ids`` whom outreach reaches and who take the offer up."""
+        s = self.settings
+        return ids[self._draw[ids] < s.coverage * s.take_up]
+
+    def poorest_first(self, ids: np.ndarray, n: int, households: bool = False) -> np.ndarray:
+        """The ``n`` poorest of ``ids`` (people, or households if ``households``)."""
+        if len(ids) <= n:
+            return ids
+        per_head = self.model.earnings_per_head
+        key = per_head[ids] if households else per_head[self.model.residents.household[ids]]
+        return ids[np.argsort(key, kind="stable")[:n]]
+
+    def step(self) -> None:
+        """One week of the programme: enrol, pay, place (defined by each programme)."""
+        raise NotImplementedError
+
+
+class _Roster(Programme):
+    """A programme that enrols people for a number of weeks."""
+
+    def __init__(self, model: BarrioModel) -> None:
+        super().__init__(model)
+        self.ids = np.empty(0, dtype=np.int64)
+        self.weeks_left = np.empty(0, dtype=np.int64)
+
+    def enrol(self, ids: np.ndarray, unit_cost: float) -> np.ndarray:
+        """Enrol the poorest of the offered ``ids`` in the places left; returns who was enrolled."""
+        candidates = self.offered(np.setdiff1d(ids, self.ids))
+        room = max(self.places(unit_cost) - len(self.ids), 0)
+        new = self.poorest_first(candidates, room)
+        self.ids = np.concatenate([self.ids, new])
+        self.weeks_left = np.concatenate([self.weeks_left, np.full(len(new), self.settings.weeks)])
+        return new
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the enrolled people where ``mask`` is true."""
+        self.ids, self.weeks_left = self.ids[mask], self.weeks_left[mask]
+
+    def tick(self, unit_cost: float) -> np.ndarray:
+        """Count a week; drop the replaced (a newborn took their place). Returns who finished."""
+        r = self.model.residents
+        # Rosters last at most ten years, so someone under 12 is a newborn in a dead person's place.
+        self.keep(r.age[self.ids] >= SCHOOL_START)
+        self.weeks_left -= 1
+        done = self.weeks_left <= 0
+        finished = self.ids[done]
+        self.keep(~done)
+        self.spending = unit_cost * len(self.ids)
+        self.reached = len(self.ids)
+        return finished
+
+
+class CashTransfer(Programme):
+    """Cash transfers to households: universal, means-tested or conditional on school."""
+
+    name = "cash"
+    per_household = True
+
+    def eligible(self) -> np.ndarray:
+        """Households eligible this week under the programme's targeting."""
+        m = self.model
+        s = self.settings
+        households = np.arange(m.n_households)
+        if s.targeting == Targeting.UNIVERSAL:
+            return households
+        poor = m.earnings_per_head < m.poverty_line
+        if s.targeting == Targeting.MEANS_TESTED:
+            return households[poor]
+        r = m.residents
+        school_age = (r.age >= SCHOOL_START) & (r.age < ADULT)
+        children = np.bincount(r.household[school_age], minlength=m.n_households)
+        attending = np.bincount(
+            r.household[school_age & (r.status == Status.STUDENT)], minlength=m.n_households
+        )
+        return households[poor & (children > 0) & (attending == children)]
+
+    def step(self) -> None:
+        """Pay this week's transfer to the enrolled households (checked again every week)."""
+        m = self.model
+        s = self.settings
+        paid = self.poorest_first(self.offered(self.eligible()), self.places(s.amount), households=True)
+        m.household_benefits[paid] += s.amount
+        self.spending = s.amount * len(paid)
+        self.reached = int(m.household_size[paid].sum())
+
+
+class Jobs(_Roster):
+    """Subsidised placements of unemployed young adults in formal work."""
+
+    name = "jobs"
+
+    def step(self) -> None:
+        """End finished placements (some jobs last), then fill free places."""
+        m = self.model
+        r = m.residents
+        s = self.settings
+        self.keep(r.status[self.ids] == Status.FORMAL)  # those who lost the job leave the programme
+        finished = self.tick(s.subsidy)
+        ends = finished[m.rng.random(len(finished)) >= s.retention]
+        r.status[ends] = Status.UNEMPLOYED
+        r.income[ends] = 0.0
+        eligible = np.flatnonzero(
+            (r.status == Status.UNEMPLOYED) & (r.age >= s.min_age) & (r.age <= s.max_age)
+        )
+        placed = self.enrol(eligible, s.subsidy)
+        r.status[placed] = Status.FORMAL
+        self.spending = s.subsidy * len(self.ids)
+        self.reached = len(self.ids)
+
+
+class School(Programme):
+    """School retention for 12-17-year-olds of poor households."""
+
+    name = "school"
+
+    def step(self) -> None:
+        """Support the enrolled students (lower dropout) and bring some out-of-school back."""
+        m = self.model
+        r = m.residents
+        s = self.settings
+        minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
+        poor = m.earnings_per_head[r.household] < m.poverty_line
+        at_risk = np.flatnonzero(
+            minor & poor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL))
+        )
+        supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
+        m.school_support[supported] = True
+        out = supported[r.status[supported] == Status.OUT_OF_SCHOOL]
+        r.status[out[m.rng.random(len(out)) < s.return_rate]] = Status.STUDENT
+        self.spending = s.cost * len(supported)
+        self.reached = len(supported)
+
+
+class PenalAlternatives(_Roster):
+    """Community sentences or treatment instead of prison for first offenders."""
+
+    name = "penal"
+
+    def step(self) -> None:
+        """Count down the community sentences."""
+        self.tick(self.settings.cost)
+
+    def divert(self, ids: np.ndarray) -> np.ndarray:
+        """Take eligible first offenders out of the arrests; returns those diverted.
+
+        The diverted stop selling but stay free and get no prison record.
+        """
+        r = self.model.residents
+        adult = r.age[ids] >= self.model.params.justice.age_of_responsibility
+        first = ids[adult & (r.record[ids] == 0) & (r.status[ids] != Status.DETAINED)]
+        diverted = self.enrol(first, self.settings.cost)
+        leave_market(r, diverted[r.status[diverted] == Status.SELLING])
+        self.spending = self.settings.cost * len(self.ids)
+        self.reached = len(self.ids)
+        return diverted
+
+
+class Reentry(_Roster):
+    """Support after release: placement in formal work that does not look at the record."""
+
+    name = "reentry"
+
+    def step(self) -> None:
+        """Place some of the supported who have no work; drop those back in custody or selling."""
+        m = self.model
+        r = m.residents
+        status = r.status[self.ids]
+        self.keep((status != Status.DETAINED) & (status != Status.SELLING))
+        self.tick(self.settings.cost)
+        workless = self.ids[np.isin(r.status[self.ids], _WORKLESS)]
+        placed = workless[m.rng.random(len(workless)) < self.settings.job_rate]
+        r.status[placed] = Status.FORMAL
+
+    def enrol_released(self, released: np.ndarray) -> np.ndarray:
+        """Offer support to this week's released prisoners (adults with a record)."""
+        r = self.model.residents
+        return self.enrol(released[r.record[released] > 0], self.settings.cost)
+
+
+class Women(Programme):
+    """Income, childcare and job support for mothers of young children in poor households."""
+
+    name = "women"
+
+    def step(self) -> None:
+        """Pay, give childcare to, and help into work the enrolled women."""
+        m = self.model
+        r = m.residents
+        s = self.settings
+        unit = s.amount + s.childcare_cost
+        poor = m.earnings_per_head[r.household] < m.poverty_line
+        mothers = np.flatnonzero(
+            r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.care_needed[r.household] & poor
+        )
+        mothers = mothers[r.status[mothers] != Status.DETAINED]
+        enrolled = self.poorest_first(self.offered(mothers), self.places(unit))
+        np.add.at(m.household_benefits, r.household[enrolled], s.amount)
+        m.childcare[enrolled] = True
+        workless = enrolled[np.isin(r.status[enrolled], _WORKLESS)]
+        r.status[workless[m.rng.random(len(workless)) < s.job_rate]] = Status.FORMAL
+        self.spending = unit * len(enrolled)
+        self.reached = len(enrolled)
+
+
+class Presence(Programme):
+    """Institutional presence: services and dispute settlement on the blocks where the state is weakest."""
+
+    name = "presence"
+
+    def step(self) -> None:
+        """Raise state presence on the inhabited blocks with the least of it."""
+        m = self.model
+        s = self.settings
+        inhabited = np.flatnonzero(m.block_population > 0)
+        order = np.argsort(m.base_presence.ravel()[inhabited], kind="stable")
+        blocks = inhabited[order[: self.places(s.cost)]]
+        m.presence_boost.ravel()[blocks] = s.boost
+        self.spending = s.cost * len(blocks)
+        self.reached = int(m.block_population[blocks].sum())
+
+
+#: Every kind of programme, by its section name under ``params.programmes``.
+PROGRAMMES: dict[str, type[Programme]] = {
+    p.name: p for p in (CashTransfer, Jobs, School, PenalAlternatives, Reentry, Women, Presence)
+}
