@@ -129,6 +129,7 @@ class BarrioModel(Model):
         self.presence_boost = np.zeros(self.shape)
         self.diverted = 0
         self._programmes: dict[str, Programme] = {}
+        self._programme_entropy = int(self.rng.integers(2**63))
 
         self.cycle = BusinessCycle(params.economy.persistence, params.economy.volatility)
         self.rates = JobRates.from_context(params, self.context)
@@ -192,6 +193,11 @@ class BarrioModel(Model):
     def programme(self, name: str) -> Programme | None:
         """The running programme of that name (``"cash"``, ``"penal"``, ...), or ``None``."""
         return self._programmes.get(name)
+
+    def programme_generator(self, name: str) -> np.random.Generator:
+        """A generator for one programme, derived from the model's seed and the programme's name."""
+        key = list(PROGRAMMES).index(name)
+        return np.random.default_rng(np.random.SeedSequence(self._programme_entropy, spawn_key=(key,)))
 
     @property
     def poverty_line(self) -> float:

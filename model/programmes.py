@@ -9,7 +9,10 @@ circumstances (``model.selling``, ``model.demography``, ``model.economy``,
 ``model.governance``, ``model.legitimacy``).
 
 Who is reached and who takes up an offer is a fixed draw per person (or household) made
-when the programme starts, so that the same people stay in or out from week to week.
+when the programme starts, so that the same people stay in or out from week to week. Each
+programme draws from its own generator, spawned from the model's, so that switching a
+programme on does not reshuffle every other random draw of the run: a run with and a run
+without it differ by what the programme does, which makes paired comparisons sharp.
 When places or budget run short, the poorest (by household income per person before
 transfers) come first.
 """
@@ -50,6 +53,7 @@ class Programme(Agent):
     Attributes:
         spending: USD spent this week.
         reached: People reached this week.
+        own_rng: The programme's own generator (``rng`` stays the model's, as for any Mesa agent).
     """
 
     #: The programme's section under ``params.programmes``.
@@ -62,8 +66,9 @@ class Programme(Agent):
         super().__init__(model)
         self.spending = 0.0
         self.reached = 0
+        self.own_rng = model.programme_generator(self.name)
         n = model.n_households if self.per_household else len(model.residents)
-        self._draw = model.rng.random(n)
+        self._draw = self.own_rng.random(n)
 
     @property
     def settings(self):
@@ -97,16 +102,22 @@ class Programme(Agent):
 class _Roster(Programme):
     """A programme that enrols people for a number of weeks."""
 
+    #: Whether a person can be enrolled only once (a placement, a first-offence diversion).
+    once: ClassVar[bool] = False
+
     def __init__(self, model: BarrioModel) -> None:
         super().__init__(model)
         self.ids = np.empty(0, dtype=np.int64)
         self.weeks_left = np.empty(0, dtype=np.int64)
+        self.served = np.zeros(len(model.residents), dtype=bool)
 
     def enrol(self, ids: np.ndarray, unit_cost: float) -> np.ndarray:
         """Enrol the poorest of the offered ``ids`` in the places left; returns who was enrolled."""
-        candidates = self.offered(np.setdiff1d(ids, self.ids))
+        ids = np.setdiff1d(ids, self.ids)
+        candidates = self.offered(ids[~self.served[ids]] if self.once else ids)
         room = max(self.places(unit_cost) - len(self.ids), 0)
         new = self.poorest_first(candidates, room)
+        self.served[new] = True
         self.ids = np.concatenate([self.ids, new])
         self.weeks_left = np.concatenate([self.weeks_left, np.full(len(new), self.settings.weeks)])
         return new
@@ -167,6 +178,7 @@ class Jobs(_Roster):
     """Subsidised placements of unemployed young adults in formal work."""
 
     name = "jobs"
+    once = True
 
     def step(self) -> None:
         """End finished placements (some jobs last), then fill free places."""
@@ -175,7 +187,7 @@ class Jobs(_Roster):
         s = self.settings
         self.keep(r.status[self.ids] == Status.FORMAL)  # those who lost the job leave the programme
         finished = self.tick(s.subsidy)
-        ends = finished[m.rng.random(len(finished)) >= s.retention]
+        ends = finished[self.own_rng.random(len(finished)) >= s.retention]
         r.status[ends] = Status.UNEMPLOYED
         r.income[ends] = 0.0
         eligible = np.flatnonzero(
@@ -205,7 +217,7 @@ class School(Programme):
         supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
         m.school_support[supported] = True
         out = supported[r.status[supported] == Status.OUT_OF_SCHOOL]
-        r.status[out[m.rng.random(len(out)) < s.return_rate]] = Status.STUDENT
+        r.status[out[self.own_rng.random(len(out)) < s.return_rate]] = Status.STUDENT
         self.spending = s.cost * len(supported)
         self.reached = len(supported)
 
@@ -214,6 +226,7 @@ class PenalAlternatives(_Roster):
     """Community sentences or treatment instead of prison for first offenders."""
 
     name = "penal"
+    once = True
 
     def step(self) -> None:
         """Count down the community sentences."""
@@ -247,7 +260,7 @@ class Reentry(_Roster):
         self.keep((status != Status.DETAINED) & (status != Status.SELLING))
         self.tick(self.settings.cost)
         workless = self.ids[np.isin(r.status[self.ids], _WORKLESS)]
-        placed = workless[m.rng.random(len(workless)) < self.settings.job_rate]
+        placed = workless[self.own_rng.random(len(workless)) < self.settings.job_rate]
         r.status[placed] = Status.FORMAL
 
     def enrol_released(self, released: np.ndarray) -> np.ndarray:
@@ -276,7 +289,7 @@ class Women(Programme):
         np.add.at(m.household_benefits, r.household[enrolled], s.amount)
         m.childcare[enrolled] = True
         workless = enrolled[np.isin(r.status[enrolled], _WORKLESS)]
-        r.status[workless[m.rng.random(len(workless)) < s.job_rate]] = Status.FORMAL
+        r.status[workless[self.own_rng.random(len(workless)) < s.job_rate]] = Status.FORMAL
         self.spending = unit * len(enrolled)
         self.reached = len(enrolled)
 

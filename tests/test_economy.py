@@ -91,3 +91,28 @@ def test_the_business_cycle_is_reproducible_and_mean_reverting():
     assert 0.97 < np.exp(np.mean(np.log(path_a))) < 1.03
     a.shock = 0.5
     assert np.isclose(a.index, path_a[-1] * 0.5)
+
+
+def test_migrants_and_women_with_care_duties_find_work_less_often():
+    model = quiet_model(
+        population=40_000,
+        households__migrant_formal=0.5,
+        households__migrant_network=0.5,
+        households__care_burden=0.5,
+    )
+    r = model.residents
+    r.status[:] = Status.UNEMPLOYED
+    r.record[:] = 0
+    r.migrant[:] = False
+    r.carer[:] = False
+    r.migrant[10_000:20_000] = True
+    r.carer[20_000:30_000] = True
+    labour_market(r, model.rates, model.params, 1.0, model.rng)
+    found = r.status != Status.UNEMPLOYED
+    natives, migrants, carers = (
+        found[:10_000].mean(),
+        found[10_000:20_000].mean(),
+        found[20_000:30_000].mean(),
+    )
+    assert natives > 0.05
+    assert abs(migrants / natives - 0.5) < 0.1 and abs(carers / natives - 0.5) < 0.1

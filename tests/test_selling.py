@@ -122,3 +122,47 @@ def test_sellers_stay_put_without_mobility_or_without_a_better_block():
         out.hazard[12] = hazard
         assert len(relocate(r, out, 50.0, model.params, model.rng, model.shape)) == 0
         assert (r.sell_block == 12).all()
+
+
+def test_a_households_need_lowers_the_bar_to_selling():
+    model = quiet_model(population=200, selling__decision_rate=1.0, households__need_effect=0.5)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.reluctance[:] = 100.0
+    # Gain 160 < alternative 80 + reluctance 100; in a household with nothing (shortfall 1)
+    # reluctance halves to 50 and 160 > 130.
+    outlook = outlook_for(model, gain=160.0)
+    assert len(start_selling(r, outlook, 80.0, model.params, model.rng)) == 0
+    poor = outlook_for(model, gain=160.0)
+    poor.shortfall[:100] = 1.0
+    assert sorted(start_selling(r, poor, 80.0, model.params, model.rng)) == list(range(100))
+
+
+def test_women_keep_a_smaller_share_of_the_margin_and_a_selling_partner_draws_them_in():
+    model = quiet_model(population=200, selling__decision_rate=1.0, households__female_rank=0.5)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.reluctance[:] = 10.0
+    r.female[:100] = True
+    # Gain 100 beats 50 + 10 for men; a woman keeps 50 of it and does not start.
+    starts = start_selling(r, outlook_for(model, gain=100.0), 50.0, model.params, model.rng)
+    assert sorted(starts) == list(range(100, 200))
+    assert np.allclose(r.gain[starts], 100.0)
+
+    model = quiet_model(population=200, selling__decision_rate=1.0, households__partner_effect=0.8)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.reluctance[:] = 100.0
+    r.female[:] = True
+    outlook = outlook_for(model, gain=150.0)  # the default rank 0.6 leaves her 90
+    outlook.household_sellers[:50] = 1  # someone else in her household sells
+    # 90 > 50 + 100 x 0.2 = 70 with a selling partner; not > 150 without.
+    starts = start_selling(r, outlook, 50.0, model.params, model.rng)
+    assert sorted(starts) == list(range(50))
+
+
+def test_care_duties_cut_what_legal_work_would_pay_a_woman():
+    from model.selling import alternative_income
+
+    model = quiet_model(population=4, households__care_burden=0.5)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.female[:] = True
+    r.carer[:2] = True
+    assert list(alternative_income(r, np.arange(4), 80.0, model.params)) == [40.0, 40.0, 80.0, 80.0]
