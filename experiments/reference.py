@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from model import demography, model, selling
+from model import demography, groups, model, selling
 from model.contexts import CONTEXTS, Context, Figure
 from model.params import parameter_table
 from model.scenario import Event, Shock, lever_paths
@@ -50,6 +50,12 @@ FIXED_VALUES = [
         "PRESENCE_MEMORY",
         "Weight of this week's patrols in the police presence residents perceive",
         "assumption: news of patrols fades over about five weeks",
+    ),
+    (
+        groups,
+        "MEMORY",
+        "Weight of this week in a group's memory of the violence it took part in and of its crackdown losses",
+        "assumption: a few months, as residents' memory of violence",
     ),
     (
         selling,
