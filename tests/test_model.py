@@ -56,8 +56,53 @@ def test_stocks_agree_with_each_other(small_run):
         ]
     ].sum(axis=1)
     assert (by_group == w.arrests).all()  # everyone arrested is 12 or older
-    recruits = w[[c for c in w.columns if c.startswith("recruits_")]].sum(axis=1)
+    recruits = w[[c for c in w.columns if c.startswith(("recruits_female", "recruits_male"))]].sum(axis=1)
     assert (recruits == w.recruits).all()
+    prisoners = w[[c for c in w.columns if c.startswith(("prisoners_female", "prisoners_male"))]].sum(axis=1)
+    assert (prisoners == w.residents_detained).all()  # everyone detained is 12 or older
+
+
+ALL_PROGRAMMES = {
+    f"programmes__{name}__budget_week": 3_000.0
+    for name in ("cash", "jobs", "school", "penal", "reentry", "women", "presence")
+}
+
+
+@pytest.fixture(scope="module")
+def programme_run():
+    params = small_params(**ALL_PROGRAMMES, justice__sentence_weeks=10, policing__punitive_intensity=1.0)
+    return params, run(params, seed=5)
+
+
+def test_with_every_programme_running_people_are_conserved_and_budgets_kept(programme_run):
+    params, table = programme_run
+    w = wide(table)
+    by_status = w[[f"residents_{s.name.lower()}" for s in Status]].sum(axis=1)
+    assert (by_status == params.neighbourhood.population).all()
+    assert (w.drop(columns=["economy_index"]) >= 0).all().all()
+    spending = w[[c for c in w.columns if c.endswith("_spending") and c != "programme_spending"]]
+    assert (spending <= 3_000.0 + 1e-6).all().all()
+    assert np.allclose(spending.sum(axis=1), w.programme_spending)
+    assert (spending.loc[0:].sum() > 0).all(), "every programme spends something"
+    for share in (
+        "school_enrolment",
+        "women_prisoners_first_time",
+        "poverty_rate_women",
+        "informality_rate_migrants",
+    ):
+        assert w[share].between(0, 1).all()
+    assert (
+        w.children_parent_in_prison <= w.residents_child + w.residents_student + w.residents_out_of_school
+    ).all()
+    prisoners = w[[c for c in w.columns if c.startswith(("prisoners_female", "prisoners_male"))]].sum(axis=1)
+    assert (prisoners == w.residents_detained).all()
+    assert (w.diverted <= w.arrests).all()
+
+
+def test_a_run_with_programmes_is_reproducible(programme_run):
+    params, table = programme_run
+    again = run(params, seed=5)
+    pd.testing.assert_frame_equal(table, again)
 
 
 def test_the_market_is_active_and_the_justice_system_is_used(small_run):
