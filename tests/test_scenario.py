@@ -180,6 +180,11 @@ def test_every_library_scenario_is_valid_and_runs_briefly():
         "hot_spots",
         "focused_deterrence",
         "follow_the_money",
+        "cash_transfer",
+        "jobs_for_youth",
+        "penal_alternatives",
+        "women_first",
+        "integrated",
     } <= set(library)
     assert {
         f"country_{c}"
