@@ -1459,7 +1459,12 @@ def _describe(err: ValidationError) -> list[tuple[str, str]]:
         message = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             message = "unknown parameter"
-        elif "input" in e and e["type"] != "missing" and repr(e["input"]) not in message:
+        elif (
+            "input" in e
+            and e["type"] != "missing"
+            and not isinstance(e["input"], dict)  # a whole section: the message says what is wrong
+            and repr(e["input"]) not in message
+        ):
             message = f"{message} (got {e['input']!r})"
         problems.append((path, message))
     return problems

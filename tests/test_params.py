@@ -69,4 +69,5 @@ def test_hot_spot_and_focused_units_cannot_add_up_to_more_than_all_units():
         Params.build({"policing": {"hot_spots": 0.7, "focused_deterrence": 0.5}}, source="x.yaml")
     text = str(err.value)
     assert "x.yaml" in text and "policing" in text and "at most 1" in text
+    assert "units_per_10k" not in text  # the message does not dump the whole section
     assert Params.build({"policing": {"hot_spots": 0.5, "focused_deterrence": 0.5}}).policing.hot_spots == 0.5
