@@ -33,7 +33,7 @@ from model.legitimacy import block_trust, initial_trust, update_trust
 from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
-from model.params import Params
+from model.params import Params, Targeting
 from model.policing import PatrolUnit, UnitKind, arrest_on_routes, use_of_force
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
 from model.programmes import PROGRAMMES, Programme
@@ -200,6 +200,11 @@ class BarrioModel(Model):
         return np.random.default_rng(np.random.SeedSequence(self._programme_entropy, spawn_key=(key,)))
 
     @property
+    def informal_rate(self) -> float:
+        """What informal work pays this week per unit of earning capacity (USD)."""
+        return informal_rate(self.params, self.context, self.cycle.index)
+
+    @property
     def poverty_line(self) -> float:
         """Weekly income per person below which a household is poor (USD)."""
         return self.params.economy.poverty_line * self.context.min_wage_week
@@ -234,7 +239,7 @@ class BarrioModel(Model):
         groups = self._groups_week()
         releases, riots, killed_in_prison = self._justice_week()
         force, abuses, killed_by_police = self._police_week()
-        starts, had_record = self._choices_week(economy)
+        starts, had_record = self._choices_week()
 
         self._week = _Week(
             sales=sales,
@@ -275,7 +280,11 @@ class BarrioModel(Model):
         return np.bincount(r.household[held], minlength=self.n_households) > 0
 
     def _dropout_risk(self) -> np.ndarray:
-        """Each resident's dropout hazard multiplier: a parent in prison, school support."""
+        """Each resident's dropout hazard multiplier.
+
+        A parent in prison raises it; school support and a school-conditional transfer the
+        household would lose lower it.
+        """
         r = self.residents
         risk = np.where(
             self._prisoner_households()[r.household], self.params.households.parent_prison_dropout, 1.0
@@ -283,6 +292,14 @@ class BarrioModel(Model):
         school = self.programme("school")
         if school is not None:
             risk = risk * np.where(self.school_support, 1.0 - school.settings.effect, 1.0)
+        cash = self.programme("cash")
+        if cash is not None and cash.settings.targeting == Targeting.CONDITIONAL:
+            # The household weighs the transfer it would lose against what the child would
+            # earn out of school; a transfer worth all of that keeps the child in school.
+            at_stake = np.zeros(self.n_households)
+            at_stake[cash.paid] = cash.settings.amount
+            earnings = self.informal_rate * r.capacity
+            risk = risk * np.clip(1.0 - at_stake[r.household] / np.maximum(earnings, 1e-9), 0.0, 1.0)
         return risk
 
     def arrest(self, ids: np.ndarray, offence: Offence) -> None:
@@ -405,10 +422,10 @@ class BarrioModel(Model):
             notoriety[group.code] = group.notoriety
         return notoriety[self.grid.control.data.ravel()]
 
-    def _choices_week(self, economy: float) -> tuple[np.ndarray, np.ndarray]:
+    def _choices_week(self) -> tuple[np.ndarray, np.ndarray]:
         """Who starts or stops selling, and where sellers sell, seeing this week's world."""
         p, r, rng = self.params, self.residents, self.rng
-        informal = informal_rate(p, self.context, economy)
+        informal = self.informal_rate
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)  # after this week's arrests and deaths
         outlook = self.outlook()
         had_record = r.record > 0
@@ -549,7 +566,8 @@ class BarrioModel(Model):
             block_sellers=np.bincount(r.block[sellers], minlength=self.shape[0] * self.shape[1]),
             household_size=self.household_size,
             block_population=self.block_population,
-            shortfall=np.clip(1.0 - self.income_per_head / max(self.poverty_line, 1e-9), 0.0, 1.0),
+            income_per_head=self.income_per_head,
+            poverty_line=self.poverty_line,
         )
 
     def collect(self) -> None:

@@ -1058,11 +1058,20 @@ class Households(_Section):
     need_effect: float = param(
         0.5,
         unit="0-1",
-        meaning="How far a household's shortfall below the poverty line lowers its members' "
-        "reluctance to sell: reluctance x (1 - need_effect x shortfall), the shortfall being the "
-        "share of the poverty line the household's income per person misses (0-1).",
+        meaning="How far need lowers reluctance to sell: reluctance x (1 - need_effect x shortfall), "
+        "the shortfall being the share of the poverty line a resident's means miss (0-1; see "
+        "income_sharing).",
         source="assumption; the background paper's causal story: income shocks and informality feed "
         "recruitment",
+        ge=0.0,
+        le=1.0,
+    )
+    income_sharing: float = param(
+        0.8,
+        unit="share",
+        meaning="Share of the household's income per person that makes up a member's means, the "
+        "rest being their own legal income (households pool most, not all, of what they earn).",
+        source="assumption",
         ge=0.0,
         le=1.0,
     )
@@ -1212,7 +1221,7 @@ class CashTransfer(_Programme):
 
 
 class Jobs(_Programme):
-    """Employment programme: subsidised placements in formal work for young adults."""
+    """Employment programme: subsidised placements in formal work, or self-employment support."""
 
     subsidy: float = param(
         60.0,
@@ -1232,6 +1241,25 @@ class Jobs(_Programme):
         source="assumption",
         ge=0.0,
         le=1.0,
+    )
+    self_employment: float = param(
+        0.0,
+        unit="share",
+        meaning="Share of places that are self-employment support (a start-up grant and training "
+        "for informal work) instead of formal placements.",
+        source="assumption: 0, all formal placements, unless a scenario says otherwise",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    start_up: float = param(
+        0.3,
+        unit="share",
+        meaning="How much self-employment support raises a person's earning capacity (capital, "
+        "skills), for good.",
+        source="assumption",
+        ge=0.0,
+        le=10.0,
     )
     min_age: int = param(
         18, unit="years", meaning="Youngest age eligible.", source="assumption", ge=0, le=100, lever=True

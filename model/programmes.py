@@ -141,10 +141,18 @@ class _Roster(Programme):
 
 
 class CashTransfer(Programme):
-    """Cash transfers to households: universal, means-tested or conditional on school."""
+    """Cash transfers to households: universal, means-tested or conditional on school.
+
+    Attributes:
+        paid: Households paid this week.
+    """
 
     name = "cash"
     per_household = True
+
+    def __init__(self, model: BarrioModel) -> None:
+        super().__init__(model)
+        self.paid = np.empty(0, dtype=np.int64)
 
     def eligible(self) -> np.ndarray:
         """Households eligible this week under the programme's targeting."""
@@ -168,14 +176,20 @@ class CashTransfer(Programme):
         """Pay this week's transfer to the enrolled households (checked again every week)."""
         m = self.model
         s = self.settings
-        paid = self.poorest_first(self.offered(self.eligible()), self.places(s.amount), households=True)
+        paid = self.paid = self.poorest_first(
+            self.offered(self.eligible()), self.places(s.amount), households=True
+        )
         m.household_benefits[paid] += s.amount
         self.spending = s.amount * len(paid)
         self.reached = int(m.household_size[paid].sum())
 
 
 class Jobs(_Roster):
-    """Subsidised placements of unemployed young adults in formal work."""
+    """Subsidised placements of unemployed young adults in formal work, or self-employment.
+
+    A share ``self_employment`` of those placed get self-employment support instead: they
+    start informal work with their earning capacity raised by ``start_up`` for good.
+    """
 
     name = "jobs"
     once = True
@@ -185,7 +199,8 @@ class Jobs(_Roster):
         m = self.model
         r = m.residents
         s = self.settings
-        self.keep(r.status[self.ids] == Status.FORMAL)  # those who lost the job leave the programme
+        working = (r.status[self.ids] == Status.FORMAL) | (r.status[self.ids] == Status.INFORMAL)
+        self.keep(working)  # those who lost their work leave the programme
         finished = self.tick(s.subsidy)
         ends = finished[self.own_rng.random(len(finished)) >= s.retention]
         r.status[ends] = Status.UNEMPLOYED
@@ -194,7 +209,10 @@ class Jobs(_Roster):
             (r.status == Status.UNEMPLOYED) & (r.age >= s.min_age) & (r.age <= s.max_age)
         )
         placed = self.enrol(eligible, s.subsidy)
+        own = placed[self.own_rng.random(len(placed)) < s.self_employment]
         r.status[placed] = Status.FORMAL
+        r.status[own] = Status.INFORMAL
+        r.capacity[own] *= np.float32(1.0 + s.start_up)
         self.spending = s.subsidy * len(self.ids)
         self.reached = len(self.ids)
 

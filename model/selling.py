@@ -50,8 +50,8 @@ class Outlook:
         block_sellers: Sellers living on each block.
         household_size: Residents in each household.
         block_population: Residents of each block.
-        shortfall: Share of the poverty line each household's income per person missed last
-            week (0 for households above it).
+        income_per_head: Each household's income per person last week (all sources).
+        poverty_line: Weekly income per person below which a household is poor.
     """
 
     gain: np.ndarray
@@ -61,7 +61,8 @@ class Outlook:
     block_sellers: np.ndarray
     household_size: np.ndarray
     block_population: np.ndarray
-    shortfall: np.ndarray
+    income_per_head: np.ndarray
+    poverty_line: float
 
     def peer_share(self, r: Residents, ids: np.ndarray) -> np.ndarray:
         """Share of sellers among each resident's household and block neighbours (not themselves).
@@ -73,6 +74,15 @@ class Outlook:
         peers = self.household_sellers[hh] + self.block_sellers[block] - 2 * own
         others = self.household_size[hh] + self.block_population[block] - 2
         return np.divide(peers, others, out=np.zeros_like(peers), where=others > 0)
+
+    def shortfall(self, r: Residents, ids: np.ndarray, sharing: float) -> np.ndarray:
+        """Share of the poverty line each resident's means fall short of (0 above it).
+
+        A resident's means are ``sharing`` of the household's income per person and the
+        rest their own legal income: households pool most, not all, of what they earn.
+        """
+        means = sharing * self.income_per_head[r.household[ids]] + (1.0 - sharing) * r.income[ids]
+        return np.clip(1.0 - means / max(self.poverty_line, 1e-9), 0.0, 1.0)
 
 
 def rank_share(r: Residents, ids: np.ndarray, params: Params) -> np.ndarray:
@@ -123,7 +133,7 @@ def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, param
     reluctance = reluctance * (1.0 - s.peer_effect * outlook.peer_share(r, ids))
     h = params.households
     hh = r.household[ids]
-    reluctance = reluctance * (1.0 - h.need_effect * outlook.shortfall[hh])
+    reluctance = reluctance * (1.0 - h.need_effect * outlook.shortfall(r, ids, h.income_sharing))
     others_selling = outlook.household_sellers[hh] - (r.status[ids] == Status.SELLING)
     reluctance = reluctance * np.where(r.female[ids] & (others_selling > 0), 1.0 - h.partner_effect, 1.0)
     # Trust in the state: more reluctance to sell, and more resistance to a group's pressure.

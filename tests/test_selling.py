@@ -21,7 +21,8 @@ def outlook_for(
         block_sellers=np.full(blocks, peers * 100),
         household_size=np.ones(n, dtype=np.int64),
         block_population=np.full(blocks, 101),
-        shortfall=np.zeros(n),
+        income_per_head=np.full(n, 1e6),  # nobody is in need unless a test says so
+        poverty_line=20.0,
     )
 
 
@@ -133,7 +134,7 @@ def test_a_households_need_lowers_the_bar_to_selling():
     outlook = outlook_for(model, gain=160.0)
     assert len(start_selling(r, outlook, 80.0, model.params, model.rng)) == 0
     poor = outlook_for(model, gain=160.0)
-    poor.shortfall[:100] = 1.0
+    poor.income_per_head[:100] = 0.0  # r.income is 0 too: these have nothing at all
     assert sorted(start_selling(r, poor, 80.0, model.params, model.rng)) == list(range(100))
 
 
