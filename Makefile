@@ -1,6 +1,6 @@
 # Barrio: set-up and everyday commands. Needs only Python >= 3.12 and make.
 #
-#   make demo    set up (first time only), run the baseline scenario, print where the results are
+#   make demo    set up (first time only), compare four scenarios, print where the report is
 #   make test    set up (first time only), lint and run the test suite
 #   make bench   run the benchmarks (kept out of `make test`)
 #
@@ -39,8 +39,7 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/barrio run baseline --seed 1 --out results/demo
-	@echo "Demo results: results/demo/outcomes.png (picture), outcomes.parquet and outcomes.csv (table)"
+	$(BIN)/barrio compare baseline mano_dura cash_transfer integrated --replicates 6 --weeks 260 --out results/demo
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -17,17 +17,15 @@ from tqdm import tqdm
 
 from model.errors import BarrioError
 from model.run import run
-from model.scenario import ScenarioError, lever_paths, load_scenario, scenario_library
+from model.scenario import Problem, Scenario, ScenarioError, lever_paths, load_scenario, scenario_library
 
 log = logging.getLogger(__name__)
 
 __all__ = ["main"]
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from experiments.output import write_run
-
-    scenario = load_scenario(args.scenario)
+def _with_overrides(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """The scenario with the command line's --weeks, --warmup and --population applied."""
     changes = {}
     if args.weeks is not None:
         changes["timing__horizon_weeks"] = args.weeks
@@ -35,11 +33,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
         changes["timing__warmup_weeks"] = args.warmup
     if args.population is not None:
         changes["neighbourhood__population"] = args.population
-    if changes:
-        scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
-        late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
-        if late:
-            log.warning("timeline events at weeks %s fall after the last week and will not happen", late)
+    if not changes:
+        return scenario
+    scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
+    late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
+    if late:
+        log.warning(
+            "%s: timeline events at weeks %s fall after the last week and will not happen",
+            scenario.name,
+            late,
+        )
+    return scenario
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from experiments.output import write_run
+
+    scenario = _with_overrides(load_scenario(args.scenario), args)
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
     total = scenario.params.timing.warmup_weeks + scenario.params.timing.horizon_weeks
     with tqdm(total=total, unit="week", desc=f"{scenario.name} seed {args.seed}", disable=args.quiet) as bar:
@@ -47,6 +57,60 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = write_run(table, out, f"Barrio: {scenario.name}, seed {args.seed}")
     for kind, path in paths.items():
         print(f"{kind:8s} {path}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from experiments.batch import plan
+
+    scenarios = [_with_overrides(load_scenario(name), args) for name in args.scenarios]
+    try:
+        specs = plan(scenarios, args.replicates, args.seed)
+    except ValueError as err:
+        raise ScenarioError([Problem("command line", None, "SCENARIO", str(err))]) from None
+    baseline = args.baseline or ("baseline" if "baseline" in args.scenarios else scenarios[0].name)
+    out = Path(args.out) if args.out else Path("results") / "-".join(s.name for s in scenarios)[:80]
+    description = {"command": "compare", "baseline": baseline, "root_seed": args.seed}
+    return _execute(specs, out, args, description)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from experiments.sweep import load_experiment
+
+    sweep = load_experiment(args.file)
+    specs = [dataclasses.replace(s, scenario=_with_overrides(s.scenario, args)) for s in sweep.specs()]
+    out = Path(args.out) if args.out else Path("results") / sweep.experiment.name
+    description = {"command": "sweep", "experiment": sweep.source, "root_seed": sweep.experiment.seed}
+    return _execute(specs, out, args, description, report=False)
+
+
+def _execute(specs, out: Path, args: argparse.Namespace, description: dict, report: bool = True) -> int:
+    """Run a batch, then report; the exit status says whether any run failed."""
+    from experiments.batch import execute
+    from experiments.execution import executor
+
+    with executor(args.jobs, args.scheduler) as pool:
+        result = execute(
+            specs, out, pool, time_limit=args.time_limit, progress=not args.quiet, description=description
+        )
+    print(f"{len(result.done)} run(s) done, {len(result.skipped)} already there, {len(result.failed)} failed")
+    for key, message in result.failed.items():
+        print(f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr)
+    if report and len(result.done) + len(result.skipped):
+        from experiments.report import write_report
+
+        paths = write_report(out)
+        print(f"report   {paths['html']}")
+    print(f"results  {out}")
+    return 1 if result.failed else 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from experiments.report import write_report
+
+    paths = write_report(args.dir, baseline=args.baseline)
+    for kind in ("html", "markdown"):
+        print(f"{kind:8s} {paths[kind]}")
     return 0
 
 
@@ -115,12 +179,51 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario file (.yaml) or the name of one in the library: " + ", ".join(scenario_library()),
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same result")
-    p.add_argument("--weeks", type=_positive, help="weeks after the warm-up (default: the scenario's, 520)")
-    p.add_argument("--warmup", type=_non_negative, help="warm-up weeks (default: the scenario's, 104)")
-    p.add_argument("--population", type=_positive, help="number of residents (default: the scenario's)")
+    _size_options(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: results/NAME-seedN)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "compare",
+        help="run scenarios side by side, several replicates each, and report the differences",
+        description="Run every SCENARIO --replicates times; replicate i of every scenario uses the same "
+        "seed, so differences are paired. Each finished run is saved at once in DIR/runs/; running the "
+        "same command again on the same DIR skips finished runs and completes the rest. Writes "
+        "DIR/report.html and DIR/report.md at the end. Exit status 1 if any run failed.",
+    )
+    p.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files or library names")
+    p.add_argument("--replicates", type=_positive, default=5, help="runs per scenario (default 5)")
+    p.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicates (default 0)")
+    p.add_argument(
+        "--baseline", help="scenario to compare with (default: 'baseline' if given, else the first)"
+    )
+    _batch_options(p, "results/SCENARIO-SCENARIO-...")
+    _size_options(p)
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "sweep",
+        help="run an experiment file: a base scenario with parameters varied over a grid or a sample",
+        description="Run an experiment file (a base scenario, parameters to vary as lists, ranges or a "
+        "Latin hypercube, and replicates). Results are saved and resumed as with compare; "
+        "`barrio report DIR` writes a report. Exit status 1 if any run failed.",
+    )
+    p.add_argument("file", metavar="FILE", help="experiment file (.yaml)")
+    _batch_options(p, "results/NAME")
+    _size_options(p)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "report",
+        help="write report.html and report.md for a results folder",
+        description="Write DIR/report.html (self-contained, figures embedded) and DIR/report.md: means "
+        "with 95%% confidence intervals, paired differences against the baseline with effect sizes, "
+        "time series, costs against outcomes, who bears them, and whether the replicates were enough.",
+    )
+    p.add_argument("dir", metavar="DIR", help="results folder written by compare or sweep")
+    p.add_argument("--baseline", help="scenario to compare with (default: as when the batch was run)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "parameters",
@@ -149,6 +252,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", action="store_true", help="print the Markdown reference")
     p.set_defaults(func=_cmd_levers)
     return parser
+
+
+def _size_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weeks", type=_positive, help="weeks after the warm-up (default: the scenario's, 520)")
+    p.add_argument("--warmup", type=_non_negative, help="warm-up weeks (default: the scenario's, 104)")
+    p.add_argument("--population", type=_positive, help="number of residents (default: the scenario's)")
+
+
+def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
+    p.add_argument("--out", metavar="DIR", help=f"results folder (default: {default_out})")
+    p.add_argument(
+        "--jobs", type=_positive, help="runs at once on this machine (default: all cores; 1: in-process)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler to run on instead (tcp://HOST:PORT; needs barrio[cluster])",
+    )
+    p.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", help="stop and fail a run that takes longer"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _positive(text: str) -> int:

@@ -17,7 +17,7 @@ matplotlib.use("Agg")  # files only; no window, also on machines without a scree
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["MAIN_SERIES", "plot_run", "write_run"]
+__all__ = ["MAIN_SERIES", "atomic_write", "plot_run", "write_run"]
 
 #: Panels of the run picture: title -> outcomes drawn in it.
 MAIN_SERIES: dict[str, list[str]] = {
@@ -34,7 +34,8 @@ _SMOOTHED = {"recruits": 13, "arrests": 13, "homicide_rate": 52}
 _STYLES = [("black", "-"), ("0.45", "--"), ("0.65", ":")]
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(temporary_path)`` and a rename: it is whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
@@ -87,9 +88,9 @@ def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
 def write_run(table: pd.DataFrame, out: Path, title: str) -> dict[str, Path]:
     """Write ``outcomes.parquet``, ``outcomes.csv`` and ``outcomes.png`` into ``out``."""
     paths = {"parquet": out / "outcomes.parquet", "csv": out / "outcomes.csv", "png": out / "outcomes.png"}
-    _atomic(paths["parquet"], lambda p: table.to_parquet(p, index=False))
-    _atomic(paths["csv"], lambda p: table.to_csv(p, index=False))
+    atomic_write(paths["parquet"], lambda p: table.to_parquet(p, index=False))
+    atomic_write(paths["csv"], lambda p: table.to_csv(p, index=False))
     fig = plot_run(table, title)
-    _atomic(paths["png"], lambda p: fig.savefig(p, dpi=110, format="png"))
+    atomic_write(paths["png"], lambda p: fig.savefig(p, dpi=110, format="png"))
     plt.close(fig)
     return paths

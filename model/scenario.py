@@ -41,6 +41,7 @@ __all__ = [
     "Shock",
     "lever_paths",
     "load_scenario",
+    "read_yaml",
     "scenario_library",
 ]
 
@@ -238,6 +239,18 @@ def _read_chain(path: Path, problems: list[Problem], stack: tuple[Path, ...]) ->
     base.pop("name", None)
     base.pop("description", None)
     return _merge(base, data), {**base_lines, **lines}
+
+
+def read_yaml(path: Path) -> tuple[dict, Lines, list[Problem]]:
+    """Read one YAML file the way scenario files are read: safely, with the line of every key.
+
+    Returns:
+        The data, the ``(file, line)`` of every key path, and the problems found (if any,
+        the data is empty).
+    """
+    problems: list[Problem] = []
+    data, lines = _read_one(path, problems)
+    return data, lines, problems
 
 
 def _read_one(path: Path, problems: list[Problem]) -> tuple[dict, Lines]:

@@ -1,0 +1,334 @@
+"""Batches of runs whose results are never lost.
+
+A batch is a list of :class:`RunSpec` (a scenario, a replicate number and its seed). Replicate
+*i* of every scenario gets the same seed, spawned from one root seed with
+``numpy.random.SeedSequence``, so that differences between scenarios are paired (common
+random numbers). Each finished run is written at once to ``DIR/runs/<scenario>__r<i>.parquet``
+(to a temporary name, then renamed); a run that raises is written to ``DIR/failed/`` with its
+traceback and the batch goes on. Running the same batch on the same folder again skips
+finished runs, so a batch killed at any moment resumes without repeating or losing a run.
+
+``DIR/manifest.json`` records what the batch is (scenarios with their resolved values and
+hashes, seeds, code and package versions); ``DIR/log.jsonl`` records when each run started
+and finished. :func:`load` reads the folder back as one tidy table.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from tqdm import tqdm
+
+from experiments.output import atomic_write
+from model.errors import BarrioError
+from model.run import code_version, run
+from model.scenario import Scenario
+
+__all__ = [
+    "BatchResult",
+    "ResultsError",
+    "RunSpec",
+    "RunTimeoutError",
+    "execute",
+    "load",
+    "plan",
+    "read_manifest",
+    "replicate_seeds",
+    "run_one",
+]
+
+MANIFEST = "manifest.json"
+_PACKAGES = ("numpy", "pandas", "pyarrow", "mesa", "scipy", "pydantic", "matplotlib")
+
+
+class ResultsError(BarrioError, ValueError):
+    """A results folder cannot be used as asked (another batch's folder, a damaged file)."""
+
+
+class RunTimeoutError(BarrioError, RuntimeError):
+    """A run went past its time limit."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a batch.
+
+    Attributes:
+        scenario: What to run.
+        replicate: Replicate number (0-based); the same number means the same seed.
+        seed: The run's seed (``barrio run --seed`` reproduces it alone).
+        levers: Lever values a sweep set for this run, recorded as columns of its table.
+    """
+
+    scenario: Scenario
+    replicate: int
+    seed: int
+    levers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The run's name in the results folder."""
+        return f"{self.scenario.name}__r{self.replicate:03d}"
+
+
+def replicate_seeds(root: int, replicates: int) -> list[int]:
+    """One seed per replicate, spawned from ``SeedSequence(root)`` (independent streams)."""
+    children = np.random.SeedSequence(root).spawn(replicates)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+def plan(scenarios: Sequence[Scenario], replicates: int, root_seed: int = 0) -> list[RunSpec]:
+    """Every scenario ``replicates`` times, replicate *i* with the same seed in every scenario.
+
+    Raises:
+        ValueError: If two scenarios share a name (their results would share files).
+    """
+    names = [s.name for s in scenarios]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"scenario names must be unique in a batch; given twice: {', '.join(twice)}")
+    seeds = replicate_seeds(root_seed, replicates)
+    return [RunSpec(s, i, seed) for s in scenarios for i, seed in enumerate(seeds)]
+
+
+def run_one(spec: RunSpec, time_limit: float | None = None) -> tuple[pd.DataFrame, float, float]:
+    """Run one spec (in whatever process the executor chose).
+
+    Returns:
+        The run's table (with ``replicate`` and any swept levers as columns), and its start
+        and end times (seconds since the epoch).
+
+    Raises:
+        RunTimeoutError: If the run takes longer than ``time_limit`` seconds.
+    """
+    started = time.time()
+
+    def check(_model) -> None:
+        if time_limit is not None and time.time() - started > time_limit:
+            raise RunTimeoutError(f"{spec.key} went past its time limit of {time_limit:g} s")
+
+    table = run(spec.scenario, spec.seed, on_week=check)
+    table["replicate"] = spec.replicate
+    for path, value in spec.levers.items():
+        table[path] = value
+    return table, started, time.time()
+
+
+@dataclass
+class BatchResult:
+    """What a call to :func:`execute` did."""
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no run failed."""
+        return not self.failed
+
+
+def execute(
+    specs: Sequence[RunSpec],
+    out: Path | str,
+    pool: Executor,
+    *,
+    time_limit: float | None = None,
+    progress: bool = True,
+    description: dict[str, Any] | None = None,
+) -> BatchResult:
+    """Run what is not yet in ``out``, writing each run as soon as it finishes.
+
+    Args:
+        specs: The batch.
+        out: Results folder (created if needed).
+        pool: Where runs execute (see :func:`experiments.execution.executor`).
+        time_limit: Seconds after which a run is stopped and recorded as failed.
+        progress: Show a progress bar (runs done, failed, time left).
+        description: Extra items for the manifest (the command, an experiment file).
+
+    Raises:
+        ResultsError: If ``out`` holds another batch's results.
+    """
+    out = Path(out)
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    _write_manifest(out, specs, description or {})
+    result = BatchResult()
+    todo = []
+    for spec in specs:
+        if (out / "runs" / f"{spec.key}.parquet").exists():
+            result.skipped.append(spec.key)
+        else:
+            todo.append(spec)
+    bar = tqdm(total=len(specs), initial=len(result.skipped), unit="run", disable=not progress)
+    futures = {pool.submit(run_one, spec, time_limit): spec for spec in todo}
+    try:
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                table, started, finished = future.result()
+            except Exception as err:  # any failure of one run is recorded, not fatal
+                text = "".join(traceback.format_exception(err))
+                atomic_write(out / "failed" / f"{spec.key}.txt", lambda p, t=text: p.write_text(t))
+                result.failed[spec.key] = f"{type(err).__name__}: {err}"
+                _log(out, spec, "failed", None, time.time())
+            else:
+                atomic_write(out / "runs" / f"{spec.key}.parquet", lambda p, t=table: _write_part(t, p))
+                (out / "failed" / f"{spec.key}.txt").unlink(missing_ok=True)
+                result.done.append(spec.key)
+                _log(out, spec, "done", started, finished)
+            bar.update()
+            bar.set_postfix(failed=len(result.failed))
+    finally:
+        bar.close()
+        for future in futures:
+            future.cancel()
+    return result
+
+
+def load(out: Path | str) -> pd.DataFrame:
+    """A results folder as one tidy table (every finished run, in a stable order).
+
+    Raises:
+        ResultsError: If the folder is not a Barrio results folder or a part cannot be read.
+    """
+    out = Path(out)
+    _read_manifest(out, required=True)
+    parts = sorted((out / "runs").glob("*.parquet"))
+    if not parts:
+        raise ResultsError(f"{out}: no finished runs yet (nothing in {out / 'runs'})")
+    tables = []
+    for part in parts:
+        try:
+            tables.append(pd.read_parquet(part))
+        except (OSError, pa.ArrowException) as err:
+            raise ResultsError(
+                f"{part}: cannot be read ({err}); delete it and run the same command again to redo that run"
+            ) from err
+    table = pd.concat(tables, ignore_index=True)
+    table["outcome"] = table["outcome"].astype(tables[0]["outcome"].dtype)
+    return table.sort_values(["scenario", "replicate", "week", "outcome"], kind="stable", ignore_index=True)
+
+
+def read_manifest(out: Path | str) -> dict[str, Any]:
+    """The manifest of a results folder.
+
+    Raises:
+        ResultsError: If there is none or it is damaged.
+    """
+    return _read_manifest(Path(out), required=True)
+
+
+# -- the folder's files --------------------------------------------------------------------------
+
+
+def _write_part(table: pd.DataFrame, path: Path) -> None:
+    table.to_parquet(path, index=False)
+
+
+def _read_manifest(out: Path, required: bool) -> dict[str, Any]:
+    path = out / MANIFEST
+    if not path.exists():
+        if required:
+            raise ResultsError(f"{out}: not a Barrio results folder (no {MANIFEST})")
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        message = f"{path}: damaged ({err}); it cannot be rebuilt, use a new results folder"
+        raise ResultsError(message) from err
+
+
+def _write_manifest(out: Path, specs: Sequence[RunSpec], description: dict[str, Any]) -> None:
+    old = _read_manifest(out, required=False)
+    scenarios = {
+        s.scenario.name: {
+            "hash": s.scenario.hash,
+            "source": s.scenario.source,
+            "resolved": s.scenario.resolved(),
+        }
+        for s in specs
+    }
+    for name, entry in scenarios.items():
+        before = old.get("scenarios", {}).get(name)
+        if before and before["hash"] != entry["hash"]:
+            raise ResultsError(
+                f"{out} already holds runs of scenario '{name}' with other values (hash {before['hash']}, "
+                f"now {entry['hash']}); use another results folder, or delete this one to start again"
+            )
+    runs = {r["key"]: r for r in old.get("runs", [])}
+    for spec in specs:
+        before = runs.get(spec.key)
+        if before and before["seed"] != spec.seed:
+            raise ResultsError(
+                f"{out} already holds {spec.key} with seed {before['seed']}, not {spec.seed}; "
+                "use the same --seed as before, or another results folder"
+            )
+        runs[spec.key] = {
+            "key": spec.key,
+            "scenario": spec.scenario.name,
+            "replicate": spec.replicate,
+            "seed": spec.seed,
+            "levers": spec.levers,
+        }
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest = {
+        "created": old.get("created", now),
+        "updated": now,
+        "barrio_version": code_version(),
+        "git_commit": _git_commit(),
+        "packages": {name: _version(name) for name in _PACKAGES},
+        "scenarios": {**old.get("scenarios", {}), **scenarios},
+        "runs": sorted(runs.values(), key=lambda r: r["key"]),
+    }
+    described = {**old.get("description", {}), **description}
+    if described:
+        manifest["description"] = described
+    atomic_write(out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
+
+
+def _log(out: Path, spec: RunSpec, status: str, started: float | None, finished: float) -> None:
+    stamp = {
+        "key": spec.key,
+        "status": status,
+        "started": datetime.fromtimestamp(started, UTC).isoformat() if started else None,
+        "finished": datetime.fromtimestamp(finished, UTC).isoformat(),
+    }
+    with (out / "log.jsonl").open("a", encoding="utf-8") as log:
+        log.write(json.dumps(stamp) + "\n")
+
+
+def _git_commit() -> str:
+    """The commit the code was run from, if it is a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],  # noqa: S607 - git from PATH, as a developer's shell would
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"

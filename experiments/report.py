@@ -1,0 +1,322 @@
+"""The report of a results folder: ``report.html`` (self-contained) and ``report.md``.
+
+Numbers come from :mod:`experiments.effects`; this module only lays them out and draws the
+figures (matplotlib, in greys and line styles so that they print well without colour).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from experiments.batch import load, read_manifest
+from experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, settling, summarise
+from experiments.output import atomic_write
+from model.population import AGE_BANDS
+
+__all__ = ["choose_baseline", "write_report"]
+
+_GREYS = ["black", "0.35", "0.55", "0.7", "0.2", "0.45"]
+_DASHES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1))]
+_MARKERS = ["o", "s", "^", "D", "v", "P"]
+#: Panels of the time-series figure.
+_SERIES = [
+    "homicide_rate",
+    "sellers",
+    "recruits",
+    "prisoners_sentenced",
+    "prison_occupancy_pct",
+    "mean_trust",
+]
+_SMOOTH = {"homicide_rate": 52, "recruits": 13}
+
+
+def choose_baseline(scenarios: list[str], named: str | None = None) -> str:
+    """The scenario others are compared with: ``named``, else "baseline", else the first."""
+    if named is not None:
+        if named not in scenarios:
+            raise ValueError(f"baseline '{named}' is not among the scenarios run: {', '.join(scenarios)}")
+        return named
+    return "baseline" if "baseline" in scenarios else scenarios[0]
+
+
+def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.md`` (with its figures) into the results folder.
+
+    Returns:
+        The paths written, by kind.
+    """
+    out = Path(out)
+    manifest = read_manifest(out)
+    table = load(out)
+    order = [s for s in manifest["scenarios"] if s in set(table.scenario)]
+    base = choose_baseline(order, baseline or manifest.get("description", {}).get("baseline"))
+    means = per_replicate(table)
+    summary = summarise(means[means.outcome.isin(KEY_OUTCOMES)])
+    versus = against_baseline(means[means.outcome.isin(KEY_OUTCOMES)], base)
+    rank = {name: k for k, name in enumerate(KEY_OUTCOMES)}
+    versus = versus.sort_values("outcome", key=lambda o: o.map(rank), kind="stable")
+    settle = settling(means[means.outcome.isin(KEY_OUTCOMES)])
+    figures = {
+        "series": _series_figure(table, order),
+        "costs": _cost_figure(summary, order),
+        "burden": _burden_figure(means, order),
+        "replicates": _replicates_figure(settle, order),
+    }
+    pngs = {}
+    for name, fig in figures.items():
+        path = out / f"report-{name}.png"
+        atomic_write(path, lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
+        pngs[name] = path
+    text = _markdown(manifest, order, base, summary, versus, settle, pngs)
+    page = _html(manifest, order, base, summary, versus, settle, figures)
+    for fig in figures.values():
+        plt.close(fig)
+    paths = {"html": out / "report.html", "markdown": out / "report.md", **pngs}
+    atomic_write(paths["html"], lambda p: p.write_text(page, encoding="utf-8"))
+    atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
+    return paths
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+def _style(k: int) -> dict:
+    return {"color": _GREYS[k % len(_GREYS)], "linestyle": _DASHES[k % len(_DASHES)]}
+
+
+def _series_figure(table: pd.DataFrame, order: list[str]) -> plt.Figure:
+    """Key outcomes week by week: the mean over replicates and the band they span."""
+    fig, axes = plt.subplots(3, 2, figsize=(11, 9.5), sharex=True, layout="constrained")
+    data = table[table.outcome.isin(_SERIES)]
+    for ax, outcome in zip(axes.flat, _SERIES, strict=True):
+        for k, scenario in enumerate(order):
+            runs = data[(data.outcome == outcome) & (data.scenario == scenario)]
+            wide = runs.pivot_table(index="week", columns="replicate", values="value", observed=True)
+            if outcome in _SMOOTH:
+                wide = wide.rolling(_SMOOTH[outcome], min_periods=1).mean()
+            style = _style(k)
+            ax.fill_between(
+                wide.index, wide.min(axis=1), wide.max(axis=1), color=style["color"], alpha=0.15, lw=0
+            )
+            ax.plot(wide.index, wide.mean(axis=1), label=scenario, lw=1.4, **style)
+        ax.axvline(0, color="0.6", lw=0.8)
+        ax.set_title(KEY_OUTCOMES[outcome], fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel("week (policy starts at 0; band: range over replicates)")
+    return fig
+
+
+def _cost_figure(summary: pd.DataFrame, order: list[str]) -> plt.Figure:
+    """What each scenario costs a week against what it achieves, with 95% intervals."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+    s = summary.set_index(["scenario", "outcome"])
+    for ax, outcome in zip(axes, ["homicide_rate", "sellers", "prisoners_sentenced"], strict=True):
+        for k, scenario in enumerate(order):
+            enforcement = s.loc[(scenario, "enforcement_cost"), "mean"]
+            programmes = s.loc[(scenario, "programme_spending"), "mean"]
+            y = s.loc[(scenario, outcome)]
+            ax.errorbar(
+                enforcement + programmes,
+                y["mean"],
+                yerr=[[y["mean"] - y["ci_low"]], [y["ci_high"] - y["mean"]]]
+                if np.isfinite(y["ci_low"])
+                else None,
+                fmt=_MARKERS[k % len(_MARKERS)],
+                color=_GREYS[k % len(_GREYS)],
+                capsize=3,
+                label=scenario,
+            )
+        ax.set_xlabel("public spending, USD a week")
+        ax.set_title(KEY_OUTCOMES[outcome], fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    return fig
+
+
+def _burden_figure(means: pd.DataFrame, order: list[str]) -> plt.Figure:
+    """Who bears it: prisoners and arrests by sex and age, children with a parent in prison."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+    mean = means.groupby(["scenario", "outcome"], observed=True).value.mean()
+    groups = [(sex, band) for sex in ("female", "male") for band, _, _ in AGE_BANDS]
+    labels = [f"{'W' if sex == 'female' else 'M'} {band.replace('_', '-')}" for sex, band in groups]
+    width = 0.8 / max(len(order), 1)
+    for ax, prefix, title in (
+        (axes[0], "prisoners", "prisoners by sex and age"),
+        (axes[1], "arrests", "arrests a week by sex and age"),
+    ):
+        x = np.arange(len(groups))
+        for k, scenario in enumerate(order):
+            values = [mean.get((scenario, f"{prefix}_{sex}_{band}"), 0.0) for sex, band in groups]
+            ax.bar(
+                x + k * width,
+                values,
+                width,
+                color=_GREYS[k % len(_GREYS)],
+                label=scenario,
+                edgecolor="black",
+                lw=0.4,
+            )
+        ax.set_xticks(x + width * (len(order) - 1) / 2, labels, rotation=45, fontsize=8)
+        ax.set_title(title, fontsize=10)
+    children = [mean.get((s, "children_parent_in_prison"), 0.0) for s in order]
+    axes[2].bar(
+        order, children, color=[_GREYS[k % len(_GREYS)] for k in range(len(order))], edgecolor="black", lw=0.4
+    )
+    axes[2].set_title("children with a parent in prison", fontsize=10)
+    axes[2].tick_params(axis="x", rotation=45, labelsize=8)
+    axes[0].legend(fontsize=8)
+    return fig
+
+
+def _replicates_figure(settle: pd.DataFrame, order: list[str]) -> plt.Figure:
+    """Coefficient of variation of key outcomes as replicates accumulate."""
+    outcomes = ["homicide_rate", "sellers", "recruits", "prisoners_sentenced"]
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), layout="constrained", sharex=True)
+    for ax, outcome in zip(axes, outcomes, strict=True):
+        for k, scenario in enumerate(order):
+            rows = settle[(settle.scenario == scenario) & (settle.outcome == outcome)]
+            ax.plot(rows.k, rows.cv, marker=_MARKERS[k % len(_MARKERS)], ms=3, label=scenario, **_style(k))
+        ax.set_title(KEY_OUTCOMES[outcome], fontsize=9)
+        ax.set_xlabel("replicates")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("coefficient of variation")
+    axes[0].legend(fontsize=7)
+    return fig
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
+def _warnings(settle: pd.DataFrame) -> list[str]:
+    last = settle.groupby(["scenario", "outcome"], sort=False).tail(1)
+    loose = last[~last.settled]
+    return [
+        f"{row.outcome} in {row.scenario}: the mean is known only to about +/-{2 * row.rse:.0%} "
+        f"with {row.k} replicates; run more replicates before reading small differences"
+        for row in loose.itertuples()
+        if np.isfinite(row.rse)
+    ]
+
+
+def _header(manifest: dict, order: list[str], base: str) -> list[str]:
+    runs = manifest["runs"]
+    replicates = len({r["replicate"] for r in runs})
+    return [
+        f"Scenarios: {', '.join(order)}; {replicates} replicate(s) each, replicate i of every scenario "
+        "with the same seed (paired differences).",
+        f"Compared with: {base}. Means are over the policy period (weeks 0 and after) of each replicate.",
+        f"Barrio {manifest['barrio_version']} (commit {manifest['git_commit'][:12]}), results updated "
+        f"{manifest['updated']}.",
+    ]
+
+
+def _markdown(manifest, order, base, summary, versus, settle, pngs) -> str:
+    lines = ["# Barrio comparison", "", *_header(manifest, order, base), ""]
+    lines += ["## Against the baseline", ""]
+    for scenario in order:
+        if scenario == base:
+            continue
+        lines.append(f"**{scenario}**")
+        lines.append("")
+        lines += [f"- {row.sentence}" for row in versus[versus.scenario == scenario].itertuples()]
+        lines.append("")
+    lines += ["## Means with 95% confidence intervals", ""]
+    lines += ["| outcome | " + " | ".join(order) + " |", "|---|" + "---|" * len(order)]
+    s = summary.set_index(["scenario", "outcome"])
+    for outcome in KEY_OUTCOMES:
+        cells = []
+        for scenario in order:
+            row = s.loc[(scenario, outcome)]
+            cells.append(f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})")
+        lines.append(f"| {KEY_OUTCOMES[outcome]} | " + " | ".join(cells) + " |")
+    lines += ["", "## Effect sizes", "", "| scenario | outcome | difference (95% CI) | Hedges' g | A12 |"]
+    lines.append("|---|---|---|---|---|")
+    for row in versus.itertuples():
+        lines.append(
+            f"| {row.scenario} | {KEY_OUTCOMES.get(row.outcome, row.outcome)} | {_fmt(row.difference)} "
+            f"({_fmt(row.ci_low)} to {_fmt(row.ci_high)}) | {_fmt(row.hedges_g)} | {row.a12:.2f} |"
+        )
+    warnings = _warnings(settle)
+    lines += ["", "## Were the replicates enough?", ""]
+    lines += [f"- {w}" for w in warnings] or ["- Every key outcome's mean is known to within about +/-10%."]
+    lines += ["", "## Figures", ""]
+    lines += [f"![{name}]({path.name})" for name, path in pngs.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _img(fig: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=100, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _html(manifest, order, base, summary, versus, settle, figures) -> str:
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Barrio comparison</title>",
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#111}"
+        "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #999;padding:3px 6px}"
+        ".warn{background:#eee;border-left:4px solid #444;padding:4px 8px}</style></head><body>",
+        "<h1>Barrio comparison</h1>",
+        *(f"<p>{e(line)}</p>" for line in _header(manifest, order, base)),
+        "<h2>Against the baseline</h2>",
+    ]
+    for scenario in order:
+        if scenario == base:
+            continue
+        parts.append(f"<h3>{e(scenario)}</h3><ul>")
+        parts += [f"<li>{e(row.sentence)}</li>" for row in versus[versus.scenario == scenario].itertuples()]
+        parts.append("</ul>")
+    parts.append("<h2>Means with 95% confidence intervals</h2><table><tr><th>outcome</th>")
+    parts += [f"<th>{e(s)}</th>" for s in order]
+    parts.append("</tr>")
+    s = summary.set_index(["scenario", "outcome"])
+    for outcome in KEY_OUTCOMES:
+        parts.append(f"<tr><td>{e(KEY_OUTCOMES[outcome])}</td>")
+        for scenario in order:
+            row = s.loc[(scenario, outcome)]
+            parts.append(f"<td>{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})</td>")
+        parts.append("</tr>")
+    parts.append("</table><h2>Effect sizes</h2><table><tr><th>scenario</th><th>outcome</th>")
+    parts.append("<th>difference (95% CI)</th><th>Hedges' g</th><th>A12</th></tr>")
+    for row in versus.itertuples():
+        parts.append(
+            f"<tr><td>{e(row.scenario)}</td><td>{e(KEY_OUTCOMES.get(row.outcome, row.outcome))}</td>"
+            f"<td>{_fmt(row.difference)} ({_fmt(row.ci_low)} to {_fmt(row.ci_high)})</td>"
+            f"<td>{_fmt(row.hedges_g)}</td><td>{row.a12:.2f}</td></tr>"
+        )
+    parts.append("</table><h2>Were the replicates enough?</h2>")
+    warnings = _warnings(settle)
+    parts += [f"<p class='warn'>{e(w)}</p>" for w in warnings] or [
+        "<p>Every key outcome's mean is known to within about +/-10%.</p>"
+    ]
+    captions = {
+        "series": "Key outcomes week by week (line: mean of replicates; band: their range)",
+        "costs": "Public spending against outcomes (bars: 95% intervals)",
+        "burden": "Who bears it",
+        "replicates": "Coefficient of variation as replicates accumulate",
+    }
+    for name, fig in figures.items():
+        parts.append(
+            f"<h2>{e(captions[name])}</h2><img alt='{e(name)}' src='data:image/png;base64,{_img(fig)}'>"
+        )
+    parts.append("</body></html>")
+    return "\n".join(parts)

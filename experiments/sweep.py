@@ -1,0 +1,203 @@
+"""Experiment files: a base scenario, parameters to vary, replicates.
+
+An experiment file is YAML, read and checked like a scenario file (safe loader, every
+problem at once with its line, suggestions for misspelt names)::
+
+    # How do arrests and sentences together change prison occupancy?
+    name: punitive_grid
+    base: baseline              # a library scenario or a file next to this one
+    replicates: 5
+    seed: 1
+    vary:                       # every combination (a grid)
+      policing.punitive_intensity: [0.3, 0.5, 0.8]
+      justice.sentence_weeks: {start: 52, stop: 260, steps: 3}
+
+or, instead of ``vary``, a Latin hypercube over ranges::
+
+    sample:
+      n: 20
+      levers:
+        policing.punitive_intensity: [0.1, 0.9]
+        programmes.cash.amount: [10, 60]
+
+Each point becomes a scenario named ``<name>-<k>`` with the values set from the start of
+the run; the varied values are recorded as columns of its outcome tables.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from scipy.stats import qmc
+
+from experiments.batch import RunSpec, replicate_seeds
+from model.errors import BarrioError
+from model.params import parameter_table
+from model.scenario import Problem, Scenario, ScenarioError, load_scenario, read_yaml
+
+__all__ = ["Experiment", "Sweep", "load_experiment"]
+
+
+class Span(BaseModel):
+    """Evenly spaced values from ``start`` to ``stop``."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    start: float
+    stop: float
+    steps: int = Field(ge=2, le=1_000)
+
+    def values(self) -> list[float]:
+        """The values of the span."""
+        return np.linspace(self.start, self.stop, self.steps).tolist()
+
+
+class Sample(BaseModel):
+    """A Latin hypercube of ``n`` points over ranges of parameters."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    method: Literal["latin_hypercube"] = "latin_hypercube"
+    n: int = Field(ge=1, le=100_000)
+    levers: dict[str, tuple[float, float]] = Field(min_length=1)
+
+
+class Experiment(BaseModel):
+    """The schema of an experiment file."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    base: str = "baseline"
+    replicates: int = Field(5, ge=1, le=10_000)
+    seed: int = Field(0, ge=0)
+    vary: dict[str, list[Any] | Span] = Field(default_factory=dict)
+    sample: Sample | None = None
+
+    @model_validator(mode="after")
+    def _one_design(self) -> Experiment:
+        if bool(self.vary) == (self.sample is not None):
+            raise ValueError("give exactly one of 'vary' (a grid of values) and 'sample' (a Latin hypercube)")
+        for path, values in self.vary.items():
+            if isinstance(values, list) and not values:
+                raise ValueError(f"vary.{path}: give at least one value")
+        return self
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """An experiment file, read and expanded into scenarios."""
+
+    experiment: Experiment
+    source: str
+    scenarios: tuple[Scenario, ...]
+    points: tuple[dict[str, Any], ...]
+
+    def specs(self) -> list[RunSpec]:
+        """Every point x every replicate, replicate *i* with the same seed everywhere."""
+        seeds = replicate_seeds(self.experiment.seed, self.experiment.replicates)
+        return [
+            RunSpec(scenario, i, seed, dict(point))
+            for scenario, point in zip(self.scenarios, self.points, strict=True)
+            for i, seed in enumerate(seeds)
+        ]
+
+
+def load_experiment(path: Path | str) -> Sweep:
+    """Read and check an experiment file; every problem is reported at once.
+
+    Raises:
+        ScenarioError: If the file, its base scenario or any point of it is invalid.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise ScenarioError([Problem(file, None, "", "no such file")])
+    data, lines, problems = read_yaml(path)
+    if problems:
+        raise ScenarioError(problems)
+
+    def problem(loc: tuple, message: str) -> None:
+        line = next((lines[loc[:k]][1] for k in range(len(loc), 0, -1) if loc[:k] in lines), None)
+        problems.append(Problem(file, line, ".".join(map(str, loc)), message))
+
+    try:
+        experiment = Experiment.model_validate(data)
+    except ValidationError as err:
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            if e["type"] == "extra_forbidden":
+                close = difflib.get_close_matches(str(loc[-1]), Experiment.model_fields, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                message = f"unknown name; {hint}allowed: {', '.join(Experiment.model_fields)}"
+            else:
+                message = e["msg"].removeprefix("Value error, ")
+            problem(loc, message)
+        raise ScenarioError(problems) from None
+
+    known = [row["path"] for row in parameter_table()]
+    varied = experiment.vary if experiment.sample is None else experiment.sample.levers
+    where = ("vary",) if experiment.sample is None else ("sample", "levers")
+    for name in varied:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problem((*where, name), f"not a parameter; {hint}parameters are listed by `barrio parameters`")
+    if problems:
+        raise ScenarioError(problems)
+
+    base_name = experiment.base
+    local = path.parent / base_name
+    try:
+        base = load_scenario(local if local.suffix in (".yaml", ".yml") else base_name)
+    except ScenarioError as err:
+        problem(("base",), f"cannot use the base scenario: {err.problems[0].message}")
+        raise ScenarioError(problems + err.problems[1:]) from None
+
+    points = _points(experiment)
+    scenarios = []
+    width = len(str(len(points) - 1))
+    for k, point in enumerate(points):
+        try:
+            params = base.params.replace(**{p.replace(".", "__"): v for p, v in point.items()})
+        except BarrioError as err:
+            for sub, message in err.problems:
+                problem((*where, sub), f"{message} (at point {k})")
+            continue
+        label = ", ".join(f"{p}={v}" for p, v in point.items())
+        scenarios.append(
+            replace(
+                base,
+                name=f"{experiment.name}-{k:0{width}d}",
+                params=params,
+                description=f"{experiment.description or experiment.name}: {label}",
+                source=file,
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)
+    return Sweep(experiment, file, tuple(scenarios), tuple(points))
+
+
+def _points(experiment: Experiment) -> list[dict[str, Any]]:
+    if experiment.sample is None:
+        axes = {p: v.values() if isinstance(v, Span) else v for p, v in experiment.vary.items()}
+        return [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*axes.values())]
+    levers = experiment.sample.levers
+    sampler = qmc.LatinHypercube(d=len(levers), rng=np.random.default_rng(experiment.seed))
+    unit = sampler.random(experiment.sample.n)
+    low = np.array([lo for lo, _ in levers.values()])
+    high = np.array([hi for _, hi in levers.values()])
+    values = qmc.scale(unit, low, high) if (high > low).all() else low + unit * (high - low)
+    ints = {row["path"] for row in parameter_table() if isinstance(row["default"], int | bool)}
+    return [
+        {p: (round(float(v)) if p in ints else float(v)) for p, v in zip(levers, row, strict=True)}
+        for row in values
+    ]

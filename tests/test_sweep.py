@@ -1,0 +1,93 @@
+"""Experiment files: grids, Latin hypercubes, and errors an analyst can act on."""
+
+import pytest
+
+from experiments.cli import main
+from experiments.sweep import load_experiment
+from model.scenario import ScenarioError
+
+BASE = """\
+extends: {library}/baseline.yaml
+name: small
+neighbourhood: {{width: 10, height: 10, population: 600}}
+timing: {{warmup_weeks: 4, horizon_weeks: 8}}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    from model.scenario import LIBRARY
+
+    (tmp_path / "small.yaml").write_text(BASE.format(library=LIBRARY))
+    return tmp_path
+
+
+def test_a_grid_is_every_combination_with_the_values_set_from_the_start(folder):
+    path = folder / "grid.yaml"
+    path.write_text(
+        "name: grid\nbase: small.yaml\nreplicates: 2\nvary:\n"
+        "  policing.punitive_intensity: [0.2, 0.8]\n"
+        "  justice.sentence_weeks: {start: 52, stop: 156, steps: 3}\n"
+    )
+    sweep = load_experiment(path)
+    assert len(sweep.scenarios) == 6 and len(sweep.specs()) == 12
+    assert sweep.points[0] == {"policing.punitive_intensity": 0.2, "justice.sentence_weeks": 52.0}
+    last = sweep.scenarios[-1]
+    assert last.name == "grid-5" and last.params.justice.sentence_weeks == 156
+    assert last.params.neighbourhood.population == 600  # the base's own values are kept
+    seeds = [s.seed for s in sweep.specs() if s.replicate == 1]
+    assert len(set(seeds)) == 1  # replicate i has one seed across the grid
+
+
+def test_a_latin_hypercube_covers_each_range_once_per_stratum(folder):
+    path = folder / "lhs.yaml"
+    path.write_text(
+        "name: lhs\nbase: small.yaml\nseed: 3\nsample:\n  n: 10\n  levers:\n"
+        "    policing.punitive_intensity: [0.1, 0.9]\n    policing.units_per_10k: [1, 20]\n"
+    )
+    sweep = load_experiment(path)
+    values = sorted(p["policing.punitive_intensity"] for p in sweep.points)
+    strata = [int((v - 0.1) / 0.08) for v in values]  # ten equal strata of [0.1, 0.9]
+    assert strata == list(range(10))
+    assert load_experiment(path).points == sweep.points  # the sample comes from the file's seed
+
+
+def test_a_broken_experiment_file_lists_every_problem_with_its_line(folder):
+    path = folder / "bad.yaml"
+    path.write_text(
+        "name: bad\nbase: small.yaml\nreplicas: 3\nvary:\n"
+        "  policing.punitve_intensity: [0.2]\n  policing.units_per_10k: [5, -1]\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    text = str(err.value)
+    assert f"{path}:3: replicas: unknown name; did you mean 'replicates'?" in text
+    path.write_text("name: bad\nbase: small.yaml\nvary:\n  policing.punitve_intensity: [0.2]\n")
+    with pytest.raises(
+        ScenarioError,
+        match=r"bad.yaml:4: vary.policing.punitve_intensity: not a parameter; "
+        r"did you mean 'policing.punitive_intensity'",
+    ):
+        load_experiment(path)
+    path.write_text("name: bad\nbase: small.yaml\nvary:\n  policing.units_per_10k: [5, -1]\n")
+    with pytest.raises(ScenarioError, match=r"greater than or equal to 0.*point 1"):
+        load_experiment(path)
+    path.write_text("name: bad\nbase: nowhere.yaml\nvary:\n  policing.units_per_10k: [5]\n")
+    with pytest.raises(ScenarioError, match=r"bad.yaml:2: base: cannot use the base scenario: no such file"):
+        load_experiment(path)
+
+
+def test_barrio_sweep_runs_a_file_and_reports_problems_with_exit_status_2(folder, capsys):
+    path = folder / "grid.yaml"
+    path.write_text(
+        "name: grid\nbase: small.yaml\nreplicates: 1\nvary:\n  policing.punitive_intensity: [0.2, 0.8]\n"
+    )
+    out = folder / "results"
+    assert main(["sweep", str(path), "--out", str(out), "--jobs", "1", "-q"]) == 0
+    from experiments.batch import load
+
+    table = load(out)
+    assert set(table["policing.punitive_intensity"]) == {0.2, 0.8}
+    (folder / "broken.yaml").write_text("name: grid\nvary: {}\n")
+    assert main(["sweep", str(folder / "broken.yaml"), "-q"]) == 2
+    assert "give exactly one of 'vary'" in capsys.readouterr().err
