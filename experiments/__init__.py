@@ -1,1 +1,9 @@
-"""Running Barrio: the command line, and writing and drawing results."""
+"""Barrio's experiments: the command line, batches of runs and their reports.
+
+``experiments.load(DIR)`` reads a results folder written by ``barrio compare`` or
+``barrio sweep`` as one tidy table.
+"""
+
+from experiments.batch import load
+
+__all__ = ["load"]

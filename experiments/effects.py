@@ -117,6 +117,9 @@ def against_baseline(means: pd.DataFrame, baseline: str) -> pd.DataFrame:
             level = base.mean()
             scale = abs(level) if level != 0 else np.nan
             rel, rel_low, rel_high = diff.mean() / scale, low / scale, high / scale
+            said = sentence(outcome, rel, rel_low, rel_high, baseline)
+            if not np.isfinite(rel):  # nothing to be relative to: say it in the outcome's units
+                said = _absolute_sentence(outcome, diff.mean(), low, high, baseline)
             rows.append(
                 {
                     "scenario": scenario,
@@ -132,7 +135,7 @@ def against_baseline(means: pd.DataFrame, baseline: str) -> pd.DataFrame:
                     "rel_high": rel_high,
                     "hedges_g": hedges_g(other, base),
                     "a12": vargha_delaney(other, base),
-                    "sentence": sentence(outcome, rel, rel_low, rel_high, baseline),
+                    "sentence": said,
                 }
             )
     return pd.DataFrame(rows)
@@ -157,6 +160,20 @@ def sentence(outcome: str, relative: float, low: float, high: float, baseline: s
     if low <= 0 <= high:
         ci += ", not distinguishable from no change"
     return f"{name}: {size}{direction} {baseline} ({ci})"
+
+
+def _absolute_sentence(outcome: str, difference: float, low: float, high: float, baseline: str) -> str:
+    name = KEY_OUTCOMES.get(outcome, outcome.replace("_", " "))
+    ci = (
+        "one pair of runs: no confidence interval"
+        if np.isnan(low)
+        else f"95% CI {_signed(low)} to {_signed(high)}"
+    )
+    return f"{name}: {_signed(difference)} against 0 in {baseline} ({ci})"
+
+
+def _signed(x: float) -> str:
+    return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.3g}"
 
 
 def settling(means: pd.DataFrame, tolerance: float = 0.05) -> pd.DataFrame:

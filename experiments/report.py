@@ -63,8 +63,8 @@ def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path
     means = per_replicate(table)
     summary = summarise(means[means.outcome.isin(KEY_OUTCOMES)])
     versus = against_baseline(means[means.outcome.isin(KEY_OUTCOMES)], base)
-    rank = {name: k for k, name in enumerate(KEY_OUTCOMES)}
-    versus = versus.sort_values("outcome", key=lambda o: o.map(rank), kind="stable")
+    rank = {name: k for k, name in enumerate([*order, *KEY_OUTCOMES])}
+    versus = versus.sort_values(["scenario", "outcome"], key=lambda c: c.map(rank), kind="stable")
     settle = settling(means[means.outcome.isin(KEY_OUTCOMES)])
     figures = {
         "series": _series_figure(table, order),

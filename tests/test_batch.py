@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import experiments
 from experiments import batch
 from experiments.batch import ResultsError, execute, load, plan, replicate_seeds
 from experiments.execution import InProcessExecutor, executor
@@ -44,7 +45,7 @@ def test_a_batch_writes_every_run_and_a_second_call_skips_them_all(tmp_path):
     specs = plan([tiny("baseline"), tiny("crackdown")], replicates=2)
     first = execute(specs, tmp_path, InProcessExecutor(), progress=False)
     assert first.ok and sorted(first.done) == sorted(s.key for s in specs)
-    table = load(tmp_path)
+    table = experiments.load(tmp_path)
     assert set(table.scenario) == {"baseline", "crackdown"} and set(table.replicate) == {0, 1}
     assert len(table) == 4 * len(load(tmp_path).query("scenario == 'baseline' and replicate == 0"))
     again = execute(specs, tmp_path, InProcessExecutor(), progress=False)
