@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.batch import load, read_manifest
+from experiments.batch import ResultsError, load, read_manifest
 from experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, settling, summarise
 from experiments.output import atomic_write
 from model.population import AGE_BANDS
@@ -44,7 +44,7 @@ def choose_baseline(scenarios: list[str], named: str | None = None) -> str:
     """The scenario others are compared with: ``named``, else "baseline", else the first."""
     if named is not None:
         if named not in scenarios:
-            raise ValueError(f"baseline '{named}' is not among the scenarios run: {', '.join(scenarios)}")
+            raise ResultsError(f"baseline '{named}' is not among the scenarios run: {', '.join(scenarios)}")
         return named
     return "baseline" if "baseline" in scenarios else scenarios[0]
 

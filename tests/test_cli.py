@@ -107,3 +107,21 @@ def test_run_a_scenario_file_with_a_timeline(tmp_path):
     table = pd.read_parquet(tmp_path / "o" / "outcomes.parquet")
     assert (table.scenario == "crack").all() and (table.country == "mexico").all()
     assert table.attrs["scenario"]["timeline"] == [{"week": 2, "set": {"policing.punitive_intensity": 1.0}}]
+
+
+def test_compare_refuses_an_unknown_baseline_and_report_a_folder_that_is_not_results(tmp_path, capsys):
+    assert main(["compare", "baseline", "mano_dura", "--baseline", "mano", "--out", str(tmp_path), "-q"]) == 2
+    assert "--baseline: 'mano' is not one of the scenarios given" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()  # nothing was run
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not a Barrio results folder" in capsys.readouterr().err
+
+
+def test_compare_runs_paired_replicates_and_writes_a_report(tmp_path, capsys):
+    args = ["compare", "baseline", "mano_dura", "--replicates", "2", "--population", "1000"]
+    args += ["--warmup", "4", "--weeks", "8", "--jobs", "1", "-q", "--out", str(tmp_path)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "4 run(s) done, 0 already there, 0 failed" in out and str(tmp_path / "report.html") in out
+    assert main(args) == 0
+    assert "0 run(s) done, 4 already there, 0 failed" in capsys.readouterr().out
