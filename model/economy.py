@@ -108,15 +108,17 @@ def labour_market(
     lose_formal = (status == Status.FORMAL) & (draw < rates.formal_separation / economy**s)
     lose_informal = (status == Status.INFORMAL) & (draw < rates.informal_separation / economy**s)
 
-    unemployed = status == Status.UNEMPLOYED
+    unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
     h = params.households
-    penalty = np.where(r.record > 0, 1.0 - params.justice.record_job_penalty, 1.0)
+    penalty = np.where(r.record[unemployed] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
     # Care duties leave less time to look for and take work; migrants lack papers and contacts.
-    finding = economy**s * np.where(r.carer, 1.0 - h.care_burden, 1.0)
-    p_formal = rates.formal_finding * finding * penalty * np.where(r.migrant, h.migrant_formal, 1.0)
-    p_informal = rates.informal_finding * finding * np.where(r.migrant, h.migrant_network, 1.0)
-    find_formal = unemployed & (draw < p_formal)
-    find_informal = unemployed & ~find_formal & (draw < p_formal + p_informal)
+    finding = economy**s * np.where(r.carer[unemployed], 1.0 - h.care_burden, 1.0)
+    migrant = r.migrant[unemployed]
+    p_formal = rates.formal_finding * finding * penalty * np.where(migrant, h.migrant_formal, 1.0)
+    p_informal = rates.informal_finding * finding * np.where(migrant, h.migrant_network, 1.0)
+    u_draw = draw[unemployed]
+    find_formal = unemployed[u_draw < p_formal]
+    find_informal = unemployed[(u_draw >= p_formal) & (u_draw < p_formal + p_informal)]
 
     status[lose_formal | lose_informal] = Status.UNEMPLOYED
     status[find_formal] = Status.FORMAL

@@ -112,12 +112,10 @@ class CriminalGroup(Agent):
 
     def _recruit(self) -> None:
         m = self.model
-        r = m.residents
-        control = m.grid.control.data.ravel()
-        sellers = m.seller_ids
-        independent = sellers[(r.group[sellers] < 0) & (control[r.sell_block[sellers]] == self.code)]
+        independent = m.independents_on(self.code)
         joining = independent[m.rng.random(len(independent)) < m.params.groups.affiliation_rate]
-        r.group[joining] = self.code
+        joining = joining[m.residents.group[joining] < 0]  # not taken by another group since
+        m.residents.group[joining] = self.code
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
         """Free blocks next to the territory, found from the group's own blocks only."""
@@ -131,8 +129,7 @@ class CriminalGroup(Agent):
 
     def _value(self) -> tuple[np.ndarray, np.ndarray]:
         """What each block is worth to the group (demand net of arrest risk), and that risk."""
-        hazard = self.model.police_hazard()
-        return self.model.grid.demand.data.ravel() * (1.0 - hazard), hazard
+        return self.model.block_value()
 
     def _take_block(self) -> bool:
         free = self._frontier(self._own())

@@ -130,6 +130,8 @@ class BarrioModel(Model):
         self.diverted = 0
         self._programmes: dict[str, Programme] = {}
         self._programme_entropy = int(self.rng.integers(2**63))
+        self._block_value_week: int | None = None
+        self._independents_week: int | None = None
 
         self.cycle = BusinessCycle(params.economy.persistence, params.economy.volatility)
         self.rates = JobRates.from_context(params, self.context)
@@ -213,6 +215,30 @@ class BarrioModel(Model):
     def n_codes(self) -> int:
         """Group codes handed out so far (arrays by group code have this length)."""
         return self._next_code
+
+    def block_value(self) -> tuple[np.ndarray, np.ndarray]:
+        """What each block (flat) is worth to a group this week, demand net of police risk, and that risk.
+
+        Computed once a week (groups move before the police do, so it does not change while
+        they step).
+        """
+        if self._block_value_week != self.week:
+            hazard = self.police_hazard()
+            self._block_value = (self.grid.demand.data.ravel() * (1.0 - hazard), hazard)
+            self._block_value_week = self.week
+        return self._block_value
+
+    def independents_on(self, code: int) -> np.ndarray:
+        """Independent sellers selling on a group's blocks at the start of this week's group step."""
+        if self._independents_week != self.week:
+            r = self.residents
+            sellers = self.seller_ids[r.group[self.seller_ids] < 0]
+            codes = self.grid.control.data.ravel()[r.sell_block[sellers]]
+            order = np.argsort(codes, kind="stable")
+            self._independents = (sellers[order], codes[order])
+            self._independents_week = self.week
+        ids, codes = self._independents
+        return ids[np.searchsorted(codes, code, "left") : np.searchsorted(codes, code, "right")]
 
     def police_hazard(self) -> np.ndarray:
         """Weekly chance of arrest a seller sees on each block (flat), from police presence."""
@@ -691,36 +717,39 @@ class BarrioModel(Model):
     def _people_outcomes(self, starts: np.ndarray, arrested: np.ndarray) -> dict[str, float]:
         """Who bears what: women, migrants, children of prisoners, school; and the programmes."""
         r = self.residents
-        detained = r.status == Status.DETAINED
-        in_prison = detained & (r.custody != Custody.JUVENILE)
-        women_in_prison = in_prison & r.female
-        minor = r.age < ADULT
-        school_age = (r.age >= SCHOOL_START) & minor
-        poor = self.poor[r.household]
-        working = (r.status == Status.FORMAL) | (r.status == Status.INFORMAL)
-        informal = r.status == Status.INFORMAL
-        members = {"women": r.female, "men": ~r.female, "migrants": r.migrant, "natives": ~r.migrant}
+        # The few detained and school-age residents are picked out once; the population-wide
+        # shares come from one pass that counts by sex and migrant status together.
+        detained = np.flatnonzero(r.status == Status.DETAINED)
+        held = detained[r.custody[detained] != Custody.JUVENILE]
+        women_held = held[r.female[held]]
+        households = self._prisoner_households()
+        minor_free = (r.age < ADULT) & (r.status != Status.DETAINED)
+        school_age = np.flatnonzero((r.age >= SCHOOL_START) & (r.age < ADULT))
+        cell = r.female.astype(np.int64) + 2 * r.migrant
+        count = np.bincount(cell, minlength=4)
+        poor = np.bincount(cell, weights=self.poor[r.household], minlength=4)
+        informal = np.bincount(cell, weights=r.status == Status.INFORMAL, minlength=4)
+        working = np.bincount(
+            cell, weights=(r.status == Status.FORMAL) | (r.status == Status.INFORMAL), minlength=4
+        )
+        cells = {"women": [1, 3], "men": [0, 2], "migrants": [2, 3], "natives": [0, 1]}
         values: dict[str, float] = {
             "recruits_migrants": int(r.migrant[starts].sum()),
             "arrests_migrants": int(r.migrant[arrested].sum()),
-            "prisoners_migrants": int((detained & r.migrant).sum()),
+            "prisoners_migrants": int(r.migrant[detained].sum()),
             "diverted": self._week.diverted,
-            "women_prisoners_first_time": float((r.record[women_in_prison] == 0).mean())
-            if women_in_prison.any()
+            "women_prisoners_first_time": float((r.record[women_held] == 0).mean())
+            if len(women_held)
             else 0.0,
-            "children_parent_in_prison": int(
-                (minor & ~detained & self._prisoner_households()[r.household]).sum()
-            ),
+            "children_parent_in_prison": int((minor_free & households[r.household]).sum()),
             "school_enrolment": float((r.status[school_age] == Status.STUDENT).mean())
-            if school_age.any()
+            if len(school_age)
             else 0.0,
         }
         values |= _by_sex_and_age("prisoners", r.female[detained], r.age[detained])
-        for group, member in members.items():
-            values[f"poverty_rate_{group}"] = float(poor[member].mean()) if member.any() else 0.0
-            values[f"informality_rate_{group}"] = float(
-                informal[member].sum() / max(working[member].sum(), 1)
-            )
+        for group, k in cells.items():
+            values[f"poverty_rate_{group}"] = float(poor[k].sum() / max(count[k].sum(), 1))
+            values[f"informality_rate_{group}"] = float(informal[k].sum() / max(working[k].sum(), 1))
         for name in PROGRAMMES:
             running = self.programme(name)
             values[f"{name}_spending"] = running.spending if running else 0.0
