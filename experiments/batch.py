@@ -218,8 +218,11 @@ def load(out: Path | str) -> pd.DataFrame:
             raise ResultsError(
                 f"{part}: cannot be read ({err}); delete it and run the same command again to redo that run"
             ) from err
+    # Parts written by different commits may not list the same outcomes: keep them all.
+    names = list(dict.fromkeys(n for t in tables for n in t["outcome"].astype("category").cat.categories))
+    for t in tables:
+        t["outcome"] = pd.Categorical(t["outcome"].astype(str), categories=names)
     table = pd.concat(tables, ignore_index=True)
-    table["outcome"] = table["outcome"].astype(tables[0]["outcome"].dtype)
     return table.sort_values(["scenario", "replicate", "week", "outcome"], kind="stable", ignore_index=True)
 
 
@@ -254,6 +257,11 @@ def _read_manifest(out: Path, required: bool) -> dict[str, Any]:
 
 def _write_manifest(out: Path, specs: Sequence[RunSpec], description: dict[str, Any]) -> None:
     old = _read_manifest(out, required=False)
+    if old and old.get("barrio_version") != code_version():
+        raise ResultsError(
+            f"{out} holds runs of Barrio {old.get('barrio_version')}, and this is Barrio {code_version()}; "
+            "results of two model versions must not be mixed: use another results folder"
+        )
     scenarios = {
         s.scenario.name: {
             "hash": s.scenario.hash,
@@ -283,6 +291,7 @@ def _write_manifest(out: Path, specs: Sequence[RunSpec], description: dict[str, 
             "replicate": spec.replicate,
             "seed": spec.seed,
             "levers": spec.levers,
+            "git_commit": before["git_commit"] if before and "git_commit" in before else _git_commit(),
         }
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = {

@@ -1,33 +1,30 @@
 """Where runs execute: one ``concurrent.futures`` interface for every way of running them.
 
-In this process (one job), a local pool of processes (the default: all cores), or a Dask
-distributed cluster (``--scheduler tcp://HOST:PORT``). The batch runner only ever calls
-``submit`` and waits on the futures, so the three give the same results.
+In this process (one job, on one worker thread), a local pool of processes (the default: all
+cores), or a Dask distributed cluster (``--scheduler tcp://HOST:PORT``). The batch runner only
+ever calls ``submit`` and waits on the futures, so the three give the same results.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
 
 __all__ = ["InProcessExecutor", "executor"]
 
 
-class InProcessExecutor(Executor):
-    """Runs each task at once, in this process, when it is submitted (for one job and debugging)."""
+class InProcessExecutor(ThreadPoolExecutor):
+    """Runs tasks one after another on a single thread of this process (one job; debugging).
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        """Run ``fn(*args, **kwargs)`` now; return a finished future with its result or error."""
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as err:  # the future carries it, as a pool's would
-            future.set_exception(err)
-        return future
+    A thread rather than running at ``submit``: the batch runner then writes each run as soon
+    as it finishes, as it does with a pool.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="barrio-run")
 
 
 @contextmanager
@@ -57,7 +54,8 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        yield InProcessExecutor()
+        with InProcessExecutor() as pool:
+            yield pool
         return
     # "spawn": a forked copy of a process with threads (Dask, tqdm) can deadlock.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:

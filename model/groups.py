@@ -66,9 +66,9 @@ class CriminalGroup(Agent):
         """Add this week's violent incidents the group took part in to its notoriety."""
         self.notoriety += MEMORY * (incidents - self.notoriety)
 
-    def remember_crackdown(self, lost: float) -> None:
-        """Add this week's members lost to crackdowns (as a share of members) to its memory."""
-        self.deterred += MEMORY * (lost / max(self.members, 1) - self.deterred)
+    def remember_crackdown(self, lost: float, members: int) -> None:
+        """Add this week's members lost to crackdowns, as a share of its ``members``, to its memory."""
+        self.deterred += MEMORY * (lost / max(members, 1) - self.deterred)
 
     @property
     def blocks(self) -> int:

@@ -416,9 +416,12 @@ class BarrioModel(Model):
         self.focus = self._focus() if p.policing.focused_deterrence > 0 else None
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
+        # Members counted as the police arrive: factions formed this week have theirs too.
+        sellers = self.seller_ids[r.group[self.seller_ids] >= 0]
+        members = np.bincount(r.group[sellers], minlength=self._next_code)
         arrest_on_routes(self)
         for group in self.groups:
-            group.remember_crackdown(float(self.crackdown_losses[group.code]))
+            group.remember_crackdown(float(self.crackdown_losses[group.code]), int(members[group.code]))
         self._update_heat()
         force, abuses, killed = use_of_force(self)
         leave_market(r, killed[r.status[killed] == Status.SELLING])
@@ -556,16 +559,18 @@ class BarrioModel(Model):
         units = sales.units.ravel()[blocks]
         control = self.grid.control.data.ravel()[blocks]
         cut = np.where(control >= 0, p.groups.cut, 0.0)
-        earned = net_gain(units, cut, p) * rank_share(r, sellers, p)
+        share = net_gain(units, cut, p)
+        earned = share * rank_share(r, sellers, p)
         self.selling_income[:] = 0.0
         self.selling_income[sellers] = earned
         a = p.selling.gain_memory
         r.gain[sellers] = (1 - a) * r.gain[sellers] + a * earned
         taxed = control >= 0
         margin = units * p.market.price * p.market.margin
-        self._group_revenue = np.bincount(
-            control[taxed], weights=margin[taxed] * cut[taxed], minlength=self._next_code
-        )
+        # What a low-ranked seller does not keep goes to the group whose block it is (for an
+        # independent, up the supply chain, outside the neighbourhood).
+        to_group = margin * cut + (share - earned)
+        self._group_revenue = np.bincount(control[taxed], weights=to_group[taxed], minlength=self._next_code)
         return sales
 
     def outlook(self) -> Outlook:

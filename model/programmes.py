@@ -78,7 +78,8 @@ class Programme(Agent):
     def places(self, unit_cost: float) -> int:
         """Places the budget and the capacity allow, at ``unit_cost`` a place a week."""
         s = self.settings
-        by_budget = int(s.budget_week // unit_cost + 1e-9) if unit_cost > 0 else len(self._draw)
+        # + 1e-9: 1,000 / 0.1 is 9,999.999... in floating point, and should still give 10,000.
+        by_budget = int(s.budget_week / unit_cost + 1e-9) if unit_cost > 0 else len(self._draw)
         return min(by_budget, s.capacity) if s.capacity else by_budget
 
     def offered(self, ids: np.ndarray) -> np.ndarray:
@@ -112,14 +113,20 @@ class _Roster(Programme):
         self.served = np.zeros(len(model.residents), dtype=bool)
 
     def enrol(self, ids: np.ndarray, unit_cost: float) -> np.ndarray:
-        """Enrol the poorest of the offered ``ids`` in the places left; returns who was enrolled."""
+        """Enrol the poorest of the offered ``ids`` in the places left; returns who was enrolled.
+
+        The week of enrolment is the first of ``weeks`` paid weeks; spending and reach are
+        brought up to date.
+        """
         ids = np.setdiff1d(ids, self.ids)
         candidates = self.offered(ids[~self.served[ids]] if self.once else ids)
         room = max(self.places(unit_cost) - len(self.ids), 0)
         new = self.poorest_first(candidates, room)
         self.served[new] = True
         self.ids = np.concatenate([self.ids, new])
-        self.weeks_left = np.concatenate([self.weeks_left, np.full(len(new), self.settings.weeks)])
+        self.weeks_left = np.concatenate([self.weeks_left, np.full(len(new), self.settings.weeks - 1)])
+        self.spending = unit_cost * len(self.ids)
+        self.reached = len(self.ids)
         return new
 
     def keep(self, mask: np.ndarray) -> None:
@@ -127,14 +134,17 @@ class _Roster(Programme):
         self.ids, self.weeks_left = self.ids[mask], self.weeks_left[mask]
 
     def tick(self, unit_cost: float) -> np.ndarray:
-        """Count a week; drop the replaced (a newborn took their place). Returns who finished."""
+        """A new week: those whose paid weeks are over leave, the rest are paid for one more.
+
+        The replaced (a newborn took their place) leave too. Returns who finished.
+        """
         r = self.model.residents
         # Rosters last at most ten years, so someone under 12 is a newborn in a dead person's place.
         self.keep(r.age[self.ids] >= SCHOOL_START)
-        self.weeks_left -= 1
         done = self.weeks_left <= 0
         finished = self.ids[done]
         self.keep(~done)
+        self.weeks_left -= 1
         self.spending = unit_cost * len(self.ids)
         self.reached = len(self.ids)
         return finished
@@ -213,8 +223,6 @@ class Jobs(_Roster):
         r.status[placed] = Status.FORMAL
         r.status[own] = Status.INFORMAL
         r.capacity[own] *= np.float32(1.0 + s.start_up)
-        self.spending = s.subsidy * len(self.ids)
-        self.reached = len(self.ids)
 
 
 class School(Programme):
@@ -247,7 +255,8 @@ class PenalAlternatives(_Roster):
     once = True
 
     def step(self) -> None:
-        """Count down the community sentences."""
+        """Count down the community sentences; someone back in custody leaves the programme."""
+        self.keep(self.model.residents.status[self.ids] != Status.DETAINED)
         self.tick(self.settings.cost)
 
     def divert(self, ids: np.ndarray) -> np.ndarray:
@@ -260,8 +269,6 @@ class PenalAlternatives(_Roster):
         first = ids[adult & (r.record[ids] == 0) & (r.status[ids] != Status.DETAINED)]
         diverted = self.enrol(first, self.settings.cost)
         leave_market(r, diverted[r.status[diverted] == Status.SELLING])
-        self.spending = self.settings.cost * len(self.ids)
-        self.reached = len(self.ids)
         return diverted
 
 

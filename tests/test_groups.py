@@ -130,11 +130,10 @@ def test_a_group_expands_into_a_safe_block_rather_than_a_richer_heavily_policed_
 
 def test_crackdown_losses_make_a_group_hold_back_and_the_memory_fades():
     _, group = group_model(groups__deterrence_response=10.0)
-    group.members = 20
     assert group.restraint == 0.0
     for _ in range(10):
-        group.remember_crackdown(2.0)  # a tenth of its members every week
+        group.remember_crackdown(2.0, members=20)  # a tenth of its members every week
     assert 0.6 < group.restraint < 0.7  # 1 - 0.9^10 of the way to full restraint
     for _ in range(30):
-        group.remember_crackdown(0.0)
+        group.remember_crackdown(0.0, members=20)
     assert group.restraint < 0.05
