@@ -1,13 +1,15 @@
 """Legitimacy: residents' trust in the state, what moves it and what it changes.
 
-Trust (0 to 1, per resident) falls with abuses a resident witnesses (incidents of force on
-or next to their block), with arbitrary arrests of neighbours (possession alone) and with
-violence the state does not stop (recent incidents on the block); it rises with
+Trust (0 to 1, per resident) falls with abuses a resident witnesses (force against
+residents who were not selling, on or next to their block), with arbitrary arrests of
+neighbours (possession alone) and with violence the state does not stop (recent incidents
+on the block); it rises with
 community-policing passes and drifts slowly towards the block's state presence.
 
 It changes what residents do (``model.selling`` and ``model.policing``): trusting residents
-are more reluctant to sell and resist a group's pressure, and they tip off the police, so
-patrols find sellers more easily where trust is high.
+are more reluctant to sell and resist a group's pressure, they tip off the police, so
+patrols find sellers more easily where trust is high, and where their mean trust passes
+``legitimacy.resist`` they refuse a group's rule (``model.governance``).
 """
 
 from __future__ import annotations

@@ -197,7 +197,11 @@ class BarrioModel(Model):
         return self._programmes.get(name)
 
     def programme_generator(self, name: str) -> np.random.Generator:
-        """A generator for one programme, derived from the model's seed and the programme's name."""
+        """A generator for one programme.
+
+        Spawned from one draw of the model's generator and the programme's place in
+        ``PROGRAMMES``.
+        """
         key = list(PROGRAMMES).index(name)
         return np.random.default_rng(np.random.SeedSequence(self._programme_entropy, spawn_key=(key,)))
 

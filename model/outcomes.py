@@ -101,7 +101,7 @@ OUTCOMES: dict[str, str] = {
     **{f"{name}_spending": f"Spending of the {name} programme this week (USD)" for name in PROGRAMME_NAMES},
     **{f"{name}_reached": f"People the {name} programme reached this week" for name in PROGRAMME_NAMES},
     "programme_spending": "Spending of all social programmes this week (USD)",
-    "mean_income": "Mean household income per person, legal and selling (USD per week)",
+    "mean_income": "Mean household income per person, all sources with transfers and benefits (USD per week)",
     "economy_index": "Economy index (1 = normal)",
 }
 

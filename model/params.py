@@ -606,9 +606,9 @@ class Groups(_Section):
     deterrence_response: float = param(
         50.0,
         unit="x",
-        meaning="How far a group under focused deterrence holds back from fighting: its contest "
-        "rate falls by this times the weekly share of its members it recently lost to crackdowns "
-        "(at most to zero).",
+        meaning="How far a group under focused deterrence holds back from fighting: its restraint is "
+        "this times the weekly share of its members it recently lost to crackdowns (at most 1); a "
+        "contest's rate falls by the mean restraint of its two sides.",
         source="assumption: a group losing 2% of its sellers a week to crackdowns (about two "
         "thirds in a year) stops fighting; with no crackdown losses there is no restraint, so "
         "deterrence can fail",
@@ -1213,7 +1213,7 @@ class CashTransfer(_Programme):
         Targeting.MEANS_TESTED,
         unit="universal / means_tested / conditional",
         meaning="Who is eligible: every household; poor households (income per person, before "
-        "transfers, below the poverty line); or poor households with children aged 6-17 who all "
+        "transfers, below the poverty line); or poor households with children aged 12-17 who all "
         "attend school.",
         source="assumption; the background paper lists all three designs in the region",
         lever=True,
@@ -1351,7 +1351,7 @@ class Reentry(_Programme):
 
 
 class Women(_Programme):
-    """Programme for women: income, childcare and job support for mothers of young children."""
+    """Programme for women: income, childcare and job support for poor women with a young child."""
 
     amount: float = param(
         15.0,

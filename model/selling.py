@@ -104,14 +104,13 @@ def alternative_income(r: Residents, ids: np.ndarray, informal_rate: float, para
     work (``informal_rate`` per unit of earning capacity), less so with a record.
     """
     status = r.status[ids]
-    informal = (
-        informal_rate * r.capacity[ids] * np.where(r.carer[ids], 1.0 - params.households.care_burden, 1.0)
-    )
+    informal = informal_rate * r.capacity[ids]
     penalty = np.where(r.record[ids] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
+    care = np.where(r.carer[ids], 1.0 - params.households.care_burden, 1.0)
     return np.select(
         [(status == Status.FORMAL) | (status == Status.INFORMAL), status == Status.STUDENT],
         [r.income[ids], params.economy.schooling_value * informal],
-        informal * penalty,
+        informal * penalty * care,
     )
 
 
