@@ -68,11 +68,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         specs = plan(scenarios, args.replicates, args.seed)
     except ValueError as err:
         raise ScenarioError([Problem("command line", None, "SCENARIO", str(err))]) from None
+    from experiments.report import choose_baseline
+
     names = [s.name for s in scenarios]
     if args.baseline is not None and args.baseline not in names:
         message = f"'{args.baseline}' is not one of the scenarios given: {', '.join(names)}"
         raise ScenarioError([Problem("command line", None, "--baseline", message)])
-    baseline = args.baseline or ("baseline" if "baseline" in names else names[0])
+    baseline = choose_baseline(names, args.baseline)
     out = Path(args.out) if args.out else Path("results") / "-".join(s.name for s in scenarios)[:80]
     description = {"command": "compare", "baseline": baseline, "root_seed": args.seed}
     return _execute(specs, out, args, description)

@@ -38,6 +38,10 @@ _SERIES = [
     "mean_trust",
 ]
 _SMOOTH = {"homicide_rate": 52, "recruits": 13}
+_EFFECT_NOTE = (
+    "The difference and its interval are paired by replicate (same seeds); Hedges' g and "
+    "Vargha-Delaney A12 compare the two sets of replicates without pairing."
+)
 
 
 def choose_baseline(scenarios: list[str], named: str | None = None) -> str:
@@ -247,7 +251,8 @@ def _markdown(manifest, order, base, summary, versus, settle, pngs) -> str:
             row = s.loc[(scenario, outcome)]
             cells.append(f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})")
         lines.append(f"| {KEY_OUTCOMES[outcome]} | " + " | ".join(cells) + " |")
-    lines += ["", "## Effect sizes", "", "| scenario | outcome | difference (95% CI) | Hedges' g | A12 |"]
+    lines += ["", "## Effect sizes", "", _EFFECT_NOTE, ""]
+    lines += ["| scenario | outcome | difference (95% CI) | Hedges' g | A12 |"]
     lines.append("|---|---|---|---|---|")
     for row in versus.itertuples():
         lines.append(
@@ -295,7 +300,9 @@ def _html(manifest, order, base, summary, versus, settle, figures) -> str:
             row = s.loc[(scenario, outcome)]
             parts.append(f"<td>{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})</td>")
         parts.append("</tr>")
-    parts.append("</table><h2>Effect sizes</h2><table><tr><th>scenario</th><th>outcome</th>")
+    parts.append(
+        f"</table><h2>Effect sizes</h2><p>{e(_EFFECT_NOTE)}</p><table><tr><th>scenario</th><th>outcome</th>"
+    )
     parts.append("<th>difference (95% CI)</th><th>Hedges' g</th><th>A12</th></tr>")
     for row in versus.itertuples():
         parts.append(
