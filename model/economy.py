@@ -126,7 +126,7 @@ def labour_market(
 
 
 def household_income(
-    r: Residents, selling_income: np.ndarray, n_households: int, benefits: np.ndarray | None = None
+    r: Residents, selling_income: np.ndarray, n_households: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weekly household income and household size (income is pooled within a household).
 
@@ -134,10 +134,7 @@ def household_income(
         r: Residents.
         selling_income: Each resident's other income this week (selling, group transfers).
         n_households: Number of households.
-        benefits: Programme benefits paid to each household this week.
     """
     total = np.bincount(r.household, weights=r.income + selling_income, minlength=n_households)
-    if benefits is not None:
-        total = total + benefits
     size = np.bincount(r.household, minlength=n_households)
     return total, size

@@ -19,6 +19,7 @@ transfers) come first.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -47,7 +48,7 @@ __all__ = [
 _WORKLESS = (Status.UNEMPLOYED, Status.INACTIVE)
 
 
-class Programme(Agent):
+class Programme(Agent, ABC):
     """What every programme shares: its settings, places, outreach draw and accounts.
 
     Attributes:
@@ -95,9 +96,17 @@ class Programme(Agent):
         key = per_head[ids] if households else per_head[self.model.residents.household[ids]]
         return ids[np.argsort(key, kind="stable")[:n]]
 
+    def poor_households(self) -> np.ndarray:
+        """Which households are poor for eligibility (before any transfer).
+
+        Earnings per person last week below the poverty line: a benefit does not end its own
+        eligibility.
+        """
+        return self.model.earnings_per_head < self.model.poverty_line
+
+    @abstractmethod
     def step(self) -> None:
-        """One week of the programme: enrol, pay, place (defined by each programme)."""
-        raise NotImplementedError
+        """One week of the programme: enrol, pay, place."""
 
 
 class _Roster(Programme):
@@ -171,7 +180,7 @@ class CashTransfer(Programme):
         households = np.arange(m.n_households)
         if s.targeting == Targeting.UNIVERSAL:
             return households
-        poor = m.earnings_per_head < m.poverty_line
+        poor = self.poor_households()
         if s.targeting == Targeting.MEANS_TESTED:
             return households[poor]
         r = m.residents
@@ -236,7 +245,7 @@ class School(Programme):
         r = m.residents
         s = self.settings
         minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        poor = m.earnings_per_head[r.household] < m.poverty_line
+        poor = self.poor_households()[r.household]
         at_risk = np.flatnonzero(
             minor & poor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL))
         )
@@ -305,7 +314,7 @@ class Women(Programme):
         r = m.residents
         s = self.settings
         unit = s.amount + s.childcare_cost
-        poor = m.earnings_per_head[r.household] < m.poverty_line
+        poor = self.poor_households()[r.household]
         mothers = np.flatnonzero(
             r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.care_needed[r.household] & poor
         )
