@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from app.labels import LANGUAGES
 from model.errors import BarrioError
 from model.run import run
 from model.scenario import Problem, Scenario, ScenarioError, lever_paths, load_scenario, scenario_library
@@ -117,6 +118,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     paths = write_report(args.dir, baseline=args.baseline)
     for kind in ("html", "markdown"):
         print(f"{kind:8s} {paths[kind]}")
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from app.server import serve  # Solara is heavy: load it only for this command
+
+    serve(args.scenario, args.host, args.port, args.seed, args.language, args.open)
     return 0
 
 
@@ -248,6 +256,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", metavar="FILE", nargs="+", help="scenario files (or library names)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "app",
+        help="serve the workshop page (a live neighbourhood with levers) in the browser",
+        description="Serve the workshop page: the neighbourhood as a map, levers for enforcement and "
+        "social inclusion, live charts, and two scenarios side by side on the same seed. Works "
+        "offline. Listens on 127.0.0.1 (this machine only) unless --host says otherwise.",
+    )
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        nargs="?",
+        default="baseline",
+        help="starting scenario: a file (.yaml) or a library name (default: baseline)",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 lets others in the room connect)",
+    )
+    p.add_argument("--port", type=_positive, default=8765, help="port (default 8765)")
+    p.add_argument("--seed", type=_non_negative, default=1, help="seed of the runs (default 1)")
+    p.add_argument(
+        "--language", choices=list(LANGUAGES), default="es", help="first language of the page (default es)"
+    )
+    p.add_argument("--open", action="store_true", help="open the page in the browser")
+    p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser(
         "levers",

@@ -252,7 +252,7 @@ class BarrioModel(Model):
 
     def step(self) -> None:
         """Advance one week: economy, life course, market, groups, justice, police, choices."""
-        self._timeline()
+        self.apply_timeline()
         p, r, rng = self.params, self.residents, self.rng
         self.cycle.step(rng)
         economy = self.cycle.index
@@ -470,8 +470,13 @@ class BarrioModel(Model):
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
         return starts, had_record
 
-    def _timeline(self) -> None:
-        """Apply this week's lever changes and start or end shocks."""
+    def apply_timeline(self) -> None:
+        """Apply this week's lever changes and start or end shocks.
+
+        :meth:`step` does this first; calling it before the step (as the web page does, to
+        show the levers of the week about to run) changes nothing more, since each change
+        is made once.
+        """
         changed = False
         for shock in self._shock_ends.pop(self.week, []):
             self._shocks.remove(shock)

@@ -22,14 +22,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.errors import BarrioError
+from model.errors import BarrioError, ParameterError
 from model.params import Params, parameter_table
 
 __all__ = [
@@ -140,6 +140,37 @@ class Scenario:
     timeline: tuple[Event, ...] = ()
     description: str = ""
     source: str | None = None
+
+    def params_at(self, week: int) -> Params:
+        """Parameters in force at ``week`` of the policy period (timeline changes up to it applied).
+
+        Raises:
+            ParameterError: If a change is out of range.
+        """
+        params = self.params
+        for event in self.timeline:
+            if event.at <= week and event.set:
+                params = params.replace(**{k.replace(".", "__"): v for k, v in event.set.items()})
+        return params
+
+    def with_changes(self, changes: dict[str, Any], name: str | None = None) -> Scenario:
+        """This scenario with ``changes`` (levers by dotted path) made at the start of the policy period.
+
+        The changes come after the scenario's own changes of week 0, so they win there; the
+        scenario's later timeline still applies.
+
+        Raises:
+            ParameterError: If a change is not a lever's path or is out of range.
+        """
+        if not changes:
+            return self
+        unknown = sorted(set(changes) - set(lever_paths()))
+        if unknown:
+            raise ParameterError([(path, "not a lever (see `barrio levers`)") for path in unknown])
+        self.params_at(0).replace(**{k.replace(".", "__"): v for k, v in changes.items()})
+        event = Event(week=0, set=dict(changes))
+        timeline = tuple(sorted((*self.timeline, event), key=lambda e: e.at))
+        return replace(self, name=name or self.name, timeline=timeline)
 
     def resolved(self) -> dict[str, Any]:
         """Every value the run uses: all parameters (defaults included) and the timeline."""

@@ -1,0 +1,205 @@
+"""Everything the workshop page says, in Spanish, Portuguese and English.
+
+Workshops run in Spanish- and Portuguese-speaking rooms, so every word on the page comes
+from here; a test checks that each text has all three languages.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "TEXT", "say"]
+
+#: Languages the page offers: code -> name shown on the language switch.
+LANGUAGES: dict[str, str] = {"es": "Español", "pt": "Português", "en": "English"}
+
+#: key -> {language code -> text}.
+TEXT: dict[str, dict[str, str]] = {
+    "title": {
+        "es": "Barrio: el microtráfico en un barrio",
+        "pt": "Barrio: o microtráfico em um bairro",
+        "en": "Barrio: drug micro-trafficking in a neighbourhood",
+    },
+    "scenario": {"es": "Escenario de partida", "pt": "Cenário de partida", "en": "Starting scenario"},
+    "compare": {"es": "Comparar con", "pt": "Comparar com", "en": "Compare with"},
+    "side_by_side": {"es": "Lado a lado", "pt": "Lado a lado", "en": "Side by side"},
+    "play": {"es": "Iniciar", "pt": "Iniciar", "en": "Play"},
+    "pause": {"es": "Pausa", "pt": "Pausar", "en": "Pause"},
+    "step": {"es": "Un mes", "pt": "Um mês", "en": "One month"},
+    "reset": {"es": "Reiniciar", "pt": "Reiniciar", "en": "Reset"},
+    "preparing": {
+        "es": "Preparando el barrio (dos años de historia)…",
+        "pt": "Preparando o bairro (dois anos de história)…",
+        "en": "Preparing the neighbourhood (two years of history)…",
+    },
+    "time": {
+        "es": "Año {years}, mes {months} (semana {week})",
+        "pt": "Ano {years}, mês {months} (semana {week})",
+        "en": "Year {years}, month {months} (week {week})",
+    },
+    "finished": {"es": "Fin del periodo", "pt": "Fim do período", "en": "End of the period"},
+    "enforcement": {"es": "Control y castigo", "pt": "Repressão e punição", "en": "Enforcement"},
+    "inclusion": {"es": "Inclusión social", "pt": "Inclusão social", "en": "Social inclusion"},
+    "levers_note": {
+        "es": "Los cambios rigen desde ahora; «Reiniciar» vuelve a empezar con ellos.",
+        "pt": "As mudanças valem a partir de agora; «Reiniciar» recomeça com elas.",
+        "en": "Changes apply from now on; Reset starts again with them.",
+    },
+    "this_run": {"es": "Esta simulación", "pt": "Esta simulação", "en": "This run"},
+    "seed": {"es": "semilla", "pt": "semente", "en": "seed"},
+    "layer": {"es": "Capa del mapa", "pt": "Camada do mapa", "en": "Map layer"},
+    "layer_territory": {"es": "Territorio", "pt": "Território", "en": "Territory"},
+    "layer_demand": {"es": "Demanda de drogas", "pt": "Demanda de drogas", "en": "Drug demand"},
+    "layer_presence": {"es": "Presencia del Estado", "pt": "Presença do Estado", "en": "State presence"},
+    "layer_trust": {"es": "Confianza en el Estado", "pt": "Confiança no Estado", "en": "Trust in the state"},
+    "legend_group": {
+        "es": "territorio de un grupo",
+        "pt": "território de um grupo",
+        "en": "a group's territory",
+    },
+    "legend_sellers": {"es": "vendedores", "pt": "vendedores", "en": "sellers"},
+    "legend_police": {"es": "policía", "pt": "polícia", "en": "police"},
+    "legend_community": {"es": "policía comunitaria", "pt": "polícia comunitária", "en": "community police"},
+    "legend_soldiers": {"es": "militares", "pt": "militares", "en": "soldiers"},
+    "legend_incidents": {
+        "es": "violencia de las últimas semanas",
+        "pt": "violência das últimas semanas",
+        "en": "violence of recent weeks",
+    },
+    "legend_low_high": {"es": "bajo → alto", "pt": "baixo → alto", "en": "low → high"},
+    "chart_homicides": {
+        "es": "Homicidios (por 100.000 al año)",
+        "pt": "Homicídios (por 100 mil ao ano)",
+        "en": "Homicides (per 100,000 a year)",
+    },
+    "chart_sellers": {"es": "Vendedores activos", "pt": "Vendedores ativos", "en": "Active sellers"},
+    "chart_prisoners": {
+        "es": "Presos del barrio",
+        "pt": "Presos do bairro",
+        "en": "Prisoners from the neighbourhood",
+    },
+    "chart_occupancy": {
+        "es": "Ocupación de la cárcel (%)",
+        "pt": "Ocupação do presídio (%)",
+        "en": "Prison occupancy (%)",
+    },
+    "chart_young_recruits": {
+        "es": "Nuevos vendedores de 12-24 (por mes)",
+        "pt": "Novos vendedores de 12-24 (por mês)",
+        "en": "New sellers aged 12-24 (a month)",
+    },
+    "chart_spending": {
+        "es": "Gasto (mil USD por semana)",
+        "pt": "Gasto (mil USD por semana)",
+        "en": "Spending (thousand USD a week)",
+    },
+    "spending_enforcement": {"es": "control", "pt": "repressão", "en": "enforcement"},
+    "spending_programmes": {"es": "programas", "pt": "programas", "en": "programmes"},
+    "months": {"es": "meses", "pt": "meses", "en": "months"},
+    "error_levers": {
+        "es": "Ese valor no es posible:",
+        "pt": "Esse valor não é possível:",
+        "en": "That value is not possible:",
+    },
+    # Levers: label and unit.
+    "punitive_intensity": {
+        "es": "Probabilidad de arresto de un vendedor",
+        "pt": "Chance de prisão de um vendedor",
+        "en": "Chance a seller met by police is arrested",
+    },
+    "units": {"es": "Patrullas de policía", "pt": "Viaturas de polícia", "en": "Police patrol units"},
+    "soldiers": {
+        "es": "Militares en las calles",
+        "pt": "Militares nas ruas",
+        "en": "Soldiers on the streets",
+    },
+    "hot_spots": {
+        "es": "Patrullaje de puntos calientes",
+        "pt": "Patrulha de pontos quentes",
+        "en": "Hot-spot patrols",
+    },
+    "focused_deterrence": {
+        "es": "Disuasión focalizada en grupos violentos",
+        "pt": "Dissuasão focada em grupos violentos",
+        "en": "Focused deterrence on violent groups",
+    },
+    "community": {"es": "Policía comunitaria", "pt": "Policiamento comunitário", "en": "Community policing"},
+    "kingpin": {
+        "es": "Captura de jefes de grupo",
+        "pt": "Captura de chefes de grupo",
+        "en": "Arrests of group leaders",
+    },
+    "pretrial": {
+        "es": "Detenidos en prisión preventiva",
+        "pt": "Presos provisórios",
+        "en": "Arrested adults held before trial",
+    },
+    "sentence": {
+        "es": "Condena por venta al menudeo",
+        "pt": "Pena por venda no varejo",
+        "en": "Prison sentence for small-scale selling",
+    },
+    "possession": {
+        "es": "Arrestar también a consumidores",
+        "pt": "Prender também usuários",
+        "en": "Arrest drug users too",
+    },
+    "cash": {
+        "es": "Transferencias a familias pobres",
+        "pt": "Transferências a famílias pobres",
+        "en": "Cash transfers to poor families",
+    },
+    "cash_amount": {"es": "Monto por familia", "pt": "Valor por família", "en": "Amount per family"},
+    "jobs": {
+        "es": "Empleo para jóvenes (18-29)",
+        "pt": "Emprego para jovens (18-29)",
+        "en": "Jobs for young people (18-29)",
+    },
+    "school": {
+        "es": "Retención escolar (12-17)",
+        "pt": "Permanência na escola (12-17)",
+        "en": "Keeping teenagers in school (12-17)",
+    },
+    "penal": {
+        "es": "Alternativas a la cárcel",
+        "pt": "Alternativas à prisão",
+        "en": "Alternatives to prison",
+    },
+    "reentry": {
+        "es": "Empleo al salir de la cárcel",
+        "pt": "Emprego ao sair da prisão",
+        "en": "Jobs after prison",
+    },
+    "women": {
+        "es": "Programa para mujeres (ingreso, cuidado, empleo)",
+        "pt": "Programa para mulheres (renda, cuidado, emprego)",
+        "en": "Programme for women (income, childcare, jobs)",
+    },
+    "presence_programme": {
+        "es": "Servicios del Estado en las cuadras olvidadas",
+        "pt": "Serviços do Estado nas quadras esquecidas",
+        "en": "State services on neglected blocks",
+    },
+    "state_presence": {"es": "Presencia del Estado", "pt": "Presença do Estado", "en": "State presence"},
+    # Units.
+    "unit_percent": {"es": "%", "pt": "%", "en": "%"},
+    "unit_percent_units": {"es": "% de las patrullas", "pt": "% das viaturas", "en": "% of units"},
+    "unit_per_10k": {
+        "es": "por 10.000 habitantes",
+        "pt": "por 10 mil habitantes",
+        "en": "per 10,000 residents",
+    },
+    "unit_percent_week": {
+        "es": "% por grupo y semana",
+        "pt": "% por grupo e semana",
+        "en": "% per group a week",
+    },
+    "unit_years": {"es": "años", "pt": "anos", "en": "years"},
+    "unit_kusd_week": {"es": "mil USD por semana", "pt": "mil USD por semana", "en": "thousand USD a week"},
+    "unit_usd_week": {"es": "USD por semana", "pt": "USD por semana", "en": "USD a week"},
+    "unit_yes_no": {"es": "sí / no", "pt": "sim / não", "en": "yes / no"},
+}
+
+
+def say(key: str, language: str, **values: object) -> str:
+    """The text for ``key`` in ``language`` (English if the language is unknown), filled in."""
+    text = TEXT[key].get(language, TEXT[key]["en"])
+    return text.format(**values) if values else text

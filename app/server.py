@@ -1,0 +1,70 @@
+"""Serve the workshop page: ``barrio app [SCENARIO]``.
+
+The page must work in a room with no internet. Solara fetches its JavaScript and CSS from a
+CDN unless the ``solara-assets`` package is installed (a dependency of Barrio), and sends
+usage telemetry unless told not to; :func:`server_environment` turns that off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+
+from app.labels import LANGUAGES
+from app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
+from model.scenario import load_scenario
+
+__all__ = ["server_command", "server_environment"]
+
+
+def server_environment(scenario: str, seed: int, language: str, base: Mapping[str, str]) -> dict[str, str]:
+    """The environment the page's server runs in: ``base`` plus Barrio's and Solara's settings.
+
+    Raises:
+        ScenarioError: If the scenario cannot be used (checked here, before the server starts).
+        ValueError: If the language is not one the page offers.
+    """
+    load_scenario(scenario)
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    return {
+        **base,
+        SCENARIO_ENV: scenario,
+        SEED_ENV: str(seed),
+        LANGUAGE_ENV: language,
+        # No usage data leaves the machine (Solara's telemetry is on by default).
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_THEME_TITLE": "Barrio",
+        "SOLARA_THEME_SHOW_BANNER": "False",
+    }
+
+
+def server_command(host: str, port: int, open_browser: bool = False) -> list[str]:
+    """The command that serves the page with Solara (production mode: no code reloading)."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "app.page",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--open" if open_browser else "--no-open",
+        "--log-level",
+        "warning",
+    ]
+
+
+def serve(scenario: str, host: str, port: int, seed: int, language: str, open_browser: bool) -> None:
+    """Replace this process by the page's server (Ctrl-C stops it)."""
+    env = server_environment(scenario, seed, language, os.environ)
+    command = server_command(host, port, open_browser)
+    print(
+        f"Barrio workshop page on http://{host}:{port}/ (scenario {scenario}, seed {seed}); Ctrl-C stops it"
+    )
+    sys.stdout.flush()
+    os.execve(command[0], command, env)  # noqa: S606 - fixed command; the scenario was validated

@@ -1,0 +1,168 @@
+"""What one browser session drives: one live run, or two on the same seed side by side.
+
+Each page a browser opens builds its own :class:`Workshop`, so two people never drive the
+same simulation. Runs are built with :func:`model.make_model` from a scenario with the
+room's lever changes made at the start of the policy period, exactly as a scenario file's
+timeline would make them; the command line and the batch runner build runs the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from model import BarrioModel, Params, Scenario, load_scenario, make_model
+
+__all__ = ["CHART_OUTCOMES", "Simulation", "Workshop", "clock"]
+
+#: Outcomes the page's charts read, each week.
+CHART_OUTCOMES = (
+    "homicides",
+    "sellers",
+    "prisoners_pretrial",
+    "prisoners_sentenced",
+    "prison_occupancy_pct",
+    "recruits_female_12_17",
+    "recruits_female_18_24",
+    "recruits_male_12_17",
+    "recruits_male_18_24",
+    "enforcement_cost",
+    "programme_spending",
+)
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+def clock(week: int) -> tuple[int, int]:
+    """Year (from 1) and month (1-12) of the policy period that ``week`` falls in."""
+    years, rest = divmod(max(week, 0), 52)
+    return years + 1, min(int(rest / WEEKS_PER_MONTH) + 1, 12)
+
+
+@dataclass
+class Simulation:
+    """One live run: a scenario, the levers the room changed, and a seed.
+
+    Building it runs the warm-up, so that the page starts at week 0 of the policy period.
+
+    Attributes:
+        scenario: The scenario as run (with the room's changes in its timeline).
+        seed: Seed of the run's ``SeedSequence``.
+        model: The running model.
+    """
+
+    scenario: Scenario
+    seed: int
+    model: BarrioModel = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.model = make_model(self.scenario, self.seed)
+        for _ in range(self.scenario.params.timing.warmup_weeks):
+            self.model.step()
+        # Show the levers of week 0 (the scenario's and the room's changes) before it runs.
+        self.model.apply_timeline()
+
+    @property
+    def week(self) -> int:
+        """Weeks of the policy period run so far."""
+        return self.model.week
+
+    @property
+    def finished(self) -> bool:
+        """Whether the scenario's horizon is reached."""
+        return self.model.week >= self.scenario.params.timing.horizon_weeks
+
+    def advance(self, weeks: int) -> None:
+        """Run up to ``weeks`` more weeks (fewer at the end of the horizon)."""
+        for _ in range(weeks):
+            if self.finished:
+                return
+            self.model.step()
+
+    def history(self) -> pd.DataFrame:
+        """The chart outcomes of every policy week so far (index: week)."""
+        table = self.model.outcomes.wide()
+        return table.loc[table.index >= 0, list(CHART_OUTCOMES)]
+
+
+class Workshop:
+    """The runs one browser session shows: a main run and, side by side, an optional second.
+
+    Both runs use the same seed, so that the difference between them comes from the
+    policies and not from chance (until their paths part, as two futures do).
+
+    Args:
+        scenario: Library name or file of the main scenario.
+        seed: Seed shared by both runs.
+    """
+
+    def __init__(self, scenario: str, seed: int = 1) -> None:
+        self.lock = threading.RLock()
+        self.scenario_name = scenario
+        self.base = load_scenario(scenario)
+        self.changes: dict[str, object] = {}
+        self.seed = seed
+        self.other_name: str | None = None
+        self.main: Simulation | None = None
+        self.other: Simulation | None = None
+
+    @property
+    def runs(self) -> list[Simulation]:
+        """The runs on show, main first."""
+        return [r for r in (self.main, self.other) if r is not None]
+
+    def load(self, scenario: str) -> None:
+        """Take a library scenario (or file) as the new starting point; the room's changes are dropped."""
+        with self.lock:
+            self.base = load_scenario(scenario)
+            self.scenario_name = scenario
+            self.changes = {}
+
+    def compare_with(self, scenario: str | None) -> None:
+        """Show ``scenario`` beside the main run from the next reset (``None``: no second run)."""
+        with self.lock:
+            self.other_name = scenario
+
+    def reset(self) -> None:
+        """Start the run(s) again from week 0 with the current levers.
+
+        Raises:
+            ParameterError: If a changed lever is out of range (the old runs are kept).
+        """
+        with self.lock:
+            scenario = self.base.with_changes(self.changes, name=f"{self.base.name} (workshop)")
+            other = load_scenario(self.other_name) if self.other_name else None
+            self.main = Simulation(scenario, self.seed)
+            self.other = Simulation(other, self.seed) if other is not None else None
+
+    def set_lever(self, path: str, value: object) -> None:
+        """Change a lever of the main run now, and for every reset after.
+
+        Raises:
+            ParameterError: If the value is out of range; nothing is changed then.
+        """
+        with self.lock:
+            self.base.with_changes({**self.changes, path: value})
+            if self.main is not None:
+                self.main.model.change_levers({path: value})
+            self.changes[path] = value
+
+    def levers(self) -> Params:
+        """Lever values in force in the main run (or, before any run, at its start)."""
+        with self.lock:
+            if self.main is not None:
+                return self.main.model.params
+            return self.base.with_changes(self.changes).params_at(0)
+
+    def advance(self, weeks: int) -> None:
+        """Run every run on show ``weeks`` more weeks."""
+        with self.lock:
+            for run in self.runs:
+                run.advance(weeks)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the main run has reached its horizon."""
+        return self.main is not None and self.main.finished
