@@ -77,7 +77,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("community", "policing.community", _E, "unit_percent_units", scale=_PCT),
     Control("kingpin", "policing.kingpin", _E, "unit_percent_week", high=10, step=0.5, scale=_PCT),
     Control("pretrial", "justice.pretrial_detention", _E, "unit_percent", scale=_PCT),
-    Control("sentence", "justice.sentence_weeks", _E, "unit_years", high=10, step=0.5, scale=52),
+    Control("sentence", "justice.sentence_weeks", _E, "unit_years", low=0.5, high=10, step=0.5, scale=52),
     Control("possession", "policing.arrest_possession", _E, "unit_yes_no", switch=True),
     Control("cash", "programmes.cash.budget_week", _I, "unit_kusd_week", high=50, step=1, scale=_KUSD),
     Control("cash_amount", "programmes.cash.amount", _I, "unit_usd_week", high=100, step=5),

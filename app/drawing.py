@@ -98,7 +98,7 @@ def map_pixels(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8
         img[x * tile + mid - half : x * tile + mid + half, y * tile + mid - half : y * tile + mid + half] = (
             COLOURS["sellers"]
         )
-    mark = max(2, tile // 3)
+    mark = max(2, tile // 3 + 1)
     for unit in model.patrols:
         x, y = unit.cell.coordinate
         img[x * tile + 1 : x * tile + 1 + mark, y * tile + 1 : y * tile + 1 + mark] = _UNIT_COLOUR[unit.kind]

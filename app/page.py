@@ -163,6 +163,7 @@ def Page() -> None:
                 values=list(scenario_library()),
                 value=workshop.scenario_name,
                 on_value=load,
+                classes=["barrio-scenario"],
             )
             solara.Text(say("levers_note", lang), style={"font-size": "13px", "color": "#555"})
             for section in Section:

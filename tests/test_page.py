@@ -1,7 +1,7 @@
 """The workshop page in a real browser: Debian's chromium, headless, driven by Playwright.
 
 The page is served by ``barrio app`` (as a facilitator starts it) on 127.0.0.1. Each test
-saves a screenshot in ``test-results/screenshots/``. Without chromium these tests are
+saves a screenshot in ``test-artifacts/screenshots/``. Without chromium these tests are
 skipped on a developer machine and fail under CI (see ``tests/conftest.py``).
 """
 
@@ -21,7 +21,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results" / "screenshots"
+# Not test-results/: pytest-playwright empties that folder at the start of every session.
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 #: Generous: the first page load builds the model and runs its two-year warm-up.
 LOAD_TIMEOUT_MS = 120_000
 PUNITIVE_LABEL = "Chance a seller met by police is arrested"
@@ -155,6 +156,18 @@ def test_slider_then_reset_runs_with_the_new_value(page, server):
     _shot(page, "slider-reset")
     # The details line is read from the running model's parameters.
     assert f"{PUNITIVE_LABEL}: 70" in _details(page)
+    assert _week(page) == 0
+
+
+def test_a_library_scenario_is_loaded_as_the_starting_point(page, server):
+    _open(page, server)
+    page.click(".barrio-scenario")
+    page.click(".v-menu__content .v-list-item:has-text('mano_dura')")
+    page.wait_for_selector(".barrio-map:has-text('mano_dura')", timeout=60_000)
+    _shot(page, "mano-dura-loaded")
+    # mano_dura's levers from its first policy week, read back from the new run.
+    assert f"{PUNITIVE_LABEL}: 80" in _details(page)
+    assert page.inner_text(".lever-punitive_intensity").startswith(f"{PUNITIVE_LABEL}: 80 %")
     assert _week(page) == 0
 
 
