@@ -2,6 +2,7 @@
 #
 #   make demo    set up (first time only), compare four scenarios, print where the report is
 #   make test    set up (first time only), lint and run the test suite
+#   make app     set up (first time only), serve the workshop page on http://127.0.0.1:8765/
 #   make bench   run the benchmarks (kept out of `make test`)
 #
 # Python: the first of python3.13, python3.12, python3, python that is >= 3.12, else the newest
@@ -23,7 +24,7 @@ endef
 
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench docs clean app
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -41,6 +42,9 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/barrio compare baseline mano_dura cash_transfer integrated --replicates 6 --weeks 260 --out results/demo
 
+app: $(BIN)/.installed
+	$(BIN)/barrio app
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,4 +59,4 @@ docs: $(BIN)/.installed
 	$(BIN)/barrio parameters --markdown > docs/parameters.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .benchmarks
+	rm -rf $(VENV) .pytest_cache .ruff_cache .benchmarks test-results test-artifacts
