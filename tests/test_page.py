@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -101,10 +102,6 @@ def _play_until(page, week: int) -> None:
     page.wait_for_selector(".barrio-play:has-text('Play')")
 
 
-def _details(page) -> str:
-    return page.inner_text(".barrio-run-details")
-
-
 def test_page_loads_without_errors_or_outside_requests(page, server):
     errors, outside = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -144,7 +141,7 @@ def test_play_advances_the_week_and_the_charts(page, server):
 
 def test_slider_then_reset_runs_with_the_new_value(page, server):
     _open(page, server)
-    assert f"{PUNITIVE_LABEL}: 50" in _details(page)
+    expect(page.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 50")
     _play_until(page, 4)
     thumb = page.locator(".lever-punitive_intensity [role=slider]")
     thumb.focus()
@@ -153,9 +150,11 @@ def test_slider_then_reset_runs_with_the_new_value(page, server):
     page.wait_for_selector(".lever-punitive_intensity:has-text('arrested: 70 %')")
     page.click(".barrio-reset")
     page.wait_for_function("() => document.querySelector('.barrio-week').innerText.includes('(week 0)')")
+    # Let the rest of the new run's page arrive, so that what is read is not the old run's.
+    page.wait_for_timeout(1000)
     _shot(page, "slider-reset")
     # The details line is read from the running model's parameters.
-    assert f"{PUNITIVE_LABEL}: 70" in _details(page)
+    expect(page.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 70")
     assert _week(page) == 0
 
 
@@ -166,8 +165,8 @@ def test_a_library_scenario_is_loaded_as_the_starting_point(page, server):
     page.wait_for_selector(".barrio-map:has-text('mano_dura')", timeout=60_000)
     _shot(page, "mano-dura-loaded")
     # mano_dura's levers from its first policy week, read back from the new run.
-    assert f"{PUNITIVE_LABEL}: 80" in _details(page)
-    assert page.inner_text(".lever-punitive_intensity").startswith(f"{PUNITIVE_LABEL}: 80 %")
+    expect(page.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 80")
+    expect(page.locator(".lever-punitive_intensity")).to_contain_text(f"{PUNITIVE_LABEL}: 80 %")
     assert _week(page) == 0
 
 
@@ -175,12 +174,16 @@ def test_language_switch_changes_the_labels(page, server):
     _open(page, server)
     page.click(".barrio-language >> text=PT")
     page.wait_for_selector(".section-enforcement:has-text('Repressão e punição')")
-    assert "Ano 1, mês 1" in page.inner_text(".barrio-week")
+    expect(page.locator(".barrio-week")).to_contain_text("Ano 1, mês 1")
     page.click(".barrio-language >> text=ES")
     page.wait_for_selector(".section-enforcement:has-text('Control y castigo')")
+    # The page's parts reach the browser one after another: wait for the last ones.
+    page.wait_for_selector(".barrio-run-details:has-text('Esta simulación')")
+    page.wait_for_selector(".barrio-legend:has-text('Territorio')")
+    page.wait_for_timeout(1000)  # chart titles are drawn on a canvas, out of reach of a selector
     _shot(page, "spanish")
-    assert "Año 1, mes 1" in page.inner_text(".barrio-week")
-    assert page.inner_text(".barrio-play").strip().lower() == "iniciar"
+    expect(page.locator(".barrio-week")).to_contain_text("Año 1, mes 1")
+    expect(page.locator(".barrio-play")).to_have_text(re.compile("iniciar", re.IGNORECASE))
 
 
 def test_side_by_side_shows_two_maps(page, server):
@@ -212,8 +215,8 @@ def test_two_browser_sessions_run_independent_models(browser, server):
         _shot(b, "session-two")
         assert _week(a) >= 8
         assert _week(b) == 0
-        assert f"{PUNITIVE_LABEL}: 45" in _details(a)
-        assert f"{PUNITIVE_LABEL}: 50" in _details(b)
+        expect(a.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 45")
+        expect(b.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 50")
     finally:
         one.close()
         two.close()
