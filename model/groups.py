@@ -124,7 +124,11 @@ class CriminalGroup(Agent):
         nx = (x[:, None] + _DX).ravel()
         ny = (y[:, None] + _DY).ravel()
         inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
-        near = np.unique(nx[inside] * h + ny[inside])
+        # Sorted and deduplicated by hand: np.unique's set-up costs more on so few blocks.
+        near = np.sort(nx[inside] * h + ny[inside])
+        first = np.ones(len(near), dtype=bool)
+        first[1:] = near[1:] != near[:-1]
+        near = near[first]
         return near[self.model.grid.control.data.ravel()[near] < 0]
 
     def _value(self) -> tuple[np.ndarray, np.ndarray]:

@@ -34,7 +34,7 @@ from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
 from model.params import Params, Targeting
-from model.policing import PatrolUnit, UnitKind, arrest_on_routes, use_of_force
+from model.policing import PatrolUnit, UnitKind, arrest_on_routes, patrol_week, use_of_force
 from model.population import AGE_BANDS, Custody, Offence, Status, age_band
 from model.programmes import PROGRAMMES, Programme
 from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
@@ -418,8 +418,7 @@ class BarrioModel(Model):
         # Where hot-spot patrols start: recent arrests plus recent violence.
         self.heat = self.arrest_heat + self.grid.violence.data.ravel() if p.policing.hot_spots > 0 else None
         self.focus = self._focus() if p.policing.focused_deterrence > 0 else None
-        if PatrolUnit in self.agents_by_type:
-            self.agents_by_type[PatrolUnit].shuffle_do("step")
+        patrol_week(self)
         # Members counted as the police arrive: factions formed this week have theirs too.
         sellers = self.seller_ids[r.group[self.seller_ids] >= 0]
         members = np.bincount(r.group[sellers], minlength=self._next_code)
