@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from model.population import Offence, Status
+from model.population import Offence, Status, members
 
 if TYPE_CHECKING:
     from model.model import BarrioModel
@@ -186,11 +186,8 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     r = m.residents
     p = m.params.policing
     blocks = np.flatnonzero(visits)
-    starts, ends = m.block_starts[blocks], m.block_starts[blocks + 1]
-    sizes = ends - starts
-    # Residents of every passed block, without a Python loop over blocks.
-    offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    people = m.block_order[np.repeat(starts, sizes) + offsets]
+    people = members(m.block_order, m.block_starts, blocks)
+    sizes = m.block_starts[blocks + 1] - m.block_starts[blocks]
     per_pass = p.possession_encounter * m.params.market.user_share * p.punitive_intensity
     chance = 1.0 - (1.0 - per_pass) ** np.repeat(visits[blocks], sizes)
     found = people[m.rng.random(len(people)) < chance]
