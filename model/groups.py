@@ -97,8 +97,9 @@ class CriminalGroup(Agent):
             self._lose_block()
         elif self.capital >= g.expansion_cost and self._take_block():
             self.capital -= g.expansion_cost
-        self._move_from_police()
-        if self.members == 0 and self.blocks == 0:
+        own = self._own()  # moving away from police keeps the number of blocks
+        self._move_from_police(own)
+        if self.members == 0 and len(own) == 0:
             self.remove()
 
     def _let_go(self, n: int) -> None:
@@ -150,8 +151,7 @@ class CriminalGroup(Agent):
             value, _ = self._value()
             control[own[np.argmin(value[own])]] = -1
 
-    def _move_from_police(self) -> None:
-        own = self._own()
+    def _move_from_police(self, own: np.ndarray) -> None:
         free = self._frontier(own)
         if len(own) == 0 or len(free) == 0:
             return
