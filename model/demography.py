@@ -144,11 +144,17 @@ def _labour_status(
     ).astype(np.int8)
 
 
+#: What someone leaving selling or custody becomes, indexed by age (capped at RETIREMENT).
+_FREE_STATUS = np.full(RETIREMENT + 1, Status.RETIRED, dtype=np.int8)
+_FREE_STATUS[:RETIREMENT] = Status.UNEMPLOYED
+_FREE_STATUS[:ADULT] = Status.OUT_OF_SCHOOL
+
+
 def free_status(age: np.ndarray) -> np.ndarray:
     """What someone leaving selling or custody becomes: out of school, unemployed, or retired."""
-    return np.select(
-        [age < ADULT, age < RETIREMENT], [Status.OUT_OF_SCHOOL, Status.UNEMPLOYED], Status.RETIRED
-    ).astype(np.int8)
+    # A table look-up: this runs several times a week on small arrays, where np.select's
+    # set-up would cost more than the work.
+    return _FREE_STATUS[np.minimum(age, RETIREMENT)]
 
 
 def enter_labour_force(r: Residents, who: np.ndarray, params: Params, rng: np.random.Generator) -> None:

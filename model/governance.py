@@ -21,6 +21,9 @@ from model.population import Residents
 
 __all__ = ["Governance", "govern"]
 
+#: How a group rules a block: not at all, governing it, or squeezing it.
+_NONE, _GOVERNED, _SQUEEZED = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class Governance:
@@ -61,24 +64,29 @@ def govern(
     held = control >= 0
     # Residents who trust the state take their disputes to it and refuse the group's rule.
     symbiotic = held & (presence < g.governance_threshold) & (trust < params.legitimacy.resist)
-    code = control.ravel()[r.block]
-    governed = symbiotic.ravel()[r.block]
-    squeezed = held.ravel()[r.block] & ~governed
+    # One read of each resident's block, then only the residents concerned are touched.
+    rule = np.where(symbiotic, _GOVERNED, np.where(held, _SQUEEZED, _NONE)).astype(np.int8).ravel()[r.block]
+    governed = np.flatnonzero(rule == _GOVERNED)
+    squeezed = np.flatnonzero(rule == _SQUEEZED)
+    flat_control = control.ravel()
 
     capital = capital if len(capital) else np.zeros(1)  # no groups: nothing to govern
     n_codes = len(capital)
-    extortion_each = np.where(squeezed, g.extortion * r.income, 0.0)
-    extortion = np.bincount(code[squeezed], weights=extortion_each[squeezed], minlength=n_codes)
-    people = np.bincount(code[governed], minlength=n_codes)
+    extorted = g.extortion * r.income[squeezed]
+    extortion = np.bincount(flat_control[r.block[squeezed]], weights=extorted, minlength=n_codes)
+    code = flat_control[r.block[governed]]
+    people = np.bincount(code, minlength=n_codes)
     # Welfare per resident as far as capital (with this week's extortion) allows.
     per_head = np.minimum(
         g.welfare, np.divide(capital + extortion, people, out=np.zeros(n_codes), where=people > 0)
     )
     per_head = np.maximum(per_head, 0.0)
-    welfare_each = np.where(governed, per_head[np.maximum(code, 0)], 0.0)
+    transfers = np.zeros(len(r))
+    transfers[governed] = per_head[code]
+    transfers[squeezed] = 0.0 - extorted
     return Governance(
         symbiotic=symbiotic,
-        transfers=welfare_each - extortion_each,
+        transfers=transfers,
         welfare=per_head * people,
         extortion=extortion,
     )

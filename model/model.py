@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from mesa import Model
@@ -34,8 +35,8 @@ from model.market import Sales, clear, entrant_units, net_gain, seller_counts
 from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
 from model.params import Params, Targeting
-from model.policing import PatrolUnit, UnitKind, arrest_on_routes, use_of_force
-from model.population import AGE_BANDS, Custody, Offence, Status, age_band
+from model.policing import PatrolUnit, UnitKind, arrest_on_routes, patrol_week, use_of_force
+from model.population import AGE_BANDS, Custody, Offence, Status, age_band, members
 from model.programmes import PROGRAMMES, Programme
 from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
 from model.scenario import Event, Shock
@@ -121,6 +122,8 @@ class BarrioModel(Model):
         self.block_population = np.bincount(r.block, minlength=nb.width * nb.height)
 
         self.household_size = np.bincount(r.household, minlength=self.n_households)
+        self.household_order = np.argsort(r.household, kind="stable")
+        self.household_starts = np.concatenate(([0], np.cumsum(self.household_size)))
         self.household_benefits = np.zeros(self.n_households)
         self.care_needed = np.zeros(self.n_households, dtype=bool)
         self.school_support = np.zeros(len(r), dtype=bool)
@@ -303,11 +306,17 @@ class BarrioModel(Model):
         r.carer[:] = r.female & working_age & self.care_needed[r.household] & ~self.childcare
         np.clip(self.base_presence + self.presence_boost, 0.0, 1.0, out=self.grid.state_presence.data)
 
-    def _prisoner_households(self) -> np.ndarray:
-        """Households with an adult in prison (pre-trial or sentenced)."""
+    def _prisoner_households(self, detained: np.ndarray | None = None) -> np.ndarray:
+        """Households with an adult in prison (pre-trial or sentenced).
+
+        ``detained``: ids of the detained, if already at hand.
+        """
         r = self.residents
-        held = (r.status == Status.DETAINED) & (r.custody != Custody.JUVENILE)
-        return np.bincount(r.household[held], minlength=self.n_households) > 0
+        if detained is None:
+            detained = np.flatnonzero(r.status == Status.DETAINED)
+        flags = np.zeros(self.n_households, dtype=bool)
+        flags[r.household[detained[r.custody[detained] != Custody.JUVENILE]]] = True
+        return flags
 
     def _dropout_risk(self) -> np.ndarray:
         """Each resident's dropout hazard multiplier.
@@ -418,8 +427,7 @@ class BarrioModel(Model):
         # Where hot-spot patrols start: recent arrests plus recent violence.
         self.heat = self.arrest_heat + self.grid.violence.data.ravel() if p.policing.hot_spots > 0 else None
         self.focus = self._focus() if p.policing.focused_deterrence > 0 else None
-        if PatrolUnit in self.agents_by_type:
-            self.agents_by_type[PatrolUnit].shuffle_do("step")
+        patrol_week(self)
         # Members counted as the police arrive: factions formed this week have theirs too.
         sellers = self.seller_ids[r.group[self.seller_ids] >= 0]
         members = np.bincount(r.group[sellers], minlength=self._next_code)
@@ -621,6 +629,17 @@ class BarrioModel(Model):
             week.economy,
         )
         p, r = self.params, self.residents
+        # Household incomes first: the census below counts residents of poor households.
+        earned, size = household_income(r, self.selling_income, self.n_households)
+        income = earned + np.bincount(r.household, weights=self.transfers, minlength=self.n_households)
+        income += self.household_benefits
+        self.earnings_per_head = earned / np.maximum(size, 1)
+        self.income_per_head = income / np.maximum(size, 1)
+        self.poor = self.income_per_head < self.poverty_line
+        census = self._census()
+        status_counts = census.sum(axis=(0, 1, 3, 4))
+        detained = np.flatnonzero(r.status == Status.DETAINED)
+
         violence = week.violence
         killed = np.bincount(violence.kind, minlength=3)
         values: dict[str, float] = {
@@ -637,7 +656,7 @@ class BarrioModel(Model):
             "capital_seizures": week.seizures,
             "riots": week.riots,
             "riot_deaths": week.riot_deaths,
-            "prisoners_with_ties": int(((r.status == Status.DETAINED) & (r.tie >= 0)).sum()),
+            "prisoners_with_ties": int((r.tie[detained] >= 0).sum()),
             "symbiotic_blocks": int(self.symbiotic.sum()),
             "parasitic_blocks": int((self.grid.control.data >= 0).sum() - self.symbiotic.sum()),
             "group_welfare": float(self._governance.welfare.sum()) if self._governance else 0.0,
@@ -647,8 +666,7 @@ class BarrioModel(Model):
             "deaths_in_operations": week.killed_by_police,
             "mean_trust": float(r.trust.mean()),
         }
-        status_counts = np.bincount(r.status, minlength=len(Status))
-        values |= {f"residents_{s.name.lower()}": status_counts[s] for s in Status}
+        values |= zip(_STATUS_OUTCOMES, status_counts.tolist(), strict=True)
 
         sellers = self.seller_ids
         affiliated = int((r.group[sellers] >= 0).sum())
@@ -685,11 +703,12 @@ class BarrioModel(Model):
         values |= _by_sex_and_age("arrests", r.female[ids], r.age[ids])
         values["rearrests"] = int(had_record[ids].sum())
 
-        custody = np.bincount(r.custody[r.status == Status.DETAINED], minlength=len(Custody))
+        custody = np.bincount(r.custody[detained], minlength=len(Custody))
         pretrial, sentenced = int(custody[Custody.PRETRIAL]), int(custody[Custody.SENTENCED])
         c = p.costs
-        soldiers = sum(1 for u in self.patrols if u.kind == UnitKind.SOLDIERS)
-        policing_cost = (len(self.patrols) - soldiers) * c.patrol_week + soldiers * c.soldier_week
+        patrols = self.patrols
+        soldiers = sum(1 for u in patrols if u.kind == UnitKind.SOLDIERS)
+        policing_cost = (len(patrols) - soldiers) * c.patrol_week + soldiers * c.soldier_week
         running = (p.policing.kingpin > 0) + (p.policing.financial > 0) + (p.policing.focused_deterrence > 0)
         policing_cost += c.investigation_week * running
         prison_cost = (pretrial + sentenced) * c.prisoner_week + int(
@@ -712,41 +731,47 @@ class BarrioModel(Model):
         formal, informal, unemployed = (
             status_counts[s] for s in (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED)
         )
-        earned, size = household_income(r, self.selling_income, self.n_households)
-        income = earned + np.bincount(r.household, weights=self.transfers, minlength=self.n_households)
-        income += self.household_benefits
-        self.earnings_per_head = earned / np.maximum(size, 1)
-        self.income_per_head = income / np.maximum(size, 1)
-        self.poor = self.income_per_head < self.poverty_line
         values |= {
             "informality_rate": informal / max(formal + informal, 1),
             "unemployment_rate": unemployed / max(formal + informal + unemployed, 1),
-            "poverty_rate": float(size[self.poor].sum()) / len(r),
+            "poverty_rate": float(census[:, 1].sum()) / len(r),
             "mean_income": float(income.sum()) / len(r),
             "economy_index": economy,
         }
-        values |= self._people_outcomes(starts, ids)
+        values |= self._people_outcomes(starts, ids, detained, census)
         self.outcomes.record(self.week, values)
 
-    def _people_outcomes(self, starts: np.ndarray, arrested: np.ndarray) -> dict[str, float]:
+    def _census(self) -> np.ndarray:
+        """Residents counted by school age, poverty, status, migrant status and sex, in one pass.
+
+        Returns:
+            Counts of shape ``(2, 2, len(Status), 2, 2)``: school age (12-17) or not, poor
+            household or not, status, migrant or not, female or not.
+        """
+        r = self.residents
+        key = r.status.astype(np.intp) * 4
+        key += r.female
+        key += 2 * r.migrant
+        key += 4 * len(Status) * self.poor[r.household]
+        key += 8 * len(Status) * ((r.age >= SCHOOL_START) & (r.age < ADULT))
+        return np.bincount(key, minlength=16 * len(Status)).reshape(2, 2, len(Status), 2, 2)
+
+    def _people_outcomes(
+        self, starts: np.ndarray, arrested: np.ndarray, detained: np.ndarray, census: np.ndarray
+    ) -> dict[str, float]:
         """Who bears what: women, migrants, children of prisoners, school; and the programmes."""
         r = self.residents
-        # The few detained and school-age residents are picked out once; the population-wide
-        # shares come from one pass that counts by sex and migrant status together.
-        detained = np.flatnonzero(r.status == Status.DETAINED)
         held = detained[r.custody[detained] != Custody.JUVENILE]
         women_held = held[r.female[held]]
-        households = self._prisoner_households()
-        minor_free = (r.age < ADULT) & (r.status != Status.DETAINED)
-        school_age = np.flatnonzero((r.age >= SCHOOL_START) & (r.age < ADULT))
-        cell = r.female.astype(np.int64) + 2 * r.migrant
-        count = np.bincount(cell, minlength=4)
-        poor = np.bincount(cell, weights=self.poor[r.household], minlength=4)
-        informal = np.bincount(cell, weights=r.status == Status.INFORMAL, minlength=4)
-        working = np.bincount(
-            cell, weights=(r.status == Status.FORMAL) | (r.status == Status.INFORMAL), minlength=4
-        )
-        cells = {"women": [1, 3], "men": [0, 2], "migrants": [2, 3], "natives": [0, 1]}
+        # Children of prisoners: only the few households with someone held are looked at.
+        households = np.flatnonzero(self._prisoner_households(detained))
+        family = members(self.household_order, self.household_starts, households)
+        school_age = census[1].sum()
+        # Sex and migrant status, flat as female + 2 x migrant.
+        count = census.sum(axis=(0, 1, 2)).ravel()
+        poor = census[:, 1].sum(axis=(0, 1)).ravel()
+        informal = census[:, :, Status.INFORMAL].sum(axis=(0, 1)).ravel()
+        working = informal + census[:, :, Status.FORMAL].sum(axis=(0, 1)).ravel()
         values: dict[str, float] = {
             "recruits_migrants": int(r.migrant[starts].sum()),
             "arrests_migrants": int(r.migrant[arrested].sum()),
@@ -755,13 +780,13 @@ class BarrioModel(Model):
             "women_prisoners_first_time": float((r.record[women_held] == 0).mean())
             if len(women_held)
             else 0.0,
-            "children_parent_in_prison": int((minor_free & households[r.household]).sum()),
-            "school_enrolment": float((r.status[school_age] == Status.STUDENT).mean())
-            if len(school_age)
-            else 0.0,
+            "children_parent_in_prison": int(
+                ((r.age[family] < ADULT) & (r.status[family] != Status.DETAINED)).sum()
+            ),
+            "school_enrolment": float(census[1, :, Status.STUDENT].sum() / school_age) if school_age else 0.0,
         }
         values |= _by_sex_and_age("prisoners", r.female[detained], r.age[detained])
-        for group, k in cells.items():
+        for group, k in _PEOPLE.items():
             values[f"poverty_rate_{group}"] = float(poor[k].sum() / max(count[k].sum(), 1))
             values[f"informality_rate_{group}"] = float(informal[k].sum() / max(working[k].sum(), 1))
         for name in PROGRAMMES:
@@ -772,10 +797,20 @@ class BarrioModel(Model):
         return values
 
 
+#: Outcome names of the status counts, in status order.
+_STATUS_OUTCOMES = tuple(f"residents_{s.name.lower()}" for s in Status)
+#: Groups of residents by the cells of ``female + 2 x migrant``.
+_PEOPLE = {"women": [1, 3], "men": [0, 2], "migrants": [2, 3], "natives": [0, 1]}
+
+
 def _by_sex_and_age(prefix: str, female: np.ndarray, age: np.ndarray) -> dict[str, int]:
     band = age_band(age)
     valid = band >= 0
     cell = (~female[valid]).astype(np.int64) * len(AGE_BANDS) + band[valid]
     counts = np.bincount(cell, minlength=2 * len(AGE_BANDS))
-    names = (f"{prefix}_{sex}_{label}" for sex in SEXES for label, _, _ in AGE_BANDS)
-    return dict(zip(names, counts.tolist(), strict=True))
+    return dict(zip(_sex_and_age_names(prefix), counts.tolist(), strict=True))
+
+
+@cache
+def _sex_and_age_names(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{sex}_{label}" for sex in SEXES for label, _, _ in AGE_BANDS)

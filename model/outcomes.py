@@ -123,17 +123,22 @@ class OutcomeTable:
         self.first_week = first_week
         self.names = list(OUTCOMES)
         self._col = {name: k for k, name in enumerate(self.names)}
+        self._names = frozenset(self.names)
+        self._columns: dict[tuple[str, ...], np.ndarray] = {}
         self.values = np.full((weeks, len(self.names)), np.nan)
         self.rows = 0
 
     def record(self, week: int, values: Mapping[str, float]) -> None:
         """Store one week's outcomes; every outcome in :data:`OUTCOMES` must be given."""
-        missing = set(self.names) - set(values)
+        missing = self._names - values.keys()
         if missing:
             raise KeyError(f"outcomes not recorded for week {week}: {sorted(missing)}")
-        row = self.values[week - self.first_week]
-        for name, value in values.items():
-            row[self._col[name]] = value
+        # The columns of a week's names, looked up once: the model gives them in the same order each week.
+        names = tuple(values)
+        columns = self._columns.get(names)
+        if columns is None:
+            columns = self._columns[names] = np.array([self._col[name] for name in names])
+        self.values[week - self.first_week, columns] = np.array(list(values.values()), dtype=np.float64)
         self.rows = max(self.rows, week - self.first_week + 1)
 
     def wide(self) -> pd.DataFrame:

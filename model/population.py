@@ -13,7 +13,7 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
-__all__ = ["AGE_BANDS", "Custody", "Offence", "Person", "Residents", "Status", "age_band"]
+__all__ = ["AGE_BANDS", "Custody", "Offence", "Person", "Residents", "Status", "age_band", "members"]
 
 
 class Status(IntEnum):
@@ -57,10 +57,25 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
 )
 
 
+_BAND_EDGES = np.array([lo for _, lo, _ in AGE_BANDS])
+
+
 def age_band(age: np.ndarray) -> np.ndarray:
     """Index into :data:`AGE_BANDS` for each age (-1 under the first band)."""
-    edges = np.array([lo for _, lo, _ in AGE_BANDS])
-    return np.searchsorted(edges, age, side="right") - 1
+    return np.searchsorted(_BAND_EDGES, age, side="right") - 1
+
+
+def members(order: np.ndarray, starts: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Ids of the residents of some blocks or households, without a Python loop over them.
+
+    Args:
+        order: Resident ids sorted by block (or household).
+        starts: Where each block's (household's) residents start in ``order``, plus the end.
+        which: The blocks (households) wanted.
+    """
+    first, sizes = starts[which], starts[which + 1] - starts[which]
+    offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return order[np.repeat(first, sizes) + offsets]
 
 
 @dataclass(frozen=True)

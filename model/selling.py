@@ -107,11 +107,10 @@ def alternative_income(r: Residents, ids: np.ndarray, informal_rate: float, para
     informal = informal_rate * r.capacity[ids]
     penalty = np.where(r.record[ids] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
     care = np.where(r.carer[ids], 1.0 - params.households.care_burden, 1.0)
-    return np.select(
-        [(status == Status.FORMAL) | (status == Status.INFORMAL), status == Status.STUDENT],
-        [r.income[ids], params.economy.schooling_value * informal],
-        informal * penalty * care,
-    )
+    working = (status == Status.FORMAL) | (status == Status.INFORMAL)
+    student = status == Status.STUDENT
+    other = np.where(student, params.economy.schooling_value * informal, informal * penalty * care)
+    return np.where(working, r.income[ids], other)
 
 
 def _arrest_cost(
