@@ -14,7 +14,7 @@ import pandas as pd
 
 from app.labels import say
 
-__all__ = ["PANELS", "chart_option", "panel_series"]
+__all__ = ["PANELS", "STYLES", "chart_option", "panel_series"]
 
 #: Panels, in order: label key -> how to get the series from a run's history.
 PANELS = (
@@ -25,8 +25,9 @@ PANELS = (
     "chart_young_recruits",
     "chart_spending",
 )
-#: Line colour and dash of the main run and of the run beside it.
-_STYLES = (("#c0392b", "solid"), ("#2c3e50", "dashed"))
+#: Line colour and dash of the main run and of the run beside it (the page labels each
+#: map with its line, which saves a legend in every small panel).
+STYLES = (("#c0392b", "solid"), ("#2c3e50", "dashed"))
 #: Weeks averaged for the homicide rate: weekly counts in one neighbourhood are mostly 0 or 1.
 _HOMICIDE_WINDOW = 13
 
@@ -52,20 +53,19 @@ def panel_series(history: pd.DataFrame, panel: str, residents: int) -> pd.Series
 
 
 def chart_option(
-    panel: str, runs: Sequence[tuple[str, pd.DataFrame]], residents: int, language: str, horizon_weeks: int
+    panel: str, runs: Sequence[tuple[str, pd.DataFrame, int]], language: str, horizon_weeks: int
 ) -> dict[str, Any]:
     """One panel's ECharts option, with one line per run.
 
     Args:
         panel: A key of :data:`PANELS`.
-        runs: ``(label, history)`` per run, main run first.
-        residents: Residents of the neighbourhood (for rates).
+        runs: ``(label, history, residents)`` per run, main run first (residents for rates).
         language: Language of the title.
         horizon_weeks: Length of the policy period (the x axis always spans it, so the
             curves grow from the left instead of the axis stretching).
     """
     series = []
-    for (label, history), (colour, dash) in zip(runs, _STYLES, strict=False):
+    for (label, history, residents), (colour, dash) in zip(runs, STYLES, strict=False):
         values = panel_series(history, panel, residents) if len(history) else pd.Series(dtype=float)
         points = [[round(week / 52, 3), round(float(v), 2)] for week, v in values.items()]
         series.append(
@@ -84,7 +84,6 @@ def chart_option(
         "grid": {"left": 48, "right": 12, "top": 30, "bottom": 24},
         "xAxis": {"type": "value", "min": 0, "max": horizon_weeks / 52, "name": say("unit_years", language)},
         "yAxis": {"type": "value", "min": 0},
-        "legend": {"show": len(runs) > 1, "bottom": 0, "textStyle": {"fontSize": 11}},
         "tooltip": {"trigger": "axis"},
         "series": series,
     }

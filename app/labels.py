@@ -6,9 +6,9 @@ from here; a test checks that each text has all three languages.
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "TEXT", "say"]
+__all__ = ["LANGUAGES", "SCENARIO_TITLES", "TEXT", "say", "scenario_title"]
 
-#: Languages the page offers: code -> name shown on the language switch.
+#: Languages the page offers: code (shown on the language switch) -> name.
 LANGUAGES: dict[str, str] = {"es": "Español", "pt": "Português", "en": "English"}
 
 #: key -> {language code -> text}.
@@ -25,11 +25,6 @@ TEXT: dict[str, dict[str, str]] = {
     "pause": {"es": "Pausa", "pt": "Pausar", "en": "Pause"},
     "step": {"es": "Un mes", "pt": "Um mês", "en": "One month"},
     "reset": {"es": "Reiniciar", "pt": "Reiniciar", "en": "Reset"},
-    "preparing": {
-        "es": "Preparando el barrio (dos años de historia)…",
-        "pt": "Preparando o bairro (dois anos de história)…",
-        "en": "Preparing the neighbourhood (two years of history)…",
-    },
     "time": {
         "es": "Año {years}, mes {months} (semana {week})",
         "pt": "Ano {years}, mês {months} (semana {week})",
@@ -42,6 +37,11 @@ TEXT: dict[str, dict[str, str]] = {
         "es": "Los cambios rigen desde ahora; «Reiniciar» vuelve a empezar con ellos.",
         "pt": "As mudanças valem a partir de agora; «Reiniciar» recomeça com elas.",
         "en": "Changes apply from now on; Reset starts again with them.",
+    },
+    "with_changes": {
+        "es": "con los cambios de la sala",
+        "pt": "com as mudanças da sala",
+        "en": "with the room's changes",
     },
     "this_run": {"es": "Esta simulación", "pt": "Esta simulação", "en": "This run"},
     "seed": {"es": "semilla", "pt": "semente", "en": "seed"},
@@ -91,9 +91,6 @@ TEXT: dict[str, dict[str, str]] = {
         "pt": "Gasto (mil USD por semana)",
         "en": "Spending (thousand USD a week)",
     },
-    "spending_enforcement": {"es": "control", "pt": "repressão", "en": "enforcement"},
-    "spending_programmes": {"es": "programas", "pt": "programas", "en": "programmes"},
-    "months": {"es": "meses", "pt": "meses", "en": "months"},
     "error_levers": {
         "es": "Ese valor no es posible:",
         "pt": "Esse valor não é possível:",
@@ -101,8 +98,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     # Levers: label and unit.
     "punitive_intensity": {
-        "es": "Probabilidad de arresto de un vendedor",
-        "pt": "Chance de prisão de um vendedor",
+        "es": "Probabilidad de arresto de un vendedor encontrado por la policía",
+        "pt": "Chance de prisão de um vendedor abordado pela polícia",
         "en": "Chance a seller met by police is arrested",
     },
     "units": {"es": "Patrullas de policía", "pt": "Viaturas de polícia", "en": "Police patrol units"},
@@ -128,8 +125,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Arrests of group leaders",
     },
     "pretrial": {
-        "es": "Detenidos en prisión preventiva",
-        "pt": "Presos provisórios",
+        "es": "Arrestados enviados a prisión preventiva",
+        "pt": "Detidos mantidos em prisão preventiva",
         "en": "Arrested adults held before trial",
     },
     "sentence": {
@@ -196,7 +193,59 @@ TEXT: dict[str, dict[str, str]] = {
     "unit_kusd_week": {"es": "mil USD por semana", "pt": "mil USD por semana", "en": "thousand USD a week"},
     "unit_usd_week": {"es": "USD por semana", "pt": "USD por semana", "en": "USD a week"},
     "unit_yes_no": {"es": "sí / no", "pt": "sim / não", "en": "yes / no"},
+    "yes": {"es": "sí", "pt": "sim", "en": "yes"},
+    "no": {"es": "no", "pt": "não", "en": "no"},
 }
+
+
+def _country(es: str, pt: str, en: str) -> dict[str, str]:
+    return {"es": f"{es} (contexto)", "pt": f"{pt} (contexto)", "en": f"{en} (context)"}
+
+
+#: Names of the library's scenarios as a room reads them (the file name is shown for others).
+SCENARIO_TITLES: dict[str, dict[str, str]] = {
+    "baseline": {"es": "Situación actual", "pt": "Situação atual", "en": "Status quo (baseline)"},
+    "mano_dura": {"es": "Mano dura", "pt": "Linha dura (mano dura)", "en": "Mano dura (crackdown)"},
+    "militarised": {"es": "Militarización", "pt": "Militarização", "en": "Militarised policing"},
+    "kingpin": {"es": "Captura de cabecillas", "pt": "Captura de chefes", "en": "Kingpin strategy"},
+    "hot_spots": {"es": "Puntos calientes", "pt": "Pontos quentes", "en": "Hot-spot policing"},
+    "focused_deterrence": {
+        "es": "Disuasión focalizada",
+        "pt": "Dissuasão focada",
+        "en": "Focused deterrence",
+    },
+    "follow_the_money": {"es": "Seguir el dinero", "pt": "Seguir o dinheiro", "en": "Follow the money"},
+    "state_presence": {"es": "Presencia del Estado", "pt": "Presença do Estado", "en": "State presence"},
+    "cash_transfer": {
+        "es": "Transferencias condicionadas",
+        "pt": "Transferências condicionadas",
+        "en": "Conditional cash transfer",
+    },
+    "jobs_for_youth": {"es": "Empleo juvenil", "pt": "Emprego para jovens", "en": "Jobs for youth"},
+    "penal_alternatives": {
+        "es": "Alternativas a la cárcel",
+        "pt": "Alternativas penais",
+        "en": "Penal alternatives",
+    },
+    "women_first": {"es": "Mujeres primero", "pt": "Mulheres primeiro", "en": "Women first"},
+    "integrated": {"es": "Estrategia integrada", "pt": "Estratégia integrada", "en": "Integrated strategy"},
+    "covid_shock": {"es": "Choque de la pandemia", "pt": "Choque da pandemia", "en": "Pandemic shock"},
+    "country_bolivia": _country("Bolivia", "Bolívia", "Bolivia"),
+    "country_brazil": _country("Brasil (Fortaleza)", "Brasil (Fortaleza)", "Brazil (Fortaleza)"),
+    "country_chile": _country("Chile", "Chile", "Chile"),
+    "country_colombia": _country("Colombia (Bogotá)", "Colômbia (Bogotá)", "Colombia (Bogotá)"),
+    "country_ecuador": _country("Ecuador", "Equador", "Ecuador"),
+    "country_haiti": _country("Haití", "Haiti", "Haiti"),
+    "country_mexico": _country("México", "México", "Mexico"),
+    "country_peru": _country("Perú", "Peru", "Peru"),
+    "country_uruguay": _country("Uruguay", "Uruguai", "Uruguay"),
+}
+
+
+def scenario_title(name: str, language: str) -> str:
+    """A scenario's name for the room: its title for a library scenario, else its file name."""
+    titles = SCENARIO_TITLES.get(name)
+    return titles.get(language, titles["en"]) if titles else name
 
 
 def say(key: str, language: str, **values: object) -> str:

@@ -6,21 +6,25 @@ with its own :class:`~app.session.Workshop`, so two people never drive the same 
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from collections.abc import Callable
 
 import solara
 import solara.lab
 
-from app.charts import PANELS, chart_option
+from app.charts import PANELS, STYLES, chart_option
 from app.controls import CONTROLS, Control, Section
 from app.drawing import COLOURS, Layer, map_png
-from app.labels import LANGUAGES, say
-from app.session import Workshop, clock
-from model import ParameterError
+from app.labels import LANGUAGES, say, scenario_title
+from app.session import Workshop
+from model import ParameterError, Params
 from model.scenario import scenario_library
 
 __all__ = ["Page"]
+
+log = logging.getLogger(__name__)
 
 #: Weeks run per frame while playing: about a month, so a year of policy plays in ~13 frames.
 FRAME_WEEKS = 4
@@ -39,6 +43,7 @@ _CSS = """
   vertical-align: middle; border: 1px solid #999; }
 .barrio-map img { max-width: 100%; height: auto; }
 .barrio-charts { flex: 1; min-width: 420px; display: grid; grid-template-columns: 1fr 1fr; gap: 4px; }
+.barrio-charts-wide { flex-basis: 100%; grid-template-columns: 1fr 1fr 1fr; }
 """
 
 
@@ -47,21 +52,42 @@ def _rgb(colour: tuple[int, int, int]) -> str:
 
 
 @solara.component
-def Lever(control: Control, value: float | bool, language: str, on_change) -> None:
-    """One slider or switch, labelled in the room's language, showing the run's ``value``."""
+def Lever(
+    control: Control,
+    value: float | bool,
+    language: str,
+    on_change: Callable[[Control, float | bool], None],
+    refusals: int = 0,
+) -> None:
+    """One slider or switch, labelled in the room's language, showing the run's ``value``.
+
+    ``refusals`` counts the values the model refused: when it changes, the slider goes back
+    to the model's value instead of staying where the refused move left it.
+    """
     label = say(control.key, language)
+    position = solara.use_reactive(value)
+    solara.use_effect(lambda: position.set(value), [value, refusals])
+
+    def moved(shown: float | bool) -> None:
+        # The slider snaps a value off its step (0.33 from a scenario file) to the step and
+        # reports it as a move; only a real move may change the lever.
+        if not control.switch and abs(float(shown) - float(value)) < control.step / 2:
+            return
+        on_change(control, shown)
+
     with solara.Div(classes=["barrio-lever", f"lever-{control.key}"]):
         if control.switch:
-            solara.Switch(label=label, value=bool(value), on_value=lambda v: on_change(control, v))
+            solara.Switch(label=label, value=position, on_value=moved)
         else:
             solara.Text(f"{label}: {value:g} {say(control.unit, language)}", classes=["barrio-lever-label"])
             solara.SliderFloat(
                 "",
-                value=float(value),
-                min=control.low,
-                max=control.high,
+                value=position,
+                # A scenario file may go beyond the workshop range: widen, never clamp.
+                min=min(control.low, float(value)),
+                max=max(control.high, float(value)),
                 step=control.step,
-                on_value=lambda v: on_change(control, v),
+                on_value=moved,
                 thumb_label=False,
             )
 
@@ -95,20 +121,35 @@ def Page() -> None:
     playing = solara.use_reactive(False)
     layer = solara.use_reactive(Layer.TERRITORY)
     side_by_side = solara.use_reactive(False)
-    other = solara.use_reactive("mano_dura" if workshop.scenario_name == "baseline" else "baseline")
+    other = solara.use_reactive("mano_dura" if workshop.first_name == "baseline" else "baseline")
     error = solara.use_reactive("")
+    # Bumped when the model refuses a value, so that the levers are drawn again from the
+    # model's values (a slider otherwise keeps showing the refused position).
+    refusals = solara.use_reactive(0)
 
     def play_loop() -> None:
-        while playing.value:
-            with workshop.lock:
-                if workshop.finished:
-                    playing.value = False
-                    return
-                workshop.advance(FRAME_WEEKS)
-            tick.value += 1
-            time.sleep(FRAME_PAUSE_S)
+        generation = workshop.generation
+        try:
+            # A pause, a new play, a reset or a closed page each end this loop.
+            while playing.value and task.is_current():
+                with workshop.lock:
+                    if workshop.generation != generation or workshop.finished:
+                        break
+                    workshop.advance(FRAME_WEEKS)
+                tick.value += 1
+                time.sleep(FRAME_PAUSE_S)
+        except Exception as exc:
+            # Shown on the page: a run that failed must not look as if it were playing.
+            error.value = f"{type(exc).__name__}: {exc}"
+            log.exception("the run stopped")
+        if task.is_current():
+            playing.value = False
 
-    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+    task = solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+
+    def refused(exc: ParameterError) -> None:
+        error.value = f"{say('error_levers', lang)} " + "; ".join(f"{p}: {m}" for p, m in exc.problems)
+        refusals.value += 1
 
     def step() -> None:
         workshop.advance(FRAME_WEEKS)
@@ -120,7 +161,7 @@ def Page() -> None:
             workshop.reset()
             error.value = ""
         except ParameterError as exc:
-            error.value = f"{say('error_levers', lang)} {exc}"
+            refused(exc)
         tick.value += 1
 
     def change(control: Control, shown: float | bool) -> None:
@@ -128,7 +169,7 @@ def Page() -> None:
             workshop.set_lever(control.path, control.model_value(shown))
             error.value = ""
         except ParameterError as exc:
-            error.value = f"{say('error_levers', lang)} {exc}"
+            refused(exc)
         tick.value += 1
 
     def load(name: str) -> None:
@@ -137,22 +178,35 @@ def Page() -> None:
         reset()
 
     def compare(on: bool, name: str) -> None:
-        playing.value = False
         side_by_side.value, other.value = on, name
-        workshop.compare_with(name if on else None)
-        reset()
+        if on:
+            workshop.compare_with(name)
+            reset()  # both runs from week 0 on one seed
+        else:
+            workshop.compare_with(None)
+            tick.value += 1
 
     with workshop.lock:
         runs = workshop.runs
-        week = workshop.main.week if workshop.main else 0
+        main = runs[0]
         maps = [map_png(r.model, layer.value) for r in runs]
-        labels = [workshop.scenario_name, other.value][: len(runs)]
-        horizon = workshop.main.scenario.params.timing.horizon_weeks if workshop.main else 520
-        residents = workshop.main.scenario.params.neighbourhood.population if workshop.main else 1
-        histories = [(lab, r.history()) for lab, r in zip(labels, runs, strict=True)]
-        charts = [chart_option(panel, histories, residents, lang, horizon) for panel in PANELS]
+        labels = [scenario_title(r.name, lang) for r in runs]
+        if workshop.changes:
+            labels[0] += f" · {say('with_changes', lang)}"
+        histories = [(label, r.history(), r.residents) for label, r in zip(labels, runs, strict=True)]
+        charts = [chart_option(panel, histories, lang, main.horizon) for panel in PANELS]
         levers = workshop.levers()
+        week, (years, months), finished = main.week, main.clock, main.finished
 
+    # Scenarios by the name the room reads; a file given to `barrio app` is listed first.
+    names = list(scenario_library())
+    if workshop.first_name not in names:
+        names.insert(0, workshop.first_name)
+    by_title = {scenario_title(n, lang): n for n in names}
+    layers = {say(f"layer_{v}", lang): v for v in Layer}
+    two = len(runs) > 1
+
+    solara.Title(say("title", lang))
     solara.Style(_CSS)
     with solara.Row(
         classes=["barrio-page"], style={"align-items": "flex-start", "gap": "12px", "padding": "8px"}
@@ -160,9 +214,9 @@ def Page() -> None:
         with solara.Column(classes=["barrio-levers"]):
             solara.Select(
                 say("scenario", lang),
-                values=list(scenario_library()),
-                value=workshop.scenario_name,
-                on_value=load,
+                values=list(by_title),
+                value=scenario_title(workshop.scenario_name, lang),
+                on_value=lambda title: load(by_title[title]),
                 classes=["barrio-scenario"],
             )
             solara.Text(say("levers_note", lang), style={"font-size": "13px", "color": "#555"})
@@ -170,26 +224,25 @@ def Page() -> None:
                 with solara.Card(say(section.value, lang), margin=0, classes=[f"section-{section.value}"]):
                     for control in CONTROLS:
                         if control.section == section:
-                            Lever(control, control.shown(levers), lang, change)
+                            Lever(control, control.shown(levers), lang, change, refusals.value)
         with solara.Column(style={"flex": "1", "min-width": "0"}):
             with solara.Row(style={"align-items": "center", "gap": "10px", "flex-wrap": "wrap"}):
                 solara.Button(
                     say("pause" if playing.value else "play", lang),
                     on_click=lambda: playing.set(not playing.value),
                     color="primary",
-                    disabled=workshop.finished,
+                    disabled=finished,
                     classes=["barrio-play"],
                 )
                 solara.Button(
                     say("step", lang),
                     on_click=step,
-                    disabled=playing.value or workshop.finished,
+                    disabled=playing.value or finished,
                     classes=["barrio-step"],
                 )
                 solara.Button(say("reset", lang), on_click=reset, classes=["barrio-reset"])
-                years, months = clock(week)
                 text = say("time", lang, years=years, months=months, week=week)
-                if workshop.finished:
+                if finished:
                     text += f" · {say('finished', lang)}"
                 solara.Text(text, classes=["barrio-week"])
                 solara.ToggleButtonsSingle(
@@ -198,11 +251,9 @@ def Page() -> None:
             with solara.Row(style={"align-items": "center", "gap": "10px", "flex-wrap": "wrap"}):
                 solara.Select(
                     say("layer", lang),
-                    values=[say(f"layer_{v}", lang) for v in Layer],
+                    values=list(layers),
                     value=say(f"layer_{layer.value}", lang),
-                    on_value=lambda text: layer.set(
-                        next(v for v in Layer if say(f"layer_{v}", lang) == text)
-                    ),
+                    on_value=lambda text: layer.set(layers[text]),
                     style={"max-width": "220px"},
                     classes=["barrio-layer"],
                 )
@@ -215,40 +266,46 @@ def Page() -> None:
                 if side_by_side.value:
                     solara.Select(
                         say("compare", lang),
-                        values=list(scenario_library()),
-                        value=other.value,
-                        on_value=lambda name: compare(True, name),
+                        values=list(by_title),
+                        value=scenario_title(other.value, lang),
+                        on_value=lambda title: compare(True, by_title[title]),
                         style={"max-width": "260px"},
                         classes=["barrio-other"],
                     )
             if error.value:
                 solara.Error(error.value, classes=["barrio-error"])
             with solara.Row(style={"gap": "10px", "align-items": "flex-start", "flex-wrap": "wrap"}):
-                for label, png in zip(labels, maps, strict=True):
-                    with solara.Column(
-                        classes=["barrio-map"], style={"width": "400px" if len(maps) > 1 else "440px"}
-                    ):
-                        solara.Text(label, style={"font-weight": "600"})
+                for label, png, (colour, dash) in zip(labels, maps, STYLES, strict=False):
+                    with solara.Column(classes=["barrio-map"], style={"width": "300px" if two else "440px"}):
+                        # The run's line on the charts, beside its name.
+                        line = f'<span style="display:inline-block;width:28px;border-top:3px {dash} {colour};'
+                        line += 'vertical-align:middle;margin-right:6px"></span>'
+                        solara.HTML(
+                            tag="div", unsafe_innerHTML=f"{line}<b>{label}</b>", classes=["barrio-map-title"]
+                        )
                         solara.Image(png, width="100%")
-                with solara.Div(classes=["barrio-charts"]):
+                # Side by side, the charts go below the maps, three to a row, so that the
+                # first row shows on a 1280 x 720 screen.
+                with solara.Div(classes=["barrio-charts", "barrio-charts-wide" if two else ""]):
                     for panel, option in zip(PANELS, charts, strict=True):
                         with solara.Div(classes=["barrio-chart", f"chart-{panel}"]):
                             solara.FigureEcharts(
-                                option=option, attributes={"style": "height: 165px; width: 100%;"}
+                                option=option,
+                                attributes={"style": f"height: {135 if two else 165}px; width: 100%;"},
                             )
             Legend(layer.value, lang)
-            _RunDetails(workshop, levers, lang)
+            RunDetails(workshop.seed, levers, lang)
 
 
 @solara.component
-def _RunDetails(workshop: Workshop, levers, lang: str) -> None:
+def RunDetails(seed: int, levers: Params, lang: str) -> None:
     """The levers the running model is using, read back from it, and the seed."""
     parts = []
     for control in CONTROLS:
         value = control.shown(levers)
-        shown = say("unit_yes_no", lang).split(" / ")[0 if value else 1] if control.switch else f"{value:g}"
+        shown = say("yes" if value else "no", lang) if control.switch else f"{value:g}"
         parts.append(f"{say(control.key, lang)}: {shown}")
-    text = f"{say('this_run', lang)} ({say('seed', lang)} {workshop.seed}): " + " · ".join(parts)
+    text = f"{say('this_run', lang)} ({say('seed', lang)} {seed}): " + " · ".join(parts)
     solara.Text(text, classes=["barrio-run-details"], style={"font-size": "12px", "color": "#555"})
 
 

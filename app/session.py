@@ -48,11 +48,13 @@ class Simulation:
     Building it runs the warm-up, so that the page starts at week 0 of the policy period.
 
     Attributes:
+        name: Library name (or file) of the scenario the run started from.
         scenario: The scenario as run (with the room's changes in its timeline).
         seed: Seed of the run's ``SeedSequence``.
         model: The running model.
     """
 
+    name: str
     scenario: Scenario
     seed: int
     model: BarrioModel = field(init=False)
@@ -72,7 +74,22 @@ class Simulation:
     @property
     def finished(self) -> bool:
         """Whether the scenario's horizon is reached."""
-        return self.model.week >= self.scenario.params.timing.horizon_weeks
+        return self.model.week >= self.horizon
+
+    @property
+    def horizon(self) -> int:
+        """Weeks in the policy period."""
+        return self.scenario.params.timing.horizon_weeks
+
+    @property
+    def residents(self) -> int:
+        """Residents of the neighbourhood."""
+        return self.scenario.params.neighbourhood.population
+
+    @property
+    def clock(self) -> tuple[int, int]:
+        """Year and month of the week about to run (the last week's, once the period is over)."""
+        return clock(min(self.week, self.horizon - 1))
 
     def advance(self, weeks: int) -> None:
         """Run up to ``weeks`` more weeks (fewer at the end of the horizon)."""
@@ -100,6 +117,9 @@ class Workshop:
 
     def __init__(self, scenario: str, seed: int = 1) -> None:
         self.lock = threading.RLock()
+        #: Bumped by every reset, so that a play loop started before it stops.
+        self.generation = 0
+        self.first_name = scenario
         self.scenario_name = scenario
         self.base = load_scenario(scenario)
         self.changes: dict[str, object] = {}
@@ -121,9 +141,14 @@ class Workshop:
             self.changes = {}
 
     def compare_with(self, scenario: str | None) -> None:
-        """Show ``scenario`` beside the main run from the next reset (``None``: no second run)."""
+        """Show ``scenario`` beside the main run from the next reset.
+
+        ``None`` takes the second run away at once; the main run goes on.
+        """
         with self.lock:
             self.other_name = scenario
+            if scenario is None:
+                self.other = None
 
     def reset(self) -> None:
         """Start the run(s) again from week 0 with the current levers.
@@ -133,9 +158,12 @@ class Workshop:
         """
         with self.lock:
             scenario = self.base.with_changes(self.changes, name=f"{self.base.name} (workshop)")
-            other = load_scenario(self.other_name) if self.other_name else None
-            self.main = Simulation(scenario, self.seed)
-            self.other = Simulation(other, self.seed) if other is not None else None
+            main = Simulation(self.scenario_name, scenario, self.seed)
+            other = None
+            if self.other_name:
+                other = Simulation(self.other_name, load_scenario(self.other_name), self.seed)
+            self.main, self.other = main, other
+            self.generation += 1
 
     def set_lever(self, path: str, value: object) -> None:
         """Change a lever of the main run now, and for every reset after.

@@ -16,7 +16,7 @@ from model import load_scenario
 
 @pytest.fixture(scope="module")
 def simulation() -> Simulation:
-    sim = Simulation(load_scenario("baseline"), seed=1)
+    sim = Simulation("baseline", load_scenario("baseline"), seed=1)
     sim.advance(104)
     return sim
 
@@ -30,7 +30,7 @@ def test_map_drawing(benchmark, simulation, layer):
 def test_chart_options(benchmark, simulation):
     history = simulation.history()
     residents = simulation.scenario.params.neighbourhood.population
-    options = benchmark(lambda: [chart_option(p, [("a", history)], residents, "en", 520) for p in PANELS])
+    options = benchmark(lambda: [chart_option(p, [("a", history, residents)], "en", 520) for p in PANELS])
     assert len(options) == len(PANELS)
 
 
@@ -42,6 +42,6 @@ def test_one_frame(benchmark, simulation):
         simulation.advance(FRAME_WEEKS)
         map_png(simulation.model)
         history = simulation.history()
-        return [chart_option(p, [("a", history)], residents, "en", 520) for p in PANELS]
+        return [chart_option(p, [("a", history, residents)], "en", 520) for p in PANELS]
 
     benchmark.pedantic(frame, rounds=20, iterations=1)

@@ -166,7 +166,7 @@ def load_experiment(path: Path | str) -> Sweep:
     width = len(str(len(points) - 1))
     for k, point in enumerate(points):
         try:
-            params = base.params.replace(**{p.replace(".", "__"): v for p, v in point.items()})
+            params = base.params.with_levers(point)
         except BarrioError as err:
             for sub, message in err.problems:
                 problem((*where, sub), f"{message} (at point {k})")

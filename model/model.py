@@ -508,7 +508,7 @@ class BarrioModel(Model):
             ParameterError: If a value is out of range; nothing is changed then.
         """
         old = self.params
-        self.params = old.replace(**{k.replace(".", "__"): v for k, v in changes.items()})
+        self.params = old.with_levers(changes)
         new, was = self.params.policing, old.policing
         if (new.units_per_10k, new.community, new.soldiers_per_10k) != (
             was.units_per_10k,

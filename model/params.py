@@ -9,6 +9,7 @@ Money is in US dollars per week unless the unit says otherwise; time is in weeks
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -1464,6 +1465,14 @@ class Params(_Section):
             return cls.model_validate(data or {})
         except ValidationError as err:
             raise ParameterError(_describe(err), source=source) from err
+
+    def with_levers(self, changes: Mapping[str, Any]) -> Params:
+        """Return a copy with values changed by dotted path: ``{"policing.punitive_intensity": 0.9}``.
+
+        Raises:
+            ParameterError: If any value is unknown, of the wrong type or out of range.
+        """
+        return self.replace(**{path.replace(".", "__"): value for path, value in changes.items()})
 
     def replace(self, **changes: Any) -> Params:
         """Return a copy with some values changed, given as ``section__field=value``.

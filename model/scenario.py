@@ -150,7 +150,7 @@ class Scenario:
         params = self.params
         for event in self.timeline:
             if event.at <= week and event.set:
-                params = params.replace(**{k.replace(".", "__"): v for k, v in event.set.items()})
+                params = params.with_levers(event.set)
         return params
 
     def with_changes(self, changes: dict[str, Any], name: str | None = None) -> Scenario:
@@ -167,7 +167,7 @@ class Scenario:
         unknown = sorted(set(changes) - set(lever_paths()))
         if unknown:
             raise ParameterError([(path, "not a lever (see `barrio levers`)") for path in unknown])
-        self.params_at(0).replace(**{k.replace(".", "__"): v for k, v in changes.items()})
+        self.params_at(0).with_levers(changes)
         event = Event(week=0, set=dict(changes))
         timeline = tuple(sorted((*self.timeline, event), key=lambda e: e.at))
         return replace(self, name=name or self.name, timeline=timeline)
@@ -423,9 +423,8 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
                 (*loc, "week" if event.week is not None else "year"),
                 f"week {event.at} is beyond the horizon: allowed 0 to {horizon - 1}",
             )
-        changes = {k.replace(".", "__"): v for k, v in event.set.items() if k in levers}
         try:
-            (params or Params()).replace(**changes)
+            (params or Params()).with_levers({k: v for k, v in event.set.items() if k in levers})
         except BarrioError as err:
             for sub_path, message in err.problems:
                 problem((*loc, "set", sub_path), message)

@@ -12,7 +12,7 @@ import pytest
 from app.charts import PANELS, chart_option, panel_series
 from app.controls import CONTROLS
 from app.drawing import COLOURS, Layer, group_colour, map_pixels
-from app.labels import LANGUAGES, TEXT, say
+from app.labels import LANGUAGES, SCENARIO_TITLES, TEXT, say, scenario_title
 from app.server import server_command, server_environment
 from app.session import Simulation, Workshop, clock
 from experiments.cli import main
@@ -42,6 +42,26 @@ def test_every_text_is_in_every_language_with_the_same_blanks():
         blanks = {lang: {f[1] for f in string.Formatter().parse(t) if f[1]} for lang, t in texts.items()}
         assert len({frozenset(b) for b in blanks.values()}) == 1, key
         assert all(t.strip() for t in texts.values()), key
+
+
+def test_every_library_scenario_has_a_title_in_every_language():
+    from model.scenario import scenario_library
+
+    assert set(SCENARIO_TITLES) == set(scenario_library())
+    for titles in SCENARIO_TITLES.values():
+        assert set(titles) == set(LANGUAGES)
+    assert scenario_title("mano_dura", "pt") == "Linha dura (mano dura)"
+    assert scenario_title("my_policy.yaml", "es") == "my_policy.yaml"
+
+
+def test_names_the_page_maps_back_are_unique_in_every_language():
+    from app.drawing import Layer
+
+    for lang in LANGUAGES:
+        titles = [scenario_title(n, lang) for n in SCENARIO_TITLES]
+        assert len(set(titles)) == len(titles), lang
+        layers = [say(f"layer_{v}", lang) for v in Layer]
+        assert len(set(layers)) == len(layers), lang
 
 
 def test_say_fills_in_and_falls_back_to_english():
@@ -94,7 +114,7 @@ def test_clock_counts_years_and_months_of_the_policy_period():
 
 
 def test_a_simulation_starts_after_the_warm_up_and_stops_at_the_horizon():
-    sim = Simulation(small_scenario(), seed=3)
+    sim = Simulation("small", small_scenario(), seed=3)
     assert sim.week == 0
     assert sim.history().empty
     sim.advance(12)
@@ -102,6 +122,7 @@ def test_a_simulation_starts_after_the_warm_up_and_stops_at_the_horizon():
     sim.advance(100)
     assert sim.week == 30 and sim.finished
     assert list(sim.history().index) == list(range(30))
+    assert sim.clock == clock(29)  # the last week run, not a week past the horizon
 
 
 def test_a_lever_moved_now_changes_the_running_model_and_every_reset_after(workshop):
@@ -121,7 +142,7 @@ def test_the_rooms_changes_start_with_the_policy_period_not_the_warm_up(workshop
     model = workshop.main.model
     # The warm-up ran on the scenario's own value; week 0 runs on the room's.
     assert model.params.policing.punitive_intensity == 0.9
-    baseline = Simulation(small_scenario(), seed=5)
+    baseline = Simulation("small", small_scenario(), seed=5)
     np.testing.assert_array_equal(
         model.outcomes.wide().loc[:-1].to_numpy(), baseline.model.outcomes.wide().loc[:-1].to_numpy()
     )
@@ -153,9 +174,10 @@ def test_side_by_side_runs_share_the_seed(workshop):
     workshop.set_lever("policing.soldiers_per_10k", 10)
     workshop.advance(10)
     assert not main.history().equals(other.history())
+    # Taking the second run away leaves the main run where it is.
     workshop.compare_with(None)
-    workshop.reset()
     assert workshop.other is None and len(workshop.runs) == 1
+    assert workshop.main is main and main.week == 20
 
 
 def test_two_workshops_do_not_share_a_model(workshop, monkeypatch):
@@ -167,6 +189,16 @@ def test_two_workshops_do_not_share_a_model(workshop, monkeypatch):
     assert second.main.week == 0
     assert second.main.model.params.policing.punitive_intensity != 0.1
     assert second.main.model is not workshop.main.model
+
+
+def test_a_refused_reset_keeps_the_runs_on_show(workshop):
+    workshop.reset()
+    workshop.advance(4)
+    before = workshop.main
+    workshop.changes["policing.punitive_intensity"] = 3.0  # as if a bad value slipped in
+    with pytest.raises(ParameterError):
+        workshop.reset()
+    assert workshop.main is before and before.week == 4
 
 
 def test_loading_a_scenario_drops_the_rooms_changes():
@@ -182,7 +214,7 @@ def test_loading_a_scenario_drops_the_rooms_changes():
 
 @pytest.fixture(scope="module")
 def drawn():
-    sim = Simulation(small_scenario(), seed=2)
+    sim = Simulation("small", small_scenario(), seed=2)
     sim.advance(5)
     return sim.model
 
@@ -247,7 +279,7 @@ def test_map_layers_colour_blocks_by_their_value(drawn):
 
 
 def _history(weeks: int = 8) -> pd.DataFrame:
-    sim = Simulation(small_scenario(), seed=4)
+    sim = Simulation("small", small_scenario(), seed=4)
     sim.advance(weeks)
     return sim.history()
 
@@ -270,7 +302,7 @@ def test_homicide_panel_is_a_yearly_rate_per_100k():
 def test_every_panel_draws_one_line_per_run():
     h = _history()
     for panel in PANELS:
-        option = chart_option(panel, [("a", h), ("b", h.iloc[:4])], 1000, "es", 30)
+        option = chart_option(panel, [("a", h, 1000), ("b", h.iloc[:4], 1000)], "es", 30)
         assert [s["name"] for s in option["series"]] == ["a", "b"]
         assert len(option["series"][0]["data"]) == 8 and len(option["series"][1]["data"]) == 4
         assert option["title"]["text"] == say(panel, "es")
@@ -290,7 +322,12 @@ def test_server_environment_turns_telemetry_off_and_checks_the_scenario():
 
 
 def test_server_listens_on_this_machine_only_unless_told():
-    command = server_command("127.0.0.1", 8765)
+    from experiments.cli import build_parser
+
+    args = build_parser().parse_args(["app"])
+    assert args.host == "127.0.0.1" and args.scenario == "baseline"
+    assert build_parser().parse_args(["app", "--host", "0.0.0.0"]).host == "0.0.0.0"
+    command = server_command(args.host, args.port)
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert "--production" in command and "--no-open" in command
 

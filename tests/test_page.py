@@ -7,6 +7,7 @@ skipped on a developer machine and fail under CI (see ``tests/conftest.py``).
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -55,6 +56,10 @@ def server(tmp_path_factory) -> Iterator[str]:
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
+            # An asset missing from solara-assets would be fetched from this CDN: point it
+            # at a closed local port, so that such a fetch fails and shows in the log
+            # instead of passing quietly wherever there is internet.
+            env={**os.environ, "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/"},
         )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -161,8 +166,8 @@ def test_slider_then_reset_runs_with_the_new_value(page, server):
 def test_a_library_scenario_is_loaded_as_the_starting_point(page, server):
     _open(page, server)
     page.click(".barrio-scenario")
-    page.click(".v-menu__content .v-list-item:has-text('mano_dura')")
-    page.wait_for_selector(".barrio-map:has-text('mano_dura')", timeout=60_000)
+    page.click(".v-menu__content .v-list-item:has-text('Mano dura (crackdown)')")
+    page.wait_for_selector(".barrio-map:has-text('Mano dura (crackdown)')", timeout=60_000)
     _shot(page, "mano-dura-loaded")
     # mano_dura's levers from its first policy week, read back from the new run.
     expect(page.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 80")
@@ -194,9 +199,32 @@ def test_side_by_side_shows_two_maps(page, server):
     page.wait_for_timeout(500)
     _shot(page, "side-by-side")
     names = page.locator(".barrio-map").all_inner_texts()
-    assert [n.split("\n")[0] for n in names] == ["baseline", "mano_dura"]
-    # Both runs are drawn on every chart.
+    assert [n.split("\n")[0] for n in names] == ["Status quo (baseline)", "Mano dura (crackdown)"]
     assert page.locator(".barrio-chart canvas").count() == 6
+    # On a 1280 x 720 projector the charts start on screen, and nothing runs off to the side.
+    assert page.locator(".barrio-charts").bounding_box()["y"] < 720
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # Switching side by side off keeps the main run where it was.
+    week = _week(page)
+    page.click(".barrio-side-by-side .v-input--selection-controls__ripple")
+    page.wait_for_function("() => document.querySelectorAll('.barrio-map img').length === 1")
+    assert _week(page) == week
+
+
+def test_a_refused_value_is_explained_and_not_applied(page, server):
+    _open(page, server)
+    hot = page.locator(".lever-hot_spots [role=slider]")
+    hot.focus()
+    hot.press("End")  # all units on hot spots
+    page.wait_for_selector(".lever-hot_spots:has-text('100 %')")
+    focused = page.locator(".lever-focused_deterrence [role=slider]")
+    focused.focus()
+    focused.press("ArrowRight")  # 5% more than all units
+    expect(page.locator(".barrio-error")).to_contain_text("focused_deterrence")
+    _shot(page, "refused")
+    expect(page.locator(".lever-focused_deterrence")).to_contain_text(": 0 %")
+    expect(page.locator(".lever-focused_deterrence [role=slider]")).to_have_attribute("aria-valuenow", "0")
+    expect(page.locator(".barrio-run-details")).to_contain_text("Focused deterrence on violent groups: 0")
 
 
 def test_two_browser_sessions_run_independent_models(browser, server):
