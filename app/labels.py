@@ -25,6 +25,11 @@ TEXT: dict[str, dict[str, str]] = {
     "pause": {"es": "Pausa", "pt": "Pausar", "en": "Pause"},
     "step": {"es": "Un mes", "pt": "Um mês", "en": "One month"},
     "reset": {"es": "Reiniciar", "pt": "Reiniciar", "en": "Reset"},
+    "preparing": {
+        "es": "Preparando el barrio (dos años de historia)…",
+        "pt": "Preparando o bairro (dois anos de história)…",
+        "en": "Preparing the neighbourhood (two years of history)…",
+    },
     "time": {
         "es": "Año {years}, mes {months} (semana {week})",
         "pt": "Ano {years}, mês {months} (semana {week})",
@@ -82,8 +87,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Prison occupancy (%)",
     },
     "chart_young_recruits": {
-        "es": "Nuevos vendedores de 12-24 (por mes)",
-        "pt": "Novos vendedores de 12-24 (por mês)",
+        "es": "Nuevos vendedores 12-24, por mes",
+        "pt": "Novos vendedores 12-24, por mês",
         "en": "New sellers aged 12-24 (a month)",
     },
     "chart_spending": {

@@ -155,14 +155,24 @@ def Page() -> None:
         workshop.advance(FRAME_WEEKS)
         tick.value += 1
 
-    def reset() -> None:
-        playing.value = False
+    resets = solara.use_reactive(0)  # each reset (or load) asks for one rebuild
+
+    def rebuild() -> None:
+        # In a thread: the warm-up takes a few seconds, and the page says so meanwhile.
+        if resets.value == 0:
+            return
         try:
             workshop.reset()
             error.value = ""
         except ParameterError as exc:
             refused(exc)
         tick.value += 1
+
+    rebuilding = solara.lab.use_task(rebuild, dependencies=[resets.value], prefer_threaded=True)
+
+    def reset() -> None:
+        playing.value = False
+        resets.value += 1
 
     def change(control: Control, shown: float | bool) -> None:
         try:
@@ -231,7 +241,7 @@ def Page() -> None:
                     say("pause" if playing.value else "play", lang),
                     on_click=lambda: playing.set(not playing.value),
                     color="primary",
-                    disabled=finished,
+                    disabled=finished or rebuilding.pending,
                     classes=["barrio-play"],
                 )
                 solara.Button(
@@ -272,6 +282,9 @@ def Page() -> None:
                         style={"max-width": "260px"},
                         classes=["barrio-other"],
                     )
+            if rebuilding.pending:
+                solara.ProgressLinear(True)
+                solara.Text(say("preparing", lang), classes=["barrio-preparing"])
             if error.value:
                 solara.Error(error.value, classes=["barrio-error"])
             with solara.Row(style={"gap": "10px", "align-items": "flex-start", "flex-wrap": "wrap"}):

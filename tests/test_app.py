@@ -341,3 +341,34 @@ def test_app_command_refuses_a_broken_scenario_before_starting(tmp_path, capsys)
     with pytest.raises(SystemExit):
         main(["app", "--language", "fr"])
     assert re.search(r"invalid choice: 'fr'", capsys.readouterr().err)
+
+
+# Levers on the page (rendered in-process, without a browser) ----------------------------
+
+
+def _lever(key: str, value: float, calls: list):
+    import ipyvuetify as v
+    import solara
+
+    from app.page import Lever
+
+    control = next(c for c in CONTROLS if c.key == key)
+    _, rc = solara.render(
+        Lever(control, value, "en", lambda c, shown: calls.append(shown)), handle_error=False
+    )
+    return rc.find(v.Slider).widget
+
+
+def test_a_slider_does_not_move_a_lever_by_snapping_to_its_step():
+    calls = []
+    slider = _lever("punitive_intensity", 33.0, calls)  # off the 5-point step, from a file
+    assert slider.v_model == 33.0
+    slider.v_model = 35.0  # what the browser's slider sends back after snapping
+    assert calls == []
+    slider.v_model = 45.0  # a real move
+    assert calls == [45.0]
+
+
+def test_a_slider_widens_for_a_value_beyond_the_workshop_range():
+    slider = _lever("units", 40.0, [])  # the slider stops at 30 units per 10,000
+    assert (slider.min, slider.max, slider.v_model) == (0.0, 40.0, 40.0)

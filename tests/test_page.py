@@ -175,6 +175,18 @@ def test_a_library_scenario_is_loaded_as_the_starting_point(page, server):
     assert _week(page) == 0
 
 
+def test_map_layer_can_be_chosen(page, server):
+    _open(page, server)
+    before = page.locator(".barrio-map img").get_attribute("src")
+    page.click(".barrio-layer")
+    page.click(".v-menu__content .v-list-item:has-text('Trust in the state')")
+    expect(page.locator(".barrio-legend")).to_contain_text("Trust in the state: low → high")
+    page.wait_for_function(
+        f"() => document.querySelector('.barrio-map img').getAttribute('src') !== {before!r}", timeout=30_000
+    )
+    _shot(page, "trust-layer")
+
+
 def test_language_switch_changes_the_labels(page, server):
     _open(page, server)
     page.click(".barrio-language >> text=PT")
