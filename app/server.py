@@ -8,14 +8,38 @@ usage telemetry unless told not to; :func:`server_environment` turns that off.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Mapping
 
 from app.labels import LANGUAGES
 from app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
+from model.errors import BarrioError
 from model.scenario import load_scenario
 
-__all__ = ["server_command", "server_environment"]
+__all__ = ["PortInUseError", "check_port", "server_command", "server_environment"]
+
+
+class PortInUseError(BarrioError):
+    """The address the page should listen on is taken."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, with advice, if ``host:port`` cannot be listened on.
+
+    Raises:
+        PortInUseError: If something else listens there (often another ``barrio app``).
+    """
+    with socket.socket() as probe:
+        # As uvicorn does, so that a port left in TIME_WAIT by a server just stopped counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise PortInUseError(
+                f"cannot listen on {host}:{port} ({err.strerror}); another `barrio app` may be running "
+                "there: stop it, or choose another port with --port"
+            ) from None
 
 
 def server_environment(scenario: str, seed: int, language: str, base: Mapping[str, str]) -> dict[str, str]:
@@ -62,6 +86,7 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
 def serve(scenario: str, host: str, port: int, seed: int, language: str, open_browser: bool) -> None:
     """Replace this process by the page's server (Ctrl-C stops it)."""
     env = server_environment(scenario, seed, language, os.environ)
+    check_port(host, port)
     command = server_command(host, port, open_browser)
     print(
         f"Barrio workshop page on http://{host}:{port}/ (scenario {scenario}, seed {seed}); Ctrl-C stops it"

@@ -372,3 +372,15 @@ def test_a_slider_does_not_move_a_lever_by_snapping_to_its_step():
 def test_a_slider_widens_for_a_value_beyond_the_workshop_range():
     slider = _lever("units", 40.0, [])  # the slider stops at 30 units per 10,000
     assert (slider.min, slider.max, slider.v_model) == (0.0, 40.0, 40.0)
+
+
+def test_app_command_says_when_the_port_is_taken(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["app", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port}" in err and "--port" in err
