@@ -158,10 +158,11 @@ class Workshop:
         """
         with self.lock:
             scenario = self.base.with_changes(self.changes, name=f"{self.base.name} (workshop)")
-            main = Simulation(self.scenario_name, scenario, self.seed)
-            other = None
-            if self.other_name:
-                other = Simulation(self.other_name, load_scenario(self.other_name), self.seed)
+            name, other_name = self.scenario_name, self.other_name
+        # The warm-up takes seconds: build outside the lock, so the page can still be drawn.
+        main = Simulation(name, scenario, self.seed)
+        other = Simulation(other_name, load_scenario(other_name), self.seed) if other_name else None
+        with self.lock:
             self.main, self.other = main, other
             self.generation += 1
 
