@@ -59,6 +59,10 @@ def server_environment(scenario: str, seed: int, language: str, base: Mapping[st
         LANGUAGE_ENV: language,
         # No usage data leaves the machine (Solara's telemetry is on by default).
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        # Each open page holds its own model (tens of MB); free a closed page's after ten
+        # minutes (Solara keeps it a day by default), while a page that reconnects sooner
+        # (a projector laptop's wifi) finds its run where it was.
+        "SOLARA_KERNEL_CULL_TIMEOUT": "10m",
         "SOLARA_THEME_TITLE": "Barrio",
         "SOLARA_THEME_SHOW_BANNER": "False",
     }
