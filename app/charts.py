@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 
 from app.labels import say
+from model.outcomes import SEXES
 
-__all__ = ["PANELS", "STYLES", "chart_option", "panel_series"]
+__all__ = ["CHART_OUTCOMES", "PANELS", "STYLES", "chart_option", "panel_series"]
 
 #: Panels, in order: label key -> how to get the series from a run's history.
 PANELS = (
@@ -24,6 +25,19 @@ PANELS = (
     "chart_occupancy",
     "chart_young_recruits",
     "chart_spending",
+)
+#: Recruits the "young people" panel adds up: both sexes, aged 12-17 and 18-24.
+YOUNG_RECRUITS = tuple(f"recruits_{sex}_{band}" for sex in SEXES for band in ("12_17", "18_24"))
+#: Outcomes the panels read, each week.
+CHART_OUTCOMES = (
+    "homicides",
+    "sellers",
+    "prisoners_pretrial",
+    "prisoners_sentenced",
+    "prison_occupancy_pct",
+    *YOUNG_RECRUITS,
+    "enforcement_cost",
+    "programme_spending",
 )
 #: Line colour and dash of the main run and of the run beside it (the page labels each
 #: map with its line, which saves a legend in every small panel).
@@ -45,8 +59,7 @@ def panel_series(history: pd.DataFrame, panel: str, residents: int) -> pd.Series
     if panel == "chart_occupancy":
         return h["prison_occupancy_pct"]
     if panel == "chart_young_recruits":
-        young = h[[c for c in h.columns if c.startswith("recruits_") and c.endswith(("12_17", "18_24"))]]
-        return young.sum(axis=1).rolling(4, min_periods=1).sum()
+        return h[list(YOUNG_RECRUITS)].sum(axis=1).rolling(4, min_periods=1).sum()
     if panel == "chart_spending":
         return (h["enforcement_cost"] + h["programme_spending"]) / 1000
     raise KeyError(panel)

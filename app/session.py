@@ -13,24 +13,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from app.charts import CHART_OUTCOMES
 from model import BarrioModel, Params, Scenario, load_scenario, make_model
 
-__all__ = ["CHART_OUTCOMES", "Simulation", "Workshop", "clock"]
-
-#: Outcomes the page's charts read, each week.
-CHART_OUTCOMES = (
-    "homicides",
-    "sellers",
-    "prisoners_pretrial",
-    "prisoners_sentenced",
-    "prison_occupancy_pct",
-    "recruits_female_12_17",
-    "recruits_female_18_24",
-    "recruits_male_12_17",
-    "recruits_male_18_24",
-    "enforcement_cost",
-    "programme_spending",
-)
+__all__ = ["Simulation", "Workshop", "clock"]
 
 WEEKS_PER_MONTH = 52 / 12
 

@@ -83,7 +83,7 @@ def govern(
     per_head = np.maximum(per_head, 0.0)
     transfers = np.zeros(len(r))
     transfers[governed] = per_head[code]
-    transfers[squeezed] = 0.0 - extorted
+    transfers[squeezed] = -extorted
     return Governance(
         symbiotic=symbiotic,
         transfers=transfers,
