@@ -118,6 +118,8 @@ def _detain(r: Residents, ids: np.ndarray, stage: Custody, weeks: np.ndarray, of
 def _trial(
     r: Residents, ids: np.ndarray, offences: np.ndarray, params: Params, rng: np.random.Generator
 ) -> None:
+    if len(ids) == 0:  # most weeks for possession; the steps below cost ~60 us even when empty
+        return
     j = params.justice
     convicted = rng.random(len(ids)) < j.conviction
     mean = np.where(offences == Offence.SELLING, j.sentence_weeks, j.possession_sentence_weeks)

@@ -471,8 +471,10 @@ class BarrioModel(Model):
         outlook = self.outlook()
         had_record = r.record > 0
         starts = start_selling(r, outlook, informal, p, rng)
-        gone = starts[(r.group[starts] >= 0) & ~np.isin(r.group[starts], [g.code for g in self.groups])]
-        r.group[gone] = -1  # the group they knew in prison no longer exists
+        # The group they knew in prison may no longer exist.
+        alive = np.zeros(self._next_code + 1, dtype=bool)  # the last entry stands for "no group" (-1)
+        alive[[g.code for g in self.groups]] = True
+        r.group[starts[~alive[r.group[starts]]]] = -1
         stop_selling(r, outlook, informal, p, rng, started=starts)
         relocate(r, outlook, informal, p, rng, self.shape, started=starts)
         self.seller_ids = np.flatnonzero(r.status == Status.SELLING)

@@ -195,7 +195,10 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     found = found[
         (status != Status.DETAINED) & (status != Status.SELLING) & (r.age[found] >= m.params.selling.min_age)
     ]
-    found = found[~np.isin(found, m.arrests.all()[0])]  # a seller freed this week is not arrested twice
+    # A seller freed this week is not arrested twice.
+    taken = np.zeros(len(r), dtype=bool)
+    taken[m.arrests.all()[0]] = True
+    found = found[~taken[found]]
     m.arrest(found, Offence.POSSESSION)
 
 
