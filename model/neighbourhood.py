@@ -10,7 +10,6 @@ index is ``x * height + y``.
 from __future__ import annotations
 
 from enum import IntEnum
-from functools import cache
 from random import Random
 
 import numpy as np
@@ -46,21 +45,21 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     This is the reach of buyers, sellers and lookouts: a buyer on a block can buy from
     any seller within ``radius`` blocks.
     """
-    # A running sum along each axis, differenced at the window's ends. Where the window
-    # holds only zeros both ends read the same partial sum, so the result is exactly 0.
-    out = a.astype(np.float64 if a.dtype.kind == "f" else np.int64)
-    for axis in (0, 1):
-        hi, lo, has_lo = _window(a.shape[axis], radius)
-        c = np.cumsum(out, axis=axis)
-        out = c[hi] - c[lo] * has_lo[:, None] if axis == 0 else c[:, hi] - c[:, lo] * has_lo
-    return out
-
-
-@cache
-def _window(n: int, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    i = np.arange(n)
-    lo = i - radius - 1
-    return np.minimum(i + radius, n - 1), np.maximum(lo, 0), (lo >= 0).astype(np.int64)
+    # A running sum along each axis, over the array padded with zeros (radius + 1 before,
+    # radius after), differenced ``2 radius + 1`` apart: plain slices, no index arrays.
+    # Where the window holds only zeros both ends read the same partial sum, so the
+    # result is exactly 0.
+    dtype = np.float64 if a.dtype.kind == "f" else np.int64
+    k = 2 * radius + 1
+    w, h = a.shape
+    pad = np.zeros((w + k, h), dtype=dtype)
+    pad[radius + 1 : radius + 1 + w] = a
+    c = np.cumsum(pad, axis=0)
+    rows = c[k:] - c[:-k]
+    pad = np.zeros((w, h + k), dtype=dtype)
+    pad[:, radius + 1 : radius + 1 + h] = rows
+    c = np.cumsum(pad, axis=1)
+    return c[:, k:] - c[:, :-k]
 
 
 def build_grid(
