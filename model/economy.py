@@ -105,8 +105,12 @@ def labour_market(
     s = params.economy.downturn_sensitivity
     draw = rng.random(len(r), dtype=np.float32)
     status = r.status
-    lose_formal = (status == Status.FORMAL) & (draw < rates.formal_separation / economy**s)
-    lose_informal = (status == Status.INFORMAL) & (draw < rates.informal_separation / economy**s)
+    # Chance of losing one's job this week, by status (0 for those without one), read once
+    # per resident; float32 like the draw.
+    separation = np.zeros(len(Status), dtype=np.float32)
+    separation[Status.FORMAL] = rates.formal_separation / economy**s
+    separation[Status.INFORMAL] = rates.informal_separation / economy**s
+    losing = draw < separation[status]
 
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
     h = params.households
@@ -120,7 +124,7 @@ def labour_market(
     find_formal = unemployed[u_draw < p_formal]
     find_informal = unemployed[(u_draw >= p_formal) & (u_draw < p_formal + p_informal)]
 
-    status[lose_formal | lose_informal] = Status.UNEMPLOYED
+    status[losing] = Status.UNEMPLOYED
     status[find_formal] = Status.FORMAL
     status[find_informal] = Status.INFORMAL
 

@@ -302,8 +302,11 @@ class BarrioModel(Model):
         self.care_needed = np.bincount(r.household[r.age < h.care_age], minlength=self.n_households) > 0
         for programme in self.programmes:
             programme.step()
-        working_age = (r.age >= ADULT) & (r.age < RETIREMENT)
-        r.carer[:] = r.female & working_age & self.care_needed[r.household] & ~self.childcare
+        carer = _WORKING_AGE[r.age]
+        carer &= r.female
+        carer &= self.care_needed[r.household]
+        carer &= ~self.childcare
+        r.carer[:] = carer
         np.clip(self.base_presence + self.presence_boost, 0.0, 1.0, out=self.grid.state_presence.data)
 
     def _prisoner_households(self, detained: np.ndarray | None = None) -> np.ndarray:
@@ -799,6 +802,10 @@ class BarrioModel(Model):
         return values
 
 
+#: Whether each age is of working age, for a one-read look-up. It spans every int16 age
+#: (a detained resident keeps ageing past the usual last age until released).
+_WORKING_AGE = np.zeros(np.iinfo(np.int16).max + 1, dtype=bool)
+_WORKING_AGE[ADULT:RETIREMENT] = True
 #: Outcome names of the status counts, in status order.
 _STATUS_OUTCOMES = tuple(f"residents_{s.name.lower()}" for s in Status)
 #: Groups of residents by the cells of ``female + 2 x migrant``.
