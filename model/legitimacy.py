@@ -58,10 +58,14 @@ def update_trust(
         * (1.0 - g.impunity_loss) ** violence
     )
     built = 1.0 - (1.0 - g.community_gain) ** community
-    block = r.block
-    trust = r.trust * keep.ravel().astype(np.float32)[block]
-    trust += (1.0 - trust) * built.ravel().astype(np.float32)[block]
-    trust += np.float32(g.drift) * (presence.ravel().astype(np.float32)[block] - trust)
+    # Trust is kept (x keep), then built up towards 1 (by ``built``), then drifts towards
+    # presence (by ``drift``): one map t -> a t + b per block, so each resident is
+    # read and written once.
+    d = g.drift
+    a = (keep * (1.0 - built) * (1.0 - d)).ravel().astype(np.float32)
+    b = (built * (1.0 - d) + d * presence).ravel().astype(np.float32)
+    trust = r.trust * a[r.block]
+    trust += b[r.block]
     np.clip(trust, 0.0, 1.0, out=r.trust)
 
 
