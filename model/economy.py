@@ -129,16 +129,12 @@ def labour_market(
     status[find_informal] = Status.INFORMAL
 
 
-def household_income(
-    r: Residents, selling_income: np.ndarray, n_households: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weekly household income and household size (income is pooled within a household).
+def household_income(r: Residents, selling_income: np.ndarray, n_households: int) -> np.ndarray:
+    """Weekly household income (income is pooled within a household).
 
     Args:
         r: Residents.
         selling_income: Each resident's other income this week (selling, group transfers).
         n_households: Number of households.
     """
-    total = np.bincount(r.household, weights=r.income + selling_income, minlength=n_households)
-    size = np.bincount(r.household, minlength=n_households)
-    return total, size
+    return np.bincount(r.household, weights=r.income + selling_income, minlength=n_households)

@@ -93,12 +93,13 @@ class CriminalGroup(Agent):
             self._let_go(unpaid)
         self.capital -= g.upkeep * affordable
         self._recruit()
+        own = m.territory(self.code)
         if unpaid:
-            self._lose_block()
-        elif self.capital >= g.expansion_cost and self._take_block():
+            own = self._lose_block(own)
+        elif self.capital >= g.expansion_cost and len(grown := self._take_block(own)) > len(own):
+            own = grown
             self.capital -= g.expansion_cost
-        own = self._own()  # moving away from police keeps the number of blocks
-        self._move_from_police(own)
+        self._move_from_police(own)  # keeps the number of blocks
         if self.members == 0 and len(own) == 0:
             self.remove()
 
@@ -136,20 +137,24 @@ class CriminalGroup(Agent):
         """What each block is worth to the group (demand net of arrest risk), and that risk."""
         return self.model.block_value()
 
-    def _take_block(self) -> bool:
-        free = self._frontier(self._own())
+    def _take_block(self, own: np.ndarray) -> np.ndarray:
+        """Take the free block next to the territory worth most; returns the new territory."""
+        free = self._frontier(own)
         if len(free) == 0:
-            return False
+            return own
         value, _ = self._value()
-        self.model.grid.control.data.ravel()[free[np.argmax(value[free])]] = self.code
-        return True
+        taken = free[np.argmax(value[free])]
+        self.model.grid.control.data.ravel()[taken] = self.code
+        return np.insert(own, np.searchsorted(own, taken), taken)
 
-    def _lose_block(self) -> None:
-        control = self.model.grid.control.data.ravel()
-        own = self._own()
-        if len(own):
-            value, _ = self._value()
-            control[own[np.argmin(value[own])]] = -1
+    def _lose_block(self, own: np.ndarray) -> np.ndarray:
+        """Give up the least valuable block; returns the new territory."""
+        if len(own) == 0:
+            return own
+        value, _ = self._value()
+        lost = own[np.argmin(value[own])]
+        self.model.grid.control.data.ravel()[lost] = -1
+        return own[own != lost]
 
     def _move_from_police(self, own: np.ndarray) -> None:
         free = self._frontier(own)

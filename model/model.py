@@ -135,13 +135,14 @@ class BarrioModel(Model):
         self._programme_entropy = int(self.rng.integers(2**63))
         self._block_value_week: int | None = None
         self._independents_week: int | None = None
+        self._territory_week: int | None = None
 
         self.cycle = BusinessCycle(params.economy.persistence, params.economy.volatility)
         self.rates = JobRates.from_context(params, self.context)
         self.prison = Prison.from_context(self.context, nb.population)
         set_incomes(r, params, self.context, self.cycle.index)
-        earned, size = household_income(r, np.zeros(len(r)), self.n_households)
-        self.earnings_per_head = earned / np.maximum(size, 1)
+        earned = household_income(r, np.zeros(len(r)), self.n_households)
+        self.earnings_per_head = earned / np.maximum(self.household_size, 1)
         self.income_per_head = self.earnings_per_head.copy()
 
         g = params.groups
@@ -246,6 +247,20 @@ class BarrioModel(Model):
             self._independents_week = self.week
         ids, codes = self._independents
         return ids[np.searchsorted(codes, code, "left") : np.searchsorted(codes, code, "right")]
+
+    def territory(self, code: int) -> np.ndarray:
+        """A group's blocks (flat, ascending) at the start of this week's group step.
+
+        Found for all groups in one pass over the grid, once a week: a group changes only
+        its own blocks and free ones while it steps, so another group's list stays valid.
+        """
+        if self._territory_week != self.week:
+            control = self.grid.control.data.ravel()
+            order = np.argsort(control, kind="stable")
+            self._territory = (order, control[order])
+            self._territory_week = self.week
+        order, codes = self._territory
+        return order[np.searchsorted(codes, code, "left") : np.searchsorted(codes, code, "right")]
 
     def police_hazard(self) -> np.ndarray:
         """Weekly chance of arrest a seller sees on each block (flat), from police presence."""
@@ -635,7 +650,8 @@ class BarrioModel(Model):
         )
         p, r = self.params, self.residents
         # Household incomes first: the census below counts residents of poor households.
-        earned, size = household_income(r, self.selling_income, self.n_households)
+        earned = household_income(r, self.selling_income, self.n_households)
+        size = self.household_size  # residents never move home
         income = earned + np.bincount(r.household, weights=self.transfers, minlength=self.n_households)
         income += self.household_benefits
         self.earnings_per_head = earned / np.maximum(size, 1)
@@ -754,11 +770,13 @@ class BarrioModel(Model):
             household or not, status, migrant or not, female or not.
         """
         r = self.residents
-        key = r.status.astype(np.intp) * 4
+        # One byte a resident: the key stays under 16 x len(Status) <= 256.
+        key = r.status.astype(np.uint8)
+        key *= 4
         key += r.female
-        key += 2 * r.migrant
-        key += 4 * len(Status) * self.poor[r.household]
-        key += 8 * len(Status) * ((r.age >= SCHOOL_START) & (r.age < ADULT))
+        key += r.migrant * np.uint8(2)
+        key += self.poor[r.household] * np.uint8(4 * len(Status))
+        key += _SCHOOL_AGE_KEY[r.age]
         return np.bincount(key, minlength=16 * len(Status)).reshape(2, 2, len(Status), 2, 2)
 
     def _people_outcomes(
@@ -806,6 +824,10 @@ class BarrioModel(Model):
 #: (a detained resident keeps ageing past the usual last age until released).
 _WORKING_AGE = np.zeros(np.iinfo(np.int16).max + 1, dtype=bool)
 _WORKING_AGE[ADULT:RETIREMENT] = True
+#: The school-age (12-17) part of a resident's census key, by age.
+_SCHOOL_AGE_KEY = np.zeros(np.iinfo(np.int16).max + 1, dtype=np.uint8)
+_SCHOOL_AGE_KEY[SCHOOL_START:ADULT] = 8 * len(Status)
+assert 16 * len(Status) <= 256, "the census key is one byte"
 #: Outcome names of the status counts, in status order.
 _STATUS_OUTCOMES = tuple(f"residents_{s.name.lower()}" for s in Status)
 #: Groups of residents by the cells of ``female + 2 x migrant``.

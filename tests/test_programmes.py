@@ -42,7 +42,7 @@ def programme_model(name: str, population: int = 20, **changes):
 
 def income_of(model):
     r = model.residents
-    return household_income(r, np.zeros(len(r)), model.n_households)[0] + model.household_benefits
+    return household_income(r, np.zeros(len(r)), model.n_households) + model.household_benefits
 
 
 def test_one_agent_per_programme_with_a_budget_and_none_without():

@@ -385,10 +385,11 @@ class ReferenceGroup(CriminalGroup):
         self.revenue = float(m.group_revenue[self.code])
         self.members = m.members.get(self.code, 0)
         self.capital += self.revenue - g.upkeep * self.members
+        own = self._own()
         if self.capital < 0:
-            self._lose_block()
+            self._lose_block(own)
             self.capital = 0.0
-        elif self.capital >= g.expansion_cost and self._take_block():
+        elif self.capital >= g.expansion_cost and len(self._take_block(own)) > len(own):
             self.capital -= g.expansion_cost
         if self.blocks == 0 and self.members == 0:
             self.remove()
