@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
+from model.neighbourhood import within_reach
+
 if TYPE_CHECKING:
     from model.model import BarrioModel
 
@@ -29,9 +31,6 @@ __all__ = ["CriminalGroup", "seed_territories"]
 #: Weight of this week in a group's memory of violence and crackdowns (assumption: a few
 #: months, as residents' memory of violence in ``model.rivalry``).
 MEMORY = 0.1
-
-_DX = np.array([-1, -1, -1, 0, 0, 1, 1, 1])
-_DY = np.array([-1, 0, 1, -1, 1, -1, 0, 1])
 
 
 class CriminalGroup(Agent):
@@ -121,13 +120,9 @@ class CriminalGroup(Agent):
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
         """Free blocks next to the territory, found from the group's own blocks only."""
-        w, h = self.model.shape
-        x, y = np.divmod(own, h)
-        nx = (x[:, None] + _DX).ravel()
-        ny = (y[:, None] + _DY).ravel()
-        inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
+        blocks, inside = within_reach(self.model.shape, 1)
         # Sorted and deduplicated by hand: np.unique's set-up costs more on so few blocks.
-        near = np.sort(nx[inside] * h + ny[inside])
+        near = np.sort(blocks[own][inside[own]])
         first = np.ones(len(near), dtype=bool)
         first[1:] = near[1:] != near[:-1]
         near = near[first]

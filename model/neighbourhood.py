@@ -10,6 +10,7 @@ index is ``x * height + y``.
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 from random import Random
 
 import numpy as np
@@ -17,7 +18,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from model.params import Params
 
-__all__ = ["LAYERS", "LandUse", "box_sum", "build_grid"]
+__all__ = ["LAYERS", "LandUse", "box_sum", "build_grid", "within_reach"]
 
 #: Property layers every Barrio grid carries: name -> (default value, dtype).
 LAYERS: dict[str, tuple[float, type]] = {
@@ -60,6 +61,26 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     pad[:, radius + 1 : radius + 1 + h] = rows
     c = np.cumsum(pad, axis=1)
     return c[:, k:] - c[:, :-k]
+
+
+@cache
+def within_reach(shape: tuple[int, int], reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each block (flat), the blocks within ``reach`` (itself included), and which are on the grid.
+
+    Returns:
+        ``(blocks, inside)``, both of shape ``(width x height, (2 reach + 1)^2)``; where
+        ``inside`` is False the block number is a placeholder 0. Computed once per grid
+        and read-only.
+    """
+    w, h = shape
+    step = np.arange(-reach, reach + 1)
+    dx, dy = np.repeat(step, len(step)), np.tile(step, len(step))
+    hx, hy = np.divmod(np.arange(w * h), h)
+    cx, cy = hx[:, None] + dx, hy[:, None] + dy
+    inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+    blocks = np.where(inside, cx * h + cy, 0)
+    blocks.flags.writeable = inside.flags.writeable = False
+    return blocks, inside
 
 
 def build_grid(

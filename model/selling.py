@@ -14,11 +14,11 @@ longer beats the alternative plus the expected cost of arrest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from model.demography import free_status
+from model.neighbourhood import within_reach
 from model.params import Params
 from model.population import Residents, Status
 
@@ -215,7 +215,7 @@ def relocate(
     if s.mobility == 0:
         return np.empty(0, dtype=np.int64)
     movers = _reconsidering(r, params, rng, started)
-    within, inside = _within_reach(shape, s.mobility)
+    within, inside = within_reach(shape, s.mobility)
     home = r.block[movers]
     candidate, valid = within[home], inside[home]
 
@@ -232,20 +232,6 @@ def relocate(
     move = value[rows, best] > here * 1.1 + 1.0
     r.sell_block[movers[move]] = candidate[rows[move], best[move]]
     return movers[move]
-
-
-@cache
-def _within_reach(shape: tuple[int, int], reach: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each block (flat), the blocks within ``reach`` and whether each is on the grid."""
-    w, h = shape
-    step = np.arange(-reach, reach + 1)
-    dx, dy = np.repeat(step, len(step)), np.tile(step, len(step))
-    hx, hy = np.divmod(np.arange(w * h), h)
-    cx, cy = hx[:, None] + dx, hy[:, None] + dy
-    valid = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-    candidate = np.where(valid, cx * h + cy, 0)
-    candidate.flags.writeable = valid.flags.writeable = False
-    return candidate, valid
 
 
 def _reconsidering(
