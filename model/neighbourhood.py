@@ -10,7 +10,7 @@ index is ``x * height + y``.
 from __future__ import annotations
 
 from enum import IntEnum
-from functools import cache
+from functools import lru_cache
 from random import Random
 
 import numpy as np
@@ -63,7 +63,7 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     return c[:, k:] - c[:, :-k]
 
 
-@cache
+@lru_cache(maxsize=8)  # a few grids per process; a 1M-resident city's table is ~10 MB
 def within_reach(shape: tuple[int, int], reach: int) -> tuple[np.ndarray, np.ndarray]:
     """For each block (flat), the blocks within ``reach`` (itself included), and which are on the grid.
 
@@ -78,7 +78,7 @@ def within_reach(shape: tuple[int, int], reach: int) -> tuple[np.ndarray, np.nda
     hx, hy = np.divmod(np.arange(w * h), h)
     cx, cy = hx[:, None] + dx, hy[:, None] + dy
     inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-    blocks = np.where(inside, cx * h + cy, 0)
+    blocks = np.where(inside, cx * h + cy, 0).astype(np.int32)
     blocks.flags.writeable = inside.flags.writeable = False
     return blocks, inside
 
