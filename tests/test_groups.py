@@ -137,3 +137,19 @@ def test_crackdown_losses_make_a_group_hold_back_and_the_memory_fades():
     for _ in range(30):
         group.remember_crackdown(0.0, members=20)
     assert group.restraint < 0.05
+
+
+def test_each_groups_territory_stays_right_while_groups_step_in_turn():
+    model, first = group_model(capital=5_000, groups__expansion_cost=1_000)
+    second = CriminalGroup(model, code=1, capital=5_000)
+    control = model.grid.control.data
+    control[0, 0] = control[0, 1] = 1
+    model.members = np.array([0, 0])
+    assert list(model.territory(1)) == [0, 1] and list(model.territory(0)) == [2 * 6 + 2]
+    for group in (first, second):  # the week's index was taken before either grew
+        before = group.blocks
+        group.step()
+        assert group.blocks == before + 1
+    assert control[3, 3] == 0  # the richest block next to the first group
+    assert (control == 0).sum() == 2 and (control == 1).sum() == 3
+    assert control[0, 2] == 1  # next to the second group's own blocks (all equal: the first found)

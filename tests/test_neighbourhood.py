@@ -1,7 +1,7 @@
 import numpy as np
 
 from model import Params
-from model.neighbourhood import LAYERS, LandUse, box_sum, build_grid
+from model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, within_reach
 
 
 def naive_box(a, radius):
@@ -24,6 +24,20 @@ def test_box_sum_of_a_corner_block_only_reaches_inside_the_grid():
     a[0, 0] = 1.0
     s = box_sum(a, 1)
     assert s[0, 0] == 1 and s[1, 1] == 1 and s[2, 2] == 0 and s[4, 4] == 0
+
+
+def test_blocks_within_reach_stay_on_the_grid_and_match_the_box():
+    shape = (4, 3)
+    blocks, inside = within_reach(shape, 1)
+    # Corner (0, 0) is flat block 0: itself, (0, 1), (1, 0) and (1, 1).
+    assert sorted(blocks[0][inside[0]]) == [0, 1, 3, 4]
+    # Every block's set is exactly what box_sum counts as in reach.
+    for block in range(12):
+        a = np.zeros(shape)
+        a.ravel()[blocks[block][inside[block]]] = 1.0
+        assert a.sum() == inside[block].sum()  # no block listed twice
+        assert box_sum(a, 1).ravel()[block] == inside[block].sum()
+    assert not blocks.flags.writeable
 
 
 def test_grid_has_every_layer_reachable_from_a_cell():
