@@ -36,7 +36,7 @@ from model.neighbourhood import LandUse, build_grid
 from model.outcomes import SEXES, OutcomeTable
 from model.params import Params, Targeting
 from model.policing import PatrolUnit, UnitKind, arrest_on_routes, patrol_week, use_of_force
-from model.population import AGE_BANDS, Custody, Offence, Status, age_band, members
+from model.population import AGE_BANDS, ByCode, Custody, Offence, Status, age_band, members
 from model.programmes import PROGRAMMES, Programme
 from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
 from model.scenario import Event, Shock
@@ -241,12 +241,9 @@ class BarrioModel(Model):
         if self._independents_week != self.week:
             r = self.residents
             sellers = self.seller_ids[r.group[self.seller_ids] < 0]
-            codes = self.grid.control.data.ravel()[r.sell_block[sellers]]
-            order = np.argsort(codes, kind="stable")
-            self._independents = (sellers[order], codes[order])
+            self._independents = ByCode.index(sellers, self.grid.control.data.ravel()[r.sell_block[sellers]])
             self._independents_week = self.week
-        ids, codes = self._independents
-        return ids[np.searchsorted(codes, code, "left") : np.searchsorted(codes, code, "right")]
+        return self._independents.of(code)
 
     def territory(self, code: int) -> np.ndarray:
         """A group's blocks (flat, ascending) at the start of this week's group step.
@@ -256,11 +253,9 @@ class BarrioModel(Model):
         """
         if self._territory_week != self.week:
             control = self.grid.control.data.ravel()
-            order = np.argsort(control, kind="stable")
-            self._territory = (order, control[order])
+            self._territory = ByCode.index(np.arange(len(control)), control)
             self._territory_week = self.week
-        order, codes = self._territory
-        return order[np.searchsorted(codes, code, "left") : np.searchsorted(codes, code, "right")]
+        return self._territory.of(code)
 
     def police_hazard(self) -> np.ndarray:
         """Weekly chance of arrest a seller sees on each block (flat), from police presence."""

@@ -13,7 +13,17 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
-__all__ = ["AGE_BANDS", "Custody", "Offence", "Person", "Residents", "Status", "age_band", "members"]
+__all__ = [
+    "AGE_BANDS",
+    "ByCode",
+    "Custody",
+    "Offence",
+    "Person",
+    "Residents",
+    "Status",
+    "age_band",
+    "members",
+]
 
 
 class Status(IntEnum):
@@ -76,6 +86,30 @@ def members(order: np.ndarray, starts: np.ndarray, which: np.ndarray) -> np.ndar
     first, sizes = starts[which], starts[which + 1] - starts[which]
     offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     return order[np.repeat(first, sizes) + offsets]
+
+
+@dataclass(frozen=True)
+class ByCode:
+    """Ids sorted by a code (a group's, a block's), to pick out the ids of one code quickly.
+
+    Attributes:
+        ids: The ids, in order of their codes (stable: ascending ids within a code if given so).
+        codes: Their codes, ascending.
+    """
+
+    ids: np.ndarray
+    codes: np.ndarray
+
+    @classmethod
+    def index(cls, ids: np.ndarray, codes: np.ndarray) -> ByCode:
+        """Sort ``ids`` by ``codes`` (one code per id)."""
+        order = np.argsort(codes, kind="stable")
+        return cls(ids[order], codes[order])
+
+    def of(self, code: int) -> np.ndarray:
+        """The ids whose code is ``code``."""
+        first, end = np.searchsorted(self.codes, [code, code + 1])
+        return self.ids[first:end]
 
 
 @dataclass(frozen=True)
