@@ -83,7 +83,8 @@ class BarrioModel(Model):
         params: All parameters; defaults to :class:`~model.params.Params` ``()``.
         timeline: Lever changes and shocks by week of the policy period (from a scenario).
         rng: Seed, ``SeedSequence`` or ``numpy.random.Generator``. Every random draw of
-            the model comes from ``self.rng``.
+            the model comes from ``self.rng``. Required: without it Mesa would seed from
+            the operating system, and the run could not be repeated.
 
     Attributes:
         params: The parameters of this run.
@@ -103,7 +104,13 @@ class BarrioModel(Model):
 
     """
 
-    def __init__(self, params: Params | None = None, *, timeline: Sequence[Event] = (), rng=None) -> None:
+    def __init__(
+        self,
+        params: Params | None = None,
+        *,
+        timeline: Sequence[Event] = (),
+        rng: int | np.random.SeedSequence | np.random.Generator,
+    ) -> None:
         super().__init__(rng=rng)
         self.params = params = params or Params()
         self.context = CONTEXTS[params.country]

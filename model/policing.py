@@ -148,21 +148,30 @@ def arrest_on_routes(model: BarrioModel) -> None:
     # Residents who trust the police tip them off: trust 0.5 leaves the encounter rate as set.
     tips = (1.0 - p.reporting) + 2.0 * p.reporting * m.block_trust[where]
     per_pass = p.encounter * p.punitive_intensity * lookout * tips
-    factor = {
-        UnitKind.POLICE: 1.0,
-        UnitKind.COMMUNITY: p.community_arrest,
-        UnitKind.SOLDIERS: p.soldier_arrest,
-    }
-    escape = np.ones(len(sellers))
-    for kind, f in factor.items():
-        escape *= (1.0 - np.minimum(per_pass * f, 1.0)) ** m.visits_by_kind[kind][where]
-    chance = 1.0 - escape
-    hit = m.rng.random(len(sellers)) < chance
+    hit = m.rng.random(len(sellers)) < _arrest_chance(m, per_pass, where)
     caught = sellers[hit]
     m.crackdown_losses = _crackdown_losses(m, caught, where[hit])
     m.arrest(caught, Offence.SELLING)
     if p.arrest_possession:
         _arrest_users(m, visits)
+
+
+def _arrest_chance(m: BarrioModel, per_pass: np.ndarray | float, where: np.ndarray) -> np.ndarray:
+    """Chance that at least one of this week's passes at ``where`` ends in arrest.
+
+    ``per_pass`` is an ordinary patrol's chance a pass; community police and soldiers
+    arrest at ``policing.community_arrest`` and ``policing.soldier_arrest`` times it.
+    """
+    p = m.params.policing
+    factor = {
+        UnitKind.POLICE: 1.0,
+        UnitKind.COMMUNITY: p.community_arrest,
+        UnitKind.SOLDIERS: p.soldier_arrest,
+    }
+    escape = np.ones(len(where))
+    for kind, f in factor.items():
+        escape *= (1.0 - np.minimum(per_pass * f, 1.0)) ** m.visits_by_kind[kind][where]
+    return 1.0 - escape
 
 
 def _crackdown_losses(m: BarrioModel, caught: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -188,8 +197,9 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     blocks = np.flatnonzero(visits)
     people = members(m.block_order, m.block_starts, blocks)
     sizes = m.block_starts[blocks + 1] - m.block_starts[blocks]
+    # No tips here: residents tip the police off about dealing, not about users.
     per_pass = p.possession_encounter * m.params.market.user_share * p.punitive_intensity
-    chance = 1.0 - (1.0 - per_pass) ** np.repeat(visits[blocks], sizes)
+    chance = _arrest_chance(m, per_pass, np.repeat(blocks, sizes))
     found = people[m.rng.random(len(people)) < chance]
     status = r.status[found]
     found = found[

@@ -119,6 +119,32 @@ def test_possession_is_arrested_only_when_the_lever_is_on():
             assert 0.35 < len(arrested) / on_block < 0.65
 
 
+def test_soldiers_search_users_at_their_own_arrest_rate():
+    shares = []
+    for soldier_arrest in (0.0, 2.0):
+        model = quiet_model(
+            width=3,
+            height=3,
+            population=4000,
+            policing__arrest_possession=True,
+            policing__possession_encounter=1.0,
+            policing__punitive_intensity=1.0,
+            policing__soldier_arrest=soldier_arrest,
+            market__user_share=0.25,
+        )
+        model.residents.age[:] = 30
+        model.residents.status[:] = Status.UNEMPLOYED
+        model.seller_ids = np.empty(0, dtype=np.int64)
+        model.patrol_visits[:] = 0
+        model.patrol_visits[4] = 1
+        model.visits_by_kind[:] = 0
+        model.visits_by_kind[UnitKind.SOLDIERS, 4] = 1
+        arrest_on_routes(model)
+        shares.append(len(model.arrests.all()[0]) / (model.residents.block == 4).sum())
+    assert shares[0] == 0.0
+    assert 0.4 < shares[1] < 0.6  # twice the ordinary 0.25 a pass
+
+
 def test_hot_spot_units_spend_their_passes_on_the_hot_blocks_in_proportion_to_heat():
     model = quiet_model(
         width=30,

@@ -398,7 +398,7 @@ class ReferenceGroup(CriminalGroup):
 class ReferenceModel(BarrioModel):
     """Barrio with per-agent residents. Same set-up; ``history`` holds a few weekly series."""
 
-    def __init__(self, params=None, *, rng=None) -> None:
+    def __init__(self, params=None, *, rng) -> None:
         super().__init__(params, rng=rng)
         for group in list(self.groups):
             code, capital = group.code, group.capital
