@@ -6,7 +6,7 @@ that grows with the weekly margin at stake around the block and with the number 
 groups around it, and falls as the two sides hold back (a group's ``restraint`` after
 focused-deterrence crackdowns); a block with no rival nearby produces none. An incident may kill
 someone: a member of one of the two groups fighting (with chance
-``groups.combatant_share``) or else anyone on the block, seller or bystander; and it may
+``groups.combatant_share``) or else anyone who lives on the block, seller or bystander; and it may
 hand the block to the rival. The dead are replaced by newborns in their households (the
 population is kept closed; see ``model.demography``).
 """
@@ -125,7 +125,7 @@ def contest_week(
     members = seller_ids[(r.status[seller_ids] == Status.SELLING) & (r.group[seller_ids] >= 0)]
     for block, n in zip(hit[deaths > 0], deaths[deaths > 0], strict=True):
         # Each death is a member of one of the two groups fighting with chance
-        # ``combatant_share``; otherwise someone on the block, seller or not.
+        # ``combatant_share``; otherwise someone who lives on the block, seller or not.
         sides = (holder[block], flat_challenger[block])
         fighters = members[np.isin(r.group[members], sides)]
         on_block = block_order[block_starts[block] : block_starts[block + 1]]
