@@ -131,7 +131,8 @@ class Neighbourhood(_Section):
         0.01,
         unit="share of blocks",
         meaning="Blocks with a school.",
-        source="assumption: about one school per 100 blocks (~4,000 residents)",
+        source="assumption: about one school per 100 blocks (about 1,100 residents at the default "
+        "density of 40,000 residents on 3,600 blocks)",
         ge=0.0,
         le=1.0,
     )
@@ -186,7 +187,7 @@ class Economy(_Section):
     pension: float = param(
         0.6,
         unit="x minimum wage",
-        meaning="Mean old-age income of residents 65 and over.",
+        meaning="Median old-age income of residents 65 and over (times their earning capacity).",
         source="assumption: old-age pension coverage in the region is wide but partial",
         ge=0.0,
         le=10.0,
@@ -234,7 +235,8 @@ class Economy(_Section):
     downturn_sensitivity: float = param(
         1.0,
         unit="elasticity",
-        meaning="How strongly job finding and informal income follow the economy index.",
+        meaning="How strongly job finding, job loss (divided by the index to this power) and informal "
+        "income follow the economy index.",
         source="assumption",
         ge=0.0,
         le=5.0,
@@ -285,9 +287,11 @@ class Market(_Section):
         0.06,
         unit="share of residents",
         meaning="Residents who buy drugs in a typical week.",
-        source="UNODC World Drug Report 2025 (past-year cocaine use 1.55% in South America) and "
-        "OECD Health at a Glance (regular cannabis use 6.3% in 13 LAC countries); rounded, "
-        "assumption that users buy weekly",
+        source="assumption, informed by: past-year cocaine use 1.55% of 15-64-year-olds in South "
+        "America (UNODC World Drug Report 2025) and regular cannabis use 6.3% on average in 13 LAC "
+        "countries, under 3% in five of the nine contexts (OECD Health at a Glance). 0.06 is about "
+        "the cannabis figure, applied to all residents and taken to buy weekly; it is not derived "
+        "from either figure",
         ge=0.0,
         le=1.0,
     )
@@ -510,8 +514,11 @@ class Groups(_Section):
         0.05,
         unit="incidents per week per USD 1,000 at stake per rival",
         meaning="How often a contested block sees a violent incident.",
-        source="assumption: sets the order of magnitude of the baseline homicide rate "
-        "(Fortaleza: 31.2 violent intentional deaths per 100,000 in 2023, Anuario FBSP 2024)",
+        source="assumption, not calibrated: sets how much violence rivalry makes. Default runs "
+        "(Brazil context, 40,000 residents) give about 9 homicides per 100,000 a year over the policy "
+        "period, with wide spread between seeds, below Brazil's 18 and Fortaleza's 31.2 (violent "
+        "intentional deaths per 100,000 in 2023, Anuario FBSP 2024): not all of a city's homicides "
+        "come from retail drug rivalry",
         ge=0.0,
         le=100.0,
     )
@@ -574,16 +581,18 @@ class Groups(_Section):
         unit="share of legal income",
         meaning="Share of residents' legal income a parasitic group extorts on the blocks it holds.",
         source="assumption: at 5% groups grew so rich that territories and homicides (~100 per "
-        "100,000) ran far above the region's figures; 1% keeps them of the order of Brazil's",
+        "100,000) ran far above the region's figures; at 1% default runs give homicides of a few to "
+        "about 20 per 100,000 a year, below Brazil's 18 on average",
         ge=0.0,
         le=1.0,
     )
     split_chance: float = param(
         0.5,
         unit="probability",
-        meaning="Chance a group that loses its leader splits into two rival factions.",
-        source="assumption; the fragmentation after leadership removal that the background paper "
-        "and Calderon et al. describe",
+        meaning="Chance a group that loses its leader, or has its capital seized, splits into two "
+        "rival factions.",
+        source="assumption; the background paper notes the continued fragmentation of criminal "
+        "groups in the region, without tying it to leadership removal",
         ge=0.0,
         le=1.0,
     )
@@ -591,7 +600,7 @@ class Groups(_Section):
         0.02,
         unit="per week",
         meaning="Chance in a week that a new group forms where independent sellers cluster on "
-        "ungoverned blocks.",
+        "blocks no group controls.",
         source="assumption",
         ge=0.0,
         le=1.0,
@@ -693,8 +702,9 @@ class Policing(_Section):
     hot_spots: float = param(
         0.0,
         unit="share of units",
-        meaning="Share of patrol units that spend each week on the hot spots (blocks of recent arrests "
-        "and violence, in proportion to both) instead of walking from where they stand.",
+        meaning="Chance that a patrol unit spends a given week on the hot spots (blocks of recent "
+        "arrests and violence, in proportion to both) instead of walking from where it stands: on "
+        "average, the share of units doing so.",
         source="assumption: 0 is random patrol; hot-spot policing is a lever",
         ge=0.0,
         le=1.0,
@@ -883,8 +893,11 @@ class Justice(_Section):
         0.6,
         unit="probability",
         meaning="Chance an arrested adult is held in pre-trial detention.",
-        source="assumption: pre-trial prisoners are 28-63% of prisoners in the nine contexts "
-        "(national prison statistics)",
+        source="assumption: a chance per arrest, not derived from the prison stock. Pre-trial "
+        "prisoners are 7.8% of prisoners in Uruguay (Comisionado Parlamentario 2023) and up to "
+        "81.9% in Haiti (Le Nouvelliste, Jan 2024); 27.7% in Brazil (2024). Pre-trial stays are "
+        "short beside sentences, so a default run's pre-trial share of the neighbourhood's "
+        "prisoners is only about 11%",
         ge=0.0,
         le=1.0,
         lever=True,
@@ -973,8 +986,11 @@ class Justice(_Section):
         150.0,
         unit="% occupancy",
         meaning="Occupancy above which riots can break out.",
-        source="assumption; the background paper notes serious riots in Ecuador at 114% and "
-        "overcrowding of 454% in Haiti",
+        source="assumption, not calibrated: the background paper reports serious riots in "
+        "Ecuador at 114% (Feb 2023) and overcrowding of 454% in Haiti (2021), so riots happen "
+        "across that range; 150 is a guess within it. A neighbourhood of sellers holds more drug "
+        "prisoners per head than its country, so default runs (Brazil, 136% nationally) sit near "
+        "200% and riots can break out at baseline, at a rate set by riot_rate",
         ge=0.0,
         le=10_000.0,
     )
@@ -1089,7 +1105,9 @@ class Households(_Section):
         unit="share",
         meaning="Share of her chances of finding work, and of what informal work would pay her, that "
         "a woman of working age loses to care duties while her household has a child under care age.",
-        source="assumption; the background paper describes care duties shaping women's path into selling",
+        source="assumption; the background paper asks for the particular reasons for women's "
+        "involvement to be understood and cites WOLA (2020) on the factors leading to women's "
+        "imprisonment for drug offences; the size of the effect is not from a source",
         ge=0.0,
         le=1.0,
     )
@@ -1098,7 +1116,7 @@ class Households(_Section):
         unit="0-1",
         meaning="How far another seller in her household (a partner's involvement) lowers a woman's "
         "reluctance to sell.",
-        source="assumption; the background paper describes women drawn in through partners",
+        source="assumption; the size of the effect is not from a source (see care_burden)",
         ge=0.0,
         le=1.0,
     )
@@ -1115,8 +1133,9 @@ class Households(_Section):
         1.5,
         unit="x",
         meaning="School dropout of a child whose household has an adult in prison, relative to others.",
-        source="assumption; the background paper cites 1.7-2.3 million children with a parent in "
-        "prison in 25 countries and the harm to their schooling",
+        source="assumption; the background paper counts 1.7-2.3 million children with a parent in "
+        "prison in 25 countries of the region (2019) and 12 million children and adolescents "
+        "outside formal education; the size of the effect is not from a source",
         ge=0.0,
         le=20.0,
     )
@@ -1216,7 +1235,9 @@ class CashTransfer(_Programme):
         meaning="Who is eligible: every household; poor households (income per person, before "
         "transfers, below the poverty line); or poor households with children aged 12-17 who all "
         "attend school.",
-        source="assumption; the background paper lists all three designs in the region",
+        source="assumption: the region's large transfers mostly target poor households (Bolsa "
+        "Familia, Renta Ciudadana, Juntos), several with school conditions as well; the background "
+        "paper discusses universal transfers and guaranteed minimum incomes",
         lever=True,
     )
 
