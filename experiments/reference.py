@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from model import demography, groups, model, selling
+from model import demography, economy, groups, justice, legitimacy, model, neighbourhood, rivalry, selling
 from model.contexts import CONTEXTS, Context, Figure
 from model.params import parameter_table
 from model.scenario import Event, Shock, lever_paths
@@ -58,10 +58,116 @@ FIXED_VALUES = [
         "assumption: a few months, as residents' memory of violence",
     ),
     (
+        demography,
+        "FEMALE_SHARE",
+        "Share of girls at the start and among newborns",
+        "assumption: an even sex ratio at birth is close enough for this model",
+    ),
+    (
+        demography,
+        "PARENT_AGE",
+        "Least and most years a child's household head is older than the child",
+        "assumption: the span of parents' (and grandparents') ages at a birth",
+    ),
+    (
+        demography,
+        "POOR_DROPOUT",
+        "Extra school dropout in a poor household (1 doubles it)",
+        "assumption for the size; the background paper names families' income among the causes of "
+        "the 12 million children and adolescents out of school",
+    ),
+    (
+        demography,
+        "NO_PRESENCE_DROPOUT",
+        "Dropout is multiplied by this minus the block's state presence (1.5: the rate as set at "
+        "presence 0.5, three times as high with no presence as with full presence)",
+        "assumption for the size; the background paper names the areas children live in among the "
+        "causes of leaving school",
+    ),
+    (
+        economy,
+        "MAX_FINDING",
+        "Cap on the weekly job-finding rates solved from a context",
+        "assumption: keeps the solved rates below certainty for contexts with very low unemployment",
+    ),
+    (
+        justice,
+        "CUSTODY_SHAPE",
+        "Shape of the gamma distribution of weeks in custody",
+        "assumption: most stays short, a few long, mode at half the mean",
+    ),
+    (
+        legitimacy,
+        "TRUST_SPREAD",
+        "Spread (sd) of starting trust around the home block's state presence",
+        "assumption: neighbours differ a little in how they see the state",
+    ),
+    (
+        model,
+        "HEAT_MEMORY",
+        "Weight of this week's arrests in the hot-spot list",
+        "assumption: a hot-spot list reflects about the last ten weeks",
+    ),
+    (
+        model,
+        "HOME_WEIGHT",
+        "Relative chance that a household lives on a block of each land use",
+        "assumption: most people live on housing blocks, fewer above shops and markets, few at schools",
+    ),
+    (
+        neighbourhood,
+        "DEMAND_NOISE",
+        "Spread (sd of the log) of block-to-block noise in drug demand",
+        "assumption",
+    ),
+    (
+        neighbourhood,
+        "PRESENCE_CLUSTER",
+        "Radius in blocks over which state presence varies smoothly",
+        "assumption: services, and their absence, cluster over a few streets",
+    ),
+    (
+        neighbourhood,
+        "PRESENCE_VARIATION",
+        "How far state presence varies around its mean (times a standard normal)",
+        "assumption",
+    ),
+    (
+        neighbourhood,
+        "SCHOOL_PRESENCE",
+        "Extra state presence on a school block",
+        "assumption: a school is the state",
+    ),
+    (
+        neighbourhood,
+        "MAIN_STREET_EVERY",
+        "Spacing of main streets in blocks",
+        "assumption: about every 500 m at 40 m a block",
+    ),
+    (neighbourhood, "MARKET_CLUMP", "Market blocks per clump centre", "assumption: street markets cluster"),
+    (
+        rivalry,
+        "VIOLENCE_MEMORY",
+        "Weight of this week's incidents in the violence layer residents and police see",
+        "assumption: violence is remembered for about ten weeks",
+    ),
+    (
         selling,
         "YOUNG",
-        "Ages that count as young for reluctance and recruitment pressure",
+        "Ages counted as young for reluctance; recruitment pressure reaches everyone up to the upper bound",
         "UNODC Global Study on Homicide 2013 (43% of victims aged 15-29)",
+    ),
+    (
+        selling,
+        "MOVE_FACTOR",
+        "A seller moves only to a block worth this many times the current one (plus MOVE_MINIMUM)",
+        "assumption: moving has costs, so small or noisy gains move nobody",
+    ),
+    (
+        selling,
+        "MOVE_MINIMUM",
+        "Least gain, USD a week, that makes a seller move",
+        "assumption: as MOVE_FACTOR",
     ),
 ]
 

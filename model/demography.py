@@ -37,6 +37,14 @@ GRADUATION = 0.005
 #: Share of 12-17-year-olds out of school at the start (assumption: the background paper's
 #: 12 million out of school in the region is roughly a tenth of school-age children).
 OUT_OF_SCHOOL_START = 0.10
+#: Share of girls among residents at the start and among newborns.
+FEMALE_SHARE = 0.5
+#: A child's household head is at least PARENT_AGE[0] and at most PARENT_AGE[1] years older.
+PARENT_AGE = (16, 50)
+#: School dropout is ``economy.school_dropout`` x (1 + POOR_DROPOUT if the household is poor)
+#: x (NO_PRESENCE_DROPOUT - the block's state presence).
+POOR_DROPOUT = 1.0
+NO_PRESENCE_DROPOUT = 1.5
 
 
 #: Whether a status ends in retirement at RETIREMENT, indexed by status code.
@@ -69,7 +77,7 @@ def populate(
     r.block[:] = home[household]
     r.age[:] = age
     r.birth_week[:] = rng.integers(0, 52, size=n)
-    r.female[:] = rng.random(n) < 0.5
+    r.female[:] = rng.random(n) < FEMALE_SHARE
     # Migrants come as households; newborns later belong to their household's group.
     share = min(context.migrant_share.value * params.households.migrant_concentration, 1.0)
     r.migrant[:] = (rng.random(n_households) < share)[household]
@@ -111,8 +119,8 @@ def _households(age: np.ndarray, mean_size: float, rng: np.random.Generator) -> 
     order = np.argsort(age[heads], kind="stable")
     head_ages = age[heads][order]
     minors = np.flatnonzero((age < ADULT) & (household < 0))
-    lo = np.searchsorted(head_ages, age[minors] + 16, side="left")
-    hi = np.searchsorted(head_ages, age[minors] + 50, side="right")
+    lo = np.searchsorted(head_ages, age[minors] + PARENT_AGE[0], side="left")
+    hi = np.searchsorted(head_ages, age[minors] + PARENT_AGE[1], side="right")
     pick = lo + (rng.random(len(minors)) * (hi - lo)).astype(np.int64)
     pick = np.where(hi > lo, pick, rng.integers(0, len(heads), size=len(minors)))
     household[minors] = order[pick]
@@ -190,8 +198,8 @@ def leave_school(
     minor = age < ADULT
     hazard = (
         params.economy.school_dropout
-        * (1.0 + poor[r.household[student]])
-        * (1.5 - state_presence[r.block[student]])
+        * (1.0 + POOR_DROPOUT * poor[r.household[student]])
+        * (NO_PRESENCE_DROPOUT - state_presence[r.block[student]])
     )
     if risk is not None:
         hazard = hazard * risk[student]
@@ -246,7 +254,7 @@ def replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np
     if n == 0:  # most weeks; the assignments below cost ~40 us even when empty
         return
     r.age[ids] = 0
-    r.female[ids] = rng.random(n) < 0.5
+    r.female[ids] = rng.random(n) < FEMALE_SHARE
     r.status[ids] = Status.CHILD
     r.income[ids] = 0.0
     r.capacity[ids] = rng.lognormal(0.0, params.economy.wage_dispersion, size=n)

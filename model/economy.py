@@ -16,6 +16,9 @@ from model.contexts import Context
 from model.params import Params
 from model.population import Residents, Status
 
+#: Highest weekly job-finding rate the solved rates may reach.
+MAX_FINDING = 0.9
+
 __all__ = [
     "BusinessCycle",
     "JobRates",
@@ -73,8 +76,8 @@ class JobRates:
         return cls(
             formal_separation=e.formal_separation,
             informal_separation=e.informal_separation,
-            formal_finding=min(0.9, (1 - u) * (1 - i) * e.formal_separation / u),
-            informal_finding=min(0.9, (1 - u) * i * e.informal_separation / u),
+            formal_finding=min(MAX_FINDING, (1 - u) * (1 - i) * e.formal_separation / u),
+            informal_finding=min(MAX_FINDING, (1 - u) * i * e.informal_separation / u),
         )
 
 

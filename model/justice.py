@@ -24,6 +24,10 @@ from model.params import Params
 from model.population import Custody, Offence, Residents, Status
 from model.selling import leave_market
 
+#: Shape of the gamma distribution of time in custody: skewed, most stays short and a few
+#: long, with the mode at half the mean.
+CUSTODY_SHAPE = 2.0
+
 __all__ = ["Arrests", "Prison", "arrest", "custody_week", "prison_week"]
 
 
@@ -77,7 +81,7 @@ class Arrests:
 
 def _weeks(mean: float, size: int, rng: np.random.Generator) -> np.ndarray:
     # Gamma with shape 2: durations vary, but few are near zero.
-    return np.maximum(1, np.rint(rng.gamma(2.0, mean / 2.0, size=size))).astype(np.int16)
+    return np.maximum(1, np.rint(rng.gamma(CUSTODY_SHAPE, mean / CUSTODY_SHAPE, size=size))).astype(np.int16)
 
 
 def arrest(
@@ -123,7 +127,7 @@ def _trial(
     j = params.justice
     convicted = rng.random(len(ids)) < j.conviction
     mean = np.where(offences == Offence.SELLING, j.sentence_weeks, j.possession_sentence_weeks)
-    weeks = np.maximum(1, np.rint(rng.gamma(2.0, mean / 2.0))).astype(np.int16)
+    weeks = np.maximum(1, np.rint(rng.gamma(CUSTODY_SHAPE, mean / CUSTODY_SHAPE))).astype(np.int16)
     jailed = ids[convicted]
     _detain(r, jailed, Custody.SENTENCED, weeks[convicted], offences[convicted])
     freed = ids[~convicted]

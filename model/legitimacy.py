@@ -20,12 +20,15 @@ from model.neighbourhood import box_sum
 from model.params import Params
 from model.population import Residents
 
+#: Spread (sd) of residents' starting trust around their home block's state presence.
+TRUST_SPREAD = 0.1
+
 __all__ = ["block_trust", "initial_trust", "update_trust"]
 
 
 def initial_trust(presence_at_home: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Starting trust: the home block's state presence, give or take a little."""
-    return np.clip(presence_at_home + rng.normal(0.0, 0.1, size=len(presence_at_home)), 0.0, 1.0)
+    return np.clip(presence_at_home + rng.normal(0.0, TRUST_SPREAD, size=len(presence_at_home)), 0.0, 1.0)
 
 
 def update_trust(

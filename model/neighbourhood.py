@@ -31,6 +31,20 @@ LAYERS: dict[str, tuple[float, type]] = {
 }
 
 
+#: Spread (sd of the log) of block-to-block noise in drug demand.
+DEMAND_NOISE = 0.3
+#: State presence varies smoothly: noise averaged over blocks within PRESENCE_CLUSTER, and
+#: presence = ``neighbourhood.state_presence`` x (1 + PRESENCE_VARIATION x that noise).
+PRESENCE_CLUSTER = 2
+PRESENCE_VARIATION = 0.5
+#: Extra state presence on a school block.
+SCHOOL_PRESENCE = 0.2
+#: Main streets run along every MAIN_STREET_EVERY-th row and column of blocks (about 500 m).
+MAIN_STREET_EVERY = 12
+#: Markets sit in clumps of up to nine blocks, one clump for every MARKET_CLUMP market blocks.
+MARKET_CLUMP = 5
+
+
 class LandUse(IntEnum):
     """What a block is mostly used for."""
 
@@ -110,14 +124,15 @@ def build_grid(
 
     mk = params.market
     pull = np.array([1.0, mk.market_pull, mk.commerce_pull, mk.school_pull])[land]
-    weight = pull * rng.lognormal(0.0, 0.3, size=land.shape)
+    weight = pull * rng.lognormal(0.0, DEMAND_NOISE, size=land.shape)
     total = population * mk.user_share * mk.purchases_per_user
     grid.demand.data[:] = weight / weight.sum() * total
 
     # Presence varies smoothly: services cluster, and so does their absence.
-    noise = box_sum(rng.normal(size=land.shape), radius=2) / 5.0
-    presence = nb.state_presence * (1.0 + 0.5 * noise)
-    presence[land == LandUse.SCHOOL] += 0.2
+    # Away from the edges a box sum of (2 r + 1)^2 standard normals has sd 2 r + 1.
+    noise = box_sum(rng.normal(size=land.shape), radius=PRESENCE_CLUSTER) / (2 * PRESENCE_CLUSTER + 1.0)
+    presence = nb.state_presence * (1.0 + PRESENCE_VARIATION * noise)
+    presence[land == LandUse.SCHOOL] += SCHOOL_PRESENCE
     grid.state_presence.data[:] = np.clip(presence, 0.0, 1.0)
     return grid
 
@@ -128,14 +143,15 @@ def _land_use(
     n = width * height
     land = np.full((width, height), LandUse.HOUSING, dtype=np.int64)
     xs, ys = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
-    main_street = ((xs % 12) == 6) | ((ys % 12) == 6)
+    half = MAIN_STREET_EVERY // 2
+    main_street = ((xs % MAIN_STREET_EVERY) == half) | ((ys % MAIN_STREET_EVERY) == half)
 
     # Commerce lines the main streets first; markets sit on main streets in clumps.
     street = np.flatnonzero(main_street.ravel())
     n_market = round(market * n)
     flat = land.ravel()
     if n_market:
-        centres = rng.choice(street if len(street) else np.arange(n), size=max(1, n_market // 5))
+        centres = rng.choice(street if len(street) else np.arange(n), size=max(1, n_market // MARKET_CLUMP))
         cx, cy = np.divmod(centres, height)
         for dx, dy in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1)]:
             if (flat == LandUse.MARKET).sum() >= n_market:

@@ -37,6 +37,10 @@ __all__ = [
 CAN_START = np.zeros(len(Status), dtype=bool)
 CAN_START[[Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED]] = True
 YOUNG = (15, 29)
+#: A seller moves to another block only if it is worth MOVE_FACTOR times the current one plus
+#: MOVE_MINIMUM (USD a week): moving has costs, so small or noisy gains move nobody.
+MOVE_FACTOR = 1.1
+MOVE_MINIMUM = 1.0
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ def relocate(
     best = np.argmax(value, axis=1)
     rows = np.arange(len(movers))
     here = r.gain[movers] - outlook.hazard[r.sell_block[movers]] * per_hazard
-    move = value[rows, best] > here * 1.1 + 1.0
+    move = value[rows, best] > here * MOVE_FACTOR + MOVE_MINIMUM
     r.sell_block[movers[move]] = candidate[rows[move], best[move]]
     return movers[move]
 

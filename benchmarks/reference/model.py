@@ -31,9 +31,12 @@ from mesa.discrete_space import CellAgent
 
 from model.demography import (
     ADULT,
+    FEMALE_SHARE,
     GRADUATION,
     MAX_AGE,
+    NO_PRESENCE_DROPOUT,
     OUT_OF_SCHOOL_START,
+    POOR_DROPOUT,
     RETIREMENT,
     SCHOOL_START,
     STAY_ON,
@@ -41,11 +44,12 @@ from model.demography import (
 )
 from model.economy import wage_table
 from model.groups import CriminalGroup
+from model.justice import CUSTODY_SHAPE
 from model.market import clear, entrant_units, net_gain, seller_counts
 from model.model import PRESENCE_MEMORY, BarrioModel
 from model.policing import PatrolUnit
 from model.population import Custody, Offence, Status
-from model.selling import YOUNG
+from model.selling import MOVE_FACTOR, MOVE_MINIMUM, YOUNG
 
 CAN_START = {Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED}
 LABOUR = {Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED, Status.INACTIVE}
@@ -128,7 +132,7 @@ class ResidentAgent(CellAgent):
         """Replaced by a newborn in the same household."""
         p, rng = self.model.params, self.random
         self.age = 0
-        self.female = rng.random() < 0.5
+        self.female = rng.random() < FEMALE_SHARE
         self.status = Status.CHILD
         self.capacity = rng.lognormvariate(0.0, p.economy.wage_dispersion)
         self.reluctance = p.selling.reluctance * rng.lognormvariate(0.0, p.selling.reluctance_spread)
@@ -150,8 +154,8 @@ class ResidentAgent(CellAgent):
             if self.age < ADULT:
                 hazard = (
                     m.params.economy.school_dropout
-                    * (1 + m.poor[self.household])
-                    * (1.5 - m.presence[self.block])
+                    * (1 + POOR_DROPOUT * m.poor[self.household])
+                    * (NO_PRESENCE_DROPOUT - m.presence[self.block])
                 )
                 if self.random.random() < hazard:
                     self.status = Status.OUT_OF_SCHOOL
@@ -266,7 +270,7 @@ class ResidentAgent(CellAgent):
                     value = m.entrant_gain[c] - m.hazard[c] * per_hazard
                     if value > best_value:
                         best, best_value = c, value
-        if best_value > (self.gain - m.hazard[self.sell_block] * per_hazard) * 1.1 + 1.0:
+        if best_value > (self.gain - m.hazard[self.sell_block] * per_hazard) * MOVE_FACTOR + MOVE_MINIMUM:
             self.sell_block = best
 
     def choose(self) -> None:
@@ -340,7 +344,7 @@ class ResidentAgent(CellAgent):
         self.income = self.gain = 0.0
         self.group = -1
         self.custody = stage
-        self.custody_left = max(1, round(self.random.gammavariate(2.0, mean_weeks / 2.0)))
+        self.custody_left = max(1, round(self.random.gammavariate(CUSTODY_SHAPE, mean_weeks / CUSTODY_SHAPE)))
         self.offence = offence
 
     def trial(self) -> None:
