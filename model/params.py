@@ -713,8 +713,9 @@ class Policing(_Section):
     focused_deterrence: float = param(
         0.0,
         unit="share of units",
-        meaning="Share of patrol units on focused deterrence: they work the territory of the groups "
-        "behind recent violence, in proportion to it, and groups are told that violence brings this.",
+        meaning="Chance that a patrol unit spends a given week on focused deterrence (on average, the "
+        "share of units doing so): it works the territory of the groups behind recent violence, in "
+        "proportion to it, and groups are told that violence brings this.",
         source="assumption: 0 by default; a lever (focused deterrence as in Braga, Weisburd and "
         "Turchan 2018, 'Focused deterrence strategies and crime control', Criminology & Public Policy)",
         ge=0.0,
