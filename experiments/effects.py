@@ -138,7 +138,25 @@ def against_baseline(means: pd.DataFrame, baseline: str) -> pd.DataFrame:
                     "sentence": said,
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=_VERSUS_COLUMNS)
+
+
+_VERSUS_COLUMNS = [
+    "scenario",
+    "outcome",
+    "n",
+    "baseline",
+    "mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "relative",
+    "rel_low",
+    "rel_high",
+    "hedges_g",
+    "a12",
+    "sentence",
+]
 
 
 def sentence(outcome: str, relative: float, low: float, high: float, baseline: str = "baseline") -> str:
@@ -176,16 +194,16 @@ def _signed(x: float) -> str:
     return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.3g}"
 
 
-def settling(means: pd.DataFrame, tolerance: float = 0.05) -> pd.DataFrame:
+def settling(means: pd.DataFrame, tolerance: float = 0.10) -> pd.DataFrame:
     """Whether the replicates were enough, per scenario and outcome.
 
     For each number of replicates *k* = 2..n, the coefficient of variation (sd / |mean|) of
-    the first *k* replicates, and the relative standard error of their mean (CV / sqrt(k)).
-    An outcome has settled when the relative standard error with all replicates is at most
-    ``tolerance`` (the 95% interval is within about twice that of the mean).
+    the first *k* replicates, and ``half``: the half-width of the 95% confidence interval of
+    their mean relative to the mean (the same t interval as :func:`summarise`). An outcome has
+    settled when ``half`` with all replicates is at most ``tolerance``.
 
     Returns:
-        Rows ``scenario, outcome, k, cv, rse, settled`` (``settled`` is for the full n).
+        Rows ``scenario, outcome, k, cv, half, settled`` (``settled`` is for the full n).
     """
     rows = []
     for (scenario, outcome), group in means.groupby(["scenario", "outcome"], observed=True, sort=False):
@@ -194,8 +212,9 @@ def settling(means: pd.DataFrame, tolerance: float = 0.05) -> pd.DataFrame:
             first = v[:k]
             mean = abs(first.mean())
             cv = first.std(ddof=1) / mean if mean > 0 else (0.0 if first.std() == 0 else np.inf)
-            rows.append({"scenario": scenario, "outcome": outcome, "k": k, "cv": cv, "rse": cv / np.sqrt(k)})
-    table = pd.DataFrame(rows, columns=["scenario", "outcome", "k", "cv", "rse"])
-    last = table.groupby(["scenario", "outcome"], sort=False).rse.transform("last")
+            half = stats.t.ppf(0.975, k - 1) * cv / np.sqrt(k)
+            rows.append({"scenario": scenario, "outcome": outcome, "k": k, "cv": cv, "half": half})
+    table = pd.DataFrame(rows, columns=["scenario", "outcome", "k", "cv", "half"])
+    last = table.groupby(["scenario", "outcome"], sort=False).half.transform("last")
     table["settled"] = last <= tolerance
     return table

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib
@@ -62,8 +63,15 @@ def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path
     out = Path(out)
     manifest = read_manifest(out)
     table = load(out)
-    order = [s for s in manifest["scenarios"] if s in set(table.scenario)]
-    base = choose_baseline(order, baseline or manifest.get("description", {}).get("baseline"))
+    done = table.groupby("scenario", observed=True).replicate.unique()
+    order = [s for s in manifest["scenarios"] if s in done.index]
+    named = baseline or manifest.get("description", {}).get("baseline")
+    if named is not None and named in manifest["scenarios"] and named not in done.index:
+        raise ResultsError(
+            f"{out}: the baseline '{named}' has no finished runs yet; run the same command again to "
+            "complete the batch, then write the report"
+        )
+    base = choose_baseline(order, named)
     means = per_replicate(table)
     summary = summarise(means[means.outcome.isin(KEY_OUTCOMES)])
     versus = against_baseline(means[means.outcome.isin(KEY_OUTCOMES)], base)
@@ -81,8 +89,9 @@ def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path
         path = out / f"report-{name}.png"
         atomic_write(path, lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
         pngs[name] = path
-    text = _markdown(manifest, order, base, summary, versus, settle, pngs)
-    page = _html(manifest, order, base, summary, versus, settle, figures)
+    header = _header(manifest, order, base, done, out)
+    text = _markdown(header, order, base, summary, versus, settle, pngs)
+    page = _html(header, order, base, summary, versus, settle, figures)
     for fig in figures.values():
         plt.close(fig)
     paths = {"html": out / "report.html", "markdown": out / "report.md", **pngs}
@@ -213,27 +222,53 @@ def _warnings(settle: pd.DataFrame) -> list[str]:
     last = settle.groupby(["scenario", "outcome"], sort=False).tail(1)
     loose = last[~last.settled]
     return [
-        f"{row.outcome} in {row.scenario}: the mean is known only to about +/-{2 * row.rse:.0%} "
-        f"with {row.k} replicates; run more replicates before reading small differences"
+        f"{row.outcome} in {row.scenario}: the mean is known only to about +/-{row.half:.0%} "
+        f"(95% CI) with {row.k} replicates; run more replicates before reading small differences"
         for row in loose.itertuples()
-        if np.isfinite(row.rse)
+        if np.isfinite(row.half)
     ]
 
 
-def _header(manifest: dict, order: list[str], base: str) -> list[str]:
-    runs = manifest["runs"]
-    replicates = len({r["replicate"] for r in runs})
-    return [
-        f"Scenarios: {', '.join(order)}; {replicates} replicate(s) each, replicate i of every scenario "
-        "with the same seed (paired differences).",
+def _header(manifest: dict, order: list[str], base: str, done: pd.Series, out: Path) -> list[str]:
+    """What was compared, how many replicates each, what is missing, and with which code."""
+    planned: dict[str, set[int]] = {}
+    for run in manifest["runs"]:
+        planned.setdefault(run["scenario"], set()).add(run["replicate"])
+    counts = sorted({len(done[s]) for s in order})
+    each = (
+        f"{counts[0]} replicate(s) each"
+        if len(counts) == 1
+        else "replicates: " + ", ".join(f"{s} {len(done[s])}" for s in order)
+    )
+    lines = [
+        f"Scenarios: {', '.join(order)}; {each}, replicate i of every scenario with the same seed "
+        "(paired differences: only replicates finished for both sides are paired).",
         f"Compared with: {base}. Means are over the policy period (weeks 0 and after) of each replicate.",
-        f"Barrio {manifest['barrio_version']} (commit {manifest['git_commit'][:12]}), results updated "
-        f"{manifest['updated']}.",
     ]
+    missing = []
+    for scenario, replicates in planned.items():
+        have = set(done[scenario]) if scenario in done.index else set()
+        lacking = sorted(replicates - have)
+        if lacking and not have:
+            missing.append(f"{scenario} (all {len(lacking)})")
+        elif lacking:
+            missing.append(f"{scenario} (replicate {', '.join(map(str, lacking))})")
+    if missing:
+        lines.append(
+            "Not finished yet, so not in this report: " + "; ".join(missing) + ". Run the same command "
+            "again on this folder to complete them; finished runs are kept."
+        )
+    finished = max(p.stat().st_mtime for p in (out / "runs").glob("*.parquet"))
+    stamp = datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds")
+    lines.append(
+        f"Barrio {manifest['barrio_version']} (commit {manifest['git_commit'][:12]}); "
+        f"last run finished {stamp}."
+    )
+    return lines
 
 
-def _markdown(manifest, order, base, summary, versus, settle, pngs) -> str:
-    lines = ["# Barrio comparison", "", *_header(manifest, order, base), ""]
+def _markdown(header, order, base, summary, versus, settle, pngs) -> str:
+    lines = ["# Barrio comparison", "", *header, ""]
     lines += ["## Against the baseline", ""]
     for scenario in order:
         if scenario == base:
@@ -273,7 +308,7 @@ def _img(fig: plt.Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _html(manifest, order, base, summary, versus, settle, figures) -> str:
+def _html(header, order, base, summary, versus, settle, figures) -> str:
     e = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Barrio comparison</title>",
@@ -281,7 +316,7 @@ def _html(manifest, order, base, summary, versus, settle, figures) -> str:
         "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #999;padding:3px 6px}"
         ".warn{background:#eee;border-left:4px solid #444;padding:4px 8px}</style></head><body>",
         "<h1>Barrio comparison</h1>",
-        *(f"<p>{e(line)}</p>" for line in _header(manifest, order, base)),
+        *(f"<p>{e(line)}</p>" for line in header),
         "<h2>Against the baseline</h2>",
     ]
     for scenario in order:

@@ -20,8 +20,12 @@ or, instead of ``vary``, a Latin hypercube over ranges::
         policing.punitive_intensity: [0.1, 0.9]
         programmes.cash.amount: [10, 60]
 
-Each point becomes a scenario named ``<name>-<k>`` with the values set from the start of
-the run; the varied values are recorded as columns of its outcome tables.
+Each point becomes a scenario named ``<name>-<k>``; the varied values are recorded as
+columns of its outcome tables. A varied value takes the place of the base scenario's own
+value of that parameter: where the base's timeline sets the parameter (``mano_dura`` raises
+``policing.punitive_intensity`` at year 0), the varied value is what the timeline sets, so
+the warm-up and the weeks before the event are as in the base; where it does not, the
+varied value holds from the start of the run.
 """
 
 from __future__ import annotations
@@ -164,19 +168,26 @@ def load_experiment(path: Path | str) -> Sweep:
     points = _points(experiment)
     scenarios = []
     width = len(str(len(points) - 1))
+    in_timeline = {path for event in base.timeline for path in event.set}
     for k, point in enumerate(points):
         try:
-            params = base.params.with_levers(point)
+            base.params.with_levers(point)  # every value checked, wherever it will be set
         except BarrioError as err:
             for sub, message in err.problems:
                 problem((*where, sub), f"{message} (at point {k})")
             continue
+        params = base.params.with_levers({p: v for p, v in point.items() if p not in in_timeline})
+        timeline = tuple(
+            event.model_copy(update={"set": {p: point.get(p, v) for p, v in event.set.items()}})
+            for event in base.timeline
+        )
         label = ", ".join(f"{p}={v}" for p, v in point.items())
         scenarios.append(
             replace(
                 base,
                 name=f"{experiment.name}-{k:0{width}d}",
                 params=params,
+                timeline=timeline,
                 description=f"{experiment.description or experiment.name}: {label}",
                 source=file,
             )

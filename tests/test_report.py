@@ -82,6 +82,9 @@ def test_settling_warns_when_the_mean_is_not_pinned_down():
     last = table.groupby("outcome").tail(1).set_index("outcome")
     assert last.loc["x", "settled"] and not last.loc["y", "settled"]
     assert list(table[table.outcome == "x"].k) == [2, 3, 4, 5]
+    # The warning's +/- is the report table's own 95% interval, relative to the mean.
+    row = summarise(noisy).iloc[0]
+    assert last.loc["y", "half"] == pytest.approx((row.ci_high - row["mean"]) / row["mean"])
 
 
 def test_the_baseline_is_the_named_one_else_baseline_else_the_first():
@@ -102,3 +105,23 @@ def test_the_report_files_carry_the_numbers_and_embed_their_figures(tmp_path):
     assert "## Means with 95% confidence intervals" in text and "![series](report-series.png)" in text
     for name in ("series", "costs", "burden", "replicates"):
         assert paths[name].stat().st_size > 10_000
+
+
+def test_a_report_of_an_unfinished_batch_says_what_is_missing(tmp_path):
+    from experiments.batch import ResultsError
+
+    execute(plan([tiny("baseline"), tiny("crackdown")], 3), tmp_path, InProcessExecutor(), progress=False)
+    runs = tmp_path / "runs"
+    (runs / "crackdown__r001.parquet").unlink()
+    text = write_report(tmp_path)["markdown"].read_text()
+    assert "replicates: baseline 3, crackdown 2" in text
+    assert "Not finished yet, so not in this report: crackdown (replicate 1)" in text
+    for part in runs.glob("crackdown__*.parquet"):
+        part.unlink()
+    text = write_report(tmp_path)["markdown"].read_text()  # the baseline alone, no crash
+    assert "crackdown (all 3)" in text and "Scenarios: baseline; 3 replicate(s) each" in text
+    for part in runs.glob("baseline__*.parquet"):
+        part.unlink()
+    execute(plan([tiny("crackdown")], 1), tmp_path, InProcessExecutor(), progress=False)
+    with pytest.raises(ResultsError, match="the baseline 'baseline' has no finished runs yet"):
+        write_report(tmp_path, baseline="baseline")

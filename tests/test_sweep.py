@@ -4,6 +4,7 @@ import pytest
 
 from experiments.cli import main
 from experiments.sweep import load_experiment
+from model.run import make_model
 from model.scenario import ScenarioError
 
 BASE = """\
@@ -37,6 +38,27 @@ def test_a_grid_is_every_combination_with_the_values_set_from_the_start(folder):
     assert last.params.neighbourhood.population == 600  # the base's own values are kept
     seeds = [s.seed for s in sweep.specs() if s.replicate == 1]
     assert len(set(seeds)) == 1  # replicate i has one seed across the grid
+
+
+def test_a_varied_lever_the_base_timeline_sets_takes_the_timelines_place(folder):
+    (folder / "crackdown.yaml").write_text(
+        "extends: small.yaml\nname: crackdown\ntimeline:\n"
+        "  - week: 2\n    set: {policing.punitive_intensity: 0.9, policing.units_per_10k: 12}\n"
+    )
+    path = folder / "vary.yaml"
+    path.write_text("name: vary\nbase: crackdown.yaml\nvary:\n  policing.punitive_intensity: [0.0, 0.4]\n")
+    sweep = load_experiment(path)
+    base = sweep.scenarios[0]
+    for scenario, value in zip(sweep.scenarios, (0.0, 0.4), strict=True):
+        # Before the event the base's own value; the event sets the varied one instead of 0.9
+        # and still sets the rest.
+        assert scenario.params.policing.punitive_intensity == base.params.policing.punitive_intensity
+        (event,) = scenario.timeline
+        assert event.set == {"policing.punitive_intensity": value, "policing.units_per_10k": 12}
+        model = make_model(scenario, 1)
+        for _ in range(scenario.params.timing.warmup_weeks + 3):
+            model.step()
+        assert model.params.policing.punitive_intensity == value
 
 
 def test_a_latin_hypercube_covers_each_range_once_per_stratum(folder):
