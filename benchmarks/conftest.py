@@ -7,16 +7,12 @@ use, groups and police per resident.
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from model import Params
 
 #: Benchmark sizes: label -> residents.
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
-_DEFAULT = Params()
-DENSITY = _DEFAULT.neighbourhood.population / (_DEFAULT.neighbourhood.width * _DEFAULT.neighbourhood.height)
 
 #: Figures gathered during the session for the summary: (measure, size label) -> value.
 RESULTS: dict[tuple[str, str], float] = {}
@@ -24,16 +20,7 @@ RESULTS: dict[tuple[str, str], float] = {}
 
 def scaled(residents: int, weeks: int = 1000, warmup: int = 0) -> Params:
     """The default scenario with ``residents`` people on a grid of the default density."""
-    side = max(3, round(math.sqrt(residents / DENSITY)))
-    groups = max(1, round(_DEFAULT.groups.count * residents / _DEFAULT.neighbourhood.population))
-    return Params().replace(
-        neighbourhood__population=residents,
-        neighbourhood__width=side,
-        neighbourhood__height=side,
-        groups__count=groups,
-        timing__warmup_weeks=warmup,
-        timing__horizon_weeks=weeks,
-    )
+    return Params().at_population(residents).replace(timing__warmup_weeks=warmup, timing__horizon_weeks=weeks)
 
 
 @pytest.fixture(params=list(SIZES), ids=list(SIZES))

@@ -27,13 +27,13 @@ __all__ = ["main"]
 
 def _with_overrides(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     """The scenario with the command line's --weeks, --warmup and --population applied."""
+    if args.population is not None:
+        scenario = scenario.at_population(args.population)
     changes = {}
     if args.weeks is not None:
         changes["timing__horizon_weeks"] = args.weeks
     if args.warmup is not None:
         changes["timing__warmup_weeks"] = args.warmup
-    if args.population is not None:
-        changes["neighbourhood__population"] = args.population
     if not changes:
         return scenario
     scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
@@ -192,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SCENARIO",
         help="a scenario file (.yaml) or the name of one in the library: " + ", ".join(scenario_library()),
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same result")
+    p.add_argument(
+        "--seed", type=_non_negative, default=0, help="random seed (default 0); same seed, same result"
+    )
     _size_options(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: results/NAME-seedN)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -232,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write report.html and report.md for a results folder",
         description="Write DIR/report.html (self-contained, figures embedded) and DIR/report.md: means "
-        "with 95%% confidence intervals, paired differences against the baseline with effect sizes, "
+        "with 95% confidence intervals, paired differences against the baseline with effect sizes, "
         "time series, costs against outcomes, who bears them, and whether the replicates were enough.",
     )
     p.add_argument("dir", metavar="DIR", help="results folder written by compare or sweep")
@@ -298,7 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _size_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weeks", type=_positive, help="weeks after the warm-up (default: the scenario's, 520)")
     p.add_argument("--warmup", type=_non_negative, help="warm-up weeks (default: the scenario's, 104)")
-    p.add_argument("--population", type=_positive, help="number of residents (default: the scenario's)")
+    p.add_argument(
+        "--population",
+        type=_positive,
+        help="number of residents (default: the scenario's); the grid, the number of groups and "
+        "programme budgets and places scale with it, so the density stays the scenario's",
+    )
 
 
 def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
@@ -318,9 +325,12 @@ def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
 
 
 def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number above 0, got {text!r}")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
     return value
 
 

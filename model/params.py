@@ -9,6 +9,7 @@ Money is in US dollars per week unless the unit says otherwise; time is in weeks
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -1488,6 +1489,26 @@ class Params(_Section):
         except ValidationError as err:
             raise ParameterError(_describe(err), source=source) from err
 
+    def at_population(self, residents: int) -> Params:
+        """The same neighbourhood with ``residents`` people, at the same density.
+
+        The grid's sides scale with the square root of the change (its shape is kept), and
+        the number of groups and every programme's budget and places scale with it, so that
+        residents per block, per group and per dollar stay as they were. Police units are
+        already set per 10,000 residents.
+        """
+        nb = self.neighbourhood
+        ratio = residents / nb.population
+        changes: dict[str, Any] = {
+            "neighbourhood__population": residents,
+            "neighbourhood__width": max(3, round(nb.width * math.sqrt(ratio))),
+            "neighbourhood__height": max(3, round(nb.height * math.sqrt(ratio))),
+            "groups__count": max(1, round(self.groups.count * ratio)) if self.groups.count else 0,
+        }
+        for path, value in scaled_money(self, ratio).items():
+            changes[path.replace(".", "__")] = value
+        return self.replace(**changes)
+
     def with_levers(self, changes: Mapping[str, Any]) -> Params:
         """Return a copy with values changed by dotted path: ``{"policing.punitive_intensity": 0.9}``.
 
@@ -1561,3 +1582,30 @@ def parameter_table() -> list[dict[str, Any]]:
 
     walk(Params, "")
     return rows
+
+
+#: Programme settings that are amounts for the whole neighbourhood (they scale with it).
+SCALED_WITH_POPULATION = ("budget_week", "capacity")
+
+
+def scaled_money(params: Params, ratio: float, paths: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Programme budgets and places times ``ratio``, by dotted path.
+
+    Args:
+        params: Parameters whose programme settings are scaled (when ``paths`` is None).
+        ratio: New population over old.
+        paths: Dotted paths and values to scale instead (a timeline event's ``set``); paths
+            that are not budgets or places are left out.
+    """
+    if paths is None:
+        paths = {
+            f"programmes.{name}.{field}": getattr(getattr(params.programmes, name), field)
+            for name in type(params.programmes).model_fields
+            for field in SCALED_WITH_POPULATION
+        }
+    scaled = {}
+    for path, value in paths.items():
+        section, _, field = path.rpartition(".")
+        if section.startswith("programmes.") and field in SCALED_WITH_POPULATION:
+            scaled[path] = round(value * ratio) if field == "capacity" else value * ratio
+    return scaled

@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from model.errors import BarrioError, ParameterError
-from model.params import Params, parameter_table
+from model.params import Params, parameter_table, scaled_money
 
 __all__ = [
     "META_KEYS",
@@ -140,6 +140,19 @@ class Scenario:
     timeline: tuple[Event, ...] = ()
     description: str = ""
     source: str | None = None
+
+    def at_population(self, residents: int) -> Scenario:
+        """This scenario with ``residents`` people at the same density.
+
+        See :meth:`Params.at_population`; programme budgets and places the timeline sets
+        scale in the same way.
+        """
+        ratio = residents / self.params.neighbourhood.population
+        timeline = tuple(
+            event.model_copy(update={"set": {**event.set, **scaled_money(self.params, ratio, event.set)}})
+            for event in self.timeline
+        )
+        return replace(self, params=self.params.at_population(residents), timeline=timeline)
 
     def params_at(self, week: int) -> Params:
         """Parameters in force at ``week`` of the policy period (timeline changes up to it applied).

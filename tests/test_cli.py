@@ -45,12 +45,22 @@ def test_unknown_scenario_is_a_clear_error_with_exit_status_2(tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("args", [["--weeks", "-3"], ["--weeks", "many"], ["--population", "0"]])
-def test_bad_numbers_are_refused_by_the_parser(args, capsys):
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["--weeks", "-3"], "1 or more"),
+        (["--weeks", "0"], "1 or more"),
+        (["--weeks", "many"], "whole number"),
+        (["--population", "0"], "1 or more"),
+        (["--seed", "-1"], "0 or more"),
+    ],
+)
+def test_bad_numbers_are_refused_by_the_parser(args, allowed, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", "baseline", *args])
     assert exit_.value.code == 2
-    assert args[0] in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert args[0] in err and allowed in err
 
 
 def test_help_describes_every_command(capsys):

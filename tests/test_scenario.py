@@ -281,3 +281,29 @@ def test_an_income_shock_raises_unemployment():
         return rows.value.mean()
 
     assert unemployment(hit) > unemployment(calm) + 0.03
+
+
+def test_at_population_keeps_density_groups_per_resident_and_spending_per_resident():
+    cash = load_scenario("cash_transfer")
+    small = cash.at_population(4_000)
+    nb, old = small.params.neighbourhood, cash.params.neighbourhood
+    assert nb.population == 4_000
+    density = nb.population / (nb.width * nb.height)
+    assert density == pytest.approx(old.population / (old.width * old.height), rel=0.1)
+    assert nb.width / nb.height == pytest.approx(old.width / old.height, rel=0.1)
+    assert small.params.groups.count == max(1, round(cash.params.groups.count / 10))
+    (before,), (after,) = cash.timeline, small.timeline
+    assert after.set["programmes.cash.budget_week"] == pytest.approx(
+        before.set["programmes.cash.budget_week"] / 10
+    )
+    # Levers that are not amounts for the whole neighbourhood are left alone.
+    assert {k: v for k, v in after.set.items() if "budget" not in k} == {
+        k: v for k, v in before.set.items() if "budget" not in k
+    }
+
+
+def test_a_small_neighbourhood_at_the_default_density_has_a_drug_market():
+    scenario = load_scenario("baseline").at_population(4_000)
+    table = run(scenario.params.replace(timing__warmup_weeks=26, timing__horizon_weeks=26), 1)
+    sellers = table[(table.outcome == "sellers") & (table.week >= 0)].value
+    assert (sellers > 0).all()
