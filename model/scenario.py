@@ -24,7 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -271,11 +271,22 @@ def _read_chain(path: Path, problems: list[Problem], stack: tuple[Path, ...]) ->
             )
         )
         return data, lines
+    # A file next to this one, else a library scenario by name (with or without ``.yaml``),
+    # so that a file of one's own can say ``extends: baseline`` wherever it lives.
     parent_path = path.parent / parent
+    library = scenario_library()
+    if not parent_path.exists() and Path(parent).stem in library and not Path(parent).parent.parts:
+        parent_path = library[Path(parent).stem]
     if not parent_path.exists():
+        close = difflib.get_close_matches(Path(parent).stem, library, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
         problems.append(
             Problem(
-                str(path), lines.get(("extends",), (None, None))[1], "extends", f"no such file: {parent_path}"
+                str(path),
+                lines.get(("extends",), (None, None))[1],
+                "extends",
+                f"no such file next to this one ({parent_path}) and no library scenario '{parent}'{hint} "
+                f"(library: {', '.join(library)})",
             )
         )
         return data, lines
@@ -484,8 +495,21 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
 def _fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
     model: Any = root
     for part in loc:
+        if isinstance(part, int):  # an item of a list (a timeline entry)
+            continue
         fields_ = getattr(model, "model_fields", {})
         if part not in fields_:
             return []
-        model = fields_[part].annotation
+        model = _model_in(fields_[part].annotation)
     return list(getattr(model, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation holds: itself, or inside ``list[...]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -32,6 +32,15 @@ def test_a_policy_scenario_can_be_five_lines(tmp_path):
     assert [(e.at, e.set) for e in s.timeline] == [(104, {"policing.punitive_intensity": 0.9})]
 
 
+@pytest.mark.parametrize("parent", ["baseline", "baseline.yaml"])
+def test_a_file_anywhere_can_extend_a_library_scenario_by_name(tmp_path, parent):
+    path = write(tmp_path, "mine.yaml", f"extends: {parent}\npolicing: {{encounter: 0.1}}\n")
+    assert load_scenario(path).params == load_scenario("baseline").params.replace(policing__encounter=0.1)
+    # A file of that exact name next to it wins over the library.
+    write(tmp_path, "baseline.yaml", "country: peru\n")
+    assert load_scenario(path).params.country == ("peru" if parent == "baseline.yaml" else "brazil")
+
+
 def test_extends_merges_sections_and_the_child_wins(tmp_path):
     write(tmp_path, "parent.yaml", "country: peru\npolicing: {units_per_10k: 8, encounter: 0.4}\n")
     child = write(tmp_path, "child.yaml", "extends: parent.yaml\npolicing: {encounter: 0.1}\n")
@@ -100,6 +109,12 @@ def test_resolved_values_and_hash_follow_the_inputs(tmp_path):
             "greater than or equal to 1",
         ),
         ("country: peru\ncountry: chile\n", 2, "country", "given twice"),
+        (
+            "timeline:\n  - week: 1\n    shock: {weeks: 4, demnd: 1.2}\n",
+            3,
+            "timeline.0.shock.demnd",
+            "did you mean 'demand'? allowed here: name, weeks, economy, demand",
+        ),
     ],
 )
 def test_each_mistake_names_the_file_line_field_and_what_is_allowed(tmp_path, text, line, path, words):
