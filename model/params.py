@@ -1298,6 +1298,15 @@ class Jobs(_Programme):
         lever=True,
     )
 
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> Jobs:
+        if self.min_age > self.max_age:
+            raise ValueError(
+                "min_age must be at most max_age, or nobody is eligible "
+                f"(got {self.min_age} and {self.max_age})"
+            )
+        return self
+
 
 class School(_Programme):
     """School retention: keeps 12-17-year-olds of poor households in school, or brings them back."""

@@ -445,7 +445,8 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
         if event.at >= horizon:
             problem(
                 (*loc, "week" if event.week is not None else "year"),
-                f"week {event.at} is beyond the horizon: allowed 0 to {horizon - 1}",
+                f"week {event.at} is beyond the scenario's horizon: allowed 0 to {horizon - 1}; to run "
+                f"longer, set timing.horizon_weeks (now {horizon}) in the file",
             )
         try:
             (params or Params()).with_levers({k: v for k, v in event.set.items() if k in levers})

@@ -76,7 +76,7 @@ def test_resolved_values_and_hash_follow_the_inputs(tmp_path):
             "timeline:\n  - week: 600\n    set: {policing.punitive_intensity: 0.9}\n",
             2,
             "timeline.0.week",
-            "beyond the horizon",
+            "beyond the scenario's horizon: allowed 0 to 519; to run longer, set timing.horizon_weeks",
         ),
         (
             "timeline:\n  - week: 1\n    set: {policing.punitve_intensity: 0.9}\n",
@@ -109,6 +109,12 @@ def test_resolved_values_and_hash_follow_the_inputs(tmp_path):
             "greater than or equal to 1",
         ),
         ("country: peru\ncountry: chile\n", 2, "country", "given twice"),
+        (
+            "programmes:\n  jobs: {min_age: 40, max_age: 20}\n",
+            2,
+            "programmes.jobs",
+            "min_age must be at most max_age",
+        ),
         (
             "timeline:\n  - week: 1\n    shock: {weeks: 4, demnd: 1.2}\n",
             3,
