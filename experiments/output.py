@@ -55,10 +55,12 @@ def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
     wide = table.pivot(index="week", columns="outcome", values="value")
     fig, axes = plt.subplots(4, 2, figsize=(11, 11.5), sharex=True, layout="constrained")
     for ax, (panel, names) in zip(axes.flat, MAIN_SERIES.items(), strict=True):
+        top = 0.0
         for (colour, dash), name in zip(_STYLES, names, strict=False):
             series = wide[name]
             if name in _SMOOTHED:
                 series = series.rolling(_SMOOTHED[name], min_periods=1).mean()
+            top = max(top, float(series[series.index >= 0].max()) if (series.index >= 0).any() else 0.0)
             ax.plot(
                 series.index / 52,
                 series.to_numpy(),
@@ -69,12 +71,10 @@ def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
         ax.set_title(panel, fontsize=10)
         if wide.index.min() < 0:
             ax.axvspan(wide.index.min() / 52, 0, color="0.9", zorder=0)
-            # Scale to the policy period: the warm-up's first weeks, when everyone sizes
-            # up an empty market at once, would otherwise flatten every later line.
-            policy = wide.loc[wide.index >= 0, names]
-            top = float(policy.rolling(52, min_periods=1).mean().max().max()) if len(policy) else 0.0
+            # Scale to the lines as drawn in the policy period: the warm-up's first weeks,
+            # when everyone sizes up an empty market at once, would flatten every later line.
             if top > 0:
-                ax.set_ylim(0, top * 1.4)
+                ax.set_ylim(0, top * 1.15)
         else:
             ax.set_ylim(bottom=0)
         if len(names) > 1:

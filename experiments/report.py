@@ -39,6 +39,8 @@ _SERIES = [
     "mean_trust",
 ]
 _SMOOTH = {"homicide_rate": 52, "recruits": 13}
+#: Weeks of the warm-up shown before the policy period in the time series.
+_WARMUP_SHOWN = 52
 _EFFECT_NOTE = (
     "The difference and its interval are paired by replicate (same seeds); Hedges' g and "
     "Vargha-Delaney A12 compare the two sets of replicates without pairing."
@@ -110,7 +112,9 @@ def _style(k: int) -> dict:
 def _series_figure(table: pd.DataFrame, order: list[str]) -> plt.Figure:
     """Key outcomes week by week: the mean over replicates and the band they span."""
     fig, axes = plt.subplots(3, 2, figsize=(11, 9.5), sharex=True, layout="constrained")
-    data = table[table.outcome.isin(_SERIES)]
+    # From the last year of the warm-up: its first weeks, when everyone sizes up an empty
+    # market at once, would flatten every later line.
+    data = table[table.outcome.isin(_SERIES) & (table.week >= -_WARMUP_SHOWN)]
     for ax, outcome in zip(axes.flat, _SERIES, strict=True):
         for k, scenario in enumerate(order):
             runs = data[(data.outcome == outcome) & (data.scenario == scenario)]
@@ -127,7 +131,7 @@ def _series_figure(table: pd.DataFrame, order: list[str]) -> plt.Figure:
         ax.grid(alpha=0.3)
     axes[0, 0].legend(fontsize=8)
     for ax in axes[-1]:
-        ax.set_xlabel("week (policy starts at 0; band: range over replicates)")
+        ax.set_xlabel(f"week (policy starts at 0, from {-_WARMUP_SHOWN}; band: range over replicates)")
     return fig
 
 

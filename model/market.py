@@ -34,14 +34,19 @@ class Sales:
     unmet: float
 
     def top_share(self, fraction: float = 0.1) -> float:
-        """Share of the volume sold on the busiest ``fraction`` of blocks (0 with no sales)."""
+        """Share of the volume sold on the busiest ``fraction`` of the blocks where anything sold.
+
+        Counted among selling blocks, not all blocks: most blocks sell nothing, and the
+        busiest tenth of all blocks would hold every sale. 0 with no sales.
+        """
         if self.volume <= 0:
             return 0.0
-        k = max(1, int(np.ceil(fraction * self.by_block.size)))
         flat = self.by_block.ravel()
-        # Only the top k are sorted (summed in the same order as a full sort would give).
-        top = np.sort(np.partition(flat, flat.size - k)[flat.size - k :])
-        return float(top.sum() / self.by_block.sum())
+        selling = flat[flat > 0]
+        k = max(1, int(np.ceil(fraction * selling.size)))
+        top = np.sort(np.partition(selling, selling.size - k)[selling.size - k :])
+        # Rounding can put the ratio a hair above 1 when the top blocks are all of them.
+        return min(1.0, float(top.sum() / selling.sum()))
 
 
 def seller_counts(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

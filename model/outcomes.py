@@ -40,7 +40,8 @@ OUTCOMES: dict[str, str] = {
     "market_volume": "Retail purchases served this week",
     "market_value": "Value of retail purchases served this week (USD)",
     "unmet_demand": "Purchases wanted with no seller in reach",
-    "market_top10_share": "Share of this week's purchases made on the busiest 10% of blocks",
+    "market_top10_share": "Share of this week's purchases made on the busiest 10% of the blocks where "
+    "anything was sold",
     "selling_blocks": "Blocks where anything was sold this week",
     "sellers_away_from_home": "Sellers working a block other than their own",
     "groups": "Criminal groups active",

@@ -68,8 +68,10 @@ class Timing(_Section):
         104,
         unit="weeks",
         meaning="Weeks simulated before outcomes count, so that the market settles.",
-        source="assumption: two years, long enough for sellers, groups and prison stocks to level off "
-        "in test runs (see the warm-up shading in `barrio run`'s picture)",
+        source="assumption: two years, long enough for sellers, pre-trial numbers and groups to level "
+        "off in test runs (see the warm-up shading in `barrio run`'s picture); sentenced prisoners and "
+        "prison occupancy keep rising for several years after it, as sentences are long and the "
+        "stock of people with a record builds up, so compare scenarios on the same seeds",
         ge=0,
         le=1040,
     )

@@ -209,8 +209,15 @@ def test_spatial_spread_of_the_market():
     sellers[0, 0] = sellers[9, 9] = 1
     sales = clear(demand, sellers, reach=0)
     assert (sales.by_block > 0).sum() == 2
-    assert np.isclose(sales.top_share(0.01), 0.9)  # the busiest 1 block of 100
-    assert np.isclose(sales.top_share(0.1), 1.0)
+    assert np.isclose(sales.top_share(0.1), 0.9)  # the busiest of the 2 blocks that sell
+    assert np.isclose(sales.top_share(1.0), 1.0)
+    # Twenty selling blocks, one of them selling as much as the other nineteen together.
+    demand = np.zeros((10, 10))
+    demand.ravel()[:20] = 1.0
+    demand.ravel()[0] = 19.0
+    sellers = (demand > 0).astype(float)
+    sales = clear(demand, sellers, reach=0)
+    assert np.isclose(sales.top_share(0.1), (19 + 1) / 38)  # the top 2 of 20 selling blocks
 
 
 def test_a_seller_freed_at_once_is_not_arrested_again_for_possession_the_same_week():
