@@ -155,9 +155,14 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 def _print_parameters(rows) -> None:
     from experiments.reference import value_range
 
-    for row in rows:
-        span = value_range(row["min"], row["max"])
-        print(f"{row['path']:38s} {row['default']!s:>7s} {row['unit']:<34s} {span:<14s} {row['meaning']}")
+    table = [
+        (row["path"], str(row["default"]), row["unit"], value_range(row["min"], row["max"]), row["meaning"])
+        for row in rows
+    ]
+    header = ("parameter", "default", "unit", "allowed", "meaning")
+    widths = [max(len(r[k]) for r in [header, *table]) for k in range(4)]
+    for r in [header, *table]:
+        print("  ".join(f"{cell:<{w}}" for cell, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
 
 
 def _cmd_parameters(args: argparse.Namespace) -> int:

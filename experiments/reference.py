@@ -181,10 +181,14 @@ def _number(value: object) -> str:
 
 
 def value_range(lo: object, hi: object) -> str:
-    """A parameter's allowed range as text (``0 to 1``; empty if unbounded)."""
+    """A parameter's allowed range as text (``0 to 1``, ``0 or more``; empty if unbounded)."""
     if lo is None and hi is None:
         return ""
-    return f"{'' if lo is None else _number(lo)} to {'' if hi is None else _number(hi)}"
+    if hi is None:
+        return f"{_number(lo)} or more"
+    if lo is None:
+        return f"up to {_number(hi)}"
+    return f"{_number(lo)} to {_number(hi)}"
 
 
 def parameters_markdown() -> str:

@@ -477,11 +477,20 @@ def _horizon(data: dict) -> int:
         return Params().timing.horizon_weeks
 
 
+#: Top-level names of an experiment file (``experiments/sweep.py``), to point at ``barrio sweep``.
+_EXPERIMENT_KEYS = ("base", "vary", "sample", "replicates")
+
+
 def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
     if error["type"] == "extra_forbidden":
         allowed = _fields_at(root, loc[:-1])
         if root is Params and len(loc) == 1:
             allowed = [*allowed, *META_KEYS]
+        if root is Params and len(loc) == 1 and loc[-1] in _EXPERIMENT_KEYS:
+            return (
+                "unknown name in a scenario file; this looks like an experiment file: "
+                "run it with `barrio sweep`"
+            )
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"unknown name; {hint}allowed here: {', '.join(allowed)}"

@@ -135,3 +135,14 @@ def test_compare_runs_paired_replicates_and_writes_a_report(tmp_path, capsys):
     assert "4 run(s) done, 0 already there, 0 failed" in out and str(tmp_path / "report.html") in out
     assert main(args) == 0
     assert "0 run(s) done, 4 already there, 0 failed" in capsys.readouterr().out
+
+
+def test_levers_and_parameters_print_a_header_and_ranges_in_words(capsys):
+    assert main(["parameters"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["parameter", "default", "unit", "allowed"]
+    upkeep = next(line for line in lines if line.startswith("groups.upkeep "))
+    assert "0 or more" in upkeep and " to  " not in upkeep
+    # Columns line up: every row's unit starts where the header's does.
+    column = lines[0].index("unit")
+    assert all(line[column - 2 : column] == "  " for line in lines[1:])

@@ -110,6 +110,12 @@ def test_resolved_values_and_hash_follow_the_inputs(tmp_path):
         ),
         ("country: peru\ncountry: chile\n", 2, "country", "given twice"),
         (
+            "base: baseline\nvary: {}\n",
+            1,
+            "base",
+            "this looks like an experiment file: run it with `barrio sweep`",
+        ),
+        (
             "programmes:\n  jobs: {min_age: 40, max_age: 20}\n",
             2,
             "programmes.jobs",
