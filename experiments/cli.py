@@ -88,10 +88,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     specs = [dataclasses.replace(s, scenario=_with_overrides(s.scenario, args)) for s in sweep.specs()]
     out = Path(args.out) if args.out else Path("results") / sweep.experiment.name
     description = {"command": "sweep", "experiment": sweep.source, "root_seed": sweep.experiment.seed}
-    return _execute(specs, out, args, description, report=False)
+    return _execute(specs, out, args, description)
 
 
-def _execute(specs, out: Path, args: argparse.Namespace, description: dict, report: bool = True) -> int:
+def _execute(specs, out: Path, args: argparse.Namespace, description: dict) -> int:
     """Run a batch, then report; the exit status says whether any run failed."""
     from experiments.batch import execute
     from experiments.execution import executor
@@ -103,7 +103,7 @@ def _execute(specs, out: Path, args: argparse.Namespace, description: dict, repo
     print(f"{len(result.done)} run(s) done, {len(result.skipped)} already there, {len(result.failed)} failed")
     for key, message in result.failed.items():
         print(f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr)
-    if report and len(result.done) + len(result.skipped):
+    if len(result.done) + len(result.skipped):
         from experiments.report import write_report
 
         paths = write_report(out)
@@ -227,8 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="run an experiment file: a base scenario with parameters varied over a grid or a sample",
         description="Run an experiment file (a base scenario, parameters to vary as lists, ranges or a "
-        "Latin hypercube, and replicates). Results are saved and resumed as with compare; "
-        "`barrio report DIR` writes a report. Exit status 1 if any run failed.",
+        "Latin hypercube, and replicates). Results are saved and resumed as with compare. Writes "
+        "DIR/report.html and DIR/report.md at the end: each point's values and key outcomes, and "
+        "outcomes against each swept parameter. Exit status 1 if any run failed.",
     )
     p.add_argument("file", metavar="FILE", help="experiment file (.yaml)")
     _batch_options(p, "results/NAME")

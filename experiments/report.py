@@ -41,6 +41,15 @@ _SERIES = [
 _SMOOTH = {"homicide_rate": 52, "recruits": 13}
 #: Weeks of the warm-up shown before the policy period in the time series.
 _WARMUP_SHOWN = 52
+_SWEEP_NOTE = (
+    "Each point of the sweep with the values it set, and key outcomes: mean over the policy period "
+    "across replicates, with its 95% confidence interval. Below, every point is compared with the "
+    "first as its baseline."
+)
+_MEANS_NOTE = (
+    "Mean over replicates of each replicate's policy-period mean, with a t interval: with few "
+    "replicates it is wide, and for outcomes that cannot be negative it may reach below zero."
+)
 _EFFECT_NOTE = (
     "The difference and its interval are paired by replicate (same seeds); Hedges' g and "
     "Vargha-Delaney A12 compare the two sets of replicates without pairing."
@@ -80,20 +89,24 @@ def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path
     rank = {name: k for k, name in enumerate([*order, *KEY_OUTCOMES])}
     versus = versus.sort_values(["scenario", "outcome"], key=lambda c: c.map(rank), kind="stable")
     settle = settling(means[means.outcome.isin(KEY_OUTCOMES)])
+    points = _sweep_points(manifest, order)
     figures = {
         "series": _series_figure(table, order),
         "costs": _cost_figure(summary, order),
         "burden": _burden_figure(means, order),
         "replicates": _replicates_figure(settle, order),
     }
+    if points is not None:
+        figures = {"sweep": _sweep_figure(summary, points), **figures}
     pngs = {}
     for name, fig in figures.items():
         path = out / f"report-{name}.png"
         atomic_write(path, lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
         pngs[name] = path
     header = _header(manifest, order, base, done, out)
-    text = _markdown(header, order, base, summary, versus, settle, pngs)
-    page = _html(header, order, base, summary, versus, settle, figures)
+    sweep = _sweep_table(summary, points) if points is not None else None
+    text = _markdown(header, order, base, summary, versus, settle, pngs, sweep)
+    page = _html(header, order, base, summary, versus, settle, figures, sweep)
     for fig in figures.values():
         plt.close(fig)
     paths = {"html": out / "report.html", "markdown": out / "report.md", **pngs}
@@ -213,6 +226,56 @@ def _replicates_figure(settle: pd.DataFrame, order: list[str]) -> plt.Figure:
     return fig
 
 
+def _sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
+    """The values a sweep set at each of its points (one row per scenario), or None for a comparison."""
+    levers = {run["scenario"]: run["levers"] for run in manifest["runs"] if run.get("levers")}
+    if not levers:
+        return None
+    return pd.DataFrame([levers[s] for s in order if s in levers], index=[s for s in order if s in levers])
+
+
+#: Outcomes drawn against the swept parameters.
+_SWEEP_OUTCOMES = ["homicide_rate", "sellers", "prisoners_sentenced", "enforcement_cost"]
+
+
+def _sweep_figure(summary: pd.DataFrame, points: pd.DataFrame) -> plt.Figure:
+    """Each key outcome against each swept parameter: one marker per point, with its 95% interval."""
+    s = summary.set_index(["scenario", "outcome"])
+    rows, cols = len(_SWEEP_OUTCOMES), len(points.columns)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4 * cols + 1, 2.6 * rows), squeeze=False, layout="constrained", sharex="col"
+    )
+    for i, outcome in enumerate(_SWEEP_OUTCOMES):
+        for j, lever in enumerate(points.columns):
+            ax = axes[i, j]
+            rows_ = [s.loc[(scenario, outcome)] for scenario in points.index]
+            mean = np.array([r["mean"] for r in rows_])
+            low = np.array([r["ci_low"] for r in rows_])
+            high = np.array([r["ci_high"] for r in rows_])
+            spread = [mean - low, high - mean] if np.isfinite(low).all() else None
+            ax.errorbar(points[lever], mean, yerr=spread, fmt="o", color="black", ms=3, capsize=2, lw=0.8)
+            ax.grid(alpha=0.3)
+            if j == 0:
+                ax.set_ylabel(KEY_OUTCOMES[outcome], fontsize=8)
+            if i == rows - 1:
+                ax.set_xlabel(lever, fontsize=8)
+    return fig
+
+
+def _sweep_table(summary: pd.DataFrame, points: pd.DataFrame) -> list[list[str]]:
+    """Rows of the sweep table: the point, its values, and key outcomes' means with 95% intervals."""
+    s = summary.set_index(["scenario", "outcome"])
+    header = ["point", *points.columns, *(KEY_OUTCOMES[o] for o in _SWEEP_OUTCOMES)]
+    rows = [header]
+    for scenario, values in points.iterrows():
+        cells = [scenario, *(_fmt(v) if isinstance(v, float) else str(v) for v in values)]
+        for outcome in _SWEEP_OUTCOMES:
+            row = s.loc[(scenario, outcome)]
+            cells.append(f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})")
+        rows.append(cells)
+    return rows
+
+
 # -- text ------------------------------------------------------------------------------------
 
 
@@ -271,8 +334,14 @@ def _header(manifest: dict, order: list[str], base: str, done: pd.Series, out: P
     return lines
 
 
-def _markdown(header, order, base, summary, versus, settle, pngs) -> str:
-    lines = ["# Barrio comparison", "", *header, ""]
+def _markdown(header, order, base, summary, versus, settle, pngs, sweep) -> str:
+    title = "Barrio sweep" if sweep is not None else "Barrio comparison"
+    lines = [f"# {title}", "", *header, ""]
+    if sweep is not None:
+        lines += ["## The sweep", "", _SWEEP_NOTE, ""]
+        lines += ["| " + " | ".join(sweep[0]) + " |", "|---" * len(sweep[0]) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in sweep[1:]]
+        lines.append("")
     lines += ["## Against the baseline", ""]
     for scenario in order:
         if scenario == base:
@@ -281,7 +350,7 @@ def _markdown(header, order, base, summary, versus, settle, pngs) -> str:
         lines.append("")
         lines += [f"- {row.sentence}" for row in versus[versus.scenario == scenario].itertuples()]
         lines.append("")
-    lines += ["## Means with 95% confidence intervals", ""]
+    lines += ["## Means with 95% confidence intervals", "", _MEANS_NOTE, ""]
     lines += ["| outcome | " + " | ".join(order) + " |", "|---|" + "---|" * len(order)]
     s = summary.set_index(["scenario", "outcome"])
     for outcome in KEY_OUTCOMES:
@@ -312,24 +381,31 @@ def _img(fig: plt.Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _html(header, order, base, summary, versus, settle, figures) -> str:
+def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
     e = html.escape
+    title = "Barrio sweep" if sweep is not None else "Barrio comparison"
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Barrio comparison</title>",
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#111}"
         "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #999;padding:3px 6px}"
         ".warn{background:#eee;border-left:4px solid #444;padding:4px 8px}</style></head><body>",
-        "<h1>Barrio comparison</h1>",
+        f"<h1>{title}</h1>",
         *(f"<p>{e(line)}</p>" for line in header),
-        "<h2>Against the baseline</h2>",
     ]
+    if sweep is not None:
+        parts.append(f"<h2>The sweep</h2><p>{e(_SWEEP_NOTE)}</p><table>")
+        parts.append("<tr>" + "".join(f"<th>{e(c)}</th>" for c in sweep[0]) + "</tr>")
+        parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in sweep[1:]]
+        parts.append("</table>")
+    parts.append("<h2>Against the baseline</h2>")
     for scenario in order:
         if scenario == base:
             continue
         parts.append(f"<h3>{e(scenario)}</h3><ul>")
         parts += [f"<li>{e(row.sentence)}</li>" for row in versus[versus.scenario == scenario].itertuples()]
         parts.append("</ul>")
-    parts.append("<h2>Means with 95% confidence intervals</h2><table><tr><th>outcome</th>")
+    parts.append(f"<h2>Means with 95% confidence intervals</h2><p>{e(_MEANS_NOTE)}</p>")
+    parts.append("<table><tr><th>outcome</th>")
     parts += [f"<th>{e(s)}</th>" for s in order]
     parts.append("</tr>")
     s = summary.set_index(["scenario", "outcome"])
@@ -355,6 +431,7 @@ def _html(header, order, base, summary, versus, settle, figures) -> str:
         "<p>Every key outcome's mean is known to within about +/-10%.</p>"
     ]
     captions = {
+        "sweep": "Key outcomes against each swept parameter (bars: 95% intervals)",
         "series": "Key outcomes week by week (line: mean of replicates; band: their range)",
         "costs": "Public spending against outcomes (bars: 95% intervals)",
         "burden": "Who bears it",

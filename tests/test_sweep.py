@@ -110,6 +110,13 @@ def test_barrio_sweep_runs_a_file_and_reports_problems_with_exit_status_2(folder
 
     table = load(out)
     assert set(table["policing.punitive_intensity"]) == {0.2, 0.8}
+    # The report shows the sweep: each point with the value it set, and the outcomes against it.
+    text = (out / "report.md").read_text()
+    sweep = text.split("## The sweep")[1].split("##")[0]
+    rows = [line for line in sweep.splitlines() if line.startswith("| grid-")]
+    assert [row.split(" | ")[1] for row in rows] == ["0.2", "0.8"]
+    assert "policing.punitive_intensity" in sweep and "sentenced prisoners" in sweep
+    assert (out / "report.html").read_text().count("data:image/png;base64,") == 5
     (folder / "broken.yaml").write_text("name: grid\nvary: {}\n")
     assert main(["sweep", str(folder / "broken.yaml"), "-q"]) == 2
     assert "give exactly one of 'vary'" in capsys.readouterr().err
