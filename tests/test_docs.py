@@ -41,3 +41,25 @@ def test_readme_commands_exist():
     assert "make demo" in readme and "make test" in readme
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+
+
+def test_the_readmes_scenario_and_experiment_examples_are_valid(tmp_path):
+    from experiments.sweep import load_experiment
+    from model.scenario import load_scenario
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    scenarios = [b for b in blocks if "timeline:" in b]
+    grid = next(b for b in blocks if "vary:" in b)
+    sample = next(b for b in blocks if b.startswith("sample:"))
+    assert scenarios
+    for k, text in enumerate(scenarios):
+        path = tmp_path / f"example{k}.yaml"
+        path.write_text(text)
+        assert load_scenario(path).timeline
+    (tmp_path / "grid.yaml").write_text(grid)
+    assert len(load_experiment(tmp_path / "grid.yaml").points) == 9
+    # The hypercube block replaces `vary` in the same file.
+    header = grid.split("vary:")[0]
+    (tmp_path / "lhs.yaml").write_text(header + sample)
+    assert len(load_experiment(tmp_path / "lhs.yaml").points) == 20
