@@ -132,11 +132,14 @@ def load_experiment(path: Path | str) -> Sweep:
         line = next((lines[loc[:k]][1] for k in range(len(loc), 0, -1) if loc[:k] in lines), None)
         problems.append(Problem(file, line, ".".join(map(str, loc)), message))
 
+    experiment = None
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as err:
         for e in err.errors():
-            loc = tuple(e["loc"])
+            loc = _without_branch(tuple(e["loc"]), data)
+            if loc is None:  # the other form of a value (a list where a span was given)
+                continue
             if e["type"] == "extra_forbidden":
                 close = difflib.get_close_matches(str(loc[-1]), Experiment.model_fields, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -144,37 +147,53 @@ def load_experiment(path: Path | str) -> Sweep:
             else:
                 message = e["msg"].removeprefix("Value error, ")
             problem(loc, message)
-        raise ScenarioError(problems) from None
 
+    # Names and the base are checked from the file's data, so that they are reported
+    # together with any problem of form above.
     known = [row["path"] for row in parameter_table()]
-    varied = experiment.vary if experiment.sample is None else experiment.sample.levers
-    where = ("vary",) if experiment.sample is None else ("sample", "levers")
-    for name in varied:
+    sample = data.get("sample")
+    where = ("sample", "levers") if isinstance(sample, dict) and "vary" not in data else ("vary",)
+    varied = (sample.get("levers") if where[0] == "sample" else data.get("vary")) or {}
+    for name in varied if isinstance(varied, dict) else ():
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+            close = difflib.get_close_matches(str(name), known, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             problem((*where, name), f"not a parameter; {hint}parameters are listed by `barrio parameters`")
-    if problems:
+    base_name = data.get("base", "baseline")
+    base = None
+    if isinstance(base_name, str):
+        local = path.parent / base_name
+        try:
+            base = load_scenario(local if local.suffix in (".yaml", ".yml") else base_name)
+        except ScenarioError as err:
+            problem(("base",), f"cannot use the base scenario: {err.problems[0].message}")
+            problems.extend(err.problems[1:])
+    if problems or experiment is None or base is None:
         raise ScenarioError(problems)
 
-    base_name = experiment.base
-    local = path.parent / base_name
-    try:
-        base = load_scenario(local if local.suffix in (".yaml", ".yml") else base_name)
-    except ScenarioError as err:
-        problem(("base",), f"cannot use the base scenario: {err.problems[0].message}")
-        raise ScenarioError(problems + err.problems[1:]) from None
+    # Each value once, so that a value out of range is reported once, not at every point.
+    design = experiment.vary if experiment.sample is None else experiment.sample.levers
+    for name, values in design.items():
+        for value in dict.fromkeys(values.values() if isinstance(values, Span) else values):
+            try:
+                base.params.with_levers({name: value})
+            except BarrioError as err:
+                for _sub, message in err.problems:
+                    problem((*where, name), message)
+    if problems:
+        raise ScenarioError(problems)
 
     points = _points(experiment)
     scenarios = []
     width = len(str(len(points) - 1))
     in_timeline = {path for event in base.timeline for path in event.set}
+    clashes: dict[tuple[str, str], list[int]] = {}  # values fine alone, not together
     for k, point in enumerate(points):
         try:
             base.params.with_levers(point)  # every value checked, wherever it will be set
         except BarrioError as err:
             for sub, message in err.problems:
-                problem((*where, sub), f"{message} (at point {k})")
+                clashes.setdefault((sub, message), []).append(k)
             continue
         params = base.params.with_levers({p: v for p, v in point.items() if p not in in_timeline})
         timeline = tuple(
@@ -192,9 +211,28 @@ def load_experiment(path: Path | str) -> Sweep:
                 source=file,
             )
         )
+    for (sub, message), at in clashes.items():
+        problem((*where, sub), f"{message} (at point{'s' if len(at) > 1 else ''} {', '.join(map(str, at))})")
     if problems:
         raise ScenarioError(problems)
     return Sweep(experiment, file, tuple(scenarios), tuple(points))
+
+
+def _without_branch(loc: tuple, data: dict) -> tuple | None:
+    """An error's location without pydantic's tag for the form of a value, or None.
+
+    A value to vary may be a list or a span; pydantic reports errors for both forms. Only
+    the form the file used is kept: None for errors about the other one.
+    """
+    for k, part in enumerate(loc):
+        if part == "Span" or str(part).startswith("list["):
+            value: Any = data
+            for key in loc[:k]:
+                value = value.get(key) if isinstance(value, dict) else None
+            if (part == "Span") != isinstance(value, dict):
+                return None
+            return loc[:k] + loc[k + 1 :]
+    return loc
 
 
 def _points(experiment: Experiment) -> list[dict[str, Any]]:

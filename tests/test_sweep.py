@@ -83,16 +83,36 @@ def test_a_broken_experiment_file_lists_every_problem_with_its_line(folder):
     with pytest.raises(ScenarioError) as err:
         load_experiment(path)
     text = str(err.value)
+    # A problem of form does not hide a misspelt parameter or a bad base.
     assert f"{path}:3: replicas: unknown name; did you mean 'replicates'?" in text
-    path.write_text("name: bad\nbase: small.yaml\nvary:\n  policing.punitve_intensity: [0.2]\n")
-    with pytest.raises(
-        ScenarioError,
-        match=r"bad.yaml:4: vary.policing.punitve_intensity: not a parameter; "
-        r"did you mean 'policing.punitive_intensity'",
-    ):
+    assert (
+        f"{path}:5: vary.policing.punitve_intensity: not a parameter; "
+        "did you mean 'policing.punitive_intensity'" in text
+    )
+    # A value out of range is reported once, not once per point of the grid.
+    path.write_text(
+        "name: bad\nbase: small.yaml\nvary:\n  policing.units_per_10k: [5, -1]\n"
+        "  policing.encounter: [0.1, 0.2]\n"
+    )
+    with pytest.raises(ScenarioError) as err:
         load_experiment(path)
-    path.write_text("name: bad\nbase: small.yaml\nvary:\n  policing.units_per_10k: [5, -1]\n")
-    with pytest.raises(ScenarioError, match=r"greater than or equal to 0.*point 1"):
+    assert len(err.value.problems) == 1
+    assert "vary.policing.units_per_10k: Input should be greater than or equal to 0 (got -1)" in str(
+        err.value
+    )
+    # A span with too few steps: the span's own field is named, not pydantic's form tags.
+    path.write_text(
+        "name: bad\nbase: small.yaml\nvary:\n  justice.sentence_weeks: {start: 52, stop: 260, steps: 1}\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    assert [p.path for p in err.value.problems] == ["vary.justice.sentence_weeks.steps"]
+    # Values fine alone but not together are reported with the points where they meet.
+    path.write_text(
+        "name: bad\nbase: small.yaml\nvary:\n  policing.hot_spots: [0.2, 0.8]\n"
+        "  policing.focused_deterrence: [0.1, 0.5]\n"
+    )
+    with pytest.raises(ScenarioError, match=r"must be at most 1 .*\(at point 3\)"):
         load_experiment(path)
     path.write_text("name: bad\nbase: nowhere.yaml\nvary:\n  policing.units_per_10k: [5]\n")
     with pytest.raises(ScenarioError, match=r"bad.yaml:2: base: cannot use the base scenario: no such file"):
