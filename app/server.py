@@ -65,7 +65,14 @@ def server_environment(scenario: str, seed: int, language: str, base: Mapping[st
         "SOLARA_KERNEL_CULL_TIMEOUT": "10m",
         "SOLARA_THEME_TITLE": "Barrio",
         "SOLARA_THEME_SHOW_BANNER": "False",
+        # Solara (1.64) warns on every page opened by address over plain http that its session
+        # cookie falls back to SameSite=lax; lax is right for a page not embedded elsewhere.
+        "PYTHONWARNINGS": ",".join(w for w in (base.get("PYTHONWARNINGS", ""), _SAMESITE_WARNING) if w),
     }
+
+
+#: Solara's warning about the session cookie over http (a ``-W`` filter: its message's start).
+_SAMESITE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
 
 
 def server_command(host: str, port: int, open_browser: bool = False) -> list[str]:

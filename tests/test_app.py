@@ -318,6 +318,10 @@ def test_server_environment_turns_telemetry_off_and_checks_the_scenario():
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "10m"  # closed pages' models are freed
     assert env["BARRIO_APP_SCENARIO"] == "baseline" and env["BARRIO_APP_SEED"] == "3"
     assert env["PATH"] == "/bin"
+    # Solara's cookie warning is silenced in the server, and the user's own filters are kept.
+    assert env["PYTHONWARNINGS"] == "ignore:Cookies with samesite=none require https:UserWarning"
+    kept = server_environment("baseline", 3, "pt", {"PYTHONWARNINGS": "error::DeprecationWarning"})
+    assert kept["PYTHONWARNINGS"].split(",") == ["error::DeprecationWarning", env["PYTHONWARNINGS"]]
     with pytest.raises(ScenarioError, match="did you mean 'baseline'"):
         server_environment("baseline_typo", 1, "en", {})
 
