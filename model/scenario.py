@@ -426,6 +426,19 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
         problem(("timeline",), "must be a list of events (each with 'week' or 'year', and 'set' or 'shock')")
         raw_timeline = []
     levers = lever_paths()
+
+    def check_set(loc: tuple, changes: dict) -> None:
+        for key in changes:
+            if key not in levers:
+                close = difflib.get_close_matches(str(key), levers, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problem((*loc, "set", key), f"not a lever; {hint}levers are listed by `barrio levers`")
+        try:
+            (params or Params()).with_levers({k: v for k, v in changes.items() if k in levers})
+        except BarrioError as err:
+            for sub_path, message in err.problems:
+                problem((*loc, "set", sub_path), message)
+
     for i, raw in enumerate(raw_timeline):
         loc = ("timeline", i)
         try:
@@ -433,12 +446,11 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
         except ValidationError as err:
             for e in err.errors():
                 problem((*loc, *e["loc"]), _message(e, Event, e["loc"]))
+            # The levers it sets are still checked, so that one mistake does not hide others.
+            if isinstance(raw, dict) and isinstance(raw.get("set"), dict):
+                check_set(loc, raw["set"])
             continue
-        for key in event.set:
-            if key not in levers:
-                close = difflib.get_close_matches(key, levers, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                problem((*loc, "set", key), f"not a lever; {hint}levers are listed by `barrio levers`")
+        check_set(loc, event.set)
         # Check against the file's own parameters, or the defaults where those are broken,
         # so that timeline problems are reported together with the others.
         horizon = _horizon(data) if params is None else params.timing.horizon_weeks
@@ -448,11 +460,6 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
                 f"week {event.at} is beyond the scenario's horizon: allowed 0 to {horizon - 1}; to run "
                 f"longer, set timing.horizon_weeks (now {horizon}) in the file",
             )
-        try:
-            (params or Params()).with_levers({k: v for k, v in event.set.items() if k in levers})
-        except BarrioError as err:
-            for sub_path, message in err.problems:
-                problem((*loc, "set", sub_path), message)
         events.append(event)
 
     for key in ("name", "description"):
