@@ -150,6 +150,16 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
     assert paths == ["country", "policing.encounter", "policing.punitive_intensity", "timeline.0.year"]
 
 
+def test_a_bad_time_does_not_hide_bad_levers_in_the_same_entry(tmp_path):
+    text = 'timeline:\n  - year: "two"\n    set: {policing.punitive_intensity: high, policing.unitz: 3}\n'
+    paths = {p.path for p in problems_of(write(tmp_path, "s.yaml", text))}
+    assert paths == {
+        "timeline.0.year",
+        "timeline.0.set.policing.punitive_intensity",
+        "timeline.0.set.policing.unitz",
+    }
+
+
 @pytest.mark.parametrize(
     ("files", "words"),
     [
@@ -176,16 +186,6 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
         ({"s.yaml": "groups: {upkeep: .inf}\n"}, "finite number"),
     ],
 )
-def test_a_bad_time_does_not_hide_bad_levers_in_the_same_entry(tmp_path):
-    text = 'timeline:\n  - year: "two"\n    set: {policing.punitive_intensity: high, policing.unitz: 3}\n'
-    paths = {p.path for p in problems_of(write(tmp_path, "s.yaml", text))}
-    assert paths == {
-        "timeline.0.year",
-        "timeline.0.set.policing.punitive_intensity",
-        "timeline.0.set.policing.unitz",
-    }
-
-
 def test_broken_files_are_refused_with_a_reason(tmp_path, files, words):
     for name, text in files.items():
         write(tmp_path, name, text)
