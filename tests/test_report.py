@@ -15,7 +15,7 @@ from experiments.effects import (
     vargha_delaney,
 )
 from experiments.execution import InProcessExecutor
-from experiments.report import choose_baseline, write_report
+from experiments.report import _fmt, choose_baseline, write_report
 from tests.test_batch import tiny
 
 
@@ -25,9 +25,10 @@ def hand_table() -> pd.DataFrame:
         ("baseline", 0): [99, 10, 12],
         ("baseline", 1): [99, 14, 16],
         ("baseline", 2): [99, 8, 10],
+        # Not in the baseline's rank order, so that pairing by replicate is what is tested.
         ("policy", 0): [99, 8, 8],
-        ("policy", 1): [99, 12, 10],
-        ("policy", 2): [99, 6, 8],
+        ("policy", 1): [99, 6, 8],
+        ("policy", 2): [99, 10, 12],
     }
     rows = [
         {"scenario": s, "replicate": r, "week": w, "outcome": "homicide_rate", "value": v}
@@ -49,12 +50,24 @@ def test_means_intervals_and_paired_differences_match_a_hand_computation():
     assert summary["ci_high"] == pytest.approx(35 / 3 + half, rel=1e-5)
 
     row = against_baseline(means, "baseline").iloc[0]
-    # policy means 8, 11, 7; differences -3, -4, -2: mean -3, sd 1, half-width 4.3027 / sqrt(3)
+    # policy means 8, 7, 11 against 11, 15, 9: differences -3, -8, +2, mean -3, sd 5,
+    # half-width 4.3027 x 5 / sqrt(3) (paired by rank instead it would be -2, -3, -4, sd 1).
+    half = 4.302653 * 5 / np.sqrt(3)
+    level = 35 / 3
+    assert row["baseline"] == pytest.approx(level) and row["mean"] == pytest.approx(26 / 3)
     assert row["difference"] == pytest.approx(-3.0)
-    assert row["ci_low"] == pytest.approx(-3 - 4.302653 / np.sqrt(3), rel=1e-5)
-    assert row["relative"] == pytest.approx(-3 / (35 / 3))
-    assert row["a12"] == pytest.approx(vargha_delaney(np.array([8, 11, 7.0]), np.array([11, 15, 9.0])))
-    assert row["sentence"].startswith("homicides per 100,000 a year: 26% lower than baseline (95% CI")
+    assert row["ci_low"] == pytest.approx(-3 - half, rel=1e-5)
+    assert row["ci_high"] == pytest.approx(-3 + half, rel=1e-5)
+    assert row["relative"] == pytest.approx(-3 / level)
+    assert row["rel_low"] == pytest.approx((-3 - half) / level, rel=1e-5)
+    assert row["rel_high"] == pytest.approx((-3 + half) / level, rel=1e-5)
+    policy, baseline = np.array([8, 7, 11.0]), np.array([11, 15, 9.0])
+    assert row["hedges_g"] == pytest.approx(hedges_g(policy, baseline)) and row["hedges_g"] < 0
+    assert row["a12"] == pytest.approx(vargha_delaney(policy, baseline))
+    assert row["sentence"] == (
+        "homicides per 100,000 a year: 26% lower than baseline "
+        "(95% CI -132% to +81%, not distinguishable from no change)"
+    )
 
 
 def test_effect_sizes_by_hand():
@@ -71,6 +84,9 @@ def test_sentences_say_direction_size_and_uncertainty():
     )
     assert "18% lower than baseline (95% CI -25% to -11%)" in sentence("homicide_rate", -0.18, -0.25, -0.11)
     assert "no relative change" in sentence("recruits", np.nan, np.nan, np.nan)
+    # An interval that reaches no change exactly does not exclude it.
+    assert "not distinguishable" in sentence("sellers", 0.1, 0.0, 0.2)
+    assert "not distinguishable" not in sentence("sellers", 0.1, 0.01, 0.2)
 
 
 def test_settling_warns_when_the_mean_is_not_pinned_down():
@@ -103,6 +119,13 @@ def test_the_report_files_carry_the_numbers_and_embed_their_figures(tmp_path):
     assert page.count("data:image/png;base64,") == 4 and "src='report-" not in page  # self-contained
     assert "crackdown" in page and "enforcement cost (USD a week):" in page
     assert "## Means with 95% confidence intervals" in text and "![series](report-series.png)" in text
+    # The table carries the numbers of the runs: each scenario's mean sellers with its interval.
+    from experiments.batch import load
+
+    summary = summarise(per_replicate(load(tmp_path))).set_index(["scenario", "outcome"])
+    cells = [summary.loc[(s, "sellers")] for s in ("baseline", "crackdown")]
+    expected = " | ".join(f"{_fmt(c['mean'])} ({_fmt(c['ci_low'])} to {_fmt(c['ci_high'])})" for c in cells)
+    assert f"| sellers | {expected} |" in text
     for name in ("series", "costs", "burden", "replicates"):
         assert paths[name].stat().st_size > 10_000
 
