@@ -167,3 +167,112 @@ def test_care_duties_cut_what_legal_work_would_pay_a_woman():
     r.female[:] = True
     r.carer[:2] = True
     assert list(alternative_income(r, np.arange(4), 80.0, model.params)) == [40.0, 40.0, 80.0, 80.0]
+
+
+def _bar(model, alternative: float, reluctance: float, hazard: float, risk_aversion: float, age: int = 30):
+    """Gain - arrest cost - alternative - reluctance for one resident, by hand (trust and
+    peers neutral)."""
+    weeks = expected_custody_weeks(np.array([age]), model.params)[0]
+    cost = hazard * weeks * (alternative + model.params.selling.prison_cost) * risk_aversion
+    return cost + alternative + reluctance
+
+
+def test_risk_aversion_scales_the_expected_cost_of_arrest():
+    model = quiet_model(population=200, selling__decision_rate=1.0)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.risk_aversion[:100] = 0.5
+    r.risk_aversion[100:] = 2.0
+    # A gain between the two bars: the cautious half stays out, the bold half starts.
+    low, high = (_bar(model, 50.0, 20.0, 0.01, a) for a in (0.5, 2.0))
+    starts = start_selling(
+        r, outlook_for(model, gain=(low + high) / 2, hazard=0.01), 50.0, model.params, model.rng
+    )
+    assert sorted(starts) == list(range(100))
+
+
+def test_a_seller_stops_when_the_expected_cost_of_arrest_eats_the_margin():
+    model = quiet_model(population=100, selling__decision_rate=1.0, groups__protection=1.0)
+    r = everyone(model, Status.SELLING)
+    r.gain[:] = 100.0  # beats the alternative of 50 by 50
+    out = outlook_for(model, gain=0.0)
+    out.hazard[0] = 0.05  # an expected cost well above 50 a week
+    r.sell_block[:50] = 0
+    r.sell_block[50:] = 1
+    r.group[:] = -1
+    r.group[25:50] = 3  # affiliated: the group's lookouts take the risk away
+    assert _bar(model, 50.0, 0.0, 0.05, 1.0) - 50.0 > 50.0
+    stops = stop_selling(r, out, 50.0, model.params, model.rng)
+    assert sorted(stops) == list(range(25))
+
+
+def test_nobody_below_the_minimum_age_starts():
+    model = quiet_model(population=100, selling__decision_rate=1.0, selling__min_age=14)
+    r = everyone(model, Status.OUT_OF_SCHOOL, age=13)
+    r.age[50:] = 14
+    starts = start_selling(r, outlook_for(model, gain=1_000.0), 50.0, model.params, model.rng)
+    assert sorted(starts) == list(range(50, 100))
+
+
+def test_a_groups_pressure_reaches_children_and_the_young_but_not_older_adults():
+    model = quiet_model(population=300, selling__decision_rate=1.0, selling__min_age=12)
+    r = everyone(model, Status.UNEMPLOYED)
+    r.age[:100], r.age[100:200], r.age[200:] = 13, 20, 40
+    r.status[:100] = Status.OUT_OF_SCHOOL
+    r.reluctance[:] = 100.0
+    r.reluctance[100:200] = 100.0 / model.params.selling.youth_reluctance  # the same bar for all
+    # Without pressure the bar is 50 + 100 (plus a small cost for adults' custody: no police
+    # here, so none); pressure 0.5 halves reluctance for the under-30s only.
+    starts = start_selling(r, outlook_for(model, gain=120.0, pressure=0.5), 50.0, model.params, model.rng)
+    assert sorted(starts) == list(range(200))
+
+
+def test_a_record_lowers_reluctance():
+    model = quiet_model(population=100, selling__decision_rate=1.0, justice__record_reluctance=0.5)
+    # Formal workers: their alternative is their wage, which a record does not change.
+    r = everyone(model, Status.FORMAL, income=50.0)
+    r.record[:50] = 1
+    starts = start_selling(r, outlook_for(model, gain=50.0 + 15.0), 50.0, model.params, model.rng)
+    assert sorted(starts) == list(range(50))  # 50 + 20 x 0.5 < 65 < 50 + 20
+
+
+def test_peers_alone_lower_the_bar():
+    model = quiet_model(population=100, selling__decision_rate=1.0, selling__peer_effect=0.6)
+    r = everyone(model, Status.UNEMPLOYED)
+    assert len(start_selling(r, outlook_for(model, gain=65.0), 50.0, model.params, model.rng)) == 0
+    # Half the block sells: reluctance x (1 - 0.6 x 0.5) = 14, under the 15 to spare.
+    peers = outlook_for(model, gain=65.0, peers=0.5)
+    assert len(start_selling(r, peers, 50.0, model.params, model.rng)) == 100
+
+
+def test_what_selling_costs_in_legal_income_depends_on_status_and_record():
+    from model.selling import alternative_income
+
+    model = quiet_model(
+        population=4,
+        economy__schooling_value=1.5,
+        justice__record_job_penalty=0.4,
+        households__care_burden=0.0,
+    )
+    r = everyone(model, Status.UNEMPLOYED)
+    r.status[:] = [Status.FORMAL, Status.STUDENT, Status.UNEMPLOYED, Status.UNEMPLOYED]
+    r.income[0] = 300.0
+    r.capacity[:] = 2.0
+    r.record[3] = 1
+    r.carer[:] = False
+    alternative = alternative_income(r, np.arange(4), 50.0, model.params)
+    assert list(alternative) == [300.0, 1.5 * 100.0, 100.0, 0.6 * 100.0]
+
+
+def test_a_seller_moves_only_for_a_clear_gain():
+    from model.selling import MOVE_FACTOR, MOVE_MINIMUM, relocate
+
+    moved = []
+    for better in (0.99, 1.01):
+        model = quiet_model(width=5, height=5, population=10, selling__decision_rate=1.0, selling__mobility=1)
+        r = everyone(model, Status.SELLING)
+        r.block[:] = r.sell_block[:] = 12
+        r.gain[:] = 100.0
+        out = outlook_for(model, gain=0.0)
+        out.gain[13] = better * (100.0 * MOVE_FACTOR + MOVE_MINIMUM)  # just under, then just over
+        moved.append(len(relocate(r, out, 50.0, model.params, model.rng, model.shape)))
+    assert moved == [0, 10]
