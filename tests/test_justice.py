@@ -1,6 +1,7 @@
 import numpy as np
+from scipy import stats
 
-from model.justice import Prison, arrest, custody_week
+from model.justice import CUSTODY_SHAPE, Prison, arrest, custody_week
 from model.population import Custody, Offence, Status
 from tests.builders import make_seller, quiet_model
 
@@ -200,3 +201,141 @@ def test_released_with_prison_ties_they_sell_for_that_group_and_sooner():
     starts = start_selling(r, outlook_for(model, gain=130.0), 50.0, model.params, model.rng)
     assert sorted(starts) == list(range(100))
     assert (r.group[:100] == 4).all()
+
+
+def rounded_gamma(mean):
+    """Mean and sd of a custody length: gamma (shape 2) rounded to whole weeks, at least one."""
+    dist = stats.gamma(CUSTODY_SHAPE, scale=mean / CUSTODY_SHAPE)
+    k = np.arange(1, int(20 * mean) + 2)
+    p = dist.cdf(k + 0.5) - dist.cdf(k - 0.5)
+    p[0] = dist.cdf(1.5)
+    mu = (k * p).sum()
+    return mu, np.sqrt((k**2 * p).sum() - mu**2)
+
+
+def assert_mean_length(weeks, mean):
+    mu, sd = rounded_gamma(mean)
+    assert abs(weeks.mean() - mu) <= 4.0 * sd / np.sqrt(len(weeks)), (weeks.mean(), mu)
+
+
+def test_pretrial_and_juvenile_stays_have_their_own_mean_lengths():
+    n = 4000
+    model = quiet_model(
+        population=2 * n,
+        justice__pretrial_detention=1.0,
+        justice__pretrial_weeks=10.0,
+        justice__sentence_weeks=150.0,
+        justice__juvenile_detention=1.0,
+        justice__juvenile_weeks=30.0,
+    )
+    r = model.residents
+    r.age[:n], r.age[n:] = 30, 15
+    arrest(r, np.arange(2 * n), Offence.SELLING, model.params, model.rng)
+    assert (r.custody[:n] == Custody.PRETRIAL).all() and (r.custody[n:] == Custody.JUVENILE).all()
+    assert_mean_length(r.custody_left[:n], 10.0)
+    assert_mean_length(r.custody_left[n:], 30.0)
+
+
+def test_sentences_for_possession_and_for_selling_have_their_own_mean_lengths():
+    n = 4000
+    model = quiet_model(
+        population=2 * n,
+        justice__pretrial_detention=0.0,
+        justice__conviction=1.0,
+        justice__sentence_weeks=100.0,
+        justice__possession_sentence_weeks=20.0,
+    )
+    r = model.residents
+    r.age[:] = 30
+    arrest(r, np.arange(n), Offence.POSSESSION, model.params, model.rng)
+    arrest(r, np.arange(n, 2 * n), Offence.SELLING, model.params, model.rng)
+    assert (r.custody == Custody.SENTENCED).all()
+    assert (r.offence[:n] == Offence.POSSESSION).all() and (r.offence[n:] == Offence.SELLING).all()
+    assert_mean_length(r.custody_left[:n], 20.0)
+    assert_mean_length(r.custody_left[n:], 100.0)
+
+
+def test_a_seller_tried_at_once_and_acquitted_goes_home_and_stops_selling():
+    model = quiet_model(population=10, justice__pretrial_detention=0.0, justice__conviction=0.0)
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    r.group[:5] = 2
+    adults = arrest(r, np.arange(10), Offence.SELLING, model.params, model.rng)
+    assert sorted(adults) == list(range(10))
+    assert (r.status == Status.UNEMPLOYED).all() and (r.group == -1).all()
+    assert (r.custody == Custody.FREE).all() and (r.record == 0).all()
+
+
+def test_minors_released_from_juvenile_detention_get_no_adult_record():
+    model = quiet_model(population=10, justice__juvenile_detention=1.0)
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    r.age[:] = 15
+    assert len(arrest(r, np.arange(10), Offence.SELLING, model.params, model.rng)) == 0
+    assert (r.custody == Custody.JUVENILE).all()
+    r.custody_left[:] = 1
+    released = custody_week(r, model.params, model.rng)
+    assert len(released) == 0  # only sentenced prisoners count as released from prison
+    assert (r.status == Status.OUT_OF_SCHOOL).all() and (r.custody == Custody.FREE).all()
+    assert (r.record == 0).all()
+
+
+def test_a_resident_exactly_at_the_age_of_responsibility_is_tried_as_an_adult():
+    model = quiet_model(
+        population=2,
+        justice__age_of_responsibility=16,
+        justice__pretrial_detention=1.0,
+        justice__juvenile_detention=0.0,
+    )
+    r = model.residents
+    for i in range(2):
+        make_seller(model, i, block=0)
+    r.age[:] = [15, 16]
+    adults = arrest(r, np.arange(2), Offence.SELLING, model.params, model.rng)
+    assert list(adults) == [1]
+    assert r.status[0] == Status.OUT_OF_SCHOOL and r.custody[0] == Custody.FREE
+    assert r.status[1] == Status.DETAINED and r.custody[1] == Custody.PRETRIAL
+
+
+def adults_and_minors_held(n, **changes):
+    """``n`` adults in pre-trial detention and ``n`` minors in juvenile detention, prison of ``n`` places."""
+    model = quiet_model(
+        population=2 * n, justice__pretrial_detention=1.0, justice__juvenile_detention=1.0, **changes
+    )
+    model.prison = Prison(capacity=float(n), others=0.0)
+    r = model.residents
+    r.age[:n], r.age[n:] = 30, 15
+    arrest(r, np.arange(2 * n), Offence.SELLING, model.params, model.rng)
+    assert (r.custody[n:] == Custody.JUVENILE).all()
+    return model, r
+
+
+def test_minors_in_juvenile_detention_are_not_in_the_prison_its_ties_or_its_riots():
+    from model.justice import prison_week
+
+    # Counting the adults only, occupancy is 100%: at the riot threshold, and a tie for every
+    # adult at tie_rate 1. Counting the minors too it would be 200%, and a riot certain.
+    model, r = adults_and_minors_held(
+        50, justice__tie_rate=1.0, justice__riot_threshold=100.0, justice__riot_rate=1.0
+    )
+    riots, killed = prison_week(r, model.prison, [3], model.params, model.rng)
+    assert riots == 0 and len(killed) == 0
+    assert (r.tie[:50] == 3).all() and (r.tie[50:] == -1).all()
+    # With the threshold at 0, 100 points of excess make a riot certain; it kills only inmates.
+    model, r = adults_and_minors_held(
+        50, justice__riot_threshold=0.0, justice__riot_rate=1.0, justice__riot_lethality=1.0
+    )
+    riots, killed = prison_week(r, model.prison, [], model.params, model.rng)
+    assert riots == 1 and sorted(killed) == list(range(50))
+
+
+def test_inmates_who_already_have_a_tie_keep_it():
+    from model.justice import prison_week
+
+    model, r = jailed(100, 100.0, justice__tie_rate=1.0, justice__riot_rate=0.0)  # occupancy 100%
+    r.tie[:40] = 5
+    prison_week(r, model.prison, [3, 7], model.params, model.rng)
+    assert (r.tie[:40] == 5).all()
+    assert set(np.unique(r.tie[40:])) <= {3, 7} and (r.tie[40:] >= 0).all()

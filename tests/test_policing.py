@@ -291,3 +291,181 @@ def test_force_against_someone_not_selling_is_an_abuse():
         incidents, abuses, _ = use_of_force(model)
         assert incidents.sum() > 20
         assert abuses.sum() == (0 if selling else incidents.sum())
+
+
+def passes_everywhere(model, kind, passes=1):
+    """Every block passed ``passes`` times this week by units of ``kind`` only."""
+    model.patrol_visits[:] = passes
+    model.visits_by_kind[:] = 0
+    model.visits_by_kind[kind] = passes
+
+
+def arrested_share(model, ids):
+    return np.isin(ids, model.arrests.all()[0]).mean()
+
+
+def test_tips_scale_the_arrest_chance_with_the_trust_of_the_block():
+    model = quiet_model(
+        width=3,
+        height=3,
+        population=900,
+        policing__reporting=1.0,
+        policing__encounter=0.25,
+        policing__punitive_intensity=1.0,
+    )
+    sellers_everywhere(model, 900)  # 100 on each block
+    passes_everywhere(model, UnitKind.POLICE)
+    model.block_trust[:] = 0.5
+    model.block_trust[:3] = [0.0, 1.0, 0.5]
+    arrest_on_routes(model)
+    block = model.residents.sell_block[:900]
+    # Full reporting: a pass's chance is 0.25 x 2 x trust, so 0, 0.5 and 0.25.
+    assert arrested_share(model, np.flatnonzero(block == 0)) == 0.0
+    for b, p in ((1, 0.5), (2, 0.25)):
+        assert abs(arrested_share(model, np.flatnonzero(block == b)) - p) <= 4 * np.sqrt(p * (1 - p) / 100)
+
+
+def test_community_police_arrest_at_their_own_rate():
+    for community_arrest in (0.0, 0.5):
+        model = quiet_model(
+            width=3,
+            height=3,
+            population=1800,
+            policing__encounter=0.5,
+            policing__punitive_intensity=1.0,
+            policing__community_arrest=community_arrest,
+        )
+        sellers_everywhere(model, 1800)
+        passes_everywhere(model, UnitKind.COMMUNITY)
+        arrest_on_routes(model)
+        p = 0.5 * community_arrest
+        share = arrested_share(model, np.arange(1800))
+        assert abs(share - p) <= 4 * np.sqrt(p * (1 - p) / 1800)
+
+
+def test_residents_below_the_selling_age_are_not_arrested_for_possession():
+    model = quiet_model(
+        width=3,
+        height=3,
+        population=40,
+        selling__min_age=14,
+        policing__arrest_possession=True,
+        policing__possession_encounter=1.0,
+        policing__punitive_intensity=1.0,
+        market__user_share=1.0,
+    )
+    r = model.residents
+    r.block[:] = 4
+    r.status[:] = Status.STUDENT
+    r.age[:] = np.where(np.arange(40) < 20, 13, 14)
+    model.block_order = np.argsort(r.block, kind="stable")
+    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(10))
+    model.seller_ids = np.empty(0, dtype=np.int64)
+    model.patrol_visits[:] = 0
+    model.patrol_visits[4] = 1
+    model.visits_by_kind[:] = 0
+    model.visits_by_kind[UnitKind.POLICE, 4] = 1
+    arrest_on_routes(model)  # a certain search of everyone on block 4 of age
+    arrested, offences = model.arrests.all()
+    assert sorted(arrested) == list(range(20, 40)) and (offences == Offence.POSSESSION).all()
+
+
+def test_a_crackdown_loss_counts_the_share_of_the_blocks_passes_that_were_focused():
+    model = quiet_model(
+        width=3,
+        height=3,
+        population=20,
+        policing__encounter=1.0,
+        policing__punitive_intensity=1.0,
+        groups__protection=0.0,
+    )
+    model._next_code = 2
+    r = model.residents
+    # Block 0: 1 focused pass of 4, six members of group 0. Block 1: 2 of 2, three members of
+    # group 1. Block 2: none of 1, two members of group 1 and an independent seller.
+    blocks = [0] * 6 + [1] * 3 + [2] * 3
+    for i, b in enumerate(blocks):
+        make_seller(model, i, block=b)
+    r.group[:11] = [0] * 6 + [1] * 5
+    model.patrol_visits[:] = 0
+    model.patrol_visits[:3] = [4, 2, 1]
+    model.focus_visits[:] = 0
+    model.focus_visits[:3] = [1, 2, 0]
+    model.visits_by_kind[:] = 0
+    model.visits_by_kind[UnitKind.POLICE] = model.patrol_visits
+    arrest_on_routes(model)
+    assert len(model.arrests.all()[0]) == 12
+    assert list(model.crackdown_losses) == [6 * 0.25, 3 * 1.0 + 2 * 0.0]
+
+
+def test_soldiers_use_force_at_the_soldier_rate_and_police_at_the_police_rate():
+    from model.policing import use_of_force
+
+    model = quiet_model(
+        width=3,
+        height=3,
+        population=40,
+        policing__police_force=0.01,
+        policing__soldier_force=0.2,
+        policing__force_lethality=0.0,
+    )
+    model.visits_by_kind[:] = 0
+    model.visits_by_kind[UnitKind.SOLDIERS, :4] = 200
+    model.visits_by_kind[UnitKind.POLICE, 5:] = 200
+    incidents, _, killed = use_of_force(model)
+    # Poisson: 4 blocks x 200 passes x 0.2 = 160 by soldiers, 4 x 200 x 0.01 = 8 by police.
+    assert abs(incidents[:4].sum() - 160) <= 4 * np.sqrt(160)
+    assert abs(incidents[5:].sum() - 8) <= 4 * np.sqrt(8)
+    assert incidents[4] == 0 and len(killed) == 0
+
+
+def block_zero_cast(model):
+    """Who is on block 0, by id (the rest of the 30 live on block 8, not selling).
+
+    0-5 at home; 6-9 live there but are detained; 10-11 live and sell there; 12-14 live
+    there but sell on block 1; 15-18 live on block 2 and sell on block 0.
+    """
+    r = model.residents
+    r.status[:] = Status.UNEMPLOYED
+    r.age[:] = 30
+    r.block[:] = 8
+    for i in range(10, 19):
+        make_seller(model, i, block=0 if i < 12 or i >= 15 else 1)
+    r.block[:15] = 0
+    r.block[15:19] = 2
+    r.status[6:10] = Status.DETAINED
+    model.block_order = np.argsort(r.block, kind="stable")
+    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(10))
+    model.block_population = np.bincount(r.block, minlength=9)
+    model.visits_by_kind[:] = 0
+
+
+def test_abuses_are_the_share_of_incidents_aimed_at_residents_at_home():
+    from model.policing import use_of_force
+
+    model = quiet_model(
+        width=3, height=3, population=30, policing__police_force=1.0, policing__force_lethality=0.0
+    )
+    block_zero_cast(model)
+    model.visits_by_kind[UnitKind.POLICE, 0] = 4000
+    incidents, abuses, _ = use_of_force(model)
+    # On block 0: 6 residents at home and 2 + 4 sellers selling there, so half the
+    # incidents are abuses (the detained and those selling elsewhere are not there).
+    n = incidents[0]
+    assert n > 3000 and incidents.sum() == n
+    assert abs(abuses[0] - 0.5 * n) <= 4 * np.sqrt(0.25 * n) and abuses.sum() == abuses[0]
+
+
+def test_force_kills_residents_and_sellers_on_the_block_but_not_the_detained():
+    from model.policing import use_of_force
+
+    model = quiet_model(
+        width=3, height=3, population=30, policing__police_force=0.5, policing__force_lethality=1.0
+    )
+    block_zero_cast(model)
+    model.visits_by_kind[UnitKind.POLICE, 0] = 1000
+    incidents, _, killed = use_of_force(model)
+    # Hundreds of deaths and fifteen who can die: those at home on block 0, and the sellers
+    # living or selling there; not the four detained.
+    assert incidents[0] > 100
+    assert sorted(killed) == [0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18]

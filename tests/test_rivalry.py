@@ -153,3 +153,165 @@ def test_violence_is_attributed_to_both_sides_of_a_contest():
     violence = week(setup(two_rivals(), groups__contest_rate=1.0), [0, 1])
     by_group = violence.by_group(3)
     assert by_group[0] == by_group[1] == violence.incidents.sum() and by_group[2] == 0
+
+
+# Hand-built grids in which one rule at a time decides the outcome. With ``market.reach`` 0 a
+# block's margin at stake is its own demand x price (10) x margin (0.5), so demand 100 puts
+# USD 500 at stake and a contest's Poisson rate is contest_rate x 0.5 x rivals.
+
+
+def grid_model(control, demand=100.0, per_block=10, **changes):
+    """A model on the grid of ``control`` (any shape), ``per_block`` unemployed adults on each block."""
+    width, height = control.shape
+    population = per_block * width * height
+    changes.setdefault("market__reach", 0)
+    model = quiet_model(width=width, height=height, population=population, **changes)
+    model.grid.control.data[:] = control
+    model.grid.demand.data[:] = demand
+    r = model.residents
+    r.status[:] = Status.UNEMPLOYED
+    r.age[:] = 30
+    r.group[:] = -1
+    r.block[:] = np.arange(population) % (width * height)
+    model.block_order = np.argsort(r.block, kind="stable")
+    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(width * height + 1))
+    return model
+
+
+def within(observed, expected, sd):
+    """``observed`` is within four standard deviations of ``expected``."""
+    return abs(observed - expected) <= 4.0 * sd
+
+
+def test_each_incident_hands_the_block_over_only_with_the_takeover_chance():
+    control = np.zeros((20, 20), dtype=np.int64)
+    control[:, 1::2] = 1  # stripes: every block has the other group next to it
+    m = grid_model(control, groups__contest_rate=1.0, groups__takeover=0.5, groups__lethality=0.0)
+    before = control.copy()
+    v = week(m, [0, 1])
+    n = v.incidents[v.incidents > 0]
+    assert len(n) > 100  # rate 0.5 on 400 blocks: about 157 blocks with incidents
+    # A block with n incidents changes hands with chance 1 - 0.5^n, independently.
+    p = 1.0 - 0.5**n
+    assert within(v.takeovers, p.sum(), np.sqrt((p * (1 - p)).sum()))
+    changed = before != m.grid.control.data
+    assert changed.sum() == v.takeovers
+    assert (m.grid.control.data[changed] == 1 - before[changed]).all()
+
+
+def test_the_rate_grows_with_the_number_of_rival_groups_around_a_block():
+    control = np.tile(np.arange(20) % 3, (20, 1))  # columns of groups 0, 1, 2, 0, 1, ...
+    m = grid_model(control, groups__contest_rate=1.0, groups__takeover=0.0, groups__lethality=0.0)
+    incidents = week(m, [0, 1, 2]).incidents.reshape(control.shape)
+    # Inner columns have both other groups beside them (2 rivals, rate 1.0 a block); the two
+    # edge columns one (rate 0.5).
+    inner, edge = incidents[:, 1:-1].sum(), incidents[:, [0, -1]].sum()
+    assert within(inner, 360 * 1.0, np.sqrt(360 * 1.0))
+    assert within(edge, 40 * 0.5, np.sqrt(40 * 0.5))
+
+
+def test_restraint_of_one_side_halves_the_fighting_on_both_sides_of_the_border():
+    control = np.zeros((20, 20), dtype=np.int64)
+    control[:, 10:] = 1
+    m = grid_model(
+        control, demand=1_000.0, groups__contest_rate=4.0, groups__takeover=0.0, groups__lethality=0.0
+    )
+    incidents = week(m, [0, 1], restraint=np.array([1.0, 0.0])).incidents.reshape(control.shape)
+    # Rate 4 x 5 x 1 = 20 a block, times 1 - (1 + 0) / 2 whichever side holds it.
+    for column in (9, 10):
+        assert within(incidents[:, column].sum(), 20 * 10.0, np.sqrt(20 * 10.0))
+    assert incidents.sum() == incidents[:, 9:11].sum()
+
+
+def test_the_margin_at_stake_is_the_demand_within_buyers_reach_of_the_block():
+    control = np.zeros((20, 8), dtype=np.int64)
+    control[:, 4:] = 1  # border columns 3 (group 0) and 4 (group 1)
+    demand = np.zeros((20, 8))
+    demand[:, 2] = 100.0  # no demand on the border itself
+    m = grid_model(
+        control,
+        demand=demand,
+        market__reach=1,
+        groups__contest_rate=4.0,
+        groups__takeover=0.0,
+        groups__lethality=0.0,
+    )
+    incidents = week(m, [0, 1]).incidents.reshape(control.shape)
+    # Column 3 reaches column 2: 3 rows of demand (2 at the grid's edge rows), USD 500 each,
+    # so a rate of 4 x 1.5 = 6 a block (4 at the edge rows). Column 4 reaches no demand.
+    expected = 18 * 6.0 + 2 * 4.0
+    assert within(incidents[:, 3].sum(), expected, np.sqrt(expected))
+    assert incidents.sum() == incidents[:, 3].sum()
+
+
+def deadly(control, **changes):
+    return grid_model(
+        control,
+        demand=1_000.0,
+        groups__contest_rate=4.0,
+        groups__lethality=1.0,
+        groups__takeover=0.0,
+        **changes,
+    )
+
+
+def two_sides(width=6):
+    control = np.full((6, width), -1)
+    control[:, :3] = 0
+    control[:, 3:6] = 1
+    return control
+
+
+def test_with_no_combatant_share_the_dead_are_residents_of_the_block_never_members():
+    m = deadly(two_sides(), groups__combatant_share=0.0)
+    r = m.residents
+    away = np.flatnonzero(np.isin(r.block % 6, [0, 5]))  # members live away from the border
+    for i in away:
+        make_seller(m, int(i), block=int(r.block[i]))
+    r.group[away] = np.where(r.block[away] % 6 < 3, 0, 1)
+    v = week(m, [0, 1])
+    assert len(v.victims) > 0
+    assert not np.isin(v.victims, away).any() and (v.kind == 2).all()
+    assert (v.incidents[r.block[v.victims]] > 0).all()
+
+
+def test_a_killed_independent_seller_is_kind_1_and_a_killed_bystander_kind_2():
+    m = deadly(two_sides(), groups__combatant_share=0.0)
+    r = m.residents
+    independent = np.flatnonzero(r.block % 6 == 2)[::2]  # half the residents of one border column
+    for i in independent:
+        make_seller(m, int(i), block=int(r.block[i]))
+    v = week(m, [0, 1])
+    was_selling = np.isin(v.victims, independent)
+    assert was_selling.any() and (~was_selling).any()
+    assert (v.kind == np.where(was_selling, 1, 2)).all()
+
+
+def test_detained_residents_of_a_fought_over_block_are_not_killed():
+    m = deadly(two_sides(), groups__combatant_share=0.0)
+    r = m.residents
+    border = np.flatnonzero(np.isin(r.block % 6, [2, 3]))
+    free = border[r.block[border] == border]  # the first resident of each border block
+    r.status[np.setdiff1d(border, free)] = Status.DETAINED
+    v = week(m, [0, 1])
+    # Rate 4 x 5 = 20 a block and every incident kills: each fought-over block loses its one
+    # free resident, and nobody else can die.
+    fought = np.flatnonzero(v.incidents)
+    assert len(fought) == 12
+    assert sorted(v.victims) == sorted(free)
+
+
+def test_only_members_of_the_two_groups_fighting_die_as_combatants():
+    control = two_sides(width=10)
+    control[:, 8:] = 2  # a third group, two columns away from the others
+    m = deadly(control, groups__combatant_share=1.0)
+    r = m.residents
+    fighting, outsiders = np.arange(0, 20), np.arange(20, 80)
+    for i in np.concatenate([fighting, outsiders]):
+        make_seller(m, int(i), block=int(r.block[i]))
+    r.group[fighting] = fighting % 2
+    r.group[outsiders] = 2
+    v = week(m, [0, 1, 2])
+    # Dozens of deaths on the border, but only 20 members of groups 0 and 1 to die.
+    assert v.incidents.sum() > 100
+    assert sorted(v.victims) == list(fighting) and (v.kind == 0).all()
