@@ -918,7 +918,7 @@ class Justice(_Section):
     conviction: float = param(
         0.7,
         unit="probability",
-        meaning="Chance a trial for selling ends in a prison sentence.",
+        meaning="Chance a trial (for selling or for possession) ends in a prison sentence.",
         source="assumption",
         ge=0.0,
         le=1.0,
