@@ -75,7 +75,8 @@ OUTCOMES: dict[str, str] = {
         _by_sex_and_age("prisoners"), "Residents held in prison or juvenile detention, by sex and age band"
     ),
     "women_prisoners_first_time": "Share of women in prison (pre-trial or sentenced) never sentenced before",
-    "children_parent_in_prison": "Residents under 18 whose household has an adult in prison",
+    "children_parent_in_prison": "Residents under 18, not detained themselves, whose household has an adult "
+    "in prison",
     "school_enrolment": "Share of residents aged 12-17 in school",
     "prisoners_pretrial": "Residents held before trial",
     "prisoners_sentenced": "Residents serving a prison sentence",

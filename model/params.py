@@ -1053,7 +1053,8 @@ class Costs(_Section):
     investigation_week: float = param(
         5_000.0,
         unit="USD per week",
-        meaning="Cost of a week of a leadership-targeting or financial investigation, whatever its result.",
+        meaning="Cost of a week of each kind of investigation running (leadership targeting, financial, "
+        "focused deterrence), whatever its result.",
         source="assumption: an investigative unit with surveillance and informants",
         ge=0.0,
     )
