@@ -230,23 +230,257 @@ def test_programme_spending_and_reach_are_outcomes(small_run):
     assert (baseline.value == 0).all()  # no programme runs in the baseline
 
 
+def someone_to_serve(model, n: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Free adults without a record: ``n`` released next week, ``n`` arrested now as first offenders.
+
+    Whatever the seed, re-entry then has released prisoners to enrol next week and penal
+    alternatives (when it runs) first offenders to divert now: a run's own releases and
+    first arrests are too few to count on. The prisoners are held as the justice rules
+    hold a sentenced seller, with one week left, so the next week's custody clock frees
+    them. Returns ``(prisoners, arrested)``.
+    """
+    r = model.residents
+    free = np.isin(r.status, [Status.UNEMPLOYED, Status.INACTIVE, Status.FORMAL, Status.INFORMAL])
+    candidates = free & (r.age >= 25) & (r.age <= 50) & (r.record == 0)
+    penal = model.programme("penal")
+    if penal is not None:
+        candidates &= ~penal.served
+    chosen = np.flatnonzero(candidates)[: 2 * n]
+    prisoners, arrested = chosen[:n], chosen[n:]
+    r.status[prisoners] = Status.DETAINED
+    r.income[prisoners] = 0.0
+    r.group[prisoners] = -1
+    r.custody[prisoners] = Custody.SENTENCED
+    r.custody_left[prisoners] = 1
+    r.offence[prisoners] = Offence.SELLING
+    model.arrest(arrested, Offence.SELLING)
+    return prisoners, arrested
+
+
 @pytest.mark.parametrize("name", list(PROGRAMMES))
 def test_every_programme_runs_in_a_whole_model_and_spends_within_its_budget(name):
     from model import BarrioModel
     from tests.builders import small_params
 
-    # Short sentences and certain arrests, so that the small run has releases and arrests to serve.
+    # Short sentences and certain arrests, so that the small run has releases and arrests of its own.
     params = small_params(
         **{f"programmes__{name}__budget_week": 2_000.0},
         justice__sentence_weeks=10,
         policing__punitive_intensity=1.0,
     )
     model = BarrioModel(params, rng=3)
-    for _ in range(params.timing.warmup_weeks + params.timing.horizon_weeks):
+    weeks = params.timing.warmup_weeks + params.timing.horizon_weeks
+    for week in range(weeks):
+        if week == weeks - 10:
+            # Re-entry's spending hangs on someone leaving prison late in the run, penal
+            # alternatives' on a first arrest: make sure there are some whatever the seed.
+            prisoners, arrested = someone_to_serve(model)
+            assert len(prisoners) == len(arrested) == 3
         model.step()
     spending = model.outcomes.wide()[f"{name}_spending"]
     assert (spending <= 2_000.0 + 1e-9).all()
     assert spending.iloc[-20:].sum() > 0
+
+
+# Eligibility and targeting rule by rule. Each case mixes people the rule lets in with
+# people it keeps out, so that deleting the rule changes who is served; incomes are in no
+# order of id, so that only sorting by poverty picks the poorest.
+
+#: Earnings per person of ten households, in poverty lines: six are poor (1, 3, 4, 6, 8, 9),
+#: and the poorest are 3, 8, 1, 6, 4, 9 in that order.
+POVERTY_LINES = np.array([1.5, 0.4, 2.0, 0.1, 0.9, 3.0, 0.7, 1.2, 0.3, 0.95])
+
+
+def set_earnings(model, poverty_lines) -> None:
+    """Households' earnings per person last week, as multiples of the poverty line."""
+    model.earnings_per_head = model.poverty_line * np.asarray(poverty_lines, dtype=float)
+
+
+@pytest.mark.parametrize(
+    ("budget", "paid"),
+    [(1e6, [1, 3, 4, 6, 8, 9]), (90.0, [1, 3, 8])],
+    ids=["every poor household", "the three poorest"],
+)
+def test_a_means_tested_transfer_pays_only_the_poor_and_the_poorest_first(budget, paid):
+    model = programme_model("cash", programmes__cash__amount=30.0, programmes__cash__budget_week=budget)
+    households_of_two(model)
+    set_earnings(model, POVERTY_LINES)
+    model.programme("cash").step()
+    assert list(np.flatnonzero(model.household_benefits)) == paid
+    assert model.programme("cash").spending == 30.0 * len(paid)
+
+
+def test_a_school_conditional_transfer_pays_only_poor_households_whose_teenagers_all_attend():
+    model = programme_model("cash", population=20, programmes__cash__targeting="conditional")
+    r = households_of_two(model)  # an adult (even id) and a second member (odd id) in each
+    teen = {1: (14, Status.STUDENT), 3: (14, Status.STUDENT), 5: (15, Status.OUT_OF_SCHOOL)}
+    teen |= {7: (8, Status.CHILD), 9: (17, Status.STUDENT), 17: (13, Status.STUDENT)}
+    teen |= {18: (16, Status.OUT_OF_SCHOOL)}
+    for i, (age, status) in teen.items():
+        r.age[i], r.status[i] = age, status
+    r.household[18] = 8  # household 8: one teenager in school, one out; household 9 is an adult alone
+    model.household_size = np.bincount(r.household, minlength=model.n_households)
+    earnings = np.full(model.n_households, 0.5)
+    earnings[1] = 1.5  # household 1 has a student but is not poor
+    set_earnings(model, earnings)
+    model.programme("cash").step()
+    assert list(np.flatnonzero(model.household_benefits)) == [0, 4]
+
+
+@pytest.mark.parametrize(
+    ("coverage", "take_up"), [(1.0, 0.6), (0.5, 0.6)], ids=["full outreach", "half outreach"]
+)
+def test_a_share_coverage_times_take_up_of_the_eligible_enrol_and_the_same_ones_stay(coverage, take_up):
+    model = programme_model(
+        "cash",
+        population=4000,
+        programmes__cash__targeting="universal",
+        programmes__cash__coverage=coverage,
+        programmes__cash__take_up=take_up,
+    )
+    households_of_two(model)
+    cash = model.programme("cash")
+    cash.step()
+    paid = model.household_benefits > 0
+    # Each household's draw is independent: the share enrolled is binomial (2,000 households)
+    # around coverage x take-up. Four standard deviations (0.044 and 0.041 here) leave a chance
+    # of about 1 in 16,000 of a false alarm, and are far from what dropping a factor would give
+    # (0.2 or more away: take-up dropped gives 1.0 and 0.5).
+    share = coverage * take_up
+    sd = np.sqrt(share * (1 - share) / model.n_households)
+    assert abs(paid.mean() - share) < 4 * sd
+    model.household_benefits[:] = 0.0
+    cash.step()
+    np.testing.assert_array_equal(model.household_benefits > 0, paid)  # a fixed draw, not a new one
+
+
+def test_job_placements_go_to_the_unemployed_within_the_age_limits():
+    model = programme_model("jobs", programmes__jobs__min_age=20, programmes__jobs__max_age=25)
+    r = households_of_two(model)  # everyone unemployed
+    r.age[:10] = [19, 20, 23, 25, 26, 40, 17, 22, 22, 64]
+    r.age[10:] = 45
+    r.status[7] = Status.FORMAL  # in the age range but already working
+    r.status[8] = Status.INACTIVE  # in the age range but not looking for work
+    model.programme("jobs").step()
+    assert sorted(model.programme("jobs").ids) == [1, 2, 3]
+
+
+def test_job_placements_go_to_the_poorest_households_first_when_places_run_short():
+    model = programme_model("jobs", programmes__jobs__capacity=4)
+    r = households_of_two(model)
+    r.age[:] = 22
+    set_earnings(model, POVERTY_LINES)
+    model.programme("jobs").step()
+    assert sorted(model.programme("jobs").ids) == [6, 7, 16, 17]  # households 3 and 8
+
+
+def test_school_support_goes_to_12_to_17_year_olds_of_poor_households_in_or_out_of_school():
+    model = programme_model("school")
+    r = households_of_two(model)  # an adult (even id) and a second member (odd id) in each
+    second = [
+        (14, Status.STUDENT),  # household 0, poor
+        (14, Status.STUDENT),  # household 1, not poor
+        (16, Status.OUT_OF_SCHOOL),  # household 2, poor
+        (16, Status.OUT_OF_SCHOOL),  # household 3, not poor
+        (11, Status.CHILD),  # household 4, poor
+        (17, Status.STUDENT),  # household 5, poor
+        (12, Status.STUDENT),  # household 6, poor
+    ]
+    for h, (age, status) in enumerate(second):
+        r.age[2 * h + 1], r.status[2 * h + 1] = age, status
+    earnings = np.full(model.n_households, 0.5)
+    earnings[[1, 3]] = 1.5
+    set_earnings(model, earnings)
+    model.programme("school").step()
+    assert list(np.flatnonzero(model.school_support)) == [1, 5, 11, 13]
+
+
+def test_the_womens_programme_enrols_only_women_of_working_age_of_poor_households_with_a_small_child():
+    model = programme_model("women", programmes__women__amount=15.0)
+    r = households_of_two(model)  # men of 40, unemployed
+    # (her age, female, the other member's age) for households 0 to 9.
+    cases = [
+        (30, True, 3),  # 0: enrolled
+        (30, False, 3),  # 1: a father
+        (30, True, 40),  # 2: no child at home
+        (30, True, 3),  # 3: not poor
+        (17, True, 1),  # 4: too young
+        (65, True, 3),  # 5: past working age
+        (64, True, 3),  # 6: enrolled
+        (18, True, 0),  # 7: enrolled
+        (30, True, 3),  # 8: in prison
+        (30, True, 6),  # 9: the child is old enough not to need care at home
+    ]
+    for h, (age, female, other) in enumerate(cases):
+        r.age[2 * h], r.female[2 * h], r.age[2 * h + 1] = age, female, other
+    r.status[16] = Status.DETAINED
+    r.custody[16] = Custody.SENTENCED
+    earnings = np.full(model.n_households, 0.5)
+    earnings[3] = 1.5
+    set_earnings(model, earnings)
+    model._programmes_week()
+    assert list(np.flatnonzero(model.childcare)) == [0, 12, 14]
+    assert list(np.flatnonzero(model.household_benefits)) == [0, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("age_of_responsibility", "diverted"), [(18, [5, 6, 7, 8, 9]), (16, [2, 3, 4, 5, 6, 7, 8, 9])]
+)
+def test_penal_alternatives_divert_only_those_old_enough_to_be_tried_as_adults(
+    age_of_responsibility, diverted
+):
+    model = programme_model(
+        "penal",
+        population=10,
+        justice__pretrial_detention=1.0,
+        justice__juvenile_detention=1.0,
+        justice__age_of_responsibility=age_of_responsibility,
+    )
+    r = model.residents
+    for i in range(10):
+        make_seller(model, i, block=0)
+    r.age[:] = [14, 15, 16, 17, 17, 18, 19, 25, 30, 40]
+    model.arrest(np.arange(10), Offence.SELLING)
+    assert sorted(model.programme("penal").ids) == diverted
+    minors = np.setdiff1d(np.arange(10), diverted)
+    assert (r.custody[minors] == Custody.JUVENILE).all()
+
+
+def test_reentry_support_pays_for_the_released_and_drops_those_back_in_custody_or_selling():
+    model = programme_model("reentry", programmes__reentry__job_rate=0.0, programmes__reentry__cost=20.0)
+    r = households_of_two(model)
+    r.record[:6] = 1
+    reentry = model.programme("reentry")
+    reentry.enrol_released(np.arange(6))
+    assert reentry.spending == 6 * 20.0 and reentry.reached == 6
+    r.status[0], r.custody[0] = Status.DETAINED, Custody.PRETRIAL
+    make_seller(model, 1, block=0)
+    reentry.step()
+    assert sorted(reentry.ids) == [2, 3, 4, 5]
+    assert reentry.spending == 4 * 20.0 and reentry.reached == 4
+
+
+def test_a_newborn_in_a_dead_persons_place_leaves_the_programme_that_person_was_in():
+    from model.demography import replace_with_newborns
+
+    model = programme_model("reentry", programmes__reentry__job_rate=0.0)
+    r = households_of_two(model)
+    r.record[:4] = 1
+    reentry = model.programme("reentry")
+    reentry.enrol_released(np.arange(4))
+    replace_with_newborns(r, np.array([2]), model.params, model.rng)
+    reentry.step()
+    assert sorted(reentry.ids) == [0, 1, 3] and reentry.reached == 3
+
+
+def test_institutional_presence_serves_only_inhabited_blocks():
+    model = programme_model("presence", population=100, programmes__presence__capacity=3)
+    model.base_presence[:] = np.linspace(0.0, 0.9, 25).reshape(5, 5)
+    model.block_population = np.ones(25, dtype=np.int64)
+    model.block_population[[0, 1, 3]] = 0  # three of the four weakest blocks have nobody living there
+    model._programmes_week()
+    raised = model.grid.state_presence.data.ravel() - model.base_presence.ravel()
+    assert list(np.flatnonzero(raised > 0)) == [2, 4, 5]
 
 
 # Direction tests: paired seeds (a run and its counterfactual share the warm-up year and,
