@@ -92,55 +92,50 @@ def test_group_lookouts_protect_affiliated_sellers():
     assert len(model.arrests.all()[0]) == 0
 
 
+def search_block_four(kind: UnitKind, **changes):
+    """Adults not selling everywhere, one pass by a unit of ``kind`` on block 4; who is arrested."""
+    model = quiet_model(
+        width=3,
+        height=3,
+        population=4000,
+        policing__possession_encounter=1.0,
+        policing__punitive_intensity=1.0,
+        **changes,
+    )
+    model.residents.age[:] = 30
+    model.residents.status[:] = Status.UNEMPLOYED
+    model.seller_ids = np.empty(0, dtype=np.int64)
+    model.patrol_visits[:] = 0
+    model.patrol_visits[4] = 1
+    model.visits_by_kind[:] = 0
+    model.visits_by_kind[kind, 4] = 1
+    arrest_on_routes(model)
+    arrested, offences = model.arrests.all()
+    return model, arrested, offences, len(arrested) / (model.residents.block == 4).sum()
+
+
 def test_possession_is_arrested_only_when_the_lever_is_on():
     for on in (False, True):
-        model = quiet_model(
-            width=3,
-            height=3,
-            population=2000,
-            policing__arrest_possession=on,
-            policing__possession_encounter=1.0,
-            policing__punitive_intensity=1.0,
-            market__user_share=0.5,
+        model, arrested, offences, share = search_block_four(
+            UnitKind.POLICE, policing__arrest_possession=on, market__user_share=0.5
         )
-        model.residents.age[:] = 30
-        model.residents.status[:] = Status.UNEMPLOYED
-        model.seller_ids = np.empty(0, dtype=np.int64)
-        model.patrol_visits[:] = 0
-        model.patrol_visits[4] = 1
-        model.visits_by_kind[UnitKind.POLICE, 4] = 1
-        arrest_on_routes(model)
-        arrested, offences = model.arrests.all()
         assert (len(arrested) > 0) == on
         assert (offences == Offence.POSSESSION).all()
         assert (model.residents.block[arrested] == 4).all()
         if on:  # half the residents of block 4 are users
-            on_block = (model.residents.block == 4).sum()
-            assert 0.35 < len(arrested) / on_block < 0.65
+            assert 0.35 < share < 0.65
 
 
 def test_soldiers_search_users_at_their_own_arrest_rate():
-    shares = []
-    for soldier_arrest in (0.0, 2.0):
-        model = quiet_model(
-            width=3,
-            height=3,
-            population=4000,
+    shares = [
+        search_block_four(
+            UnitKind.SOLDIERS,
             policing__arrest_possession=True,
-            policing__possession_encounter=1.0,
-            policing__punitive_intensity=1.0,
             policing__soldier_arrest=soldier_arrest,
             market__user_share=0.25,
-        )
-        model.residents.age[:] = 30
-        model.residents.status[:] = Status.UNEMPLOYED
-        model.seller_ids = np.empty(0, dtype=np.int64)
-        model.patrol_visits[:] = 0
-        model.patrol_visits[4] = 1
-        model.visits_by_kind[:] = 0
-        model.visits_by_kind[UnitKind.SOLDIERS, 4] = 1
-        arrest_on_routes(model)
-        shares.append(len(model.arrests.all()[0]) / (model.residents.block == 4).sum())
+        )[3]
+        for soldier_arrest in (0.0, 2.0)
+    ]
     assert shares[0] == 0.0
     assert 0.4 < shares[1] < 0.6  # twice the ordinary 0.25 a pass
 
