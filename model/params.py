@@ -1517,7 +1517,7 @@ class Params(_Section):
             "neighbourhood__height": max(3, round(nb.height * math.sqrt(ratio))),
             "groups__count": max(1, round(self.groups.count * ratio)) if self.groups.count else 0,
         }
-        for path, value in scaled_money(self, ratio).items():
+        for path, value in scaled_programmes(self, ratio).items():
             changes[path.replace(".", "__")] = value
         return self.replace(**changes)
 
@@ -1600,7 +1600,7 @@ def parameter_table() -> list[dict[str, Any]]:
 SCALED_WITH_POPULATION = ("budget_week", "capacity")
 
 
-def scaled_money(params: Params, ratio: float, paths: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def scaled_programmes(params: Params, ratio: float, paths: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Programme budgets and places times ``ratio``, by dotted path.
 
     Args:

@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from model.errors import BarrioError, ParameterError
-from model.params import Params, parameter_table, scaled_money
+from model.params import Params, parameter_table, scaled_programmes
 
 __all__ = [
     "META_KEYS",
@@ -149,7 +149,7 @@ class Scenario:
         """
         ratio = residents / self.params.neighbourhood.population
         timeline = tuple(
-            event.model_copy(update={"set": {**event.set, **scaled_money(self.params, ratio, event.set)}})
+            event.model_copy(update={"set": event.set | scaled_programmes(self.params, ratio, event.set)})
             for event in self.timeline
         )
         return replace(self, params=self.params.at_population(residents), timeline=timeline)
