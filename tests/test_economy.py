@@ -48,6 +48,22 @@ def test_a_downturn_raises_unemployment_and_lowers_informal_income():
 
 
 def test_a_record_halves_the_chance_of_formal_work():
+    model = quiet_model(justice__record_job_penalty=0.5)
+    rates = JobRates.from_context(model.params, model.context)
+    n = 40_000
+    r = workers(2 * n, Status.UNEMPLOYED)
+    r.record[n:] = 1
+    settle(r, rates, model.params, 1.0, 1)  # one week: each finds formal work with its chance
+    formal = r.status == Status.FORMAL
+    informal = r.status == Status.INFORMAL
+    for found, p in ((formal[:n], rates.formal_finding), (formal[n:], 0.5 * rates.formal_finding)):
+        assert abs(found.sum() - n * p) < 4 * np.sqrt(n * p * (1 - p))  # 1,504 +- 152; 752 +- 108
+    # Informal work does not ask for a clean record.
+    p = rates.informal_finding
+    assert abs(informal[n:].sum() - n * p) < 4 * np.sqrt(n * p * (1 - p))
+
+
+def test_a_full_record_penalty_shuts_people_with_a_record_out_of_formal_work():
     model = quiet_model(justice__record_job_penalty=1.0)
     rates = JobRates.from_context(model.params, model.context)
     r = workers(5_000, Status.UNEMPLOYED)

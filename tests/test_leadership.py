@@ -3,7 +3,7 @@ from scipy import stats
 
 from model import Params, run
 from model.groups import CriminalGroup
-from model.leadership import form_groups, split
+from model.leadership import form_groups, remove_leaders, split
 from model.population import Status
 from model.scenario import Event, Scenario
 from tests.builders import make_seller, quiet_model
@@ -31,6 +31,30 @@ def test_a_leaders_removal_can_split_a_group_into_two_rival_halves():
     assert (control[1:4, 2:4] == 0).all() and (control[4:7, 2:4] == 1).all()  # cut across the long side
     assert list(r.group[:6]) == [0, 0, 0, 1, 1, 1]  # members go with the half they sell in
     assert np.isclose(group.capital + faction.capital, 1_200.0) and np.isclose(faction.capital, 600.0)
+
+
+def test_a_territory_long_along_y_is_cut_across_y():
+    model, group = one_group_model()
+    control = model.grid.control.data
+    control[:] = -1
+    control[2:4, 1:7] = 0  # a 2 x 6 territory, longer along y
+    faction = split(model, group)
+    assert faction is not None
+    # Cut across the long side: the far half along y (y = 4, 5, 6) goes, both rows of it.
+    assert (control[2:4, 1:4] == 0).all() and (control[2:4, 4:7] == faction.code).all()
+    assert (control == 0).sum() == 6 and (control == faction.code).sum() == 6
+
+
+def test_leaders_fall_at_the_kingpin_rate():
+    n = 2_000
+    for rate in (0.1, 0.6):
+        model = quiet_model(width=4, height=4, population=20, policing__kingpin=rate)
+        groups = [CriminalGroup(model, code=k, capital=0.0) for k in range(n)]
+        model._next_code = n
+        hit = remove_leaders(model)
+        assert set(map(id, hit)) <= set(map(id, groups))
+        sd = np.sqrt(n * rate * (1 - rate))
+        assert abs(len(hit) - n * rate) < 4 * sd, rate  # 0.1: 200 +- 54; 0.6: 1,200 +- 88
 
 
 def test_a_one_block_group_cannot_split():

@@ -2,9 +2,9 @@ import numpy as np
 from scipy import stats
 
 from model import Params, run
-from model.legitimacy import update_trust
+from model.legitimacy import block_trust, initial_trust, update_trust
 from model.policing import UnitKind, use_of_force
-from model.population import Status
+from model.population import Residents, Status
 from model.scenario import Event, Scenario
 from model.selling import start_selling
 from tests.builders import make_seller, quiet_model
@@ -54,6 +54,36 @@ def test_trust_drifts_towards_state_presence():
     r = residents_everywhere(model)
     update_trust(r, zeros(model), zeros(model), zeros(model), zeros(model), zeros(model) + 1.0, model.params)
     assert np.allclose(r.trust, 0.8)
+
+
+def test_starting_trust_is_home_presence_give_or_take_a_tenth():
+    n = 40_000
+    trust = initial_trust(np.full(n, 0.5), np.random.default_rng(1))
+    # Normal around presence with sd 0.1 (0.5 is five sd from either bound, so no clipping).
+    assert abs(trust.mean() - 0.5) < 4 * 0.1 / np.sqrt(n)  # +- 0.002
+    assert abs(trust.std() - 0.1) < 4 * 0.1 / np.sqrt(2 * n)  # +- 0.0014
+    # The same draws as presence + N(0, 0.1), clipped to 0-1.
+    presence = np.array([0.0, 0.05, 0.5, 0.95, 1.0] * 1_000)
+    noise = np.random.default_rng(2).normal(0.0, 0.1, size=len(presence))
+    got = initial_trust(presence, np.random.default_rng(2))
+    np.testing.assert_allclose(got, np.clip(presence + noise, 0.0, 1.0))
+
+
+def test_starting_trust_stays_between_zero_and_one():
+    n = 20_000
+    for presence, bound in ((0.0, 0.0), (1.0, 1.0)):
+        trust = initial_trust(np.full(n, presence), np.random.default_rng(3))
+        assert trust.min() >= 0.0 and trust.max() <= 1.0
+        at_bound = (trust == bound).sum()  # half the draws fall outside and are clipped
+        assert abs(at_bound - n / 2) < 4 * np.sqrt(n / 4)  # 10,000 +- 283
+
+
+def test_block_trust_is_the_mean_trust_of_its_residents_and_a_half_where_none_live():
+    r = Residents.empty(5)
+    r.block[:] = [0, 0, 2, 2, 2]
+    r.trust[:] = [0.2, 0.4, 0.9, 0.6, 0.3]
+    population = np.array([2, 0, 3, 0])
+    np.testing.assert_allclose(block_trust(r, 4, population), [0.3, 0.5, 0.6, 0.5], rtol=1e-6)
 
 
 def test_trusting_residents_are_more_reluctant_to_sell():
