@@ -271,7 +271,7 @@ def _sweep_table(summary: pd.DataFrame, points: pd.DataFrame) -> list[list[str]]
         cells = [scenario, *(_fmt(v) if isinstance(v, float) else str(v) for v in values)]
         for outcome in _SWEEP_OUTCOMES:
             row = s.loc[(scenario, outcome)]
-            cells.append(f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})")
+            cells.append(_with_interval(row))
         rows.append(cells)
     return rows
 
@@ -283,6 +283,15 @@ def _fmt(x: float) -> str:
     if not np.isfinite(x):
         return "-"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
+def _with_interval(row: pd.Series) -> str:
+    """A summary row as "mean (low to high)"."""
+    return f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
+
+
+def _title(sweep: list[list[str]] | None) -> str:
+    return "Barrio sweep" if sweep is not None else "Barrio comparison"
 
 
 def _warnings(settle: pd.DataFrame) -> list[str]:
@@ -335,8 +344,7 @@ def _header(manifest: dict, order: list[str], base: str, done: pd.Series, out: P
 
 
 def _markdown(header, order, base, summary, versus, settle, pngs, sweep) -> str:
-    title = "Barrio sweep" if sweep is not None else "Barrio comparison"
-    lines = [f"# {title}", "", *header, ""]
+    lines = [f"# {_title(sweep)}", "", *header, ""]
     if sweep is not None:
         lines += ["## The sweep", "", _SWEEP_NOTE, ""]
         lines += ["| " + " | ".join(sweep[0]) + " |", "|---" * len(sweep[0]) + "|"]
@@ -357,7 +365,7 @@ def _markdown(header, order, base, summary, versus, settle, pngs, sweep) -> str:
         cells = []
         for scenario in order:
             row = s.loc[(scenario, outcome)]
-            cells.append(f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})")
+            cells.append(_with_interval(row))
         lines.append(f"| {KEY_OUTCOMES[outcome]} | " + " | ".join(cells) + " |")
     lines += ["", "## Effect sizes", "", _EFFECT_NOTE, ""]
     lines += ["| scenario | outcome | difference (95% CI) | Hedges' g | A12 |"]
@@ -383,7 +391,7 @@ def _img(fig: plt.Figure) -> str:
 
 def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
     e = html.escape
-    title = "Barrio sweep" if sweep is not None else "Barrio comparison"
+    title = _title(sweep)
     parts = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#111}"
@@ -413,7 +421,7 @@ def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
         parts.append(f"<tr><td>{e(KEY_OUTCOMES[outcome])}</td>")
         for scenario in order:
             row = s.loc[(scenario, outcome)]
-            parts.append(f"<td>{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})</td>")
+            parts.append(f"<td>{_with_interval(row)}</td>")
         parts.append("</tr>")
     parts.append(
         f"</table><h2>Effect sizes</h2><p>{e(_EFFECT_NOTE)}</p><table><tr><th>scenario</th><th>outcome</th>"
