@@ -1517,7 +1517,12 @@ class Params(_Section):
             "neighbourhood__height": max(3, round(nb.height * math.sqrt(ratio))),
             "groups__count": max(1, round(self.groups.count * ratio)) if self.groups.count else 0,
         }
-        for path, value in scaled_programmes(self, ratio).items():
+        settings = {
+            f"programmes.{name}.{field}": getattr(getattr(self.programmes, name), field)
+            for name in type(self.programmes).model_fields
+            for field in SCALED_WITH_POPULATION
+        }
+        for path, value in scaled_programmes(settings, ratio).items():
             changes[path.replace(".", "__")] = value
         return self.replace(**changes)
 
@@ -1600,23 +1605,13 @@ def parameter_table() -> list[dict[str, Any]]:
 SCALED_WITH_POPULATION = ("budget_week", "capacity")
 
 
-def scaled_programmes(params: Params, ratio: float, paths: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Programme budgets and places times ``ratio``, by dotted path.
+def scaled_programmes(settings: Mapping[str, Any], ratio: float) -> dict[str, Any]:
+    """Programme budgets and places among ``settings`` (by dotted path) times ``ratio``.
 
-    Args:
-        params: Parameters whose programme settings are scaled (when ``paths`` is None).
-        ratio: New population over old.
-        paths: Dotted paths and values to scale instead (a timeline event's ``set``); paths
-            that are not budgets or places are left out.
+    Paths that are not a programme's budget or places are left out.
     """
-    if paths is None:
-        paths = {
-            f"programmes.{name}.{field}": getattr(getattr(params.programmes, name), field)
-            for name in type(params.programmes).model_fields
-            for field in SCALED_WITH_POPULATION
-        }
     scaled = {}
-    for path, value in paths.items():
+    for path, value in settings.items():
         section, _, field = path.rpartition(".")
         if section.startswith("programmes.") and field in SCALED_WITH_POPULATION:
             scaled[path] = round(value * ratio) if field == "capacity" else value * ratio

@@ -149,7 +149,7 @@ class Scenario:
         """
         ratio = residents / self.params.neighbourhood.population
         timeline = tuple(
-            event.model_copy(update={"set": event.set | scaled_programmes(self.params, ratio, event.set)})
+            event.model_copy(update={"set": event.set | scaled_programmes(event.set, ratio)})
             for event in self.timeline
         )
         return replace(self, params=self.params.at_population(residents), timeline=timeline)
