@@ -43,7 +43,7 @@ from scipy.stats import qmc
 from experiments.batch import RunSpec, replicate_seeds
 from model.errors import BarrioError
 from model.params import parameter_table
-from model.scenario import Problem, Scenario, ScenarioError, load_scenario, read_yaml
+from model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
 
 __all__ = ["Experiment", "Sweep", "load_experiment"]
 
@@ -159,12 +159,11 @@ def load_experiment(path: Path | str) -> Sweep:
             close = difflib.get_close_matches(str(name), known, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             problem((*where, name), f"not a parameter; {hint}parameters are listed by `barrio parameters`")
-    base_name = data.get("base", "baseline")
+    base_name = data.get("base", Experiment.model_fields["base"].default)
     base = None
     if isinstance(base_name, str):
-        local = path.parent / base_name
         try:
-            base = load_scenario(local if local.suffix in (".yaml", ".yml") else base_name)
+            base = load_scenario(locate_beside(base_name, path.parent))
         except ScenarioError as err:
             problem(("base",), f"cannot use the base scenario: {err.problems[0].message}")
             problems.extend(err.problems[1:])

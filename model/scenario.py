@@ -224,6 +224,30 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     return _validate(path, data, lines)
 
 
+def locate_beside(name: str, folder: Path) -> Path:
+    """A scenario another file names (its ``extends``, an experiment's ``base``).
+
+    A file of that name in ``folder``, else a library scenario by name (with or without
+    ``.yaml``), so that a file of one's own can say ``extends: baseline`` wherever it lives.
+
+    Raises:
+        ScenarioError: Naming where it looked, with the nearest library name.
+    """
+    local = folder / name
+    library = scenario_library()
+    if local.is_file():
+        return local
+    if Path(name).stem in library and not Path(name).parent.parts:
+        return library[Path(name).stem]
+    close = difflib.get_close_matches(Path(name).stem, library, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    message = (
+        f"no such file next to this one ({local}) and no library scenario '{name}'{hint} "
+        f"(library: {', '.join(library)})"
+    )
+    raise ScenarioError([Problem(str(local), None, "", message)])
+
+
 def _locate(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -271,24 +295,11 @@ def _read_chain(path: Path, problems: list[Problem], stack: tuple[Path, ...]) ->
             )
         )
         return data, lines
-    # A file next to this one, else a library scenario by name (with or without ``.yaml``),
-    # so that a file of one's own can say ``extends: baseline`` wherever it lives.
-    parent_path = path.parent / parent
-    library = scenario_library()
-    if not parent_path.exists() and Path(parent).stem in library and not Path(parent).parent.parts:
-        parent_path = library[Path(parent).stem]
-    if not parent_path.exists():
-        close = difflib.get_close_matches(Path(parent).stem, library, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        problems.append(
-            Problem(
-                str(path),
-                lines.get(("extends",), (None, None))[1],
-                "extends",
-                f"no such file next to this one ({parent_path}) and no library scenario '{parent}'{hint} "
-                f"(library: {', '.join(library)})",
-            )
-        )
+    try:
+        parent_path = locate_beside(parent, path.parent)
+    except ScenarioError as err:
+        line = lines.get(("extends",), (None, None))[1]
+        problems.append(Problem(str(path), line, "extends", err.problems[0].message))
         return data, lines
     base, base_lines = _read_chain(parent_path, problems, (*stack, resolved))
     base.pop("name", None)
