@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from app.labels import say
-from model.outcomes import SEXES
+from barrio.app.labels import say
+from barrio.model.outcomes import SEXES
 
 __all__ = ["CHART_OUTCOMES", "PANELS", "STYLES", "chart_option", "panel_series"]
 

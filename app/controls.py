@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from model import Params
+from barrio.model import Params
 
 __all__ = ["CONTROLS", "Control", "Section"]
 

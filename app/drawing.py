@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib import colormaps
 from PIL import Image
 
-from model import BarrioModel
-from model.policing import UnitKind
+from barrio.model import BarrioModel
+from barrio.model.policing import UnitKind
 
 __all__ = ["COLOURS", "Layer", "group_colour", "map_pixels", "map_png"]
 

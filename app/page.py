@@ -14,13 +14,13 @@ from collections.abc import Callable
 import solara
 import solara.lab
 
-from app.charts import PANELS, STYLES, chart_option
-from app.controls import CONTROLS, Control, Section
-from app.drawing import COLOURS, Layer, map_png
-from app.labels import LANGUAGES, say, scenario_title
-from app.session import Workshop
-from model import ParameterError, Params
-from model.scenario import scenario_library
+from barrio.app.charts import PANELS, STYLES, chart_option
+from barrio.app.controls import CONTROLS, Control, Section
+from barrio.app.drawing import COLOURS, Layer, map_png
+from barrio.app.labels import LANGUAGES, say, scenario_title
+from barrio.app.session import Workshop
+from barrio.model import ParameterError, Params
+from barrio.model.scenario import scenario_library
 
 __all__ = ["Page"]
 

@@ -12,10 +12,10 @@ import socket
 import sys
 from collections.abc import Mapping
 
-from app.labels import LANGUAGES
-from app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
-from model.errors import BarrioError
-from model.scenario import load_scenario
+from barrio.app.labels import LANGUAGES
+from barrio.app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
+from barrio.model.errors import BarrioError
+from barrio.model.scenario import load_scenario
 
 __all__ = ["PortInUseError", "check_port", "server_command", "server_environment"]
 
@@ -82,7 +82,7 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
         "-m",
         "solara",
         "run",
-        "app.page",
+        "barrio.app.page",
         "--host",
         host,
         "--port",

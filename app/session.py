@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from app.charts import CHART_OUTCOMES
-from model import BarrioModel, Params, Scenario, load_scenario, make_model
+from barrio.app.charts import CHART_OUTCOMES
+from barrio.model import BarrioModel, Params, Scenario, load_scenario, make_model
 
 __all__ = ["Simulation", "Workshop", "clock"]
 

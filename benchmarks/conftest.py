@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from model import Params
+from barrio.model import Params
 
 #: Benchmark sizes: label -> residents.
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.charts import PANELS, chart_option
-from app.drawing import Layer, map_png
-from app.page import FRAME_WEEKS
-from app.session import Simulation
-from model import load_scenario
+from barrio.app.charts import PANELS, chart_option
+from barrio.app.drawing import Layer, map_png
+from barrio.app.page import FRAME_WEEKS
+from barrio.app.session import Simulation
+from barrio.model import load_scenario
 
 
 @pytest.fixture(scope="module")

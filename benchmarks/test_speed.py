@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
+from barrio.model import make_model
 from benchmarks.conftest import RESULTS, SIZES, scaled
 from benchmarks.reference import ReferenceModel
-from model import make_model
 
 ROUNDS = {"10k": 60, "100k": 20, "1M": 6}
 WARM_WEEKS = 12
@@ -103,7 +103,7 @@ _MEMORY_PROBE = textwrap.dedent(
     """
     import json, pathlib, resource, sys
     from benchmarks.conftest import scaled
-    from model import make_model
+    from barrio.model import make_model
     n = int(sys.argv[1])
     model = make_model(scaled(n), seed=1)
     for _ in range(20):

@@ -4,6 +4,6 @@
 ``barrio sweep`` as one tidy table.
 """
 
-from experiments.batch import load
+from barrio.experiments.batch import load
 
 __all__ = ["load"]

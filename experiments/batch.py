@@ -32,10 +32,10 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from experiments.output import atomic_write
-from model.errors import BarrioError
-from model.run import code_version, run
-from model.scenario import Scenario
+from barrio.experiments.output import atomic_write
+from barrio.model.errors import BarrioError
+from barrio.model.run import code_version, run
+from barrio.model.scenario import Scenario
 
 __all__ = [
     "BatchResult",

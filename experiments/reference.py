@@ -8,10 +8,20 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from model import demography, economy, groups, justice, legitimacy, model, neighbourhood, rivalry, selling
-from model.contexts import CONTEXTS, Context, Figure
-from model.params import parameter_table
-from model.scenario import Event, Shock, lever_paths
+from barrio.model import (
+    demography,
+    economy,
+    groups,
+    justice,
+    legitimacy,
+    model,
+    neighbourhood,
+    rivalry,
+    selling,
+)
+from barrio.model.contexts import CONTEXTS, Context, Figure
+from barrio.model.params import parameter_table
+from barrio.model.scenario import Event, Shock, lever_paths
 
 __all__ = ["FIXED_VALUES", "levers_markdown", "parameters_markdown", "value_range"]
 

@@ -19,10 +19,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.batch import ResultsError, load, read_manifest
-from experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, settling, summarise
-from experiments.output import atomic_write
-from model.population import AGE_BANDS
+from barrio.experiments.batch import ResultsError, load, read_manifest
+from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, settling, summarise
+from barrio.experiments.output import atomic_write
+from barrio.model.population import AGE_BANDS
 
 __all__ = ["choose_baseline", "write_report"]
 

@@ -40,10 +40,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import qmc
 
-from experiments.batch import RunSpec, replicate_seeds
-from model.errors import BarrioError
-from model.params import parameter_table
-from model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
+from barrio.experiments.batch import RunSpec, replicate_seeds
+from barrio.model.errors import BarrioError
+from barrio.model.params import parameter_table
+from barrio.model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
 
 __all__ = ["Experiment", "Sweep", "load_experiment"]
 

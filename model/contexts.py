@@ -57,7 +57,7 @@ class Context:
 
 
 def _load() -> dict[str, Context]:
-    text = resources.files("model").joinpath("data/contexts.yaml").read_text(encoding="utf-8")
+    text = resources.files("barrio.model").joinpath("data/contexts.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     contexts = {}
     for key, entry in raw.items():

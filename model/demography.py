@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.contexts import Context
-from model.params import Params
-from model.population import Custody, Offence, Residents, Status
+from barrio.model.contexts import Context
+from barrio.model.params import Params
+from barrio.model.population import Custody, Offence, Residents, Status
 
 __all__ = [
     "MAX_AGE",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.contexts import Context
-from model.params import Params
-from model.population import Residents, Status
+from barrio.model.contexts import Context
+from barrio.model.params import Params
+from barrio.model.population import Residents, Status
 
 #: Highest weekly job-finding rate the solved rates may reach.
 MAX_FINDING = 0.9

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.params import Params
-from model.population import Residents
+from barrio.model.params import Params
+from barrio.model.population import Residents
 
 __all__ = ["Governance", "govern"]
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from model.neighbourhood import within_reach
+from barrio.model.neighbourhood import within_reach
 
 if TYPE_CHECKING:
-    from model.model import BarrioModel
+    from barrio.model.model import BarrioModel
 
 __all__ = ["CriminalGroup", "seed_territories"]
 

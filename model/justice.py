@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.contexts import Context
-from model.demography import free_status
-from model.params import Params
-from model.population import Custody, Offence, Residents, Status
-from model.selling import leave_market
+from barrio.model.contexts import Context
+from barrio.model.demography import free_status
+from barrio.model.params import Params
+from barrio.model.population import Custody, Offence, Residents, Status
+from barrio.model.selling import leave_market
 
 #: Shape of the gamma distribution of time in custody: skewed, most stays short and a few
 #: long, with the mode at half the mean.

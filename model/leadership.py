@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.groups import CriminalGroup
-from model.neighbourhood import box_sum
-from model.population import Status
+from barrio.model.groups import CriminalGroup
+from barrio.model.neighbourhood import box_sum
+from barrio.model.population import Status
 
 if TYPE_CHECKING:
-    from model.model import BarrioModel
+    from barrio.model.model import BarrioModel
 
 __all__ = ["form_groups", "remove_leaders", "seize_capital", "split"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.neighbourhood import box_sum
-from model.params import Params
-from model.population import Residents
+from barrio.model.neighbourhood import box_sum
+from barrio.model.params import Params
+from barrio.model.population import Residents
 
 #: Spread (sd) of residents' starting trust around their home block's state presence.
 TRUST_SPREAD = 0.1

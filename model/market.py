@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.neighbourhood import box_sum
-from model.params import Params
+from barrio.model.neighbourhood import box_sum
+from barrio.model.params import Params
 
 __all__ = ["Sales", "clear", "entrant_units", "net_gain", "seller_counts"]
 

@@ -15,8 +15,8 @@ from functools import cache
 import numpy as np
 from mesa import Model
 
-from model.contexts import CONTEXTS
-from model.demography import (
+from barrio.model.contexts import CONTEXTS
+from barrio.model.demography import (
     ADULT,
     RETIREMENT,
     SCHOOL_START,
@@ -25,22 +25,29 @@ from model.demography import (
     populate,
     replace_with_newborns,
 )
-from model.economy import BusinessCycle, JobRates, household_income, informal_rate, labour_market, set_incomes
-from model.governance import Governance, govern
-from model.groups import CriminalGroup, seed_territories
-from model.justice import Arrests, Prison, arrest, custody_week, prison_week
-from model.leadership import form_groups, remove_leaders, seize_capital, split
-from model.legitimacy import block_trust, initial_trust, update_trust
-from model.market import Sales, clear, entrant_units, net_gain, seller_counts
-from model.neighbourhood import LandUse, build_grid
-from model.outcomes import SEXES, OutcomeTable
-from model.params import Params, Targeting
-from model.policing import PatrolUnit, UnitKind, arrest_on_routes, patrol_week, use_of_force
-from model.population import AGE_BANDS, ByCode, Custody, Offence, Status, age_band, members
-from model.programmes import PROGRAMMES, Programme
-from model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
-from model.scenario import Event, Shock
-from model.selling import Outlook, leave_market, rank_share, relocate, start_selling, stop_selling
+from barrio.model.economy import (
+    BusinessCycle,
+    JobRates,
+    household_income,
+    informal_rate,
+    labour_market,
+    set_incomes,
+)
+from barrio.model.governance import Governance, govern
+from barrio.model.groups import CriminalGroup, seed_territories
+from barrio.model.justice import Arrests, Prison, arrest, custody_week, prison_week
+from barrio.model.leadership import form_groups, remove_leaders, seize_capital, split
+from barrio.model.legitimacy import block_trust, initial_trust, update_trust
+from barrio.model.market import Sales, clear, entrant_units, net_gain, seller_counts
+from barrio.model.neighbourhood import LandUse, build_grid
+from barrio.model.outcomes import SEXES, OutcomeTable
+from barrio.model.params import Params, Targeting
+from barrio.model.policing import PatrolUnit, UnitKind, arrest_on_routes, patrol_week, use_of_force
+from barrio.model.population import AGE_BANDS, ByCode, Custody, Offence, Status, age_band, members
+from barrio.model.programmes import PROGRAMMES, Programme
+from barrio.model.rivalry import VIOLENCE_MEMORY, Violence, contest_week
+from barrio.model.scenario import Event, Shock
+from barrio.model.selling import Outlook, leave_market, rank_share, relocate, start_selling, stop_selling
 
 __all__ = ["BarrioModel"]
 

@@ -16,7 +16,7 @@ from random import Random
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from model.params import Params
+from barrio.model.params import Params
 
 __all__ = ["LAYERS", "LandUse", "box_sum", "build_grid", "within_reach"]
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from model.population import AGE_BANDS, Status
-from model.programmes import PROGRAMMES
+from barrio.model.population import AGE_BANDS, Status
+from barrio.model.programmes import PROGRAMMES
 
 __all__ = ["OUTCOMES", "OutcomeTable", "describe"]
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from model.contexts import CONTEXTS
-from model.errors import ParameterError
+from barrio.model.contexts import CONTEXTS
+from barrio.model.errors import ParameterError
 
 __all__ = [
     "Costs",

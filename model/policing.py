@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from model.population import Offence, Status, members
+from barrio.model.population import Offence, Status, members
 
 if TYPE_CHECKING:
-    from model.model import BarrioModel
+    from barrio.model.model import BarrioModel
 
 __all__ = ["PatrolUnit", "UnitKind", "arrest_on_routes", "patrol_week", "use_of_force"]
 

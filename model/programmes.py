@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from mesa import Agent
 
-from model.demography import ADULT, RETIREMENT, SCHOOL_START
-from model.params import Targeting
-from model.population import Status
-from model.selling import leave_market
+from barrio.model.demography import ADULT, RETIREMENT, SCHOOL_START
+from barrio.model.params import Targeting
+from barrio.model.population import Status
+from barrio.model.selling import leave_market
 
 if TYPE_CHECKING:
-    from model.model import BarrioModel
+    from barrio.model.model import BarrioModel
 
 __all__ = [
     "PROGRAMMES",

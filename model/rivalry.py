@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.demography import replace_with_newborns
-from model.neighbourhood import box_sum
-from model.params import Params
-from model.population import Residents, Status
-from model.selling import leave_market
+from barrio.model.demography import replace_with_newborns
+from barrio.model.neighbourhood import box_sum
+from barrio.model.params import Params
+from barrio.model.population import Residents, Status
+from barrio.model.selling import leave_market
 
 __all__ = ["Violence", "contest_week", "contested"]
 

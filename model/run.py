@@ -12,9 +12,9 @@ from importlib import metadata
 import numpy as np
 import pandas as pd
 
-from model.model import BarrioModel
-from model.params import Params
-from model.scenario import Scenario
+from barrio.model.model import BarrioModel
+from barrio.model.params import Params
+from barrio.model.scenario import Scenario
 
 __all__ = ["code_version", "make_model", "run"]
 

@@ -29,8 +29,8 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.errors import BarrioError, ParameterError
-from model.params import Params, parameter_table, scaled_programmes
+from barrio.model.errors import BarrioError, ParameterError
+from barrio.model.params import Params, parameter_table, scaled_programmes
 
 __all__ = [
     "META_KEYS",

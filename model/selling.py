@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.demography import free_status
-from model.neighbourhood import within_reach
-from model.params import Params
-from model.population import Residents, Status
+from barrio.model.demography import free_status
+from barrio.model.neighbourhood import within_reach
+from barrio.model.params import Params
+from barrio.model.population import Residents, Status
 
 __all__ = [
     "Outlook",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import BarrioModel, Params
-from model.population import Status
+from barrio.model import BarrioModel, Params
+from barrio.model.population import Status
 
 SMALL = {
     "neighbourhood": {"width": 20, "height": 20, "population": 3_000},

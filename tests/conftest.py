@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from model import Scenario, run
+from barrio.model import Scenario, run
 from tests.builders import small_params
 
 

@@ -3,9 +3,9 @@
 import re
 from pathlib import Path
 
-from experiments.reference import levers_markdown, parameters_markdown
-from model.outcomes import OUTCOMES
-from model.params import parameter_table
+from barrio.experiments.reference import levers_markdown, parameters_markdown
+from barrio.model.outcomes import OUTCOMES
+from barrio.model.params import parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,8 +48,8 @@ def test_readme_commands_exist():
 
 
 def test_the_readmes_scenario_and_experiment_examples_are_valid(tmp_path):
-    from experiments.sweep import load_experiment
-    from model.scenario import load_scenario
+    from barrio.experiments.sweep import load_experiment
+    from barrio.model.scenario import load_scenario
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)

@@ -29,7 +29,7 @@ import math
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from model.demography import (
+from barrio.model.demography import (
     ADULT,
     FEMALE_SHARE,
     GRADUATION,
@@ -42,14 +42,14 @@ from model.demography import (
     STAY_ON,
     STUDENT_UNTIL,
 )
-from model.economy import wage_table
-from model.groups import CriminalGroup
-from model.justice import CUSTODY_SHAPE
-from model.market import clear, entrant_units, net_gain, seller_counts
-from model.model import PRESENCE_MEMORY, BarrioModel
-from model.policing import PatrolUnit
-from model.population import Custody, Offence, Status
-from model.selling import MOVE_FACTOR, MOVE_MINIMUM, YOUNG
+from barrio.model.economy import wage_table
+from barrio.model.groups import CriminalGroup
+from barrio.model.justice import CUSTODY_SHAPE
+from barrio.model.market import clear, entrant_units, net_gain, seller_counts
+from barrio.model.model import PRESENCE_MEMORY, BarrioModel
+from barrio.model.policing import PatrolUnit
+from barrio.model.population import Custody, Offence, Status
+from barrio.model.selling import MOVE_FACTOR, MOVE_MINIMUM, YOUNG
 
 CAN_START = {Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED}
 LABOUR = {Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED, Status.INACTIVE}

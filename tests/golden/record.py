@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.run import make_model
-from model.scenario import load_scenario, scenario_library
+from barrio.model.run import make_model
+from barrio.model.scenario import load_scenario, scenario_library
 
 #: The size, length and seeds of the recorded runs: small enough to run in CI, long enough
 #: for every library timeline's year-0 events and the pandemic shock of year 1 to start.

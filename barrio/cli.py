@@ -1,0 +1,377 @@
+"""The ``barrio`` command.
+
+Each sub-command is a thin wrapper over a library function, so the command line adds
+nothing that Python code cannot do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from barrio.app.labels import LANGUAGES
+from barrio.model.errors import BarrioError
+from barrio.model.run import run
+from barrio.model.scenario import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    lever_paths,
+    load_scenario,
+    scenario_library,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["main"]
+
+
+def _with_overrides(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """The scenario with the command line's --weeks, --warmup and --population applied."""
+    if args.population is not None:
+        scenario = scenario.at_population(args.population)
+    changes = {}
+    if args.weeks is not None:
+        changes["timing__horizon_weeks"] = args.weeks
+    if args.warmup is not None:
+        changes["timing__warmup_weeks"] = args.warmup
+    if not changes:
+        return scenario
+    scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
+    late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
+    if late:
+        log.warning(
+            "%s: timeline events at weeks %s fall after the last week and will not happen",
+            scenario.name,
+            late,
+        )
+    return scenario
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from barrio.experiments.output import write_run
+
+    scenario = _with_overrides(load_scenario(args.scenario), args)
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
+    total = scenario.params.timing.warmup_weeks + scenario.params.timing.horizon_weeks
+    with tqdm(total=total, unit="week", desc=f"{scenario.name} seed {args.seed}", disable=args.quiet) as bar:
+        table = run(scenario, args.seed, on_week=lambda _m: bar.update())
+    paths = write_run(table, out, f"Barrio: {scenario.name}, seed {args.seed}")
+    for kind, path in paths.items():
+        print(f"{kind:8s} {path}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from barrio.experiments.batch import plan
+
+    scenarios = [_with_overrides(load_scenario(name), args) for name in args.scenarios]
+    try:
+        specs = plan(scenarios, args.replicates, args.seed)
+    except ValueError as err:
+        raise ScenarioError([Problem("command line", None, "SCENARIO", str(err))]) from None
+    from barrio.experiments.report import choose_baseline
+
+    names = [s.name for s in scenarios]
+    if args.baseline is not None and args.baseline not in names:
+        message = f"'{args.baseline}' is not one of the scenarios given: {', '.join(names)}"
+        raise ScenarioError([Problem("command line", None, "--baseline", message)])
+    baseline = choose_baseline(names, args.baseline)
+    out = Path(args.out) if args.out else Path("results") / "-".join(s.name for s in scenarios)[:80]
+    description = {"command": "compare", "baseline": baseline, "root_seed": args.seed}
+    return _execute(specs, out, args, description)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from barrio.experiments.sweep import load_experiment
+
+    sweep = load_experiment(args.file)
+    specs = [dataclasses.replace(s, scenario=_with_overrides(s.scenario, args)) for s in sweep.specs()]
+    out = Path(args.out) if args.out else Path("results") / sweep.experiment.name
+    description = {"command": "sweep", "experiment": sweep.source, "root_seed": sweep.experiment.seed}
+    return _execute(specs, out, args, description)
+
+
+def _execute(specs, out: Path, args: argparse.Namespace, description: dict) -> int:
+    """Run a batch, then report; the exit status says whether any run failed."""
+    from barrio.experiments.batch import execute
+    from barrio.experiments.execution import executor
+
+    with executor(args.jobs, args.scheduler) as pool:
+        result = execute(
+            specs, out, pool, time_limit=args.time_limit, progress=not args.quiet, description=description
+        )
+    print(f"{len(result.done)} run(s) done, {len(result.skipped)} already there, {len(result.failed)} failed")
+    for key, message in result.failed.items():
+        print(f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr)
+    if len(result.done) + len(result.skipped):
+        from barrio.experiments.report import write_report
+
+        paths = write_report(out)
+        print(f"report   {paths['html']}")
+    print(f"results  {out}")
+    return 1 if result.failed else 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from barrio.experiments.report import write_report
+
+    paths = write_report(args.dir, baseline=args.baseline)
+    for kind in ("html", "markdown"):
+        print(f"{kind:8s} {paths[kind]}")
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from barrio.app.server import serve  # Solara is heavy: load it only for this command
+
+    serve(args.scenario, args.host, args.port, args.seed, args.language, args.open)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as err:
+            failed += 1
+            print(err, file=sys.stderr)
+        else:
+            events = len(scenario.timeline)
+            print(f"ok       {name}: {scenario.name}, {scenario.params.country}, {events} timeline event(s)")
+    return 1 if failed else 0
+
+
+def _cmd_levers(args: argparse.Namespace) -> int:
+    from barrio.experiments.reference import levers_markdown
+
+    if args.markdown:
+        sys.stdout.write(levers_markdown())
+        return 0
+    _print_parameters(lever_paths().values())
+    return 0
+
+
+def _print_parameters(rows) -> None:
+    from barrio.experiments.reference import value_range
+
+    table = [
+        (row["path"], str(row["default"]), row["unit"], value_range(row["min"], row["max"]), row["meaning"])
+        for row in rows
+    ]
+    header = ("parameter", "default", "unit", "allowed", "meaning")
+    widths = [max(len(r[k]) for r in [header, *table]) for k in range(4)]
+    for r in [header, *table]:
+        print("  ".join(f"{cell:<{w}}" for cell, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+
+
+def _cmd_parameters(args: argparse.Namespace) -> int:
+    from barrio.experiments.reference import parameters_markdown
+    from barrio.model.params import parameter_table
+
+    if args.markdown:
+        sys.stdout.write(parameters_markdown())
+        return 0
+    _print_parameters(parameter_table())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``barrio`` command."""
+    parser = argparse.ArgumentParser(
+        prog="barrio",
+        description="Barrio: agent-based simulation of drug micro-trafficking "
+        "in a Latin American neighbourhood.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages from the model")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "run",
+        help="run one simulation and write its outcome table and picture",
+        description="Run one simulation. Writes outcomes.parquet, outcomes.csv (one row per week and "
+        "outcome; weeks below 0 are the warm-up) and outcomes.png into the output folder.",
+    )
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a scenario file (.yaml) or the name of one in the library: " + ", ".join(scenario_library()),
+    )
+    p.add_argument(
+        "--seed", type=_non_negative, default=0, help="random seed (default 0); same seed, same result"
+    )
+    _size_options(p)
+    p.add_argument("--out", metavar="DIR", help="output folder (default: results/NAME-seedN)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "compare",
+        help="run scenarios side by side, several replicates each, and report the differences",
+        description="Run every SCENARIO --replicates times; replicate i of every scenario uses the same "
+        "seed, so differences are paired. Each finished run is saved at once in DIR/runs/; running the "
+        "same command again on the same DIR skips finished runs and completes the rest. Writes "
+        "DIR/report.html and DIR/report.md at the end. Exit status 1 if any run failed.",
+    )
+    p.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files or library names")
+    p.add_argument("--replicates", type=_positive, default=5, help="runs per scenario (default 5)")
+    p.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicates (default 0)")
+    p.add_argument(
+        "--baseline", help="scenario to compare with (default: 'baseline' if given, else the first)"
+    )
+    _batch_options(p, "results/SCENARIO-SCENARIO-...")
+    _size_options(p)
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "sweep",
+        help="run an experiment file: a base scenario with parameters varied over a grid or a sample",
+        description="Run an experiment file (a base scenario, parameters to vary as lists, ranges or a "
+        "Latin hypercube, and replicates). Results are saved and resumed as with compare. Writes "
+        "DIR/report.html and DIR/report.md at the end: each point's values and key outcomes, and "
+        "outcomes against each swept parameter. Exit status 1 if any run failed.",
+    )
+    p.add_argument("file", metavar="FILE", help="experiment file (.yaml)")
+    _batch_options(p, "results/NAME")
+    _size_options(p)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "report",
+        help="write report.html and report.md for a results folder",
+        description="Write DIR/report.html (self-contained, figures embedded) and DIR/report.md: means "
+        "with 95% confidence intervals, paired differences against the baseline with effect sizes, "
+        "time series, costs against outcomes, who bears them, and whether the replicates were enough.",
+    )
+    p.add_argument("dir", metavar="DIR", help="results folder written by compare or sweep")
+    p.add_argument("--baseline", help="scenario to compare with (default: as when the batch was run)")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "parameters",
+        help="list every parameter with its default, unit, range and meaning",
+        description="List every model parameter. With --markdown, print docs/parameters.md "
+        "(parameters, values fixed in code and country contexts, each with its source).",
+    )
+    p.add_argument("--markdown", action="store_true", help="print the full Markdown reference")
+    p.set_defaults(func=_cmd_parameters)
+
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files without running them",
+        description="Check scenario files: every problem in every file, with its line. "
+        "Exits with status 1 if any file has a problem.",
+    )
+    p.add_argument("files", metavar="FILE", nargs="+", help="scenario files (or library names)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "app",
+        help="serve the workshop page (a live neighbourhood with levers) in the browser",
+        description="Serve the workshop page: the neighbourhood as a map, levers for enforcement and "
+        "social inclusion, live charts, and two scenarios side by side on the same seed. Works "
+        "offline. Listens on 127.0.0.1 (this machine only) unless --host says otherwise.",
+    )
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        nargs="?",
+        default="baseline",
+        help="starting scenario: a file (.yaml) or a library name (default: baseline)",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 lets others in the room connect)",
+    )
+    p.add_argument("--port", type=_positive, default=8765, help="port (default 8765)")
+    p.add_argument("--seed", type=_non_negative, default=1, help="seed of the runs (default 1)")
+    p.add_argument(
+        "--language", choices=list(LANGUAGES), default="es", help="first language of the page (default es)"
+    )
+    p.add_argument("--open", action="store_true", help="open the page in the browser")
+    p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser(
+        "levers",
+        help="list every policy lever with its unit, range, default and meaning",
+        description="List the levers a scenario's timeline can change. "
+        "With --markdown, print docs/levers.md.",
+    )
+    p.add_argument("--markdown", action="store_true", help="print the Markdown reference")
+    p.set_defaults(func=_cmd_levers)
+    return parser
+
+
+def _size_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weeks", type=_positive, help="weeks after the warm-up (default: the scenario's, 520)")
+    p.add_argument("--warmup", type=_non_negative, help="warm-up weeks (default: the scenario's, 104)")
+    p.add_argument(
+        "--population",
+        type=_positive,
+        help="number of residents (default: the scenario's); the grid, the number of groups and "
+        "programme budgets and places scale with it, so the density stays the scenario's",
+    )
+
+
+def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
+    p.add_argument("--out", metavar="DIR", help=f"results folder (default: {default_out})")
+    p.add_argument(
+        "--jobs", type=_positive, help="runs at once on this machine (default: all cores; 1: in-process)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler to run on instead (tcp://HOST:PORT; needs barrio[cluster])",
+    )
+    p.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", help="stop and fail a run that takes longer"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _whole_number_from(least: int):
+    """An argparse type: a whole number of at least ``least``, with a message that says so."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive = _whole_number_from(1)
+_non_negative = _whole_number_from(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``barrio`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    try:
+        return args.func(args)
+    except BarrioError as err:
+        print(f"barrio: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (``barrio levers | head``) has stopped reading: not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Batches: paired seeds, results written at once, resuming, failures, executors."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from barrio import experiments
+from barrio.experiments import batch
+from barrio.experiments.batch import ResultsError, execute, load, plan, replicate_seeds
+from barrio.experiments.execution import InProcessExecutor, executor
+from barrio.model import Params, Scenario
+from barrio.model.scenario import Event
+
+TINY = {
+    "neighbourhood": {"width": 10, "height": 10, "population": 600},
+    "timing": {"warmup_weeks": 4, "horizon_weeks": 8},
+}
+
+
+def tiny(name: str, **changes) -> Scenario:
+    params = Params.build(TINY).replace(**changes) if changes else Params.build(TINY)
+    timeline = (Event(week=2, set={"policing.punitive_intensity": 0.9}),) if name == "crackdown" else ()
+    return Scenario(name, params, timeline)
+
+
+def test_replicate_i_has_the_same_seed_in_every_scenario_and_replicates_differ():
+    specs = plan([tiny("a"), tiny("b")], replicates=3, root_seed=7)
+    seeds = {(s.scenario.name, s.replicate): s.seed for s in specs}
+    assert [seeds[("a", i)] for i in range(3)] == [seeds[("b", i)] for i in range(3)]
+    assert len({seeds[("a", i)] for i in range(3)}) == 3
+    assert replicate_seeds(7, 3) == replicate_seeds(7, 5)[:3]  # more replicates keep the first ones
+    assert replicate_seeds(7, 3) != replicate_seeds(8, 3)
+    with pytest.raises(ValueError, match="unique"):
+        plan([tiny("a"), tiny("a")], replicates=1)
+
+
+def test_a_batch_writes_every_run_and_a_second_call_skips_them_all(tmp_path):
+    specs = plan([tiny("baseline"), tiny("crackdown")], replicates=2)
+    first = execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    assert first.ok and sorted(first.done) == sorted(s.key for s in specs)
+    table = experiments.load(tmp_path)
+    assert set(table.scenario) == {"baseline", "crackdown"} and set(table.replicate) == {0, 1}
+    assert len(table) == 4 * len(load(tmp_path).query("scenario == 'baseline' and replicate == 0"))
+    again = execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    assert again.done == [] and sorted(again.skipped) == sorted(s.key for s in specs)
+    pd.testing.assert_frame_equal(load(tmp_path), table)
+    manifest = batch.read_manifest(tmp_path)
+    assert set(manifest["scenarios"]) == {"baseline", "crackdown"}
+    assert manifest["scenarios"]["crackdown"]["hash"] == tiny("crackdown").hash
+    assert {r["seed"] for r in manifest["runs"]} == {s.seed for s in specs}
+    assert manifest["packages"]["numpy"] == np.__version__
+
+
+def test_a_failing_run_is_recorded_with_its_traceback_and_the_rest_complete(tmp_path, monkeypatch):
+    real = batch.run
+
+    def flaky(scenario, seed, **kwargs):
+        if scenario.name == "broken":
+            raise RuntimeError("the model fell over")
+        return real(scenario, seed, **kwargs)
+
+    monkeypatch.setattr(batch, "run", flaky)
+    specs = plan([tiny("baseline"), tiny("broken")], replicates=2)
+    result = execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    assert not result.ok
+    assert sorted(result.failed) == ["broken__r000", "broken__r001"]
+    assert sorted(result.done) == ["baseline__r000", "baseline__r001"]
+    text = (tmp_path / "failed" / "broken__r000.txt").read_text()
+    assert "RuntimeError: the model fell over" in text and "Traceback" in text
+    assert set(load(tmp_path).scenario) == {"baseline"}
+    # Mended, the same batch completes only what failed and clears the failure records.
+    monkeypatch.setattr(batch, "run", real)
+    again = execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    assert sorted(again.done) == ["broken__r000", "broken__r001"] and len(again.skipped) == 2
+    assert not list((tmp_path / "failed").glob("*.txt"))
+
+
+def test_a_run_past_its_time_limit_fails_and_the_batch_goes_on(tmp_path):
+    result = execute(
+        plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), time_limit=0.0, progress=False
+    )
+    assert list(result.failed) == ["baseline__r000"]
+    assert "time limit" in result.failed["baseline__r000"]
+
+
+def test_a_folder_of_another_batch_is_refused_and_damage_is_named(tmp_path):
+    execute(plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), progress=False)
+    other = tiny("baseline", policing__units_per_10k=20)
+    with pytest.raises(ResultsError, match="other values"):
+        execute(plan([other], 1), tmp_path, InProcessExecutor(), progress=False)
+    with pytest.raises(ResultsError, match="same --seed"):
+        execute(plan([tiny("baseline")], 1, root_seed=5), tmp_path, InProcessExecutor(), progress=False)
+    part = tmp_path / "runs" / "baseline__r000.parquet"
+    part.write_bytes(part.read_bytes()[:100])  # a damaged file, as a full disk might leave
+    with pytest.raises(ResultsError, match=r"baseline__r000\.parquet.*delete it"):
+        load(tmp_path)
+    with pytest.raises(ResultsError, match="not a Barrio results folder"):
+        load(tmp_path / "runs")
+
+
+def test_the_folder_can_be_queried_in_place_with_duckdb(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    execute(plan([tiny("baseline"), tiny("crackdown")], 2), tmp_path, InProcessExecutor(), progress=False)
+    query = f"select count(*) from read_parquet('{tmp_path}/runs/*.parquet') where outcome = 'arrests'"
+    # duckdb 2.0 relations have no fetchone() ("a relation keeps no result between calls").
+    [(count,)] = duckdb.sql(query).fetchall()
+    table = load(tmp_path)
+    assert count == (table.outcome == "arrests").sum()
+
+
+def test_serial_process_pool_and_dask_cluster_give_identical_tables(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    specs = plan([tiny("baseline"), tiny("crackdown")], replicates=2)
+    with executor(jobs=1) as pool:
+        execute(specs, tmp_path / "serial", pool, progress=False)
+    with executor(jobs=2) as pool:
+        execute(specs, tmp_path / "pool", pool, progress=False)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+        ) as cluster,
+        executor(scheduler=cluster.scheduler_address) as pool,
+    ):
+        execute(specs, tmp_path / "dask", pool, progress=False)
+    serial = load(tmp_path / "serial")
+    pd.testing.assert_frame_equal(load(tmp_path / "pool"), serial)
+    pd.testing.assert_frame_equal(load(tmp_path / "dask"), serial)
+
+
+def test_a_batch_killed_mid_way_resumes_to_the_same_table(tmp_path):
+    """A real kill -9 of ``barrio compare`` while it works, then the same command again."""
+    command = [
+        sys.executable,
+        "-m",
+        "barrio.cli",
+        "compare",
+        "baseline",
+        "mano_dura",
+        "--replicates",
+        "4",
+        "--population",
+        "4000",
+        "--warmup",
+        "10",
+        "--weeks",
+        "50",
+        "--jobs",
+        "1",
+        "-q",
+    ]
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    subprocess.run([*command, "--out", str(whole)], check=True, capture_output=True, timeout=600)
+
+    process = subprocess.Popen(
+        [*command, "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 300
+    while not list((killed / "runs").glob("*.parquet")) and time.time() < deadline:
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = len(list((killed / "runs").glob("*.parquet")))
+    assert 1 <= finished < 8, "the batch should have been killed part-way"
+
+    done = subprocess.run(
+        [*command, "--out", str(killed)], check=True, capture_output=True, text=True, timeout=600
+    )
+    assert f"{8 - finished} run(s) done, {finished} already there, 0 failed" in done.stdout
+    pd.testing.assert_frame_equal(load(killed), load(whole))
+    assert Path(killed / "report.html").exists()

@@ -1,0 +1,62 @@
+import numpy as np
+
+from barrio.model.market import clear, entrant_units, net_gain
+from tests.builders import make_seller, quiet_model
+
+
+def test_a_seller_with_no_demand_in_reach_sells_nothing():
+    demand = np.zeros((9, 9))
+    demand[8, 8] = 50.0
+    sellers = np.zeros((9, 9))
+    sellers[0, 0] = 1
+    sales = clear(demand, sellers, reach=2)
+    assert sales.units[0, 0] == 0
+    assert sales.volume == 0 and sales.unmet == 50.0
+
+
+def test_demand_is_shared_equally_between_sellers_in_reach():
+    demand = np.zeros((5, 5))
+    demand[2, 2] = 12.0
+    sellers = np.zeros((5, 5))
+    sellers[1, 1] = 2
+    sellers[3, 3] = 1
+    sales = clear(demand, sellers, reach=1)
+    assert np.isclose(sales.units[1, 1], 4.0) and np.isclose(sales.units[3, 3], 4.0)
+    assert np.isclose((sales.units * sellers).sum(), sales.volume)
+
+
+def test_volume_sold_equals_demand_served():
+    rng = np.random.default_rng(0)
+    demand = rng.random((15, 15)) * 10
+    sellers = (rng.random((15, 15)) < 0.1).astype(float)
+    sales = clear(demand, sellers, reach=2)
+    assert np.isclose((sales.units * sellers).sum(), sales.volume)
+    assert np.isclose(sales.volume + sales.unmet, demand.sum())
+
+
+def test_entrant_estimate_equals_the_sales_of_an_actual_newcomer():
+    rng = np.random.default_rng(2)
+    demand = rng.random((8, 8)) * 5
+    sellers = (rng.random((8, 8)) < 0.2).astype(float)
+    estimate = entrant_units(demand, sellers, reach=1)
+    sellers_after = sellers.copy()
+    sellers_after[4, 5] += 1
+    assert np.isclose(estimate[4, 5], clear(demand, sellers_after, reach=1).units[4, 5])
+
+
+def test_a_group_cut_lowers_net_gain_in_proportion():
+    model = quiet_model()
+    units = np.array([10.0, 10.0])
+    gain = net_gain(units, np.array([0.0, 0.3]), model.params)
+    m = model.params.market
+    assert np.isclose(gain[0], 10 * m.price * m.margin)
+    assert np.isclose(gain[1], gain[0] * 0.7)
+
+
+def test_in_the_model_a_seller_without_demand_earns_nothing():
+    model = quiet_model()
+    model.grid.demand.data[:] = 0.0
+    make_seller(model, 0, block=12)
+    model._trade()
+    assert model.selling_income[0] == 0.0
+    assert model.residents.gain[0] == 0.0

@@ -1,0 +1,69 @@
+import numpy as np
+
+from barrio.model import Params
+from barrio.model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, within_reach
+
+
+def naive_box(a, radius):
+    w, h = a.shape
+    out = np.zeros(a.shape)
+    for x in range(w):
+        for y in range(h):
+            out[x, y] = a[max(0, x - radius) : x + radius + 1, max(0, y - radius) : y + radius + 1].sum()
+    return out
+
+
+def test_box_sum_matches_a_direct_sum_without_wrapping():
+    a = np.random.default_rng(1).random((6, 9))
+    for radius in (0, 1, 2, 4):
+        np.testing.assert_allclose(box_sum(a, radius), naive_box(a, radius))
+
+
+def test_box_sum_of_a_corner_block_only_reaches_inside_the_grid():
+    a = np.zeros((5, 5))
+    a[0, 0] = 1.0
+    s = box_sum(a, 1)
+    assert s[0, 0] == 1 and s[1, 1] == 1 and s[2, 2] == 0 and s[4, 4] == 0
+
+
+def test_blocks_within_reach_stay_on_the_grid_and_match_the_box():
+    shape = (4, 3)
+    blocks, inside = within_reach(shape, 1)
+    # Corner (0, 0) is flat block 0: itself, (0, 1), (1, 0) and (1, 1).
+    assert sorted(blocks[0][inside[0]]) == [0, 1, 3, 4]
+    # Every block's set is exactly what box_sum counts as in reach.
+    for block in range(12):
+        a = np.zeros(shape)
+        a.ravel()[blocks[block][inside[block]]] = 1.0
+        assert a.sum() == inside[block].sum()  # no block listed twice
+        assert box_sum(a, 1).ravel()[block] == inside[block].sum()
+    assert not blocks.flags.writeable
+
+
+def test_grid_has_every_layer_reachable_from_a_cell():
+    p = Params.build({"neighbourhood": {"width": 12, "height": 10}})
+    grid = build_grid(p, 1000, np.random.default_rng(0))
+    cell = grid[(3, 4)]
+    for name in LAYERS:
+        assert getattr(cell, name) == getattr(grid, name).data[3, 4]
+    assert grid.control.data.min() == -1
+
+
+def test_demand_adds_up_and_is_highest_on_markets():
+    p = Params.build({"neighbourhood": {"width": 40, "height": 40}})
+    grid = build_grid(p, 10_000, np.random.default_rng(0))
+    m = p.market
+    assert np.isclose(grid.demand.data.sum(), 10_000 * m.user_share * m.purchases_per_user)
+    land = grid.land_use.data
+    assert (
+        grid.demand.data[land == LandUse.MARKET].mean() > 3 * grid.demand.data[land == LandUse.HOUSING].mean()
+    )
+    shares = np.bincount(land.ravel(), minlength=4) / land.size
+    assert abs(shares[LandUse.COMMERCE] - p.neighbourhood.commerce_share) < 0.01
+    assert abs(shares[LandUse.MARKET] - p.neighbourhood.market_share) < 0.01
+
+
+def test_state_presence_stays_within_zero_and_one():
+    p = Params.build({"neighbourhood": {"state_presence": 0.9}})
+    grid = build_grid(p, 1000, np.random.default_rng(3))
+    assert grid.state_presence.data.min() >= 0 and grid.state_presence.data.max() <= 1
