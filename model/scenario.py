@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from barrio.model.errors import BarrioError, ParameterError
-from barrio.model.params import Params, parameter_table, scaled_programmes
+from barrio.model.params import Params, parameter_table, paths_by_name, scaled_programmes
 
 __all__ = [
     "META_KEYS",
@@ -275,7 +275,11 @@ Lines = dict[tuple, tuple[str, int]]
 
 
 def _read_chain(path: Path, problems: list[Problem], stack: tuple[Path, ...]) -> tuple[dict, Lines]:
-    """Read a file and everything it extends; the child's values win."""
+    """Read a file and everything it extends.
+
+    The child's values win, section by section; timelines are joined, the parent's
+    entries first (see the comment below).
+    """
     resolved = path.resolve()
     if resolved in stack:
         cycle = " -> ".join(p.name for p in (*stack, resolved))
@@ -304,7 +308,28 @@ def _read_chain(path: Path, problems: list[Problem], stack: tuple[Path, ...]) ->
     base, base_lines = _read_chain(parent_path, problems, (*stack, resolved))
     base.pop("name", None)
     base.pop("description", None)
-    return _merge(base, data), {**base_lines, **lines}
+    merged, merged_lines = _merge(base, data), {**base_lines, **lines}
+    # A timeline is kept whole through `extends`: the child's entries are added after the
+    # parent's rather than replacing them. Entries apply in week order and, within a week,
+    # in this order (see _validate), so where both set a lever at the same week the child wins.
+    inherited, own = base.get("timeline"), data.get("timeline")
+    if isinstance(inherited, list) and isinstance(own, list | None):
+        merged["timeline"] = [*inherited, *(own or [])]
+        # The `lines` index is keyed by entry number: the child's move up with their entries.
+        merged_lines = {**base_lines, **_shift_timeline(lines, len(inherited))}
+    elif inherited is not None and not isinstance(inherited, list):
+        # A broken parent timeline is reported, at the parent's line, rather than dropped.
+        merged["timeline"] = inherited
+        merged_lines[("timeline",)] = base_lines.get(("timeline",), (str(parent_path), None))
+    return merged, merged_lines
+
+
+def _shift_timeline(lines: Lines, offset: int) -> Lines:
+    """``lines`` with every timeline entry's number moved up by ``offset``."""
+    return {
+        (key[0], key[1] + offset, *key[2:]) if key[:1] == ("timeline",) and len(key) > 1 else key: where
+        for key, where in lines.items()
+    }
 
 
 def read_yaml(path: Path) -> tuple[dict, Lines, list[Problem]]:
@@ -418,8 +443,17 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
     file = str(path)
     problems: list[Problem] = []
 
+    # Where each file's timeline entries start in the joined timeline, so that a problem
+    # names an entry by its number in its own file.
+    first_entry: dict[str, int] = {}
+    for key, (source, _) in lines.items():
+        if len(key) == 2 and key[0] == "timeline" and isinstance(key[1], int):
+            first_entry[source] = min(first_entry.get(source, key[1]), key[1])
+
     def problem(loc: tuple, message: str) -> None:
         where = next((lines[loc[:k]] for k in range(len(loc), 0, -1) if loc[:k] in lines), (file, None))
+        if len(loc) > 1 and loc[0] == "timeline" and isinstance(loc[1], int):
+            loc = ("timeline", loc[1] - first_entry.get(where[0], 0), *loc[2:])
         problems.append(Problem(where[0], where[1], ".".join(map(str, loc)), message))
 
     meta = {k: data.pop(k) for k in META_KEYS if k in data}
@@ -482,6 +516,8 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
         name=meta.get("name") if isinstance(meta.get("name"), str) else path.stem,
         description=meta.get("description", "") if isinstance(meta.get("description", ""), str) else "",
         params=params,
+        # A stable sort: entries of one week keep file order, a parent's before its child's,
+        # so that the child's value of a lever wins and the resolved timeline is always the same.
         timeline=tuple(sorted(events, key=lambda e: e.at)),
         source=file,
     )
@@ -509,7 +545,21 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
                 "unknown name in a scenario file; this looks like an experiment file: "
                 "run it with `barrio sweep`"
             )
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        name = str(loc[-1])
+        elsewhere = paths_by_name() if root is Params else {}
+        if name in elsewhere:
+            # A right name in the wrong place (`punitive_intensity:` at the top of the file).
+            here = "a top-level name" if len(loc) == 1 else f"a name in {'.'.join(map(str, loc[:-1]))}"
+            return f"not {here}: {name} {_where_it_goes(elsewhere[name], error.get('input'))}"
+        candidates = allowed
+        if len(loc) == 1:
+            # At the top, a misspelt parameter is as likely as a misspelt section.
+            candidates = [*allowed, *elsewhere]
+        close = difflib.get_close_matches(name, candidates, n=1)
+        if close and close[0] not in allowed:
+            paths = elsewhere[close[0]]
+            guess = paths[0] if len(paths) == 1 else f"one of {', '.join(paths)}"
+            return f"unknown name; did you mean '{guess}'? It {_where_it_goes(paths, error.get('input'))}"
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"unknown name; {hint}allowed here: {', '.join(allowed)}"
     message = error["msg"].removeprefix("Value error, ")
@@ -518,6 +568,34 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
         if got not in message:
             message = f"{message} (got {got})"
     return message
+
+
+def _where_it_goes(paths: list[str], value: Any) -> str:
+    """Where a parameter named in the wrong place belongs ("belongs under ..."), as a file writes it."""
+    shown = _plain(value)
+    section, _, name = paths[0].rpartition(".")
+    nested = f"{name}: {shown}"
+    for part in reversed(section.split(".")):
+        nested = f"{part}: {{{nested}}}"
+    under = " then ".join(f"`{part}:`" for part in section.split("."))
+    if len(paths) == 1:
+        text = f"belongs under {under} (`{nested}`)"
+    else:
+        sections = ", ".join(path.rpartition(".")[0] for path in paths)
+        text = f"belongs under one of the sections {sections}, e.g. `{nested}`"
+    if all(path in lever_paths() for path in paths):
+        example = "" if len(paths) == 1 else "e.g. "
+        text += f", or as {example}`{paths[0]}: {shown}` in a timeline entry's set"
+    return text
+
+
+def _plain(value: Any) -> str:
+    """A value as YAML writes it, or ``...`` for anything but a single value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value)
+    return "..."
 
 
 def _fields_at(root: type[BaseModel], loc: tuple) -> list[str]:

@@ -48,6 +48,105 @@ def test_extends_merges_sections_and_the_child_wins(tmp_path):
     assert p.country == "peru" and p.policing.units_per_10k == 8 and p.policing.encounter == 0.1
 
 
+def test_an_extension_with_its_own_timeline_keeps_the_parents(tmp_path):
+    # An extension of mano_dura once lost its possession arrests to its own timeline.
+    child = write(
+        tmp_path,
+        "tougher.yaml",
+        "extends: mano_dura\ntimeline:\n  - year: 2\n    set: {justice.sentence_weeks: 520}\n",
+    )
+    s = load_scenario(child)
+    mano_dura = load_scenario("mano_dura")
+    assert s.timeline == (*mano_dura.timeline, Event(year=2, set={"justice.sentence_weeks": 520}))
+    assert s.params_at(0).policing.arrest_possession is True
+    assert s.params_at(0) == mano_dura.params_at(0)
+    assert s.params_at(104).justice.sentence_weeks == 520
+    assert s.params_at(104).policing.arrest_possession is True
+
+
+def test_timelines_of_three_generations_add_up_in_order(tmp_path):
+    write(tmp_path, "a.yaml", "timeline:\n  - week: 5\n    set: {policing.units_per_10k: 6}\n")
+    write(
+        tmp_path, "b.yaml", "extends: a.yaml\ntimeline:\n  - week: 1\n    set: {policing.units_per_10k: 7}\n"
+    )
+    c = write(
+        tmp_path, "c.yaml", "extends: b.yaml\ntimeline:\n  - week: 5\n    set: {policing.units_per_10k: 8}\n"
+    )
+    s = load_scenario(c)
+    assert [(e.at, e.set["policing.units_per_10k"]) for e in s.timeline] == [(1, 7), (5, 6), (5, 8)]
+    assert s.params_at(5).policing.units_per_10k == 8
+
+
+def test_where_both_files_set_a_lever_at_the_same_week_the_child_wins(tmp_path):
+    child = write(
+        tmp_path,
+        "softer.yaml",
+        "extends: mano_dura\ntimeline:\n  - week: 0\n    set: {policing.punitive_intensity: 0.6}\n",
+    )
+    s = load_scenario(child)
+    assert s.params_at(0).policing.punitive_intensity == 0.6
+    # The parent's other changes of that week still apply.
+    assert s.params_at(0).policing.units_per_10k == 10 and s.params_at(0).policing.arrest_possession
+    # And so it is in a run: the model applies the week's entries in the same order.
+    model = make_model(Scenario("t", small(), s.timeline), seed=1)
+    for _ in range(small().timing.warmup_weeks):
+        model.step()
+    model.apply_timeline()  # week 0's changes
+    assert model.params.policing.punitive_intensity == 0.6 and model.params.policing.arrest_possession
+
+
+def test_an_extensions_resolved_timeline_and_hash_are_the_same_every_time(tmp_path):
+    text = "extends: mano_dura\ntimeline:\n  - year: 0\n    set: {policing.punitive_intensity: 0.6}\n"
+    first = load_scenario(write(tmp_path, "one.yaml", text))
+    again = load_scenario(write(tmp_path, "one.yaml", text))
+    assert first.resolved() == again.resolved() and first.hash == again.hash
+    timeline = first.resolved()["timeline"]
+    assert [e["set"].get("policing.punitive_intensity") for e in timeline] == [0.8, 0.6]
+    # The child's value is part of what is hashed: another value, another hash.
+    other = load_scenario(write(tmp_path, "two.yaml", text.replace("0.6", "0.7")))
+    assert other.hash != first.hash
+
+
+def test_problems_in_a_parent_and_a_child_timeline_each_name_their_own_file_and_line(tmp_path):
+    parent = write(
+        tmp_path,
+        "parent.yaml",
+        "# a parent\ntimeline:\n  - week: 1\n    set: {policing.units_per_10k: 6}\n"
+        "  - week: 2\n    set: {policing.punitve_intensity: 0.9}\n",
+    )
+    child = write(
+        tmp_path,
+        "child.yaml",
+        "extends: parent.yaml\ntimeline:\n  - week: 3\n    set: {justice.sentence_weeks: -5}\n",
+    )
+    problems = problems_of(child)
+    where = {(p.file, p.line, p.path) for p in problems}
+    assert where == {
+        (str(parent), 6, "timeline.1.set.policing.punitve_intensity"),
+        (str(child), 4, "timeline.0.set.justice.sentence_weeks"),
+    }
+    text = str(ScenarioError(problems))
+    assert "parent.yaml:6: timeline.1.set.policing.punitve_intensity: not a lever" in text
+    assert "child.yaml:4: timeline.0.set.justice.sentence_weeks: Input should be greater than" in text
+
+
+def test_a_broken_parent_timeline_is_reported_from_the_parent(tmp_path):
+    parent = write(tmp_path, "parent.yaml", "country: peru\ntimeline: 0\n")
+    child = write(
+        tmp_path,
+        "child.yaml",
+        "extends: parent.yaml\ntimeline:\n  - week: 1\n    set: {policing.units_per_10k: 6}\n",
+    )
+    (problem,) = problems_of(child)
+    assert (problem.file, problem.line, problem.path) == (str(parent), 2, "timeline")
+    assert "must be a list of events" in problem.message
+
+
+def test_an_empty_timeline_in_the_child_keeps_the_parents(tmp_path):
+    child = write(tmp_path, "child.yaml", "extends: mano_dura\ntimeline:\n")
+    assert load_scenario(child).timeline == load_scenario("mano_dura").timeline
+
+
 def test_resolved_values_and_hash_follow_the_inputs(tmp_path):
     a = load_scenario(write(tmp_path, "a.yaml", "country: chile\n"))
     b = load_scenario(
@@ -137,6 +236,63 @@ def test_each_mistake_names_the_file_line_field_and_what_is_allowed(tmp_path, te
     assert match[0].line == line and match[0].file == str(f)
     assert words in match[0].message
     assert f"s.yaml:{line}: {path}:" in str(ScenarioError(problems))
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "message"),
+    [
+        (
+            "punitve_intensity: 0.5\n",
+            "punitve_intensity",
+            "unknown name; did you mean 'policing.punitive_intensity'? It belongs under `policing:` "
+            "(`policing: {punitive_intensity: 0.5}`), or as `policing.punitive_intensity: 0.5` in a "
+            "timeline entry's set",
+        ),
+        (
+            "punitive_intensity: 0.5\n",
+            "punitive_intensity",
+            "not a top-level name: punitive_intensity belongs under `policing:` "
+            "(`policing: {punitive_intensity: 0.5}`), or as `policing.punitive_intensity: 0.5` in a "
+            "timeline entry's set",
+        ),
+        (
+            "arrest_possession: true\n",
+            "arrest_possession",
+            "not a top-level name: arrest_possession belongs under `policing:` "
+            "(`policing: {arrest_possession: true}`), or as `policing.arrest_possession: true` in a "
+            "timeline entry's set",
+        ),
+        # Not a lever: it has no place in a timeline.
+        (
+            "width: 30\n",
+            "width",
+            "not a top-level name: width belongs under `neighbourhood:` (`neighbourhood: {width: 30}`)",
+        ),
+        (
+            "amount: 20\n",
+            "amount",
+            "not a top-level name: amount belongs under one of the sections programmes.cash, "
+            "programmes.women, e.g. `programmes: {cash: {amount: 20}}`",
+        ),
+        (
+            "policing: {sentence_weeks: 260}\n",
+            "policing.sentence_weeks",
+            "not a name in policing: sentence_weeks belongs under `justice:` "
+            "(`justice: {sentence_weeks: 260}`), or as `justice.sentence_weeks: 260` in a timeline "
+            "entry's set",
+        ),
+        # A misspelt section is still a misspelt section.
+        (
+            "polcing: {encounter: 0.1}\n",
+            "polcing",
+            "unknown name; did you mean 'policing'? allowed here: country",
+        ),
+    ],
+)
+def test_a_parameter_in_the_wrong_place_is_shown_where_it_belongs(tmp_path, text, path, message):
+    (problem,) = problems_of(write(tmp_path, "s.yaml", text))
+    assert (problem.line, problem.path) == (1, path)
+    assert problem.message.startswith(message), problem.message
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
