@@ -9,6 +9,7 @@ Money is in US dollars per week unless the unit says otherwise; time is in weeks
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from enum import StrEnum
@@ -35,6 +36,7 @@ __all__ = [
     "Targeting",
     "Timing",
     "parameter_table",
+    "paths_by_name",
 ]
 
 
@@ -1556,6 +1558,15 @@ def _describe(err: ValidationError) -> list[tuple[str, str]]:
         message = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             message = "unknown parameter"
+            if len(e["loc"]) == 1:
+                # A section misspelt, or a parameter given without its section
+                # (`punitive_intensity=0.5`): name the dotted path it may be.
+                by_name = {name: [name] for name in Params.model_fields} | paths_by_name()
+                close = difflib.get_close_matches(str(e["loc"][0]), by_name, n=1)
+                if close:
+                    paths = by_name[close[0]]
+                    message += f"; did you mean {'' if len(paths) == 1 else 'one of '}"
+                    message += ", ".join(f"'{p}'" for p in paths) + "?"
         elif (
             "input" in e
             and e["type"] != "missing"
@@ -1599,6 +1610,21 @@ def parameter_table() -> list[dict[str, Any]]:
 
     walk(Params, "")
     return rows
+
+
+def paths_by_name() -> dict[str, list[str]]:
+    """The dotted paths of the parameters inside sections, by the parameter's own name.
+
+    For pointing a name given in the wrong place to where it belongs:
+    ``paths_by_name()["punitive_intensity"] == ["policing.punitive_intensity"]``; a name used
+    in several sections (``budget_week``) has one path per section.
+    """
+    paths: dict[str, list[str]] = {}
+    for row in parameter_table():
+        section, _, name = row["path"].rpartition(".")
+        if section:
+            paths.setdefault(name, []).append(row["path"])
+    return paths
 
 
 #: Programme settings that are amounts for the whole neighbourhood (they scale with it).

@@ -71,3 +71,43 @@ def test_hot_spot_and_focused_units_cannot_add_up_to_more_than_all_units():
     assert "x.yaml" in text and "policing" in text and "at most 1" in text
     assert "units_per_10k" not in text  # the message does not dump the whole section
     assert Params.build({"policing": {"hot_spots": 0.5, "focused_deterrence": 0.5}}).policing.hot_spots == 0.5
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"punitive_intensity": 0.5},
+            "punitive_intensity: unknown parameter; did you mean 'policing.punitive_intensity'?",
+        ),
+        (
+            {"punitve_intensity": 0.5},
+            "punitve_intensity: unknown parameter; did you mean 'policing.punitive_intensity'?",
+        ),
+        ({"polcing": {}}, "polcing: unknown parameter; did you mean 'policing'?"),
+        (
+            {"amount": 20},
+            "amount: unknown parameter; did you mean one of 'programmes.cash.amount', "
+            "'programmes.women.amount'?",
+        ),
+    ],
+)
+def test_a_parameter_without_its_section_names_its_dotted_path(data, message):
+    with pytest.raises(ParameterError) as err:
+        Params.build(data)
+    assert message in str(err.value)
+
+
+def test_a_name_like_no_parameter_gets_no_guess():
+    with pytest.raises(ParameterError) as err:
+        Params.build({"zzzq": 1})
+    assert str(err.value).endswith("zzzq: unknown parameter")
+
+
+def test_paths_by_name_lists_every_section_a_name_is_used_in():
+    from barrio.model.params import paths_by_name
+
+    names = paths_by_name()
+    assert names["punitive_intensity"] == ["policing.punitive_intensity"]
+    assert "programmes.cash.budget_week" in names["budget_week"] and len(names["budget_week"]) == 7
+    assert "country" not in names and "policing" not in names  # top-level names are not inside a section
