@@ -7,6 +7,7 @@ usage telemetry unless told not to; :func:`server_environment` turns that off.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sys
@@ -17,11 +18,27 @@ from barrio.app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
 from barrio.model.errors import BarrioError
 from barrio.model.scenario import load_scenario
 
-__all__ = ["PortInUseError", "check_port", "server_command", "server_environment"]
+__all__ = [
+    "CannotListenError",
+    "PortInUseError",
+    "check_port",
+    "server_command",
+    "server_environment",
+]
 
 
-class PortInUseError(BarrioError):
-    """The address the page should listen on is taken."""
+class CannotListenError(BarrioError, OSError):
+    """The page cannot listen on the address and port asked for; the message says why and what to do."""
+
+
+class PortInUseError(CannotListenError):
+    """Something else listens on the port asked for (often another ``barrio app``)."""
+
+
+#: Ports a server may listen on.
+PORTS = range(1, 65536)
+#: Ports below this need administrator rights on most systems.
+FIRST_UNPRIVILEGED_PORT = 1024
 
 
 def check_port(host: str, port: int) -> None:
@@ -29,17 +46,50 @@ def check_port(host: str, port: int) -> None:
 
     Raises:
         PortInUseError: If something else listens there (often another ``barrio app``).
+        CannotListenError: If the port is not a port number, needs administrator rights, or
+            ``host`` is not an address of this machine.
     """
-    with socket.socket() as probe:
-        # As uvicorn does, so that a port left in TIME_WAIT by a server just stopped counts as free.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
+    where = f"{host}:{port}"
+    if port not in PORTS:
+        raise CannotListenError(
+            f"cannot listen on {where}: ports are {PORTS[0]} to {PORTS[-1]}; choose one with --port"
+        )
+    # IPv6 for an address with a colon, else IPv4: as the page's server (uvicorn) chooses.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As uvicorn does, so that a port left in TIME_WAIT by a server just stopped counts as free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
-        except OSError as err:
-            raise PortInUseError(
-                f"cannot listen on {host}:{port} ({err.strerror}); another `barrio app` may be running "
-                "there: stop it, or choose another port with --port"
-            ) from None
+    except socket.gaierror as err:
+        raise CannotListenError(_not_here(where, host, err.strerror)) from None
+    except OSError as err:
+        raise _why(err, host, port) from None
+
+
+def _why(err: OSError, host: str, port: int) -> CannotListenError:
+    """The error to show for a failed bind: only a port in use suggests another page is running."""
+    where = f"{host}:{port}"
+    if err.errno == errno.EADDRINUSE:
+        return PortInUseError(
+            f"cannot listen on {where}: the port is in use ({err.strerror}); another `barrio app` may be "
+            "running there: stop it, or choose another port with --port"
+        )
+    if err.errno == errno.EACCES and port < FIRST_UNPRIVILEGED_PORT:
+        return CannotListenError(
+            f"cannot listen on {where}: ports below {FIRST_UNPRIVILEGED_PORT} need administrator "
+            f"privileges ({err.strerror}); choose a port above {FIRST_UNPRIVILEGED_PORT - 1} with --port"
+        )
+    if err.errno == errno.EADDRNOTAVAIL:
+        return CannotListenError(_not_here(where, host, err.strerror))
+    return CannotListenError(f"cannot listen on {where} ({err.strerror}); check --host and --port")
+
+
+def _not_here(where: str, host: str, reason: str) -> str:
+    return (
+        f"cannot listen on {where}: {host!r} is not an address of this machine ({reason}); use --host "
+        "127.0.0.1 (this machine only) or --host 0.0.0.0 (every network of this machine)"
+    )
 
 
 def server_environment(scenario: str, seed: int, language: str, base: Mapping[str, str]) -> dict[str, str]:

@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 lets others in the room connect)",
     )
-    p.add_argument("--port", type=_positive, default=8765, help="port (default 8765)")
+    p.add_argument("--port", type=_port, default=8765, help="port, 1 to 65535 (default 8765)")
     p.add_argument("--seed", type=_non_negative, default=1, help="seed of the runs (default 1)")
     p.add_argument(
         "--language", choices=list(LANGUAGES), default="es", help="first language of the page (default es)"
@@ -354,6 +354,17 @@ def _whole_number_from(least: int):
 
 _positive = _whole_number_from(1)
 _non_negative = _whole_number_from(0)
+
+
+def _port(text: str) -> int:
+    """An argparse type: a port number, so that 70000 gets a message rather than a traceback."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"ports are 1 to 65535, got {text!r}")
+    return port
 
 
 def main(argv: list[str] | None = None) -> int:

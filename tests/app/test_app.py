@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import socket
 import string
 
 import numpy as np
@@ -13,10 +15,17 @@ from barrio.app.charts import PANELS, chart_option, panel_series
 from barrio.app.controls import CONTROLS
 from barrio.app.drawing import COLOURS, Layer, group_colour, map_pixels
 from barrio.app.labels import LANGUAGES, SCENARIO_TITLES, TEXT, say, scenario_title
-from barrio.app.server import server_command, server_environment
+from barrio.app.server import (
+    CannotListenError,
+    PortInUseError,
+    check_port,
+    server_command,
+    server_environment,
+)
 from barrio.app.session import Simulation, Workshop, clock
 from barrio.cli import main
 from barrio.model import ParameterError, Params, Scenario, ScenarioError
+from barrio.model.errors import BarrioError
 from barrio.model.scenario import lever_paths
 from tests.builders import small_params
 
@@ -238,7 +247,7 @@ def test_map_tints_territory_marks_sellers_patrols_and_violence(drawn):
     model.grid.violence.data[:] = 0.0
     model.grid.violence.data[1, 1] = 1.0
     r = model.residents
-    on_block = np.flatnonzero(np.isin(np.arange(len(r)), model.seller_ids))
+    on_block = np.flatnonzero(np.isin(np.arange(len(r)), model.market.seller_ids))
     seller_block = int(r.block[on_block[0]])
     sx, sy = divmod(seller_block, model.shape[1])
     img = map_pixels(model, Layer.TERRITORY, tile=8)
@@ -259,7 +268,7 @@ def test_map_tints_territory_marks_sellers_patrols_and_violence(drawn):
         (x, y)
         for x, y in empty
         if model.grid.violence.data[x, y] == 0
-        and x * model.shape[1] + y not in set(r.block[model.seller_ids])
+        and x * model.shape[1] + y not in set(r.block[model.market.seller_ids])
         and all(u.cell.coordinate != (x, y) for u in model.patrols)
     )
     assert (_tile(img, model, *quiet, 8) == np.array(COLOURS["empty"])).all()
@@ -380,12 +389,67 @@ def test_a_slider_widens_for_a_value_beyond_the_workshop_range():
 
 
 def test_app_command_says_when_the_port_is_taken(capsys):
-    import socket
-
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         assert main(["app", "--port", str(port)]) == 2
     err = capsys.readouterr().err
-    assert f"127.0.0.1:{port}" in err and "--port" in err
+    assert f"127.0.0.1:{port}: the port is in use" in err
+    assert "another `barrio app` may be running there" in err and "--port" in err
+
+
+@pytest.fixture
+def bind_fails(monkeypatch):
+    """Make every bind fail with the given error, as the system would."""
+
+    def fail_with(error: OSError) -> None:
+        def bind(self, address):
+            raise error
+
+        monkeypatch.setattr(socket.socket, "bind", bind)
+
+    return fail_with
+
+
+def test_a_privileged_port_is_explained_not_blamed_on_another_page(bind_fails, capsys):
+    # Simulated: as root (a container, a CI runner) port 80 binds.
+    bind_fails(PermissionError(errno.EACCES, "Permission denied"))
+    assert main(["app", "--port", "80"]) == 2
+    err = capsys.readouterr().err
+    assert "127.0.0.1:80: ports below 1024 need administrator privileges (Permission denied)" in err
+    assert "choose a port above 1023 with --port" in err
+    assert "another" not in err and "Traceback" not in err
+
+
+def test_an_address_not_of_this_machine_is_explained(capsys):
+    # 192.0.2.1 is reserved for documentation: never an address of this machine.
+    assert main(["app", "--host", "192.0.2.1", "--port", "8765"]) == 2
+    err = capsys.readouterr().err
+    assert "192.0.2.1:8765: '192.0.2.1' is not an address of this machine" in err
+    assert "--host 127.0.0.1 (this machine only) or --host 0.0.0.0" in err
+    assert "another" not in err
+
+
+def test_a_host_name_that_does_not_resolve_is_explained(bind_fails, capsys):
+    # Simulated: a real lookup may wait on a name server.
+    bind_fails(socket.gaierror(socket.EAI_NONAME, "Name or service not known"))
+    assert main(["app", "--host", "projector-laptop"]) == 2
+    err = capsys.readouterr().err
+    assert "'projector-laptop' is not an address of this machine (Name or service not known)" in err
+    assert "another" not in err
+
+
+def test_other_bind_failures_give_the_systems_reason(bind_fails):
+    bind_fails(OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol"))
+    with pytest.raises(
+        CannotListenError, match=r"\(Address family not supported by protocol\); check --host"
+    ):
+        check_port("::1", 8765)
+
+
+@pytest.mark.parametrize("port", [0, 65536, 70000, -1])
+def test_check_port_refuses_what_is_not_a_port(port):
+    with pytest.raises(CannotListenError, match="ports are 1 to 65535") as err:
+        check_port("127.0.0.1", port)
+    assert isinstance(err.value, BarrioError) and not isinstance(err.value, PortInUseError)

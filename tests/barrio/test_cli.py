@@ -63,6 +63,18 @@ def test_bad_numbers_are_refused_by_the_parser(args, allowed, capsys):
     assert args[0] in err and allowed in err
 
 
+@pytest.mark.parametrize(
+    ("port", "allowed"),
+    [("70000", "ports are 1 to 65535"), ("0", "ports are 1 to 65535"), ("http", "must be a whole number")],
+)
+def test_app_refuses_a_port_that_is_not_a_port_with_a_message(port, allowed, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["app", "--port", port])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --port: {allowed}, got '{port}'" in err and "Traceback" not in err
+
+
 def test_help_describes_every_command(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
