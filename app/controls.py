@@ -3,16 +3,49 @@
 A control shows a lever in the unit a room thinks in (percent, years, thousand dollars a
 week) and converts to the model's unit; the lever itself, its range check and its effect
 stay in the model (:meth:`model.model.BarrioModel.change_levers`).
+
+The controls are built from two tables: the schema (:mod:`model.params`: which parameters
+are levers, their units and ranges) and the page's entry for each lever it shows
+(:data:`app.labels.PAGE_LEVERS`: section, label in every language, display unit, slider
+range and step). The display units and their conversions are here, once.
+
+To show another lever on the page:
+
+1. It is a lever in the schema (``lever=True`` in :mod:`model.params`, listed by
+   ``barrio levers``) and a rule of the model uses it.
+2. Add one entry to :data:`app.labels.PAGE_LEVERS`, keyed by its dotted path: its id, its
+   section, a display unit from :data:`DISPLAY_UNITS`, the slider's range and step in that
+   unit, and its label in Spanish, Portuguese and English. Its place in that table is its
+   place on the page.
+3. Run ``tests/app``: they check that the entry names a lever, has every language and a
+   display unit that fits the lever's unit in the schema, and that both ends of its slider
+   are values the model accepts.
+
+Nothing in this file or in :mod:`app.page` changes, unless the lever needs a kind of unit
+the page has not shown before: then add it to :data:`DISPLAY_UNITS` with its conversion,
+and its words (``unit_NAME``) to :data:`app.labels.TEXT`.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from barrio.model import Params
+from barrio.app.labels import PAGE_LEVERS, PageLever
+from barrio.model import ParameterError, Params
+from barrio.model.scenario import lever_paths
 
-__all__ = ["CONTROLS", "Control", "Section"]
+__all__ = [
+    "CONTROLS",
+    "DISPLAY_UNITS",
+    "Control",
+    "DisplayUnit",
+    "PageLeverError",
+    "Section",
+    "build_controls",
+]
 
 
 class Section(StrEnum):
@@ -20,6 +53,41 @@ class Section(StrEnum):
 
     ENFORCEMENT = "enforcement"
     INCLUSION = "inclusion"
+
+
+class PageLeverError(ParameterError):
+    """An entry of :data:`app.labels.PAGE_LEVERS` does not describe a lever the page can show."""
+
+
+@dataclass(frozen=True)
+class DisplayUnit:
+    """A unit the page shows levers in, and how it converts to the model's unit.
+
+    Attributes:
+        scale: Model value = shown value x scale.
+        model_units: The schema's units (``barrio levers``) it converts from: percent
+            suits a probability, not a number of weeks.
+        switch: Shown as a yes/no switch instead of a slider.
+    """
+
+    scale: float
+    model_units: tuple[str, ...]
+    switch: bool = False
+
+
+#: The page's units by name; each one's words are ``TEXT["unit_" + name]`` in app/labels.py.
+DISPLAY_UNITS: dict[str, DisplayUnit] = {
+    "percent": DisplayUnit(0.01, ("probability", "share", "0-1")),
+    "percent_units": DisplayUnit(0.01, ("share of units",)),
+    "percent_week": DisplayUnit(0.01, ("per group-week",)),
+    "per_10k": DisplayUnit(
+        1.0, ("patrol units per 10,000 residents", "army patrol units per 10,000 residents")
+    ),
+    "years": DisplayUnit(52.0, ("weeks",)),
+    "kusd_week": DisplayUnit(1000.0, ("USD per week",)),
+    "usd_week": DisplayUnit(1.0, ("USD per household-week", "USD per week")),
+    "yes_no": DisplayUnit(1.0, ("yes/no",), switch=True),
+}
 
 
 @dataclass(frozen=True)
@@ -62,38 +130,53 @@ class Control:
         return bool(shown) if self.switch else float(shown) * self.scale
 
 
-_E, _I = Section.ENFORCEMENT, Section.INCLUSION
-_PCT = 0.01
-_KUSD = 1000.0
+def build_controls(table: Mapping[str, PageLever]) -> tuple[Control, ...]:
+    """The page's controls, in the table's order, from its entries and the schema.
 
-#: Every control on the page, in the order shown. Slider ranges are what a workshop needs,
-#: narrower than what the model accepts (``barrio levers``).
-CONTROLS: tuple[Control, ...] = (
-    Control("punitive_intensity", "policing.punitive_intensity", _E, "unit_percent", scale=_PCT),
-    Control("units", "policing.units_per_10k", _E, "unit_per_10k", high=30, step=1),
-    Control("soldiers", "policing.soldiers_per_10k", _E, "unit_per_10k", high=20, step=1),
-    Control("hot_spots", "policing.hot_spots", _E, "unit_percent_units", scale=_PCT),
-    Control("focused_deterrence", "policing.focused_deterrence", _E, "unit_percent_units", scale=_PCT),
-    Control("community", "policing.community", _E, "unit_percent_units", scale=_PCT),
-    Control("kingpin", "policing.kingpin", _E, "unit_percent_week", high=10, step=0.5, scale=_PCT),
-    Control("pretrial", "justice.pretrial_detention", _E, "unit_percent", scale=_PCT),
-    Control("sentence", "justice.sentence_weeks", _E, "unit_years", low=0.5, high=10, step=0.5, scale=52),
-    Control("possession", "policing.arrest_possession", _E, "unit_yes_no", switch=True),
-    Control("cash", "programmes.cash.budget_week", _I, "unit_kusd_week", high=50, step=1, scale=_KUSD),
-    Control("cash_amount", "programmes.cash.amount", _I, "unit_usd_week", high=100, step=5),
-    Control("jobs", "programmes.jobs.budget_week", _I, "unit_kusd_week", high=50, step=1, scale=_KUSD),
-    Control("school", "programmes.school.budget_week", _I, "unit_kusd_week", high=20, step=1, scale=_KUSD),
-    Control("penal", "programmes.penal.budget_week", _I, "unit_kusd_week", high=20, step=1, scale=_KUSD),
-    Control("reentry", "programmes.reentry.budget_week", _I, "unit_kusd_week", high=20, step=1, scale=_KUSD),
-    Control("women", "programmes.women.budget_week", _I, "unit_kusd_week", high=20, step=1, scale=_KUSD),
-    Control(
-        "presence_programme",
-        "programmes.presence.budget_week",
-        _I,
-        "unit_kusd_week",
-        high=20,
-        step=1,
-        scale=_KUSD,
-    ),
-    Control("state_presence", "neighbourhood.state_presence", _I, "unit_percent", scale=_PCT),
-)
+    Args:
+        table: Page entries by the lever's dotted path (:data:`app.labels.PAGE_LEVERS`).
+
+    Raises:
+        PageLeverError: Naming every entry whose path is not a lever, or whose section or
+            display unit is unknown.
+    """
+    levers = lever_paths()
+    problems: list[tuple[str, str]] = []
+    controls = []
+    for path, entry in table.items():
+        where = f"PAGE_LEVERS['{path}']"
+        found = []
+        if path not in levers:
+            close = difflib.get_close_matches(path, levers, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            found.append((where, f"not a lever; {hint}levers are listed by `barrio levers`"))
+        if entry.unit not in DISPLAY_UNITS:
+            allowed = ", ".join(DISPLAY_UNITS)
+            found.append((f"{where}.unit", f"{entry.unit!r} is not a display unit; allowed: {allowed}"))
+        if entry.section not in {s.value for s in Section}:
+            allowed = ", ".join(s.value for s in Section)
+            found.append((f"{where}.section", f"{entry.section!r} is not a section; allowed: {allowed}"))
+        problems += found
+        if found:
+            continue
+        unit = DISPLAY_UNITS[entry.unit]
+        controls.append(
+            Control(
+                key=entry.key,
+                path=path,
+                section=Section(entry.section),
+                unit=f"unit_{entry.unit}",
+                low=entry.low,
+                high=entry.high,
+                step=entry.step,
+                scale=unit.scale,
+                switch=unit.switch,
+            )
+        )
+    if problems:
+        raise PageLeverError(problems, source="app/labels.py")
+    return tuple(controls)
+
+
+#: Every control on the page, in the order shown.
+CONTROLS: tuple[Control, ...] = build_controls(PAGE_LEVERS)

@@ -6,7 +6,9 @@ from here; a test checks that each text has all three languages.
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "SCENARIO_TITLES", "TEXT", "say", "scenario_title"]
+from dataclasses import dataclass
+
+__all__ = ["LANGUAGES", "PAGE_LEVERS", "SCENARIO_TITLES", "TEXT", "PageLever", "say", "scenario_title"]
 
 #: Languages the page offers: code (shown on the language switch) -> name.
 LANGUAGES: dict[str, str] = {"es": "Español", "pt": "Português", "en": "English"}
@@ -101,86 +103,6 @@ TEXT: dict[str, dict[str, str]] = {
         "pt": "Esse valor não é possível:",
         "en": "That value is not possible:",
     },
-    # Levers: label and unit.
-    "punitive_intensity": {
-        "es": "Probabilidad de arresto de un vendedor encontrado por la policía",
-        "pt": "Chance de prisão de um vendedor abordado pela polícia",
-        "en": "Chance a seller met by police is arrested",
-    },
-    "units": {"es": "Patrullas de policía", "pt": "Viaturas de polícia", "en": "Police patrol units"},
-    "soldiers": {
-        "es": "Militares en las calles",
-        "pt": "Militares nas ruas",
-        "en": "Soldiers on the streets",
-    },
-    "hot_spots": {
-        "es": "Patrullaje de puntos calientes",
-        "pt": "Patrulha de pontos quentes",
-        "en": "Hot-spot patrols",
-    },
-    "focused_deterrence": {
-        "es": "Disuasión focalizada en grupos violentos",
-        "pt": "Dissuasão focada em grupos violentos",
-        "en": "Focused deterrence on violent groups",
-    },
-    "community": {"es": "Policía comunitaria", "pt": "Policiamento comunitário", "en": "Community policing"},
-    "kingpin": {
-        "es": "Captura de jefes de grupo",
-        "pt": "Captura de chefes de grupo",
-        "en": "Arrests of group leaders",
-    },
-    "pretrial": {
-        "es": "Arrestados enviados a prisión preventiva",
-        "pt": "Detidos mantidos em prisão preventiva",
-        "en": "Arrested adults held before trial",
-    },
-    "sentence": {
-        "es": "Condena por venta al menudeo",
-        "pt": "Pena por venda no varejo",
-        "en": "Prison sentence for small-scale selling",
-    },
-    "possession": {
-        "es": "Arrestar también a consumidores",
-        "pt": "Prender também usuários",
-        "en": "Arrest drug users too",
-    },
-    "cash": {
-        "es": "Transferencias a familias pobres",
-        "pt": "Transferências a famílias pobres",
-        "en": "Cash transfers to poor families",
-    },
-    "cash_amount": {"es": "Monto por familia", "pt": "Valor por família", "en": "Amount per family"},
-    "jobs": {
-        "es": "Empleo para jóvenes (18-29)",
-        "pt": "Emprego para jovens (18-29)",
-        "en": "Jobs for young people (18-29)",
-    },
-    "school": {
-        "es": "Retención escolar (12-17)",
-        "pt": "Permanência na escola (12-17)",
-        "en": "Keeping teenagers in school (12-17)",
-    },
-    "penal": {
-        "es": "Alternativas a la cárcel",
-        "pt": "Alternativas à prisão",
-        "en": "Alternatives to prison",
-    },
-    "reentry": {
-        "es": "Empleo al salir de la cárcel",
-        "pt": "Emprego ao sair da prisão",
-        "en": "Jobs after prison",
-    },
-    "women": {
-        "es": "Programa para mujeres (ingreso, cuidado, empleo)",
-        "pt": "Programa para mulheres (renda, cuidado, emprego)",
-        "en": "Programme for women (income, childcare, jobs)",
-    },
-    "presence_programme": {
-        "es": "Servicios del Estado en las cuadras olvidadas",
-        "pt": "Serviços do Estado nas quadras esquecidas",
-        "en": "State services on neglected blocks",
-    },
-    "state_presence": {"es": "Presencia del Estado", "pt": "Presença do Estado", "en": "State presence"},
     # Units.
     "unit_percent": {"es": "%", "pt": "%", "en": "%"},
     "unit_percent_units": {"es": "% de las patrullas", "pt": "% das viaturas", "en": "% of units"},
@@ -201,6 +123,266 @@ TEXT: dict[str, dict[str, str]] = {
     "yes": {"es": "sí", "pt": "sim", "en": "yes"},
     "no": {"es": "no", "pt": "não", "en": "no"},
 }
+
+
+@dataclass(frozen=True)
+class PageLever:
+    """How the page shows one lever: where, under what name, in what unit and range.
+
+    Attributes:
+        key: The control's id on the page (its element has the class ``lever-KEY``) and the
+            key of its label in :data:`TEXT`.
+        section: ``"enforcement"`` or ``"inclusion"``: the group it is shown in.
+        unit: A display unit of :mod:`app.controls` (``DISPLAY_UNITS``): the unit the room
+            reads, and with it the conversion to the model's unit. Its words are
+            ``TEXT["unit_" + unit]``.
+        label: The lever's name, in every language of :data:`LANGUAGES`.
+        low: Smallest value of the slider, in the display unit (a switch has none).
+        high: Largest value of the slider, in the display unit.
+        step: The slider's step, in the display unit.
+    """
+
+    key: str
+    section: str
+    unit: str
+    label: dict[str, str]
+    low: float = 0.0
+    high: float = 100.0
+    step: float = 5.0
+
+
+#: The levers on the page, in the order shown, by the lever's dotted path (`barrio levers`).
+#: Slider ranges are what a workshop needs, narrower than what the model accepts; a value
+#: from a scenario file beyond them widens the slider.
+PAGE_LEVERS: dict[str, PageLever] = {
+    "policing.punitive_intensity": PageLever(
+        key="punitive_intensity",
+        section="enforcement",
+        unit="percent",
+        low=0,
+        high=100,
+        step=5,
+        label={
+            "es": "Probabilidad de arresto de un vendedor encontrado por la policía",
+            "pt": "Chance de prisão de um vendedor abordado pela polícia",
+            "en": "Chance a seller met by police is arrested",
+        },
+    ),
+    "policing.units_per_10k": PageLever(
+        key="units",
+        section="enforcement",
+        unit="per_10k",
+        low=0,
+        high=30,
+        step=1,
+        label={"es": "Patrullas de policía", "pt": "Viaturas de polícia", "en": "Police patrol units"},
+    ),
+    "policing.soldiers_per_10k": PageLever(
+        key="soldiers",
+        section="enforcement",
+        unit="per_10k",
+        low=0,
+        high=20,
+        step=1,
+        label={"es": "Militares en las calles", "pt": "Militares nas ruas", "en": "Soldiers on the streets"},
+    ),
+    "policing.hot_spots": PageLever(
+        key="hot_spots",
+        section="enforcement",
+        unit="percent_units",
+        low=0,
+        high=100,
+        step=5,
+        label={
+            "es": "Patrullaje de puntos calientes",
+            "pt": "Patrulha de pontos quentes",
+            "en": "Hot-spot patrols",
+        },
+    ),
+    "policing.focused_deterrence": PageLever(
+        key="focused_deterrence",
+        section="enforcement",
+        unit="percent_units",
+        low=0,
+        high=100,
+        step=5,
+        label={
+            "es": "Disuasión focalizada en grupos violentos",
+            "pt": "Dissuasão focada em grupos violentos",
+            "en": "Focused deterrence on violent groups",
+        },
+    ),
+    "policing.community": PageLever(
+        key="community",
+        section="enforcement",
+        unit="percent_units",
+        low=0,
+        high=100,
+        step=5,
+        label={"es": "Policía comunitaria", "pt": "Policiamento comunitário", "en": "Community policing"},
+    ),
+    "policing.kingpin": PageLever(
+        key="kingpin",
+        section="enforcement",
+        unit="percent_week",
+        low=0,
+        high=10,
+        step=0.5,
+        label={
+            "es": "Captura de jefes de grupo",
+            "pt": "Captura de chefes de grupo",
+            "en": "Arrests of group leaders",
+        },
+    ),
+    "justice.pretrial_detention": PageLever(
+        key="pretrial",
+        section="enforcement",
+        unit="percent",
+        low=0,
+        high=100,
+        step=5,
+        label={
+            "es": "Arrestados enviados a prisión preventiva",
+            "pt": "Detidos mantidos em prisão preventiva",
+            "en": "Arrested adults held before trial",
+        },
+    ),
+    "justice.sentence_weeks": PageLever(
+        key="sentence",
+        section="enforcement",
+        unit="years",
+        low=0.5,
+        high=10,
+        step=0.5,
+        label={
+            "es": "Condena por venta al menudeo",
+            "pt": "Pena por venda no varejo",
+            "en": "Prison sentence for small-scale selling",
+        },
+    ),
+    "policing.arrest_possession": PageLever(
+        key="possession",
+        section="enforcement",
+        unit="yes_no",
+        label={
+            "es": "Arrestar también a consumidores",
+            "pt": "Prender também usuários",
+            "en": "Arrest drug users too",
+        },
+    ),
+    "programmes.cash.budget_week": PageLever(
+        key="cash",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=50,
+        step=1,
+        label={
+            "es": "Transferencias a familias pobres",
+            "pt": "Transferências a famílias pobres",
+            "en": "Cash transfers to poor families",
+        },
+    ),
+    "programmes.cash.amount": PageLever(
+        key="cash_amount",
+        section="inclusion",
+        unit="usd_week",
+        low=0,
+        high=100,
+        step=5,
+        label={"es": "Monto por familia", "pt": "Valor por família", "en": "Amount per family"},
+    ),
+    "programmes.jobs.budget_week": PageLever(
+        key="jobs",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=50,
+        step=1,
+        label={
+            "es": "Empleo para jóvenes (18-29)",
+            "pt": "Emprego para jovens (18-29)",
+            "en": "Jobs for young people (18-29)",
+        },
+    ),
+    "programmes.school.budget_week": PageLever(
+        key="school",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=20,
+        step=1,
+        label={
+            "es": "Retención escolar (12-17)",
+            "pt": "Permanência na escola (12-17)",
+            "en": "Keeping teenagers in school (12-17)",
+        },
+    ),
+    "programmes.penal.budget_week": PageLever(
+        key="penal",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=20,
+        step=1,
+        label={
+            "es": "Alternativas a la cárcel",
+            "pt": "Alternativas à prisão",
+            "en": "Alternatives to prison",
+        },
+    ),
+    "programmes.reentry.budget_week": PageLever(
+        key="reentry",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=20,
+        step=1,
+        label={
+            "es": "Empleo al salir de la cárcel",
+            "pt": "Emprego ao sair da prisão",
+            "en": "Jobs after prison",
+        },
+    ),
+    "programmes.women.budget_week": PageLever(
+        key="women",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=20,
+        step=1,
+        label={
+            "es": "Programa para mujeres (ingreso, cuidado, empleo)",
+            "pt": "Programa para mulheres (renda, cuidado, emprego)",
+            "en": "Programme for women (income, childcare, jobs)",
+        },
+    ),
+    "programmes.presence.budget_week": PageLever(
+        key="presence_programme",
+        section="inclusion",
+        unit="kusd_week",
+        low=0,
+        high=20,
+        step=1,
+        label={
+            "es": "Servicios del Estado en las cuadras olvidadas",
+            "pt": "Serviços do Estado nas quadras esquecidas",
+            "en": "State services on neglected blocks",
+        },
+    ),
+    "neighbourhood.state_presence": PageLever(
+        key="state_presence",
+        section="inclusion",
+        unit="percent",
+        low=0,
+        high=100,
+        step=5,
+        label={"es": "Presencia del Estado", "pt": "Presença do Estado", "en": "State presence"},
+    ),
+}
+
+# Each lever's label is a text like any other (``say("units", "pt")``).
+TEXT.update({lever.key: lever.label for lever in PAGE_LEVERS.values()})
 
 
 def _country(es: str, pt: str, en: str) -> dict[str, str]:

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from barrio.app.charts import PANELS, chart_option, panel_series
-from barrio.app.controls import CONTROLS
+from barrio.app.controls import CONTROLS, DISPLAY_UNITS, PageLeverError, build_controls
 from barrio.app.drawing import COLOURS, Layer, group_colour, map_pixels
-from barrio.app.labels import LANGUAGES, SCENARIO_TITLES, TEXT, say, scenario_title
+from barrio.app.labels import LANGUAGES, PAGE_LEVERS, SCENARIO_TITLES, TEXT, PageLever, say, scenario_title
 from barrio.app.server import (
     CannotListenError,
     PortInUseError,
@@ -81,17 +81,66 @@ def test_say_fills_in_and_falls_back_to_english():
 # Controls -------------------------------------------------------------------------------
 
 
-def test_every_control_moves_a_lever_within_its_range():
+def test_every_page_lever_names_a_lever_with_every_language_and_a_known_display_unit():
     levers = lever_paths()
-    keys = [c.key for c in CONTROLS]
+    keys = [entry.key for entry in PAGE_LEVERS.values()]
     assert len(set(keys)) == len(keys)
+    for path, entry in PAGE_LEVERS.items():
+        assert path in levers, path
+        assert set(entry.label) == set(LANGUAGES) and all(t.strip() for t in entry.label.values()), path
+        assert TEXT[entry.key] == entry.label, path  # say() finds it, and no other text took its key
+        assert entry.unit in DISPLAY_UNITS, path
+        assert set(TEXT[f"unit_{entry.unit}"]) == set(LANGUAGES), entry.unit
+        # The conversion fits what the lever measures: no weeks shown as a percentage.
+        assert levers[path]["unit"] in DISPLAY_UNITS[entry.unit].model_units, path
+
+
+def test_the_pages_controls_are_its_levers_in_order_with_their_units_conversion():
+    assert [c.path for c in CONTROLS] == list(PAGE_LEVERS)
+    for c, entry in zip(CONTROLS, PAGE_LEVERS.values(), strict=True):
+        unit = DISPLAY_UNITS[entry.unit]
+        assert (c.key, c.section.value, c.unit) == (entry.key, entry.section, f"unit_{entry.unit}")
+        assert (c.low, c.high, c.step, c.scale, c.switch) == (
+            entry.low,
+            entry.high,
+            entry.step,
+            unit.scale,
+            unit.switch,
+        )
+
+
+def test_every_control_moves_a_lever_within_its_range():
     for c in CONTROLS:
-        assert c.path in levers, c.path
-        assert c.key in TEXT and c.unit in TEXT
         if not c.switch:
             # Both ends of the slider are values the model accepts.
             Params().replace(**{c.path.replace(".", "__"): c.model_value(c.low)})
             Params().replace(**{c.path.replace(".", "__"): c.model_value(c.high)})
+            assert c.low < c.high and 0 < c.step <= c.high - c.low, c.key
+
+
+def test_a_page_entry_that_is_not_a_lever_is_refused_naming_the_file_and_what_is_allowed():
+    label = {"es": "x", "pt": "x", "en": "x"}
+    table = {
+        "policing.punitve_intensity": PageLever("a", "enforcement", "percent", label),
+        "neighbourhood.width": PageLever("b", "enforcement", "per_10k", label),
+        "policing.kingpin": PageLever("c", "policing", "percent_a_week", label),
+    }
+    with pytest.raises(PageLeverError) as err:
+        build_controls(table)
+    text = str(err.value)
+    assert text.startswith("app/labels.py: 4 problem(s)")
+    assert (
+        "PAGE_LEVERS['policing.punitve_intensity']: not a lever; did you mean 'policing.punitive_intensity'?"
+        in text
+    )
+    assert "PAGE_LEVERS['neighbourhood.width']: not a lever" in text
+    assert (
+        "PAGE_LEVERS['policing.kingpin'].unit: 'percent_a_week' is not a display unit; allowed: percent,"
+        in text
+    )
+    section = "PAGE_LEVERS['policing.kingpin'].section: 'policing' is not a section"
+    assert f"{section}; allowed: enforcement, inclusion" in text
+    assert isinstance(err.value, BarrioError)
 
 
 def test_controls_show_model_values_in_the_pages_units():
