@@ -304,7 +304,16 @@ def Page() -> None:
                         with solara.Div(classes=["barrio-chart", f"chart-{panel}"]):
                             solara.FigureEcharts(
                                 option=option,
-                                attributes={"style": f"height: {135 if two else 165}px; width: 100%;"},
+                                attributes={
+                                    "style": f"height: {135 if two else 165}px; width: 100%;",
+                                    # The lines are drawn on a canvas, out of reach of the DOM:
+                                    # these say what the chart shows (they arrive with the
+                                    # option, in one message), so a browser test can wait
+                                    # for a redraw instead of waiting for a while.
+                                    "data-week": str(week),
+                                    "data-language": lang,
+                                    "data-runs": str(len(runs)),
+                                },
                             )
             Legend(layer.value, lang)
             RunDetails(workshop.seed, levers, lang)

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from barrio.app.labels import say
+
 pytestmark = pytest.mark.browser
 
 # Not test-results/: pytest-playwright empties that folder at the start of every session.
@@ -87,7 +89,26 @@ def _open(page, url: str) -> None:
 
 
 def _week(page) -> int:
-    return int(re.search(r"\(week (\d+)\)", page.inner_text(".barrio-week")).group(1))
+    return int(re.search(r"\((?:week|semana) (\d+)\)", page.inner_text(".barrio-week")).group(1))
+
+
+def _charts_drawn(page, runs: int = 1, language: str = "en") -> None:
+    """Wait until all six charts show the week on the counter, in ``language``, with ``runs`` lines.
+
+    The lines are drawn on a canvas; the page marks each chart's element with the week,
+    language and number of runs of the option it was last drawn from.
+    """
+    page.wait_for_function(
+        r"""([runs, language]) => {
+            const week = document.querySelector('.barrio-week').innerText.match(/\((?:week|semana) (\d+)\)/);
+            const charts = [...document.querySelectorAll('.barrio-chart .solara-echarts')];
+            return week !== null && charts.length === 6 && charts.every((c) =>
+                c.querySelector('canvas') !== null && c.dataset.week === week[1]
+                && c.dataset.language === language && c.dataset.runs === String(runs));
+        }""",
+        arg=[runs, language],
+        timeout=60_000,
+    )
 
 
 def _shot(page, name: str) -> None:
@@ -122,7 +143,7 @@ def test_page_loads_without_errors_or_outside_requests(page, server):
     page.route("**/*", only_local)
     _open(page, server)
     _play_until(page, 8)
-    page.wait_for_timeout(500)
+    _charts_drawn(page)
     _shot(page, "loaded")
     assert errors == []
     assert outside == []
@@ -134,9 +155,10 @@ def test_page_loads_without_errors_or_outside_requests(page, server):
 def test_play_advances_the_week_and_the_charts(page, server):
     _open(page, server)
     assert _week(page) == 0
+    _charts_drawn(page)
     before = page.locator(".chart-chart_sellers").screenshot()
     _play_until(page, 12)
-    page.wait_for_timeout(500)
+    _charts_drawn(page)
     after = page.locator(".chart-chart_sellers").screenshot()
     _shot(page, "played")
     assert _week(page) >= 12
@@ -155,8 +177,8 @@ def test_slider_then_reset_runs_with_the_new_value(page, server):
     page.wait_for_selector(".lever-punitive_intensity:has-text('arrested: 70 %')")
     page.click(".barrio-reset")
     page.wait_for_function("() => document.querySelector('.barrio-week').innerText.includes('(week 0)')")
-    # Let the rest of the new run's page arrive, so that what is read is not the old run's.
-    page.wait_for_timeout(1000)
+    # The new run's charts, drawn with the rest of its page.
+    _charts_drawn(page)
     _shot(page, "slider-reset")
     # The details line is read from the running model's parameters.
     expect(page.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 70")
@@ -197,7 +219,7 @@ def test_language_switch_changes_the_labels(page, server):
     # The page's parts reach the browser one after another: wait for the last ones.
     page.wait_for_selector(".barrio-run-details:has-text('Esta simulación')")
     page.wait_for_selector(".barrio-legend:has-text('Territorio')")
-    page.wait_for_timeout(1000)  # chart titles are drawn on a canvas, out of reach of a selector
+    _charts_drawn(page, language="es")  # chart titles are drawn on a canvas, out of reach of a selector
     _shot(page, "spanish")
     expect(page.locator(".barrio-week")).to_contain_text("Año 1, mes 1")
     expect(page.locator(".barrio-play")).to_have_text(re.compile("iniciar", re.IGNORECASE))
@@ -208,7 +230,7 @@ def test_side_by_side_shows_two_maps(page, server):
     page.click(".barrio-side-by-side .v-input--selection-controls__ripple")
     page.wait_for_function("() => document.querySelectorAll('.barrio-map img').length === 2", timeout=60_000)
     _play_until(page, 8)
-    page.wait_for_timeout(500)
+    _charts_drawn(page, runs=2)
     _shot(page, "side-by-side")
     names = page.locator(".barrio-map").all_inner_texts()
     assert [n.split("\n")[0] for n in names] == ["Status quo (baseline)", "Mano dura (crackdown)"]
@@ -250,13 +272,18 @@ def test_two_browser_sessions_run_independent_models(browser, server):
         thumb.focus()
         thumb.press("ArrowLeft")
         a.wait_for_selector(".lever-punitive_intensity:has-text('arrested: 45 %')")
-        b.wait_for_timeout(500)
+        expect(a.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 45")
+        # Make the second page draw itself again after the first one's changes: had the two
+        # shared a model, this drawing would show the first one's week and lever.
+        b.click(".barrio-language >> text=PT")
+        b.wait_for_selector(".section-enforcement:has-text('Repressão e punição')")
+        _charts_drawn(a)
+        _charts_drawn(b, language="pt")
         _shot(a, "session-one")
         _shot(b, "session-two")
         assert _week(a) >= 8
         assert _week(b) == 0
-        expect(a.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 45")
-        expect(b.locator(".barrio-run-details")).to_contain_text(f"{PUNITIVE_LABEL}: 50")
+        expect(b.locator(".barrio-run-details")).to_contain_text(f"{say('punitive_intensity', 'pt')}: 50")
     finally:
         one.close()
         two.close()
