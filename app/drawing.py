@@ -74,7 +74,7 @@ def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
     elif layer == Layer.PRESENCE:
         values = model.grid.state_presence.data
     else:
-        values = model.block_trust.reshape(model.shape)
+        values = model.blocks.trust.reshape(model.shape)
     rgba = colormaps[_LAYER_MAP[layer]](np.clip(values, 0.0, 1.0) * 0.85)
     return (rgba[..., :3] * 255).astype(np.uint8)
 
@@ -90,7 +90,7 @@ def map_pixels(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8
             colour = group_colour(int(control[x, y]))
             frame[0, :], frame[-1, :], frame[:, 0], frame[:, -1] = colour, colour, colour, colour
     r = model.residents
-    sellers = np.bincount(r.block[model.seller_ids], minlength=width * height).reshape(width, height)
+    sellers = np.bincount(r.block[model.market.seller_ids], minlength=width * height).reshape(width, height)
     mid = tile // 2
     for x, y in np.argwhere(sellers > 0):
         half = 1 if sellers[x, y] <= 2 else (2 if sellers[x, y] <= 5 else 3)

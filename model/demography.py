@@ -8,19 +8,27 @@ a newborn in the same household, so the number of residents never changes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from barrio.model.contexts import Context
 from barrio.model.params import Params
 from barrio.model.population import Custody, Offence, Residents, Status
 
+if TYPE_CHECKING:
+    from barrio.model.model import BarrioModel
+
 __all__ = [
     "MAX_AGE",
     "age_one_week",
+    "ageing",
+    "dropout_risk",
     "enter_labour_force",
     "leave_school",
     "populate",
     "replace_with_newborns",
+    "schooling",
 ]
 
 #: Age at which a resident is replaced by a newborn (assumption: keeps the age pyramid
@@ -269,3 +277,33 @@ def replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np
     r.offence[ids] = Offence.NONE
     r.sell_block[ids] = r.block[ids]
     r.carer[ids] = False
+
+
+def ageing(m: BarrioModel) -> None:
+    """Phase: this week's birthdays, with the school, work and retirement that come with an age.
+
+    Changes residents' ``age`` and ``status``; the oldest are replaced by newborns.
+    """
+    age_one_week(m.residents, m.week, m.params, m.rng)
+
+
+def dropout_risk(m: BarrioModel) -> np.ndarray:
+    """Each resident's dropout hazard multiplier this week.
+
+    A parent in prison raises it (``households.parent_prison_dropout``); programmes may
+    lower it (school support, a transfer conditional on school).
+    """
+    r, h = m.residents, m.households
+    risk = np.where(h.with_prisoner(r)[r.household], m.params.households.parent_prison_dropout, 1.0)
+    return m.programmes.dropout_factor(risk)
+
+
+def schooling(m: BarrioModel) -> None:
+    """Phase: students drop out or graduate, and some out of school return (residents' ``status``).
+
+    Reads last week's household poverty, state presence and :func:`dropout_risk`.
+    """
+    r = m.residents
+    leave_school(
+        r, m.week, m.grid.state_presence.data.ravel(), m.households.poor, m.params, m.rng, dropout_risk(m)
+    )

@@ -9,6 +9,7 @@ incomes and raises informal job losses, so unemployment rises as an outcome.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,14 +17,19 @@ from barrio.model.contexts import Context
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 
+if TYPE_CHECKING:
+    from barrio.model.model import BarrioModel
+
 #: Highest weekly job-finding rate the solved rates may reach.
 MAX_FINDING = 0.9
 
 __all__ = [
     "BusinessCycle",
     "JobRates",
+    "business_cycle",
     "household_income",
     "informal_rate",
+    "labour",
     "labour_market",
     "set_incomes",
     "wage_table",
@@ -141,3 +147,15 @@ def household_income(r: Residents, selling_income: np.ndarray, n_households: int
         n_households: Number of households.
     """
     return np.bincount(r.household, weights=r.income + selling_income, minlength=n_households)
+
+
+def business_cycle(m: BarrioModel) -> None:
+    """Phase: the economy index moves one week (``cycle``)."""
+    m.cycle.step(m.rng)
+
+
+def labour(m: BarrioModel) -> None:
+    """Phase: jobs lost and found, then this week's legal incomes (residents' status and income)."""
+    economy = m.cycle.index
+    labour_market(m.residents, m.rates, m.params, economy, m.rng)
+    set_incomes(m.residents, m.params, m.context, economy)

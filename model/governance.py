@@ -13,16 +13,22 @@ the state back turns symbiotic blocks parasitic rather than simply removing the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
 from barrio.model.params import Params
 from barrio.model.population import Residents
 
-__all__ = ["Governance", "govern"]
+__all__ = ["Governance", "Rule", "govern"]
 
-#: How a group rules a block: not at all, governing it, or squeezing it.
-_NONE, _GOVERNED, _SQUEEZED = 0, 1, 2
+
+class Rule(IntEnum):
+    """How a group rules a block."""
+
+    NONE = 0  # no group holds it
+    GOVERNED = 1  # symbiotic: the group settles disputes and pays welfare
+    SQUEEZED = 2  # parasitic: the group extorts
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,10 @@ def govern(
     # Residents who trust the state take their disputes to it and refuse the group's rule.
     symbiotic = held & (presence < g.governance_threshold) & (trust < params.legitimacy.resist)
     # One read of each resident's block, then only the residents concerned are touched.
-    rule = np.where(symbiotic, _GOVERNED, np.where(held, _SQUEEZED, _NONE)).astype(np.int8).ravel()[r.block]
-    governed = np.flatnonzero(rule == _GOVERNED)
-    squeezed = np.flatnonzero(rule == _SQUEEZED)
+    rule = np.where(symbiotic, Rule.GOVERNED, np.where(held, Rule.SQUEEZED, Rule.NONE))
+    rule = rule.astype(np.int8).ravel()[r.block]
+    governed = np.flatnonzero(rule == Rule.GOVERNED)
+    squeezed = np.flatnonzero(rule == Rule.SQUEEZED)
     flat_control = control.ravel()
 
     capital = capital if len(capital) else np.zeros(1)  # no groups: nothing to govern

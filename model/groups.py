@@ -12,24 +12,34 @@ that is worth ``groups.move_margin`` more.
 A group remembers the violence it took part in (``notoriety``) and the members it lost to
 focused-deterrence crackdowns (``deterred``); the second makes it hold back from fighting
 (``restraint``, used by ``model.rivalry``).
+
+The groups' week (:func:`group_week`) runs their business, then leadership and splits
+(``model.leadership``), contests at borders (``model.rivalry``) and governance of the
+blocks they hold (``model.governance``), in that order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from mesa import Agent
 
+from barrio.model.governance import Governance, govern
+from barrio.model.leadership import form_groups, remove_leaders, seize_capital, split
 from barrio.model.neighbourhood import within_reach
+from barrio.model.population import ByCode
+from barrio.model.rivalry import VIOLENCE_MEMORY, contest_week
 
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
 
-__all__ = ["CriminalGroup", "seed_territories"]
+__all__ = ["CriminalGroup", "GroupRegistry", "group_week", "seed_territories"]
 
-#: Weight of this week in a group's memory of violence and crackdowns (assumption: a few
-#: months, as residents' memory of violence in ``model.rivalry``).
+#: Weight of this week in a group's memory of the violence it took part in and of its
+#: crackdown losses.
+#: Source: assumption: a few months, as residents' memory of violence (``model.rivalry``).
 MEMORY = 0.1
 
 
@@ -40,7 +50,7 @@ class CriminalGroup(Agent):
         code: The group's number in the grid's ``control`` layer.
         capital: Money held, in USD (never negative).
         revenue: Cut collected last week, in USD.
-        members: Affiliated sellers at the start of the week.
+        member_count: Affiliated sellers at the start of the week (less those it let go).
         notoriety: Violent incidents the group took part in, a moving average per week.
         deterred: Share of its members lost to crackdowns, a moving average per week.
     """
@@ -51,8 +61,9 @@ class CriminalGroup(Agent):
         super().__init__(model)
         self.code = code
         self.capital = float(capital)
+        model.groups.enrol(self)
         self.revenue = 0.0
-        self.members = 0
+        self.member_count = 0
         self.notoriety = 0.0
         self.deterred = 0.0
 
@@ -60,6 +71,11 @@ class CriminalGroup(Agent):
     def restraint(self) -> float:
         """How far the group holds back from fighting (0-1), after the crackdowns it suffered."""
         return min(1.0, self.model.params.groups.deterrence_response * self.deterred)
+
+    def remove(self) -> None:
+        """Dissolve: leave the model and the registry."""
+        self.model.groups.forget(self)
+        super().remove()
 
     def remember_violence(self, incidents: float) -> None:
         """Add this week's violent incidents the group took part in to its notoriety."""
@@ -81,39 +97,42 @@ class CriminalGroup(Agent):
         """Collect, pay, recruit, then grow or shrink the territory."""
         m = self.model
         g = m.params.groups
-        self.members = int(m.members[self.code]) if self.code < len(m.members) else 0
+        counts = m.groups.member_counts
+        self.member_count = int(counts[self.code]) if self.code < len(counts) else 0
         self.capital += self.revenue
         # A group pays its sellers from its capital; those it cannot pay leave it, and a
         # group that cannot pay its people loses ground.
         # (+1e-9: 1,000 x 0.2 is 199.999... in floating point, and should still pay four.)
-        affordable = self.members if g.upkeep == 0 else min(self.members, int(self.capital / g.upkeep + 1e-9))
-        unpaid = self.members - affordable
+        members = self.member_count
+        affordable = members if g.upkeep == 0 else min(members, int(self.capital / g.upkeep + 1e-9))
+        unpaid = members - affordable
         if unpaid:
             self._let_go(unpaid)
         self.capital -= g.upkeep * affordable
         self._recruit()
-        own = m.territory(self.code)
+        own = m.groups.territory(self.code)
         if unpaid:
             own = self._lose_block(own)
         elif self.capital >= g.expansion_cost and len(grown := self._take_block(own)) > len(own):
             own = grown
             self.capital -= g.expansion_cost
         self._move_from_police(own)  # keeps the number of blocks
-        if self.members == 0 and len(own) == 0:
+        if self.member_count == 0 and len(own) == 0:
             self.remove()
 
     def _let_go(self, n: int) -> None:
         """Unpaid members stop working for the group (they sell on, independently)."""
         m = self.model
         r = m.residents
-        members = m.seller_ids[r.group[m.seller_ids] == self.code]
+        sellers = m.market.seller_ids
+        members = sellers[r.group[sellers] == self.code]
         gone = m.rng.choice(members, size=min(n, len(members)), replace=False)
         r.group[gone] = -1
-        self.members -= len(gone)
+        self.member_count -= len(gone)
 
     def _recruit(self) -> None:
         m = self.model
-        independent = m.independents_on(self.code)
+        independent = m.groups.independents_on(m, self.code)
         joining = independent[m.rng.random(len(independent)) < m.params.groups.affiliation_rate]
         joining = joining[m.residents.group[joining] < 0]  # not taken by another group since
         m.residents.group[joining] = self.code
@@ -130,7 +149,7 @@ class CriminalGroup(Agent):
 
     def _value(self) -> tuple[np.ndarray, np.ndarray]:
         """What each block is worth to the group (demand net of arrest risk), and that risk."""
-        return self.model.block_value()
+        return self.model.groups.block_value
 
     def _take_block(self, own: np.ndarray) -> np.ndarray:
         """Take the free block next to the territory worth most; returns the new territory."""
@@ -181,3 +200,164 @@ def seed_territories(
         x, y = divmod(int(centre), h)
         square = control[max(0, x - radius) : x + radius + 1, max(0, y - radius) : y + radius + 1]
         square[square < 0] = code
+
+
+class GroupRegistry:
+    """The criminal groups (Mesa agents) and what is known of them by group code.
+
+    A group's code is its number in the grid's ``control`` layer; codes are never reused,
+    so arrays by group code have :attr:`n_codes` entries, dissolved groups included.
+
+    Args:
+        count: Groups at the start (codes ``0 .. count - 1``).
+        shape: The grid's shape.
+        residents: Number of residents.
+
+    Attributes:
+        n_codes: Group codes handed out so far.
+        member_counts: Affiliated sellers of each group when the groups' week began.
+        revenue_by_code: Cut each group collected in this week's market (USD).
+        governance: This week's governance (``None`` before the first groups' week).
+        symbiotic: Blocks a group governs (a grid of bools).
+        transfers: Net weekly transfer from the groups to each resident: welfare received
+            less extortion paid (USD).
+        block_value: What each block (flat) is worth to a group this week, demand net of
+            the police's arrest risk there, and that risk; set when the groups' week begins
+            (groups move before the police do, so it holds while they step).
+    """
+
+    def __init__(self, count: int, shape: tuple[int, int], residents: int) -> None:
+        self.n_codes = count
+        self._active: dict[int, CriminalGroup] = {}
+        self.member_counts = np.zeros(count, dtype=np.int64)
+        self.revenue_by_code = np.zeros(count)
+        self.governance: Governance | None = None
+        self.symbiotic = np.zeros(shape, dtype=bool)
+        self.transfers = np.zeros(residents)
+        self.block_value: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._territory = ByCode(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._independents: ByCode | None = None
+
+    def active(self) -> list[CriminalGroup]:
+        """Groups still active, in the order they were founded."""
+        return list(self._active.values())
+
+    def new_code(self) -> int:
+        """A number for a new group in the ``control`` layer."""
+        code = self.n_codes
+        self.n_codes += 1
+        return code
+
+    def found(
+        self, model: BarrioModel, code: int, capital: float, kind: type[CriminalGroup] | None = None
+    ) -> CriminalGroup:
+        """A new group with code ``code`` (from :meth:`new_code`) and ``capital`` USD.
+
+        ``kind``: a subclass of :class:`CriminalGroup` to found instead (a variant's rules).
+        """
+        return (kind or CriminalGroup)(model, code, capital)
+
+    def enrol(self, group: CriminalGroup) -> None:
+        """A group just created joins the registry (every :class:`CriminalGroup` does, on creation)."""
+        self._active[group.code] = group
+
+    def forget(self, group: CriminalGroup) -> None:
+        """A dissolved group leaves the registry (its code is not used again)."""
+        self._active.pop(group.code, None)
+
+    def by_code(self, value: Callable[[CriminalGroup], float]) -> np.ndarray:
+        """``value(group)`` for every active group, by group code (0 for the others)."""
+        out = np.zeros(self.n_codes)
+        for group in self.active():
+            out[group.code] = value(group)
+        return out
+
+    def territory(self, code: int) -> np.ndarray:
+        """A group's blocks (flat, ascending) when the groups' week began.
+
+        A group changes only its own blocks and free ones while it steps, so another
+        group's list stays valid.
+        """
+        return self._territory.of(code)
+
+    def independents_on(self, m: BarrioModel, code: int) -> np.ndarray:
+        """Independent sellers selling on a group's blocks, as the first group to recruit found them.
+
+        Indexed once a week, when first asked: sellers let go by the groups that stepped
+        before are among them.
+        """
+        if self._independents is None:
+            r = m.residents
+            sellers = m.market.seller_ids
+            independent = sellers[r.group[sellers] < 0]
+            control = m.grid.control.data.ravel()
+            self._independents = ByCode.index(independent, control[r.sell_block[independent]])
+        return self._independents.of(code)
+
+    def begin_week(self, m: BarrioModel) -> None:
+        """Count members, hand out the market's cut and index territory, once for the week."""
+        r = m.residents
+        sellers = m.market.seller_ids
+        self.member_counts = np.bincount(r.group[sellers][r.group[sellers] >= 0], minlength=self.n_codes)
+        groups = self.active()
+        for group in groups:
+            revenue = self.revenue_by_code
+            group.revenue = float(revenue[group.code]) if group.code < len(revenue) else 0.0
+        if not groups:
+            return
+        # All groups' blocks in one pass over the grid, not one pass per group.
+        control = m.grid.control.data.ravel()
+        self._territory = ByCode.index(np.arange(len(control)), control)
+        self._independents = None
+        hazard = m.police.hazard(m.params, m.grid.police_presence.data)
+        self.block_value = (m.grid.demand.data.ravel() * (1.0 - hazard), hazard)
+
+
+def group_week(m: BarrioModel) -> None:
+    """Phase: the groups' week.
+
+    Groups step (Mesa agents, in random order: collect, pay, recruit, grow or shrink);
+    then leadership targeting, capital seizures and the splits they may cause, new groups,
+    contests at borders (violence, deaths, takeovers) and governance (welfare or
+    extortion). Changes the ``control`` and ``violence`` layers, groups' capital and
+    memories, residents' ``group`` (and the dead), and ``groups.transfers``,
+    ``groups.symbiotic`` and ``groups.governance``; records the week's violence and
+    leadership events.
+    """
+    p, r, rng, reg = m.params, m.residents, m.rng, m.groups
+    reg.begin_week(m)
+    if CriminalGroup in m.agents_by_type:
+        m.agents_by_type[CriminalGroup].shuffle_do("step")
+    beheaded = remove_leaders(m)
+    seized = seize_capital(m)
+    shaken = list({id(g): g for g in beheaded + seized}.values())
+    splits = [f for g in shaken if rng.random() < p.groups.split_chance and (f := split(m, g))]
+    formed = form_groups(m)
+    violence = contest_week(
+        r,
+        m.grid.control.data,
+        m.grid.demand.data,
+        m.market.seller_ids,
+        m.blocks.order,
+        m.blocks.starts,
+        p,
+        rng,
+        reg.by_code(lambda g: g.restraint),
+    )
+    took_part = violence.by_group(reg.n_codes)
+    for group in reg.active():
+        group.remember_violence(float(took_part[group.code]))
+    capital = reg.by_code(lambda g: g.capital)
+    trust = m.blocks.trust.reshape(m.shape)
+    gov = govern(r, m.grid.control.data, m.grid.state_presence.data, trust, capital, p)
+    for group in reg.active():
+        # max(0, ...): paying out all its capital can leave -1e-14 of rounding.
+        group.capital = max(0.0, group.capital + gov.extortion[group.code] - gov.welfare[group.code])
+    reg.transfers, reg.symbiotic, reg.governance = gov.transfers, gov.symbiotic, gov
+    layer = m.grid.violence.data
+    layer *= 1.0 - VIOLENCE_MEMORY
+    layer += VIOLENCE_MEMORY * violence.incidents.reshape(m.shape)
+    week = m.this_week
+    week.violence = violence
+    week.leaders_removed, week.splits = len(beheaded), len(splits)
+    week.groups_formed, week.seizures = len(formed), len(seized)

@@ -15,20 +15,32 @@ own prisoners are counted on top, so occupancy is an outcome of arrests and sent
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from barrio.model.contexts import Context
-from barrio.model.demography import free_status
+from barrio.model.demography import free_status, replace_with_newborns
 from barrio.model.params import Params
 from barrio.model.population import Custody, Offence, Residents, Status
 from barrio.model.selling import leave_market
 
-#: Shape of the gamma distribution of time in custody: skewed, most stays short and a few
-#: long, with the mode at half the mean.
+if TYPE_CHECKING:
+    from barrio.model.model import BarrioModel
+
+#: Shape of the gamma distribution of weeks in custody.
+#: Source: assumption: skewed, most stays short and a few long, with the mode at half the mean.
 CUSTODY_SHAPE = 2.0
 
-__all__ = ["Arrests", "Prison", "arrest", "custody_week", "prison_week"]
+__all__ = [
+    "Arrests",
+    "Prison",
+    "arrest",
+    "custody_week",
+    "justice_week",
+    "prison_week",
+    "process_arrests",
+]
 
 
 @dataclass
@@ -192,3 +204,33 @@ def prison_week(
         return 0, np.empty(0, dtype=np.int64)
     killed = inmates[rng.random(len(inmates)) < j.riot_lethality]
     return 1, killed
+
+
+def process_arrests(m: BarrioModel, ids: np.ndarray, offence: Offence) -> None:
+    """Arrested residents enter the justice system, unless a programme diverts them first.
+
+    Every arrest counts in ``police.arrests`` (the diverted too); the diverted are counted
+    in the week's events.
+    """
+    held = ids
+    diverted = m.programmes.divert(ids)
+    if len(diverted):
+        m.this_week.diverted += len(diverted)
+        held = ids[~np.isin(ids, diverted)]
+    arrest(m.residents, held, offence, m.params, m.rng)
+    m.police.arrests.add(ids, offence)
+
+
+def justice_week(m: BarrioModel) -> None:
+    """Phase: custody clocks, trials and releases; ties and riots in prison.
+
+    Programmes hear of the released (re-entry support); inmates killed in a riot are
+    replaced by newborns. Records releases, riots and riot deaths.
+    """
+    p, r, rng = m.params, m.residents, m.rng
+    releases = custody_week(r, p, rng)
+    m.programmes.on_release(releases)
+    riots, killed = prison_week(r, m.prison, [g.code for g in m.groups.active()], p, rng)
+    replace_with_newborns(r, killed, p, rng)
+    week = m.this_week
+    week.releases, week.riots, week.riot_deaths = releases, riots, len(killed)

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from barrio.model.groups import CriminalGroup
 from barrio.model.neighbourhood import box_sum
 from barrio.model.population import Status
 
 if TYPE_CHECKING:
+    from barrio.model.groups import CriminalGroup
     from barrio.model.model import BarrioModel
 
 __all__ = ["form_groups", "remove_leaders", "seize_capital", "split"]
@@ -36,7 +36,7 @@ def remove_leaders(model: BarrioModel) -> list[CriminalGroup]:
         The groups that lost their leader this week.
     """
     rate = model.params.policing.kingpin
-    groups = model.groups
+    groups = model.groups.active()
     if rate <= 0 or not groups:
         return []
     hit = model.rng.random(len(groups)) < rate
@@ -53,7 +53,7 @@ def seize_capital(model: BarrioModel) -> list[CriminalGroup]:
         The groups whose capital was seized this week.
     """
     p = model.params.policing
-    groups = model.groups
+    groups = model.groups.active()
     if p.financial <= 0 or not groups:
         return []
     hit = [g for g, h in zip(groups, model.rng.random(len(groups)) < p.financial, strict=True) if h]
@@ -78,14 +78,14 @@ def split(model: BarrioModel, group: CriminalGroup) -> CriminalGroup | None:
         far = coords >= np.median(coords)
         if far.all():
             far[: len(far) // 2] = False
-    code = model.next_group_code()
+    code = model.groups.new_code()
     control[xs[far], ys[far]] = code
     share = far.mean()
-    faction = CriminalGroup(model, code, group.capital * share)
+    faction = model.groups.found(model, code, group.capital * share)
     group.capital *= 1 - share
 
     r = model.residents
-    sellers = model.seller_ids[r.status[model.seller_ids] == Status.SELLING]
+    sellers = model.market.seller_ids[r.status[model.market.seller_ids] == Status.SELLING]
     members = sellers[r.group[sellers] == group.code]
     moved = members[control.ravel()[r.sell_block[members]] == code]
     r.group[moved] = code
@@ -103,7 +103,7 @@ def form_groups(model: BarrioModel) -> list[CriminalGroup]:
     if g.formation_rate <= 0 or model.rng.random() >= g.formation_rate:
         return []
     r = model.residents
-    sellers = model.seller_ids[r.status[model.seller_ids] == Status.SELLING]
+    sellers = model.market.seller_ids[r.status[model.market.seller_ids] == Status.SELLING]
     independent = sellers[r.group[sellers] < 0]
     if len(independent) < g.formation_sellers:
         return []
@@ -118,7 +118,7 @@ def form_groups(model: BarrioModel) -> list[CriminalGroup]:
     if around.ravel()[seat] < g.formation_sellers:
         return []
     x, y = divmod(seat, model.shape[1])
-    code = model.next_group_code()
+    code = model.groups.new_code()
     square = control[max(0, x - 1) : x + 2, max(0, y - 1) : y + 2]
     square[square < 0] = code
-    return [CriminalGroup(model, code, 0.0)]
+    return [model.groups.found(model, code, 0.0)]

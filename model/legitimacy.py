@@ -21,9 +21,10 @@ from barrio.model.params import Params
 from barrio.model.population import Residents
 
 #: Spread (sd) of residents' starting trust around their home block's state presence.
+#: Source: assumption: neighbours differ a little in how they see the state.
 TRUST_SPREAD = 0.1
 
-__all__ = ["block_trust", "initial_trust", "update_trust"]
+__all__ = ["initial_trust", "update_trust"]
 
 
 def initial_trust(presence_at_home: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -70,9 +71,3 @@ def update_trust(
     trust = r.trust * a[r.block]
     trust += b[r.block]
     np.clip(trust, 0.0, 1.0, out=r.trust)
-
-
-def block_trust(r: Residents, n_blocks: int, population: np.ndarray) -> np.ndarray:
-    """Mean trust of each block's residents (0.5 where nobody lives)."""
-    total = np.bincount(r.block, weights=r.trust, minlength=n_blocks)
-    return np.divide(total, population, out=np.full(n_blocks, 0.5), where=population > 0)

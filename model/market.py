@@ -8,13 +8,45 @@ therefore fall as competitors arrive, and are zero where there is no demand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from barrio.model.neighbourhood import box_sum
 from barrio.model.params import Params
+from barrio.model.population import Residents, Status
 
-__all__ = ["Sales", "clear", "entrant_units", "net_gain", "seller_counts"]
+if TYPE_CHECKING:
+    from barrio.model.model import BarrioModel
+
+__all__ = ["Market", "Sales", "clear", "entrant_units", "net_gain", "rank_share", "seller_counts", "trade"]
+
+
+@dataclass
+class Market:
+    """The retail market this week.
+
+    Attributes:
+        seller_ids: Ids of the residents selling, as last counted (at the market, and again
+            after the week's choices); arrests and deaths in between leave some who no
+            longer sell, so rules that need the current sellers check the status.
+        sales: This week's sales (``None`` before the first week).
+        selling_income: What each resident earned from selling this week (USD).
+    """
+
+    seller_ids: np.ndarray
+    sales: Sales | None
+    selling_income: np.ndarray
+
+    @classmethod
+    def empty(cls, residents: int, status: np.ndarray) -> Market:
+        """Before the first week: the sellers there are, no sales yet."""
+        return cls(np.flatnonzero(status == Status.SELLING), None, np.zeros(residents, dtype=np.float32))
+
+    def count_sellers(self, r: Residents) -> np.ndarray:
+        """Count the sellers again; returns their ids."""
+        self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+        return self.seller_ids
 
 
 @dataclass(frozen=True)
@@ -85,3 +117,39 @@ def net_gain(units: np.ndarray, cut: np.ndarray, params: Params) -> np.ndarray:
     """A seller's weekly net earnings: the margin on sales, less a group's cut of it."""
     m = params.market
     return units * m.price * m.margin * (1.0 - cut)
+
+
+def rank_share(r: Residents, ids: np.ndarray, params: Params) -> np.ndarray:
+    """Share of a seller's usual margin each of ``ids`` keeps (women hold the lowest ranks)."""
+    return np.where(r.female[ids], params.households.female_rank, 1.0)
+
+
+def trade(m: BarrioModel) -> None:
+    """Phase: one week of retail selling.
+
+    Reads the sellers, demand and who controls each block; sets ``market.sales``, each
+    seller's ``selling_income`` and running ``gain``, and the cut each group collects
+    (``groups.revenue_by_code``).
+    """
+    p, r = m.params, m.residents
+    sellers = m.market.count_sellers(r)
+    blocks = r.sell_block[sellers]
+    sales = m.market.sales = clear(m.grid.demand.data, seller_counts(blocks, m.shape), p.market.reach)
+    units = sales.units.ravel()[blocks]
+    control = m.grid.control.data.ravel()[blocks]
+    cut = np.where(control >= 0, p.groups.cut, 0.0)
+    share = net_gain(units, cut, p)
+    earned = share * rank_share(r, sellers, p)
+    income = m.market.selling_income
+    income[:] = 0.0
+    income[sellers] = earned
+    a = p.selling.gain_memory
+    r.gain[sellers] = (1 - a) * r.gain[sellers] + a * earned
+    taxed = control >= 0
+    margin = units * p.market.price * p.market.margin
+    # What a low-ranked seller does not keep goes to the group whose block it is (for an
+    # independent, up the supply chain, outside the neighbourhood).
+    to_group = margin * cut + (share - earned)
+    m.groups.revenue_by_code = np.bincount(
+        control[taxed], weights=to_group[taxed], minlength=m.groups.n_codes
+    )

@@ -9,6 +9,7 @@ index is ``x * height + y``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 from random import Random
@@ -17,8 +18,9 @@ import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from barrio.model.params import Params
+from barrio.model.population import Residents, ids_in
 
-__all__ = ["LAYERS", "LandUse", "box_sum", "build_grid", "within_reach"]
+__all__ = ["LAYERS", "Blocks", "LandUse", "box_sum", "build_grid", "within_reach"]
 
 #: Property layers every Barrio grid carries: name -> (default value, dtype).
 LAYERS: dict[str, tuple[float, type]] = {
@@ -52,6 +54,56 @@ class LandUse(IntEnum):
     MARKET = 1
     COMMERCE = 2
     SCHOOL = 3
+
+
+@dataclass
+class Blocks:
+    """What Barrio knows of each block (flat index) beyond the grid's layers.
+
+    Attributes:
+        order: Resident ids sorted by home block (built once: residents never move home).
+        starts: Where each block's residents start in ``order``, plus the end.
+        population: Residents of each block.
+        trust: Mean trust in the state of each block's residents (0.5 where nobody lives),
+            as it stood when the police phase began (tips and a group's rule read it).
+        base_presence: State presence the state itself provides (a grid); programmes add
+            to it week by week, and the ``state_presence`` layer is the sum.
+    """
+
+    order: np.ndarray
+    starts: np.ndarray
+    population: np.ndarray
+    trust: np.ndarray
+    base_presence: np.ndarray
+
+    @classmethod
+    def build(cls, block: np.ndarray, presence: np.ndarray) -> Blocks:
+        """Index residents whose home blocks are ``block`` on a grid whose state presence is ``presence``."""
+        n_blocks = presence.size
+        order = np.argsort(block, kind="stable")
+        return cls(
+            order=order,
+            starts=np.searchsorted(block[order], np.arange(n_blocks + 1)),
+            population=np.bincount(block, minlength=n_blocks),
+            trust=np.full(n_blocks, 0.5),
+            base_presence=presence.copy(),
+        )
+
+    def __len__(self) -> int:
+        return len(self.population)
+
+    def residents_of(self, which: np.ndarray) -> np.ndarray:
+        """Ids of the residents of blocks ``which``."""
+        return ids_in(self.order, self.starts, which)
+
+    def on(self, block: int) -> np.ndarray:
+        """Ids of the residents of one block."""
+        return self.order[self.starts[block] : self.starts[block + 1]]
+
+    def update_trust(self, r: Residents) -> None:
+        """Recompute each block's mean trust from its residents'."""
+        total = np.bincount(r.block, weights=r.trust, minlength=len(self))
+        self.trust = np.divide(total, self.population, out=np.full(len(self), 0.5), where=self.population > 0)
 
 
 def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:

@@ -1,20 +1,31 @@
-"""Weekly outcomes, kept in one preallocated array and returned as one tidy table.
+"""Weekly outcomes: what is measured, how, and the table that keeps them.
 
-Collection is cheap by design (a few whole-population passes a week) so that it never
-dominates a step; ``benchmarks/`` measures it on its own.
+:func:`measure` reads the model at the end of a week and changes nothing, so recording can
+be skipped or moved without changing a run. It is cheap by design (a few whole-population
+passes a week) so that it never dominates a step; ``benchmarks/`` measures it on its own.
+Outcomes are kept in one preallocated array and returned as one tidy table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from barrio.model.population import AGE_BANDS, Status
+from barrio.model.demography import ADULT, SCHOOL_START
+from barrio.model.policing import UnitKind
+from barrio.model.population import AGE_BANDS, Custody, Offence, Status, age_band
 from barrio.model.programmes import PROGRAMMES
+from barrio.model.rivalry import VictimKind, Violence
 
-__all__ = ["OUTCOMES", "OutcomeTable", "describe"]
+if TYPE_CHECKING:
+    from barrio.model.model import BarrioModel
+
+__all__ = ["OUTCOMES", "OutcomeTable", "WeekEvents", "describe", "measure"]
 
 SEXES = ("female", "male")
 #: Groups of residents whose poverty and informality are reported apart.
@@ -157,3 +168,245 @@ class OutcomeTable:
         for key, value in (metadata or {}).items():
             long[key] = value
         return long
+
+
+def _no_violence() -> Violence:
+    return Violence(
+        incidents=np.zeros(0),
+        victims=np.empty(0, np.int64),
+        kind=np.empty(0, np.int64),
+        takeovers=0,
+        parties=np.empty((0, 2), np.int64),
+    )
+
+
+@dataclass
+class WeekEvents:
+    """What happened this week that outcomes need and the model's state no longer shows.
+
+    Phases fill it in as the week goes; :meth:`model.model.BarrioModel.step` starts a new
+    one each week.
+
+    Attributes:
+        starts: Ids of residents who started selling.
+        had_record: Who had a prison record before this week's choices (per resident).
+        releases: Ids released after a sentence.
+        violence: The week's contests, deaths and takeovers.
+        leaders_removed: Groups whose leader was removed.
+        splits: Groups that split.
+        groups_formed: New groups.
+        seizures: Groups whose capital was seized.
+        force: Incidents of force by patrols.
+        abuses: Incidents of force against residents who were not selling.
+        killed_by_police: Residents killed by police or soldiers.
+        riots: Prison riots (0 or 1).
+        riot_deaths: The neighbourhood's inmates killed in riots.
+        diverted: Arrested people a programme took out of the justice system.
+    """
+
+    starts: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    had_record: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    releases: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    violence: Violence = field(default_factory=_no_violence)
+    leaders_removed: int = 0
+    splits: int = 0
+    groups_formed: int = 0
+    seizures: int = 0
+    force: int = 0
+    abuses: int = 0
+    killed_by_police: int = 0
+    riots: int = 0
+    riot_deaths: int = 0
+    diverted: int = 0
+
+
+def measure(m: BarrioModel) -> dict[str, float]:
+    """Every outcome of :data:`OUTCOMES` for the week just run; reads the model, changes nothing."""
+    week = m.this_week
+    sales, starts, releases, had_record = m.market.sales, week.starts, week.releases, week.had_record
+    p, r = m.params, m.residents
+    census = _census(m)
+    status_counts = census.sum(axis=(0, 1, 3, 4))
+    detained = np.flatnonzero(r.status == Status.DETAINED)
+
+    violence = week.violence
+    killed = np.bincount(violence.kind, minlength=len(VictimKind))
+    groups = m.groups
+    governance = groups.governance
+    values: dict[str, float] = {
+        "violent_incidents": int(violence.incidents.sum()),
+        "homicides": len(violence.victims),
+        "homicides_members": int(killed[VictimKind.MEMBER]),
+        "homicides_sellers": int(killed[VictimKind.SELLER]),
+        "homicides_bystanders": int(killed[VictimKind.BYSTANDER]),
+        "homicide_rate": len(violence.victims) * 52 * 100_000 / len(r),
+        "takeovers": violence.takeovers,
+        "leaders_removed": week.leaders_removed,
+        "splits": week.splits,
+        "groups_formed": week.groups_formed,
+        "capital_seizures": week.seizures,
+        "riots": week.riots,
+        "riot_deaths": week.riot_deaths,
+        "prisoners_with_ties": int((r.tie[detained] >= 0).sum()),
+        "symbiotic_blocks": int(groups.symbiotic.sum()),
+        "parasitic_blocks": int((m.grid.control.data >= 0).sum() - groups.symbiotic.sum()),
+        "group_welfare": float(governance.welfare.sum()) if governance else 0.0,
+        "extortion": float(governance.extortion.sum()) if governance else 0.0,
+        "police_violence": week.force,
+        "abuses": week.abuses,
+        "deaths_in_operations": week.killed_by_police,
+        "mean_trust": float(r.trust.mean()),
+    }
+    values |= zip(_STATUS_OUTCOMES, status_counts.tolist(), strict=True)
+
+    sellers = m.market.seller_ids
+    affiliated = int((r.group[sellers] >= 0).sum())
+    values |= {
+        "sellers": len(sellers),
+        "sellers_affiliated": affiliated,
+        "sellers_independent": len(sellers) - affiliated,
+    }
+    values |= _by_sex_and_age("recruits", r.female[starts], r.age[starts])
+    values["recruits"] = len(starts)
+
+    values |= {
+        "market_volume": sales.volume,
+        "market_value": sales.volume * p.market.price,
+        "market_top10_share": sales.top_share(0.1),
+        "selling_blocks": int((sales.by_block > 0).sum()),
+        "sellers_away_from_home": int((r.sell_block[sellers] != r.block[sellers]).sum()),
+        "unmet_demand": sales.unmet,
+    }
+    active = groups.active()
+    values |= {
+        "groups": len(active),
+        "territory_blocks": int((m.grid.control.data >= 0).sum()),
+        "group_revenue": sum(g.revenue for g in active),
+        "group_capital": sum(g.capital for g in active),
+    }
+
+    ids, offences = m.police.arrests.all()
+    values |= {
+        "arrests": len(ids),
+        "arrests_selling": int((offences == Offence.SELLING).sum()),
+        "arrests_possession": int((offences == Offence.POSSESSION).sum()),
+    }
+    values |= _by_sex_and_age("arrests", r.female[ids], r.age[ids])
+    values["rearrests"] = int(had_record[ids].sum())
+
+    custody = np.bincount(r.custody[detained], minlength=len(Custody))
+    pretrial, sentenced = int(custody[Custody.PRETRIAL]), int(custody[Custody.SENTENCED])
+    c = p.costs
+    patrols = m.patrols
+    soldiers = sum(1 for u in patrols if u.kind == UnitKind.SOLDIERS)
+    policing_cost = (len(patrols) - soldiers) * c.patrol_week + soldiers * c.soldier_week
+    running = (p.policing.kingpin > 0) + (p.policing.financial > 0) + (p.policing.focused_deterrence > 0)
+    policing_cost += c.investigation_week * running
+    prison_cost = (pretrial + sentenced) * c.prisoner_week + int(custody[Custody.JUVENILE]) * c.juvenile_week
+    values |= {
+        "policing_cost": policing_cost,
+        "prison_cost": prison_cost,
+        "enforcement_cost": policing_cost + prison_cost,
+    }
+    values |= {
+        "prisoners_pretrial": pretrial,
+        "prisoners_sentenced": sentenced,
+        "juveniles_detained": int(custody[Custody.JUVENILE]),
+        "prison_occupancy_pct": m.prison.occupancy(pretrial + sentenced),
+        "releases": len(releases),
+        "reoffending": int(had_record[starts].sum()),
+    }
+
+    formal, informal, unemployed = (
+        status_counts[s] for s in (Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED)
+    )
+    values |= {
+        "informality_rate": informal / max(formal + informal, 1),
+        "unemployment_rate": unemployed / max(formal + informal + unemployed, 1),
+        "poverty_rate": float(census[:, 1].sum()) / len(r),
+        "mean_income": float(m.households.income.sum()) / len(r),
+        "economy_index": m.cycle.index,
+    }
+    values |= _people_outcomes(m, starts, ids, detained, census)
+    return values
+
+
+def _census(m: BarrioModel) -> np.ndarray:
+    """Residents counted by school age, poverty, status, migrant status and sex, in one pass.
+
+    Returns:
+        Counts of shape ``(2, 2, len(Status), 2, 2)``: school age (12-17) or not, poor
+        household or not, status, migrant or not, female or not.
+    """
+    r = m.residents
+    # One byte a resident: the key stays under 16 x len(Status) <= 256.
+    key = r.status.astype(np.uint8)
+    key *= 4
+    key += r.female
+    key += r.migrant * np.uint8(2)
+    key += m.households.poor[r.household] * np.uint8(4 * len(Status))
+    key += _SCHOOL_AGE_KEY[r.age]
+    return np.bincount(key, minlength=16 * len(Status)).reshape(2, 2, len(Status), 2, 2)
+
+
+def _people_outcomes(
+    m: BarrioModel, starts: np.ndarray, arrested: np.ndarray, detained: np.ndarray, census: np.ndarray
+) -> dict[str, float]:
+    """Who bears what: women, migrants, children of prisoners, school; and the programmes."""
+    r = m.residents
+    held = detained[r.custody[detained] != Custody.JUVENILE]
+    women_held = held[r.female[held]]
+    # Children of prisoners: only the few households with someone held are looked at.
+    households = np.flatnonzero(m.households.with_prisoner(r, detained))
+    family = m.households.residents_of(households)
+    school_age = census[1].sum()
+    # Sex and migrant status, flat as female + 2 x migrant.
+    count = census.sum(axis=(0, 1, 2)).ravel()
+    poor = census[:, 1].sum(axis=(0, 1)).ravel()
+    informal = census[:, :, Status.INFORMAL].sum(axis=(0, 1)).ravel()
+    working = informal + census[:, :, Status.FORMAL].sum(axis=(0, 1)).ravel()
+    values: dict[str, float] = {
+        "recruits_migrants": int(r.migrant[starts].sum()),
+        "arrests_migrants": int(r.migrant[arrested].sum()),
+        "prisoners_migrants": int(r.migrant[detained].sum()),
+        "diverted": m.this_week.diverted,
+        "women_prisoners_first_time": float((r.record[women_held] == 0).mean()) if len(women_held) else 0.0,
+        "children_parent_in_prison": int(
+            ((r.age[family] < ADULT) & (r.status[family] != Status.DETAINED)).sum()
+        ),
+        "school_enrolment": float(census[1, :, Status.STUDENT].sum() / school_age) if school_age else 0.0,
+    }
+    values |= _by_sex_and_age("prisoners", r.female[detained], r.age[detained])
+    for group, k in _PEOPLE.items():
+        values[f"poverty_rate_{group}"] = float(poor[k].sum() / max(count[k].sum(), 1))
+        values[f"informality_rate_{group}"] = float(informal[k].sum() / max(working[k].sum(), 1))
+    for name in PROGRAMMES:
+        running = m.programmes.get(name)
+        values[f"{name}_spending"] = running.spending if running else 0.0
+        values[f"{name}_reached"] = running.reached if running else 0
+    values["programme_spending"] = sum(p.spending for p in m.programmes)
+    return values
+
+
+#: The school-age (12-17) part of a resident's census key, by age. It spans every int16 age
+#: (a detained resident keeps ageing past the usual last age until released).
+_SCHOOL_AGE_KEY = np.zeros(np.iinfo(np.int16).max + 1, dtype=np.uint8)
+_SCHOOL_AGE_KEY[SCHOOL_START:ADULT] = 8 * len(Status)
+assert 16 * len(Status) <= 256, "the census key is one byte"
+#: Outcome names of the status counts, in status order.
+_STATUS_OUTCOMES = tuple(f"residents_{s.name.lower()}" for s in Status)
+#: Groups of residents by the cells of ``female + 2 x migrant``.
+_PEOPLE = {"women": [1, 3], "men": [0, 2], "migrants": [2, 3], "natives": [0, 1]}
+
+
+def _by_sex_and_age(prefix: str, female: np.ndarray, age: np.ndarray) -> dict[str, int]:
+    band = age_band(age)
+    valid = band >= 0
+    cell = (~female[valid]).astype(np.int64) * len(AGE_BANDS) + band[valid]
+    counts = np.bincount(cell, minlength=2 * len(AGE_BANDS))
+    return dict(zip(_sex_and_age_names(prefix), counts.tolist(), strict=True))
+
+
+@cache
+def _sex_and_age_names(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{sex}_{label}" for sex in SEXES for label, _, _ in AGE_BANDS)

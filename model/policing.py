@@ -11,6 +11,9 @@ whole population at once: a seller on a block that patrols passed ``v`` times is
 with chance ``1 - (1 - encounter x intensity)^v``, which is what ``v`` independent
 passes would give. Sellers working for a group are harder to catch (lookouts). Where
 possession is arrested, residents of passed blocks are searched too.
+
+The police's week (:func:`police_week`) walks the patrols, makes the arrests, counts the
+force used, and then updates residents' trust and the police presence they perceive.
 """
 
 from __future__ import annotations
@@ -21,12 +24,37 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from barrio.model.population import Offence, Status, members
+from barrio.model.demography import replace_with_newborns
+from barrio.model.justice import Arrests, process_arrests
+from barrio.model.legitimacy import update_trust
+from barrio.model.params import Params
+from barrio.model.population import Offence, Status
+from barrio.model.selling import leave_market
 
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
 
-__all__ = ["PatrolUnit", "UnitKind", "arrest_on_routes", "patrol_week", "use_of_force"]
+__all__ = [
+    "PatrolUnit",
+    "Police",
+    "UnitKind",
+    "arrest_on_routes",
+    "focus_map",
+    "patrol_week",
+    "police_week",
+    "reflect",
+    "sync_patrols",
+    "use_of_force",
+]
+
+#: Weight of this week's patrols in the police presence residents perceive.
+#: Source: assumption: a moving average whose weights halve in about three weeks, so that
+#: news of patrols fades over about five weeks.
+PRESENCE_MEMORY = 0.2
+#: Weight of this week's arrests in the arrest map hot-spot patrols follow.
+#: Source: assumption: a moving average whose weights halve in about seven weeks, so that
+#: the hot-spot list reflects about the last ten weeks of arrests.
+HEAT_MEMORY = 0.1
 
 
 class UnitKind(IntEnum):
@@ -41,11 +69,62 @@ class UnitKind(IntEnum):
 _MOVES = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)])
 
 
-def _fold(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
+def reflect(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
     """Reflect unbounded coordinates back into ``0 .. size-1`` (a walk bouncing off the edges)."""
     period = np.maximum(2 * (np.asarray(size) - 1), 1)
     r = np.mod(u, period)
     return np.where(r < size, r, period - r)
+
+
+class Police:
+    """What the police did this week, block by block (flat arrays), and the maps they follow.
+
+    Args:
+        n_blocks: Blocks on the grid.
+
+    Attributes:
+        visits: Patrol passes through each block this week.
+        visits_by_kind: Passes by kind of unit (``(len(UnitKind), n_blocks)``).
+        focus_visits: Passes of focused-deterrence units.
+        arrest_heat: Recent arrests on each block (a moving average), which hot-spot
+            patrols follow together with recent violence.
+        heat: Where hot-spot patrols go this week (``None`` without hot-spot policing).
+        focus: Where focused-deterrence units go this week (``None`` without them).
+        crackdown_losses: Members each group lost to focused-deterrence passes this week
+            (by group code).
+        arrests: This week's arrests.
+    """
+
+    def __init__(self, n_blocks: int) -> None:
+        self.visits = np.zeros(n_blocks)
+        self.visits_by_kind = np.zeros((len(UnitKind), n_blocks))
+        self.focus_visits = np.zeros(n_blocks)
+        self.arrest_heat = np.zeros(n_blocks)
+        self.heat: np.ndarray | None = None
+        self.focus: np.ndarray | None = None
+        self.crackdown_losses = np.zeros(0)
+        self.arrests = Arrests()
+
+    @staticmethod
+    def hazard(params: Params, presence: np.ndarray) -> np.ndarray:
+        """Weekly chance of arrest a seller sees on each block (flat), from the police ``presence`` layer."""
+        p = params.policing
+        per_visit = p.encounter * p.punitive_intensity
+        return (1.0 - (1.0 - per_visit) ** presence).ravel()
+
+    def begin_week(self) -> None:
+        """Clear this week's passes and arrests."""
+        self.visits[:] = 0.0
+        self.visits_by_kind[:] = 0.0
+        self.focus_visits[:] = 0.0
+        self.arrests = Arrests()
+
+    def update_heat(self, block: np.ndarray, sell_block: np.ndarray) -> None:
+        """Add this week's arrests to the arrest map (where sellers sold, or users lived)."""
+        ids, offences = self.arrests.all()
+        where = np.where(offences == Offence.SELLING, sell_block[ids], block[ids])
+        self.arrest_heat *= 1.0 - HEAT_MEMORY
+        self.arrest_heat += HEAT_MEMORY * np.bincount(where, minlength=len(self.arrest_heat))
 
 
 class PatrolUnit(CellAgent):
@@ -68,6 +147,7 @@ class PatrolUnit(CellAgent):
     def step(self) -> None:
         """Walk this week's route and report it to the model's patrol count."""
         m = self.model
+        police = m.police
         start = self.cell.coordinate
         p = m.params.policing
         passes = p.blocks_per_week
@@ -76,19 +156,23 @@ class PatrolUnit(CellAgent):
         # focused deterrence on the territory of the groups behind recent violence. Either
         # way each pass is at a block drawn in proportion to its weight.
         target = (
-            m.heat if draw < p.hot_spots else m.focus if draw < p.hot_spots + p.focused_deterrence else None
+            police.heat
+            if draw < p.hot_spots
+            else police.focus
+            if draw < p.hot_spots + p.focused_deterrence
+            else None
         )
         if target is not None and target.sum() > 0:
             self.route = m.rng.choice(len(target), size=passes, p=target / target.sum())
-            if target is m.focus:
-                np.add.at(m.focus_visits, self.route, 1)
+            if target is police.focus:
+                np.add.at(police.focus_visits, self.route, 1)
         else:
             self.route = _walks(m, np.array([start]), passes)[0]
-        self._arrive()
-        np.add.at(m.patrol_visits, self.route, 1)
-        np.add.at(m.visits_by_kind[self.kind], self.route, 1)
+        self.arrive()
+        np.add.at(police.visits, self.route, 1)
+        np.add.at(police.visits_by_kind[self.kind], self.route, 1)
 
-    def _arrive(self) -> None:
+    def arrive(self) -> None:
         """Stand at the end of this week's route."""
         self.cell = self.model.grid[divmod(int(self.route[-1]), self.model.shape[1])]
 
@@ -100,7 +184,7 @@ def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
     same numbers as its row would.
     """
     steps = _MOVES[m.rng.integers(0, len(_MOVES), size=(len(starts), passes))]
-    path = _fold(np.cumsum(steps, axis=1) + starts[:, None, :], m.shape_array)
+    path = reflect(np.cumsum(steps, axis=1) + starts[:, None, :], np.array(m.shape))
     return path[..., 0] * m.shape[1] + path[..., 1]
 
 
@@ -126,14 +210,15 @@ def patrol_week(m: BarrioModel) -> None:
     routes = _walks(m, np.array([u.cell.coordinate for u in order]), p.blocks_per_week)
     for unit, route in zip(order, routes, strict=True):
         unit.route = route
-        unit._arrive()
-    n = len(m.patrol_visits)
+        unit.arrive()
+    police = m.police
+    n = len(police.visits)
     kinds = np.array([u.kind for u in order])
     for kind in UnitKind:
         of_kind = routes[kinds == kind].ravel()
         if len(of_kind):
-            m.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
-    m.patrol_visits += np.bincount(routes.ravel(), minlength=n)
+            police.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
+    police.visits += np.bincount(routes.ravel(), minlength=n)
 
 
 def arrest_on_routes(model: BarrioModel) -> None:
@@ -141,19 +226,18 @@ def arrest_on_routes(model: BarrioModel) -> None:
     m = model
     r = m.residents
     p = m.params.policing
-    visits = m.patrol_visits
-    sellers = m.seller_ids[r.status[m.seller_ids] == Status.SELLING]
+    sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING]
     where = r.sell_block[sellers]
     lookout = np.where(r.group[sellers] >= 0, 1.0 - m.params.groups.protection, 1.0)
     # Residents who trust the police tip them off: trust 0.5 leaves the encounter rate as set.
-    tips = (1.0 - p.reporting) + 2.0 * p.reporting * m.block_trust[where]
+    tips = (1.0 - p.reporting) + 2.0 * p.reporting * m.blocks.trust[where]
     per_pass = p.encounter * p.punitive_intensity * lookout * tips
     hit = m.rng.random(len(sellers)) < _arrest_chance(m, per_pass, where)
     caught = sellers[hit]
-    m.crackdown_losses = _crackdown_losses(m, caught, where[hit])
-    m.arrest(caught, Offence.SELLING)
+    m.police.crackdown_losses = _crackdown_losses(m, caught, where[hit])
+    process_arrests(m, caught, Offence.SELLING)
     if p.arrest_possession:
-        _arrest_users(m, visits)
+        _arrest_users(m, m.police.visits)
 
 
 def _arrest_chance(m: BarrioModel, per_pass: np.ndarray | float, where: np.ndarray) -> np.ndarray:
@@ -170,7 +254,7 @@ def _arrest_chance(m: BarrioModel, per_pass: np.ndarray | float, where: np.ndarr
     }
     escape = np.ones(len(where))
     for kind, f in factor.items():
-        escape *= (1.0 - np.minimum(per_pass * f, 1.0)) ** m.visits_by_kind[kind][where]
+        escape *= (1.0 - np.minimum(per_pass * f, 1.0)) ** m.police.visits_by_kind[kind][where]
     return 1.0 - escape
 
 
@@ -182,21 +266,22 @@ def _crackdown_losses(m: BarrioModel, caught: np.ndarray, where: np.ndarray) -> 
     """
     group = m.residents.group[caught]
     member = group >= 0
+    police = m.police
     focused = np.divide(
-        m.focus_visits[where],
-        m.patrol_visits[where],
+        police.focus_visits[where],
+        police.visits[where],
         out=np.zeros(len(where)),
-        where=m.patrol_visits[where] > 0,
+        where=police.visits[where] > 0,
     )
-    return np.bincount(group[member], weights=focused[member], minlength=m.n_codes)
+    return np.bincount(group[member], weights=focused[member], minlength=m.groups.n_codes)
 
 
 def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     r = m.residents
     p = m.params.policing
     blocks = np.flatnonzero(visits)
-    people = members(m.block_order, m.block_starts, blocks)
-    sizes = m.block_starts[blocks + 1] - m.block_starts[blocks]
+    people = m.blocks.residents_of(blocks)
+    sizes = m.blocks.starts[blocks + 1] - m.blocks.starts[blocks]
     # No tips here: residents tip the police off about dealing, not about users.
     per_pass = p.possession_encounter * m.params.market.user_share * p.punitive_intensity
     chance = _arrest_chance(m, per_pass, np.repeat(blocks, sizes))
@@ -207,9 +292,9 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     ]
     # A seller freed this week is not arrested twice.
     taken = np.zeros(len(r), dtype=bool)
-    taken[m.arrests.all()[0]] = True
+    taken[m.police.arrests.all()[0]] = True
     found = found[~taken[found]]
-    m.arrest(found, Offence.POSSESSION)
+    process_arrests(m, found, Offence.POSSESSION)
 
 
 def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -227,17 +312,18 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     p = m.params.policing
     r = m.residents
-    rate = (m.visits_by_kind[UnitKind.POLICE] + m.visits_by_kind[UnitKind.COMMUNITY]) * p.police_force
-    rate = rate + m.visits_by_kind[UnitKind.SOLDIERS] * p.soldier_force
+    by_kind = m.police.visits_by_kind
+    rate = (by_kind[UnitKind.POLICE] + by_kind[UnitKind.COMMUNITY]) * p.police_force
+    rate = rate + by_kind[UnitKind.SOLDIERS] * p.soldier_force
     incidents = m.rng.poisson(rate)
     abuses = np.zeros_like(incidents)
     hit = np.flatnonzero(incidents)
     if len(hit):
         n = len(incidents)
-        sellers = m.seller_ids[r.status[m.seller_ids] == Status.SELLING]
+        sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING]
         detained = np.flatnonzero(r.status == Status.DETAINED)
         innocent = (
-            m.block_population[hit]
+            m.blocks.population[hit]
             - np.bincount(r.block[sellers], minlength=n)[hit]
             - np.bincount(r.block[detained], minlength=n)[hit]
         )
@@ -247,8 +333,8 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     deaths = m.rng.binomial(incidents, p.force_lethality)
     killed = []
     for block in np.flatnonzero(deaths):
-        living = m.block_order[m.block_starts[block] : m.block_starts[block + 1]]
-        selling = m.seller_ids[r.sell_block[m.seller_ids] == block]
+        living = m.blocks.on(block)
+        selling = m.market.seller_ids[r.sell_block[m.market.seller_ids] == block]
         people = np.union1d(living, selling)
         people = people[r.status[people] != Status.DETAINED]
         if killed:
@@ -256,3 +342,77 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if len(people):
             killed.append(m.rng.choice(people, size=min(int(deaths[block]), len(people)), replace=False))
     return incidents, abuses, (np.concatenate(killed) if killed else np.empty(0, dtype=np.int64))
+
+
+def sync_patrols(m: BarrioModel) -> None:
+    """Add or withdraw units of each kind to match the policing levers."""
+    nb = m.params.neighbourhood
+    pol = m.params.policing
+    per = nb.population / 10_000
+    police = pol.units_per_10k * per
+    targets = {
+        UnitKind.POLICE: round(police * (1 - pol.community)),
+        UnitKind.COMMUNITY: round(police * pol.community),
+        UnitKind.SOLDIERS: round(pol.soldiers_per_10k * per),
+    }
+    for kind, target in targets.items():
+        units = [u for u in m.patrols if u.kind == kind]
+        if target > len(units):
+            for b in m.rng.integers(0, nb.width * nb.height, size=target - len(units)):
+                PatrolUnit(m, m.grid[divmod(int(b), nb.height)], kind)
+        elif target < len(units):
+            for k in m.rng.choice(len(units), size=len(units) - target, replace=False):
+                units[k].remove()
+
+
+def focus_map(m: BarrioModel) -> np.ndarray:
+    """Where focused-deterrence units work: each group's blocks, weighted by its notoriety."""
+    notoriety = np.zeros(m.groups.n_codes + 1)  # the last entry stands for "no group"
+    for group in m.groups.active():
+        notoriety[group.code] = group.notoriety
+    return notoriety[m.grid.control.data.ravel()]
+
+
+def police_week(m: BarrioModel) -> None:
+    """Phase: the police's week.
+
+    Patrols walk (Mesa agents); sellers, and users where possession is arrested, are
+    arrested on their routes and enter the justice system; force is used, and some die;
+    groups remember the members they lost to crackdowns; then residents' trust moves
+    (abuses, arbitrary arrests, violence left unchecked, community policing) and the
+    police presence they perceive. Reads block trust as the week began; records force,
+    abuses and deaths.
+    """
+    p, r, rng, police = m.params, m.residents, m.rng, m.police
+    police.begin_week()
+    m.blocks.update_trust(r)
+    # Where hot-spot patrols start: recent arrests plus recent violence.
+    police.heat = police.arrest_heat + m.grid.violence.data.ravel() if p.policing.hot_spots > 0 else None
+    police.focus = focus_map(m) if p.policing.focused_deterrence > 0 else None
+    patrol_week(m)
+    # Members counted as the police arrive: factions formed this week have theirs too.
+    sellers = m.market.seller_ids[r.group[m.market.seller_ids] >= 0]
+    members = np.bincount(r.group[sellers], minlength=m.groups.n_codes)
+    arrest_on_routes(m)
+    for group in m.groups.active():
+        group.remember_crackdown(float(police.crackdown_losses[group.code]), int(members[group.code]))
+    police.update_heat(r.block, r.sell_block)
+    force, abuses, killed = use_of_force(m)
+    leave_market(r, killed[r.status[killed] == Status.SELLING])
+    replace_with_newborns(r, killed, p, rng)
+    ids, offences = police.arrests.all()
+    arbitrary = np.bincount(r.block[ids[offences == Offence.POSSESSION]], minlength=len(police.visits))
+    update_trust(
+        r,
+        abuses.reshape(m.shape),
+        arbitrary.reshape(m.shape),
+        m.grid.violence.data,
+        police.visits_by_kind[UnitKind.COMMUNITY].reshape(m.shape),
+        m.grid.state_presence.data,
+        p,
+    )
+    presence = m.grid.police_presence.data
+    presence *= 1.0 - PRESENCE_MEMORY
+    presence += PRESENCE_MEMORY * police.visits.reshape(m.shape)
+    week = m.this_week
+    week.force, week.abuses, week.killed_by_police = int(force.sum()), int(abuses.sum()), len(killed)

@@ -22,7 +22,7 @@ __all__ = [
     "Residents",
     "Status",
     "age_band",
-    "members",
+    "ids_in",
 ]
 
 
@@ -75,7 +75,7 @@ def age_band(age: np.ndarray) -> np.ndarray:
     return np.searchsorted(_BAND_EDGES, age, side="right") - 1
 
 
-def members(order: np.ndarray, starts: np.ndarray, which: np.ndarray) -> np.ndarray:
+def ids_in(order: np.ndarray, starts: np.ndarray, which: np.ndarray) -> np.ndarray:
     """Ids of the residents of some blocks or households, without a Python loop over them.
 
     Args:

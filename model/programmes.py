@@ -15,11 +15,19 @@ programme on does not reshuffle every other random draw of the run: a run with a
 without it differ by what the programme does, which makes paired comparisons sharp.
 When places or budget run short, the poorest (by household income per person before
 transfers) come first.
+
+Other parts of the model meet the programmes only through the hooks of
+:class:`Programmes` (the registry): a factor on school dropout
+(:meth:`Programme.dropout_factor`), diversion of arrested people
+(:meth:`Programme.divert`) and support for released prisoners
+(:meth:`Programme.on_release`). A new programme overrides the hooks it needs; nothing
+elsewhere looks a programme up by name.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -40,9 +48,11 @@ __all__ = [
     "PenalAlternatives",
     "Presence",
     "Programme",
+    "Programmes",
     "Reentry",
     "School",
     "Women",
+    "programme_week",
 ]
 
 _WORKLESS = (Status.UNEMPLOYED, Status.INACTIVE)
@@ -67,8 +77,8 @@ class Programme(Agent, ABC):
         super().__init__(model)
         self.spending = 0.0
         self.reached = 0
-        self.own_rng = model.programme_generator(self.name)
-        n = model.n_households if self.per_household else len(model.residents)
+        self.own_rng = model.programmes.generator(self.name)
+        n = len(model.households) if self.per_household else len(model.residents)
         self._draw = self.own_rng.random(n)
 
     @property
@@ -92,7 +102,7 @@ class Programme(Agent, ABC):
         """The ``n`` poorest of ``ids`` (people, or households if ``households``)."""
         if len(ids) <= n:
             return ids
-        per_head = self.model.earnings_per_head
+        per_head = self.model.households.earnings_per_head
         key = per_head[ids] if households else per_head[self.model.residents.household[ids]]
         return ids[np.argsort(key, kind="stable")[:n]]
 
@@ -102,11 +112,22 @@ class Programme(Agent, ABC):
         Earnings per person last week below the poverty line: a benefit does not end its own
         eligibility.
         """
-        return self.model.earnings_per_head < self.model.poverty_line
+        return self.model.households.earnings_per_head < self.model.poverty_line
 
     @abstractmethod
     def step(self) -> None:
         """One week of the programme: enrol, pay, place."""
+
+    def dropout_factor(self) -> np.ndarray | None:
+        """Hook: a factor on each resident's school dropout hazard this week (None: no effect)."""
+        return None
+
+    def divert(self, ids: np.ndarray) -> np.ndarray:
+        """Hook: take some of the arrested ``ids`` out of the justice system; returns those taken."""
+        return ids[:0]
+
+    def on_release(self, released: np.ndarray) -> None:
+        """Hook: prisoners released after a sentence this week."""
 
 
 class _Roster(Programme):
@@ -177,7 +198,7 @@ class CashTransfer(Programme):
         """Households eligible this week under the programme's targeting."""
         m = self.model
         s = self.settings
-        households = np.arange(m.n_households)
+        households = np.arange(len(m.households))
         if s.targeting == Targeting.UNIVERSAL:
             return households
         poor = self.poor_households()
@@ -185,9 +206,9 @@ class CashTransfer(Programme):
             return households[poor]
         r = m.residents
         school_age = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        children = np.bincount(r.household[school_age], minlength=m.n_households)
+        children = np.bincount(r.household[school_age], minlength=len(m.households))
         attending = np.bincount(
-            r.household[school_age & (r.status == Status.STUDENT)], minlength=m.n_households
+            r.household[school_age & (r.status == Status.STUDENT)], minlength=len(m.households)
         )
         return households[poor & (children > 0) & (attending == children)]
 
@@ -198,9 +219,23 @@ class CashTransfer(Programme):
         paid = self.paid = self.poorest_first(
             self.offered(self.eligible()), self.places(s.amount), households=True
         )
-        m.household_benefits[paid] += s.amount
+        m.households.benefits[paid] += s.amount
         self.spending = s.amount * len(paid)
-        self.reached = int(m.household_size[paid].sum())
+        self.reached = int(m.households.size[paid].sum())
+
+    def dropout_factor(self) -> np.ndarray | None:
+        """A school-conditional transfer keeps children in school, as far as it is worth to them.
+
+        The household weighs the transfer it would lose against what the child would earn
+        out of school; a transfer worth all of that keeps the child in school.
+        """
+        if self.settings.targeting != Targeting.CONDITIONAL:
+            return None
+        m = self.model
+        at_stake = np.zeros(len(m.households))
+        at_stake[self.paid] = self.settings.amount
+        earnings = m.informal_rate * m.residents.capacity
+        return np.clip(1.0 - at_stake[m.residents.household] / np.maximum(earnings, 1e-9), 0.0, 1.0)
 
 
 class Jobs(_Roster):
@@ -235,9 +270,17 @@ class Jobs(_Roster):
 
 
 class School(Programme):
-    """School retention for 12-17-year-olds of poor households."""
+    """School retention for 12-17-year-olds of poor households.
+
+    Attributes:
+        supported: Students and out-of-school teenagers supported this week.
+    """
 
     name = "school"
+
+    def __init__(self, model: BarrioModel) -> None:
+        super().__init__(model)
+        self.supported = np.empty(0, dtype=np.int64)
 
     def step(self) -> None:
         """Support the enrolled students (lower dropout) and bring some out-of-school back."""
@@ -249,12 +292,17 @@ class School(Programme):
         at_risk = np.flatnonzero(
             minor & poor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL))
         )
-        supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
-        m.school_support[supported] = True
+        supported = self.supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
         out = supported[r.status[supported] == Status.OUT_OF_SCHOOL]
         r.status[out[self.own_rng.random(len(out)) < s.return_rate]] = Status.STUDENT
         self.spending = s.cost * len(supported)
         self.reached = len(supported)
+
+    def dropout_factor(self) -> np.ndarray | None:
+        """Support lowers the dropout hazard of those supported by ``effect``."""
+        factor = np.ones(len(self.model.residents))
+        factor[self.supported] = 1.0 - self.settings.effect
+        return factor
 
 
 class PenalAlternatives(_Roster):
@@ -297,10 +345,10 @@ class Reentry(_Roster):
         placed = workless[self.own_rng.random(len(workless)) < self.settings.job_rate]
         r.status[placed] = Status.FORMAL
 
-    def enrol_released(self, released: np.ndarray) -> np.ndarray:
+    def on_release(self, released: np.ndarray) -> None:
         """Offer support to this week's released prisoners (adults with a record)."""
         r = self.model.residents
-        return self.enrol(released[r.record[released] > 0], self.settings.cost)
+        self.enrol(released[r.record[released] > 0], self.settings.cost)
 
 
 class Women(Programme):
@@ -316,12 +364,12 @@ class Women(Programme):
         unit = s.amount + s.childcare_cost
         poor = self.poor_households()[r.household]
         mothers = np.flatnonzero(
-            r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.care_needed[r.household] & poor
+            r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.households.care_needed[r.household] & poor
         )
         mothers = mothers[r.status[mothers] != Status.DETAINED]
         enrolled = self.poorest_first(self.offered(mothers), self.places(unit))
-        np.add.at(m.household_benefits, r.household[enrolled], s.amount)
-        m.childcare[enrolled] = True
+        np.add.at(m.households.benefits, r.household[enrolled], s.amount)
+        m.programmes.childcare[enrolled] = True
         workless = enrolled[np.isin(r.status[enrolled], _WORKLESS)]
         r.status[workless[self.own_rng.random(len(workless)) < s.job_rate]] = Status.FORMAL
         self.spending = unit * len(enrolled)
@@ -337,15 +385,109 @@ class Presence(Programme):
         """Raise state presence on the inhabited blocks with the least of it."""
         m = self.model
         s = self.settings
-        inhabited = np.flatnonzero(m.block_population > 0)
-        order = np.argsort(m.base_presence.ravel()[inhabited], kind="stable")
+        inhabited = np.flatnonzero(m.blocks.population > 0)
+        order = np.argsort(m.blocks.base_presence.ravel()[inhabited], kind="stable")
         blocks = inhabited[order[: self.places(s.cost)]]
-        m.presence_boost.ravel()[blocks] = s.boost
+        m.programmes.presence_boost.ravel()[blocks] = s.boost
         self.spending = s.cost * len(blocks)
-        self.reached = int(m.block_population[blocks].sum())
+        self.reached = int(m.blocks.population[blocks].sum())
 
 
 #: Every kind of programme, by its section name under ``params.programmes``.
 PROGRAMMES: dict[str, type[Programme]] = {
     p.name: p for p in (CashTransfer, Jobs, School, PenalAlternatives, Reentry, Women, Presence)
 }
+
+
+class Programmes:
+    """The registry: the programmes running, in the order of :data:`PROGRAMMES`, and what they provide.
+
+    Args:
+        entropy: One draw of the model's generator; each programme's own generator is
+            spawned from it and the programme's place in :data:`PROGRAMMES`.
+        residents: Number of residents.
+        shape: The grid's shape.
+
+    Attributes:
+        childcare: Women whose children a programme looks after this week (per resident).
+        presence_boost: State presence programmes add to each block this week (a grid).
+    """
+
+    def __init__(self, entropy: int, residents: int, shape: tuple[int, int]) -> None:
+        self.entropy = entropy
+        self._running: dict[str, Programme] = {}
+        self.childcare = np.zeros(residents, dtype=bool)
+        self.presence_boost = np.zeros(shape)
+
+    def __iter__(self) -> Iterator[Programme]:
+        return iter(list(self._running.values()))
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def get(self, name: str) -> Programme | None:
+        """The running programme of that name (``"cash"``, ``"penal"``, ...), or ``None``."""
+        return self._running.get(name)
+
+    def generator(self, name: str) -> np.random.Generator:
+        """A generator for one programme, independent of whether the others run."""
+        key = list(PROGRAMMES).index(name)
+        return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(key,)))
+
+    def sync(self, model: BarrioModel) -> None:
+        """Start the programmes whose budget is above zero, stop the others."""
+        for name, kind in PROGRAMMES.items():
+            running = getattr(model.params.programmes, name).budget_week > 0
+            if running and name not in self._running:
+                self._running[name] = kind(model)
+            elif not running and name in self._running:
+                self._running.pop(name).remove()
+        self._running = {n: self._running[n] for n in PROGRAMMES if n in self._running}
+
+    def dropout_factor(self, risk: np.ndarray) -> np.ndarray:
+        """``risk`` (a dropout hazard multiplier per resident) times every programme's factor."""
+        for programme in self:
+            factor = programme.dropout_factor()
+            if factor is not None:
+                risk = risk * factor
+        return risk
+
+    def divert(self, ids: np.ndarray) -> np.ndarray:
+        """Those among the arrested ``ids`` that a programme takes out of the justice system."""
+        if len(ids) == 0:
+            return ids
+        taken = [d for programme in self if len(d := programme.divert(ids))]
+        return np.concatenate(taken) if taken else ids[:0]
+
+    def on_release(self, released: np.ndarray) -> None:
+        """Tell every programme who was released after a sentence this week."""
+        for programme in self:
+            programme.on_release(released)
+
+
+#: Whether each age is of working age, for a one-read look-up. It spans every int16 age
+#: (a detained resident keeps ageing past the usual last age until released).
+_WORKING_AGE = np.zeros(np.iinfo(np.int16).max + 1, dtype=bool)
+_WORKING_AGE[ADULT:RETIREMENT] = True
+
+
+def programme_week(m: BarrioModel) -> None:
+    """Phase: programmes act (Mesa agents, in a fixed order); then care duties and state presence.
+
+    Resets and fills ``households.benefits``, ``programmes.childcare`` and
+    ``programmes.presence_boost``; sets ``households.care_needed``, residents' ``carer``
+    and the grid's ``state_presence`` (the state's own presence plus the programmes').
+    """
+    r, h, reg = m.residents, m.households, m.programmes
+    h.benefits[:] = 0.0
+    reg.childcare[:] = False
+    reg.presence_boost[:] = 0.0
+    h.care_needed = np.bincount(r.household[r.age < m.params.households.care_age], minlength=len(h)) > 0
+    for programme in reg:
+        programme.step()
+    carer = _WORKING_AGE[r.age]
+    carer &= r.female
+    carer &= h.care_needed[r.household]
+    carer &= ~reg.childcare
+    r.carer[:] = carer
+    np.clip(m.blocks.base_presence + reg.presence_boost, 0.0, 1.0, out=m.grid.state_presence.data)

@@ -14,6 +14,7 @@ population is kept closed; see ``model.demography``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
@@ -23,11 +24,20 @@ from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 from barrio.model.selling import leave_market
 
-__all__ = ["Violence", "contest_week", "contested"]
+__all__ = ["VIOLENCE_MEMORY", "VictimKind", "Violence", "contest_week", "contested"]
 
-#: Weight of this week's incidents in the ``violence`` layer (assumption: residents remember
-#: violence on their street for a few months).
+#: Weight of this week's incidents in the ``violence`` layer residents and police see.
+#: Source: assumption: a moving average whose weights halve in about seven weeks, so that
+#: violence on a street is remembered for a few months.
 VIOLENCE_MEMORY = 0.1
+
+
+class VictimKind(IntEnum):
+    """Who a homicide victim was when killed."""
+
+    MEMBER = 0  # a seller working for a group
+    SELLER = 1  # an independent seller
+    BYSTANDER = 2  # anyone else
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ class Violence:
     Attributes:
         incidents: Violent incidents on each block (flat array).
         victims: Ids of residents killed.
-        kind: For each victim, 0 = group member, 1 = independent seller, 2 = bystander.
+        kind: For each victim, a :class:`VictimKind`.
         takeovers: Blocks that changed hands.
         parties: For each block with incidents, the holder and the challenger (``(n, 2)``).
     """
@@ -138,7 +148,14 @@ def contest_week(
             victim = pool[rng.integers(len(pool))]
             selling = r.status[victim] == Status.SELLING
             victims.append(np.array([victim]))
-            kinds.append(np.array([0 if selling and r.group[victim] >= 0 else 1 if selling else 2]))
+            kind = (
+                VictimKind.MEMBER
+                if selling and r.group[victim] >= 0
+                else VictimKind.SELLER
+                if selling
+                else VictimKind.BYSTANDER
+            )
+            kinds.append(np.array([kind]))
     ids = np.concatenate(victims) if victims else np.empty(0, np.int64)
     kind = np.concatenate(kinds) if kinds else np.empty(0, np.int64)
     leave_market(r, ids[r.status[ids] == Status.SELLING])

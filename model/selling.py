@@ -14,20 +14,26 @@ longer beats the alternative plus the expected cost of arrest.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from barrio.model.demography import free_status
+from barrio.model.market import entrant_units, net_gain, rank_share, seller_counts
 from barrio.model.neighbourhood import within_reach
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 
+if TYPE_CHECKING:
+    from barrio.model.model import BarrioModel
+
 __all__ = [
     "Outlook",
     "alternative_income",
+    "choices",
     "expected_custody_weeks",
     "leave_market",
-    "rank_share",
+    "outlook",
     "relocate",
     "start_selling",
     "stop_selling",
@@ -88,11 +94,6 @@ class Outlook:
         """
         means = sharing * self.income_per_head[r.household[ids]] + (1.0 - sharing) * r.income[ids]
         return np.clip(1.0 - means / max(self.poverty_line, 1e-9), 0.0, 1.0)
-
-
-def rank_share(r: Residents, ids: np.ndarray, params: Params) -> np.ndarray:
-    """Share of a seller's usual margin each of ``ids`` keeps (women hold the lowest ranks)."""
-    return np.where(r.female[ids], params.households.female_rank, 1.0)
 
 
 def expected_custody_weeks(age: np.ndarray, params: Params) -> np.ndarray:
@@ -256,3 +257,54 @@ def leave_market(r: Residents, ids: np.ndarray) -> None:
     r.status[ids] = free_status(r.age[ids])
     r.group[ids] = -1
     r.gain[ids] = 0.0
+
+
+def outlook(m: BarrioModel) -> Outlook:
+    """What residents see of the market, the police and the groups this week, block by block."""
+    p, r = m.params, m.residents
+    sellers = m.market.seller_ids
+    counts = seller_counts(r.sell_block[sellers], m.shape)
+    control = m.grid.control.data
+    cut = np.where(control >= 0, p.groups.cut, 0.0)
+    gain = net_gain(entrant_units(m.grid.demand.data, counts, p.market.reach), cut, p).ravel()
+    pressure = (
+        p.groups.recruitment_pressure
+        * (control >= 0).ravel()
+        * (1.0 - m.grid.state_presence.data.ravel())
+        # Local support where the group governs strengthens its pull, up to certainty.
+        * np.where(m.groups.symbiotic.ravel(), 1.0 + p.groups.support, 1.0)
+    ).clip(max=1.0)
+    return Outlook(
+        gain=gain,
+        hazard=m.police.hazard(p, m.grid.police_presence.data),
+        pressure=pressure,
+        household_sellers=np.bincount(r.household[sellers], minlength=len(m.households)),
+        block_sellers=np.bincount(r.block[sellers], minlength=len(m.blocks)),
+        household_size=m.households.size,
+        block_population=m.blocks.population,
+        income_per_head=m.households.income_per_head,
+        poverty_line=m.poverty_line,
+    )
+
+
+def choices(m: BarrioModel) -> None:
+    """Phase: who starts or stops selling, and where sellers sell, seeing this week's world.
+
+    Reads the outlook (after this week's arrests and deaths); changes residents'
+    ``status``, ``group``, ``gain`` and ``sell_block``, and counts the sellers again.
+    Records who started and who had a record before the week's choices.
+    """
+    p, r, rng = m.params, m.residents, m.rng
+    informal = m.informal_rate
+    m.market.count_sellers(r)
+    seen = outlook(m)
+    had_record = r.record > 0
+    starts = start_selling(r, seen, informal, p, rng)
+    # The group they knew in prison may no longer exist.
+    alive = np.zeros(m.groups.n_codes + 1, dtype=bool)  # the last entry stands for "no group" (-1)
+    alive[[g.code for g in m.groups.active()]] = True
+    r.group[starts[~alive[r.group[starts]]]] = -1
+    stop_selling(r, seen, informal, p, rng, started=starts)
+    relocate(r, seen, informal, p, rng, m.shape, started=starts)
+    m.market.count_sellers(r)
+    m.this_week.starts, m.this_week.had_record = starts, had_record

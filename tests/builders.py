@@ -44,4 +44,4 @@ def make_seller(model: BarrioModel, i: int, block: int) -> None:
     r.age[i] = 30
     r.status[i] = Status.SELLING
     r.group[i] = -1
-    model.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+    model.market.seller_ids = np.flatnonzero(r.status == Status.SELLING)

@@ -46,8 +46,8 @@ from barrio.model.economy import wage_table
 from barrio.model.groups import CriminalGroup
 from barrio.model.justice import CUSTODY_SHAPE
 from barrio.model.market import clear, entrant_units, net_gain, seller_counts
-from barrio.model.model import PRESENCE_MEMORY, BarrioModel
-from barrio.model.policing import PatrolUnit
+from barrio.model.model import BarrioModel
+from barrio.model.policing import PRESENCE_MEMORY, PatrolUnit
 from barrio.model.population import Custody, Offence, Status
 from barrio.model.selling import MOVE_FACTOR, MOVE_MINIMUM, YOUNG
 
@@ -387,15 +387,15 @@ class ReferenceGroup(CriminalGroup):
         m = self.model
         g = m.params.groups
         self.revenue = float(m.group_revenue[self.code])
-        self.members = m.members.get(self.code, 0)
-        self.capital += self.revenue - g.upkeep * self.members
+        self.member_count = m.member_counts.get(self.code, 0)
+        self.capital += self.revenue - g.upkeep * self.member_count
         own = self._own()
         if self.capital < 0:
             self._lose_block(own)
             self.capital = 0.0
         elif self.capital >= g.expansion_cost and len(self._take_block(own)) > len(own):
             self.capital -= g.expansion_cost
-        if self.blocks == 0 and self.members == 0:
+        if self.blocks == 0 and self.member_count == 0:
             self.remove()
 
 
@@ -404,17 +404,17 @@ class ReferenceModel(BarrioModel):
 
     def __init__(self, params=None, *, rng) -> None:
         super().__init__(params, rng=rng)
-        for group in list(self.groups):
+        for group in self.groups.active():
             code, capital = group.code, group.capital
             group.remove()
-            ReferenceGroup(self, code, capital)
+            self.groups.found(self, code, capital, kind=ReferenceGroup)
         for i in range(len(self.residents)):
             ResidentAgent(self, i)
         self.people = self.agents_by_type[ResidentAgent]
         # Plain lists: a per-agent step reads one element at a time, where lists beat arrays.
-        self.household_size = self.household_size.tolist()
-        self.block_population = self.block_population.tolist()
-        self.poor = np.zeros(self.n_households, dtype=bool)
+        self.household_size = self.households.size.tolist()
+        self.block_population = self.blocks.population.tolist()
+        self.poor = np.zeros(len(self.households), dtype=bool)
         self.history: dict[str, list[float]] = {"sellers": [], "arrests": [], "prisoners": [], "recruits": []}
 
     def step(self) -> None:
@@ -444,30 +444,31 @@ class ReferenceModel(BarrioModel):
         for a in sellers:
             block_sellers[a.block] += 1
         self.block_sellers = block_sellers.tolist()
-        household_sellers = np.zeros(self.n_households)
+        household_sellers = np.zeros(len(self.households))
         for a in sellers:
             household_sellers[a.household] += 1
         self.household_sellers = household_sellers.tolist()
 
-        self.patrol_visits = np.zeros(self.shape[0] * self.shape[1])
+        self.police.begin_week()
         if PatrolUnit in self.agents_by_type:
             self.agents_by_type[PatrolUnit].shuffle_do("step")
         presence = self.grid.police_presence.data
         presence *= 1.0 - PRESENCE_MEMORY
-        presence += PRESENCE_MEMORY * self.patrol_visits.reshape(self.shape)
+        presence += PRESENCE_MEMORY * self.police.visits.reshape(self.shape)
         per_pass = p.policing.encounter * p.policing.punitive_intensity
         self.hazard = (1.0 - (1.0 - per_pass) ** presence).ravel().tolist()
-        self.patrol_visits = self.patrol_visits.tolist()
+        self.patrol_visits = self.police.visits.tolist()
 
         self.group_revenue = [0.0] * max(p.groups.count, 1)
-        self.household_income = [0.0] * self.n_households
+        self.household_income = [0.0] * len(self.households)
         self.arrests = self.recruits = self.reoffending = self.releases = 0
         self.people.shuffle_do("step")
 
-        self.members = {}
+        self.member_counts = {}
         for a in self.people:
             if a.group >= 0:
-                self.members[a.group] = self.members.get(a.group, 0) + 1
+                self.member_counts[a.group] = self.member_counts.get(a.group, 0) + 1
+        self.groups.begin_week(self)  # the blocks' value to groups, as the model's groups see it
         if ReferenceGroup in self.agents_by_type:
             self.agents_by_type[ReferenceGroup].shuffle_do("step")
         line = p.economy.poverty_line * self.context.min_wage_week

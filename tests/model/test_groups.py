@@ -3,8 +3,17 @@ import pytest
 
 from barrio.model.groups import CriminalGroup, seed_territories
 from barrio.model.justice import Arrests
+from barrio.model.market import trade
+from barrio.model.policing import police_week
 from barrio.model.population import Offence
 from tests.builders import make_seller, quiet_model
+
+
+def step(model, *groups) -> None:
+    """Begin the groups' week (members, revenue, territory, block values), then step ``groups``."""
+    model.groups.begin_week(model)
+    for group in groups:
+        group.step()
 
 
 def group_model(capital: float = 0.0, **changes):
@@ -18,15 +27,15 @@ def group_model(capital: float = 0.0, **changes):
 
 def test_with_enough_capital_a_group_takes_the_richest_adjacent_free_block():
     model, group = group_model(capital=5_000, groups__expansion_cost=1_000)
-    group.step()
+    step(model, group)
     control = model.grid.control.data
     assert control[3, 3] == 0 and group.blocks == 2
     assert group.capital == 4_000
 
 
 def test_without_capital_a_group_does_not_grow():
-    _, group = group_model(capital=100, groups__expansion_cost=1_000)
-    group.step()
+    model, group = group_model(capital=100, groups__expansion_cost=1_000)
+    step(model, group)
     assert group.blocks == 1
 
 
@@ -36,8 +45,7 @@ def test_unpaid_upkeep_costs_a_block_and_capital_never_goes_negative():
     r = model.residents
     make_seller(model, 0, block=2 * 6 + 2)
     r.group[0] = 0
-    model.members = np.array([1])  # the model counts members once a week, before groups step
-    group.step()
+    step(model, group)
     assert group.blocks == 1 and group.capital == 0.0
 
 
@@ -49,8 +57,7 @@ def test_a_group_that_cannot_pay_gives_up_its_least_valuable_block(rich):
     model.grid.demand.data[rich] = 5.0  # the other of its two blocks has demand 1
     make_seller(model, 0, block=2 * 6 + 2)
     model.residents.group[0] = 0
-    model.members = np.array([1])
-    group.step()
+    step(model, group)
     assert group.blocks == 1 and control[rich] == 0
 
 
@@ -58,14 +65,16 @@ def test_independents_on_a_groups_blocks_are_made_to_join():
     model, group = group_model(groups__affiliation_rate=1.0)
     make_seller(model, 0, block=2 * 6 + 2)  # on the group's block
     make_seller(model, 1, block=5 * 6 + 5)  # far away
-    group.step()
+    step(model, group)
     assert model.residents.group[0] == 0 and model.residents.group[1] == -1
 
 
 def test_independents_taken_by_another_group_this_week_are_not_recruited_again():
     model, group = group_model(groups__affiliation_rate=1.0)
     make_seller(model, 0, block=2 * 6 + 2)  # on the group's block
-    assert list(model.independents_on(0)) == [0]  # the week's list, taken as the groups' step starts
+    model.groups.begin_week(model)
+    # The week's list, taken when the first group recruits.
+    assert list(model.groups.independents_on(model, 0)) == [0]
     model.residents.group[0] = 1  # another group took the seller since
     group.step()
     assert model.residents.group[0] == 1
@@ -74,8 +83,8 @@ def test_independents_taken_by_another_group_this_week_are_not_recruited_again()
 def test_a_group_with_no_blocks_and_no_members_dissolves():
     model, group = group_model(capital=0)
     model.grid.control.data[:] = -1
-    group.step()
-    assert group not in model.groups
+    step(model, group)
+    assert group not in model.groups.active()
 
 
 def test_revenue_is_the_cut_of_sales_on_the_groups_blocks():
@@ -83,11 +92,11 @@ def test_revenue_is_the_cut_of_sales_on_the_groups_blocks():
     model.grid.demand.data[:] = 0.0
     model.grid.demand.data[2, 2] = 10.0
     make_seller(model, 0, block=2 * 6 + 2)
-    model._trade()
+    trade(model)
     m, g = model.params.market, model.params.groups
     expected = 10.0 * m.price * m.margin * g.cut
-    assert np.isclose(model._group_revenue[0], expected)
-    assert np.isclose(model.selling_income[0], 10.0 * m.price * m.margin * (1 - g.cut))
+    assert np.isclose(model.groups.revenue_by_code[0], expected)
+    assert np.isclose(model.market.selling_income[0], 10.0 * m.price * m.margin * (1 - g.cut))
 
 
 def test_seeded_territories_do_not_overlap_and_sit_on_demand():
@@ -115,10 +124,9 @@ def test_seized_capital_lowers_a_groups_ability_to_pay_its_sellers():
         for i in range(20):
             make_seller(model, i, block=2 * 6 + 2)
         r.group[:20] = 0
-        model.members = np.array([20])
         seized = seize_capital(model)
         assert (group in seized) == (financial == 1.0)
-        group.step()
+        step(model, group)
         kept[financial] = int((r.group[:20] == 0).sum())
     assert kept[0.0] == 20  # 1,000 pays 20 x 50
     assert kept[1.0] == 4  # 200 left pays 4
@@ -129,7 +137,7 @@ def test_a_group_gives_up_its_most_policed_block_for_a_safer_free_one():
     model.grid.demand.data[:] = 1.0
     model.grid.control.data[2, 3] = 0
     model.grid.police_presence.data[2, 3] = 10.0  # patrols pass several times a week
-    group.step()
+    step(model, group)
     control = model.grid.control.data
     assert control[2, 3] == -1 and group.blocks == 2
     assert control[2, 2] == 0
@@ -141,13 +149,14 @@ def test_a_group_does_not_move_to_a_richer_block_that_is_more_policed_than_its_w
     control[2, 3] = 0
     model.grid.police_presence.data[2, 3] = 1.0  # its most policed block
     model.grid.police_presence.data[3, 3] = 2.0  # the free block worth most (demand 9) is more policed
-    value, hazard = model.block_value()
+    model.groups.begin_week(model)
+    value, hazard = model.groups.block_value
     worst, best = 2 * 6 + 3, 3 * 6 + 3
     # Worth moving for (value alone), but not safer: the group stays.
     assert hazard[best] > hazard[worst] > 0
     assert value[best] > value[worst] * (1 + model.params.groups.move_margin)
     before = control.copy()
-    group.step()
+    step(model, group)
     assert (control == before).all()
 
 
@@ -156,7 +165,7 @@ def test_without_police_a_group_stays_put():
     model.grid.demand.data[:] = 1.0
     model.grid.control.data[2, 3] = 0
     before = model.grid.control.data.copy()
-    group.step()
+    step(model, group)
     assert (model.grid.control.data == before).all()
 
 
@@ -164,7 +173,7 @@ def test_a_group_expands_into_a_safe_block_rather_than_a_richer_heavily_policed_
     model, group = group_model(capital=5_000, groups__expansion_cost=1_000)
     model.grid.demand.data[2, 1] = 5.0
     model.grid.police_presence.data[3, 3] = 20.0  # the richest block (demand 9) is swarming with police
-    group.step()
+    step(model, group)
     control = model.grid.control.data
     assert control[2, 1] == 0 and control[3, 3] == -1
 
@@ -185,8 +194,8 @@ def test_each_groups_territory_stays_right_while_groups_step_in_turn():
     second = CriminalGroup(model, code=1, capital=5_000)
     control = model.grid.control.data
     control[0, 0] = control[0, 1] = 1
-    model.members = np.array([0, 0])
-    assert list(model.territory(1)) == [0, 1] and list(model.territory(0)) == [2 * 6 + 2]
+    model.groups.begin_week(model)
+    assert list(model.groups.territory(1)) == [0, 1] and list(model.groups.territory(0)) == [2 * 6 + 2]
     for group in (first, second):  # the week's index was taken before either grew
         before = group.blocks
         group.step()
@@ -211,14 +220,14 @@ def test_the_focused_deterrence_map_weights_each_groups_blocks_by_its_notoriety(
     control[0:2, :] = 0  # 12 blocks
     control[4:6, :] = 1  # 12 blocks; rows 2-3 are free
     violent, milder = CriminalGroup(model, 0, 0.0), CriminalGroup(model, 1, 0.0)
-    model._next_code = 2
+    model.groups.n_codes = 2
     violent.notoriety, milder.notoriety = 3.0, 1.0
-    model._police_week()
+    police_week(model)
     expected = np.where(control == 0, 3.0, np.where(control == 1, 1.0, 0.0)).ravel()
-    assert np.array_equal(model.focus, expected)
-    visits = model.patrol_visits
+    assert np.array_equal(model.police.focus, expected)
+    visits = model.police.visits
     n = visits.sum()
-    assert n == 10 * 50 and np.array_equal(model.focus_visits, visits)
+    assert n == 10 * 50 and np.array_equal(model.police.focus_visits, visits)
     assert visits[control.ravel() < 0].sum() == 0
     # Each pass lands on the violent group's blocks with chance 36 / (36 + 12) = 0.75.
     share = visits[control.ravel() == 0].sum() / n
@@ -231,20 +240,20 @@ def test_arrest_heat_is_a_moving_average_of_arrests_where_they_happened():
     make_seller(model, 0, block=5)
     r.block[0] = 0  # lives on block 0, sells on block 5: the heat goes where they sold
     r.block[1], r.sell_block[1] = 9, 3  # a user arrested where they live (block 9)
-    model.arrest_heat[:] = 0.0
-    model.arrest_heat[5] = 2.0
-    model.arrest_heat[15] = 1.0
-    model.arrests = Arrests()
-    model.arrests.add(np.array([0]), Offence.SELLING)
-    model.arrests.add(np.array([1]), Offence.POSSESSION)
-    model._update_heat()
+    model.police.arrest_heat[:] = 0.0
+    model.police.arrest_heat[5] = 2.0
+    model.police.arrest_heat[15] = 1.0
+    model.police.arrests = Arrests()
+    model.police.arrests.add(np.array([0]), Offence.SELLING)
+    model.police.arrests.add(np.array([1]), Offence.POSSESSION)
+    model.police.update_heat(model.residents.block, model.residents.sell_block)
     a = 0.1  # this week's weight (ODD: Policing)
     expected = np.zeros(16)
     expected[5] = 2.0 * (1 - a) + a
     expected[9] = a
     expected[15] = 1.0 * (1 - a)
-    assert np.allclose(model.arrest_heat, expected)
-    model.arrests = Arrests()
+    assert np.allclose(model.police.arrest_heat, expected)
+    model.police.arrests = Arrests()
     for _ in range(10):  # ten weeks without arrests: the memory fades by (1 - a) a week
-        model._update_heat()
-    assert np.allclose(model.arrest_heat, expected * (1 - a) ** 10)
+        model.police.update_heat(model.residents.block, model.residents.sell_block)
+    assert np.allclose(model.police.arrest_heat, expected * (1 - a) ** 10)

@@ -19,7 +19,7 @@ def test_an_arrested_seller_is_in_pretrial_detention_the_next_week():
         make_seller(model, i, block=12)
     model.grid.demand.data[:] = 100.0
     model.step()  # twenty units walk 15 blocks each on a 5 x 5 grid: block 12 is passed
-    arrested, offences = model.arrests.all()
+    arrested, offences = model.police.arrests.all()
     assert len(arrested) == len(r) and (offences == Offence.SELLING).all()
     for i in arrested:
         person = r.person(i)

@@ -14,7 +14,7 @@ def one_group_model(**changes):
     model.grid.control.data[:] = -1
     model.grid.control.data[1:7, 2:4] = 0  # a 6 x 2 territory, longer along x
     group = CriminalGroup(model, code=0, capital=1_200.0)
-    model._next_code = 1
+    model.groups.n_codes = 1
     return model, group
 
 
@@ -26,7 +26,7 @@ def test_a_leaders_removal_can_split_a_group_into_two_rival_halves():
     r.group[:6] = 0
     faction = split(model, group)
     control = model.grid.control.data
-    assert faction is not None and faction.code == 1 and faction in model.groups
+    assert faction is not None and faction.code == 1 and faction in model.groups.active()
     assert (control == 0).sum() == 6 and (control == 1).sum() == 6
     assert (control[1:4, 2:4] == 0).all() and (control[4:7, 2:4] == 1).all()  # cut across the long side
     assert list(r.group[:6]) == [0, 0, 0, 1, 1, 1]  # members go with the half they sell in
@@ -50,7 +50,7 @@ def test_leaders_fall_at_the_kingpin_rate():
     for rate in (0.1, 0.6):
         model = quiet_model(width=4, height=4, population=20, policing__kingpin=rate)
         groups = [CriminalGroup(model, code=k, capital=0.0) for k in range(n)]
-        model._next_code = n
+        model.groups.n_codes = n
         hit = remove_leaders(model)
         assert set(map(id, hit)) <= set(map(id, groups))
         sd = np.sqrt(n * rate * (1 - rate))
@@ -62,14 +62,14 @@ def test_a_one_block_group_cannot_split():
     model.grid.control.data[:] = -1
     model.grid.control.data[3, 3] = 0
     assert split(model, group) is None
-    assert len(model.groups) == 1
+    assert len(model.groups.active()) == 1
 
 
 def test_a_new_group_forms_where_independents_cluster_on_free_blocks():
     model = quiet_model(
         width=8, height=8, population=200, groups__formation_rate=1.0, groups__formation_sellers=5
     )
-    model._next_code = 0
+    model.groups.n_codes = 0
     for i in range(6):
         make_seller(model, i, block=5 * 8 + 5)
     formed = form_groups(model)

@@ -2,7 +2,8 @@ import numpy as np
 from scipy import stats
 
 from barrio.model import Params, run
-from barrio.model.legitimacy import block_trust, initial_trust, update_trust
+from barrio.model.legitimacy import initial_trust, update_trust
+from barrio.model.neighbourhood import Blocks
 from barrio.model.policing import UnitKind, use_of_force
 from barrio.model.population import Residents, Status
 from barrio.model.scenario import Event, Scenario
@@ -82,8 +83,10 @@ def test_block_trust_is_the_mean_trust_of_its_residents_and_a_half_where_none_li
     r = Residents.empty(5)
     r.block[:] = [0, 0, 2, 2, 2]
     r.trust[:] = [0.2, 0.4, 0.9, 0.6, 0.3]
-    population = np.array([2, 0, 3, 0])
-    np.testing.assert_allclose(block_trust(r, 4, population), [0.3, 0.5, 0.6, 0.5], rtol=1e-6)
+    blocks = Blocks.build(r.block, np.zeros(4))
+    blocks.update_trust(r)
+    np.testing.assert_allclose(blocks.population, [2, 0, 3, 0])
+    np.testing.assert_allclose(blocks.trust, [0.3, 0.5, 0.6, 0.5], rtol=1e-6)
 
 
 def test_trusting_residents_are_more_reluctant_to_sell():
@@ -112,19 +115,19 @@ def test_soldiers_arrest_more_per_pass_and_use_more_force_than_police():
         )
         for i in range(3000):
             make_seller(model, i, block=i % 9)
-        model.patrol_visits[:] = 2
-        model.visits_by_kind[kind] = 2
+        model.police.visits[:] = 2
+        model.police.visits_by_kind[kind] = 2
         from barrio.model.policing import arrest_on_routes
 
         arrest_on_routes(model)
         force, _, _ = use_of_force(model)
-        results[kind] = (len(model.arrests.all()[0]), force.sum())
+        results[kind] = (len(model.police.arrests.all()[0]), force.sum())
     assert results[UnitKind.SOLDIERS][0] > results[UnitKind.POLICE][0]
     model = quiet_model(width=30, height=30, population=100, policing__police_force=0.002)
-    model.visits_by_kind[UnitKind.POLICE] = 100
+    model.police.visits_by_kind[UnitKind.POLICE] = 100
     police_force = use_of_force(model)[0].sum()
-    model.visits_by_kind[:] = 0
-    model.visits_by_kind[UnitKind.SOLDIERS] = 100
+    model.police.visits_by_kind[:] = 0
+    model.police.visits_by_kind[UnitKind.SOLDIERS] = 100
     assert use_of_force(model)[0].sum() > 2 * police_force
 
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from barrio.model.market import clear, entrant_units, net_gain
+from barrio.model.market import clear, entrant_units, net_gain, trade
 from tests.builders import make_seller, quiet_model
 
 
@@ -57,6 +57,6 @@ def test_in_the_model_a_seller_without_demand_earns_nothing():
     model = quiet_model()
     model.grid.demand.data[:] = 0.0
     make_seller(model, 0, block=12)
-    model._trade()
-    assert model.selling_income[0] == 0.0
+    trade(model)
+    assert model.market.selling_income[0] == 0.0
     assert model.residents.gain[0] == 0.0

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from barrio.model import BarrioModel, Status, run
+from barrio.model.justice import process_arrests
 from barrio.model.outcomes import OUTCOMES
 from tests.builders import small_params
 
@@ -90,7 +91,7 @@ def test_with_every_programme_running_people_are_conserved_and_budgets_kept(prog
         r = model.residents
         free = np.isin(r.status, [Status.UNEMPLOYED, Status.INACTIVE, Status.FORMAL, Status.INFORMAL])
         chosen = np.flatnonzero(
-            free & (r.age >= 25) & (r.age <= 50) & (r.record == 0) & ~model.programme("penal").served
+            free & (r.age >= 25) & (r.age <= 50) & (r.record == 0) & ~model.programmes.get("penal").served
         )
         prisoners, arrested = chosen[:3], chosen[3:6]
         assert len(arrested) == 3
@@ -100,7 +101,7 @@ def test_with_every_programme_running_people_are_conserved_and_budgets_kept(prog
         r.custody[prisoners] = Custody.SENTENCED
         r.custody_left[prisoners] = 1  # released by next week's custody clock
         r.offence[prisoners] = Offence.SELLING
-        model.arrest(arrested, Offence.SELLING)
+        process_arrests(model, arrested, Offence.SELLING)
 
     w = wide(run(params, seed=5, on_week=someone_to_serve))
     by_status = w[[f"residents_{s.name.lower()}" for s in Status]].sum(axis=1)

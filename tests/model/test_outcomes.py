@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from barrio.model import BarrioModel
+from barrio.model.households import Households, household_incomes
 from barrio.model.justice import Arrests
 from barrio.model.market import Sales
-from barrio.model.model import _Week
-from barrio.model.outcomes import SEXES
+from barrio.model.outcomes import SEXES, WeekEvents, measure
 from barrio.model.population import AGE_BANDS, Custody, Offence, Status
 from barrio.model.rivalry import Violence
 from tests.builders import quiet_model
@@ -47,13 +47,9 @@ def set_households(model: BarrioModel, household) -> None:
     """Put residents in the given households, with the model's household index kept in step."""
     r = model.residents
     r.household[:] = household
-    model.n_households = n = int(r.household.max()) + 1
-    model.household_size = np.bincount(r.household, minlength=n)
-    model.household_order = np.argsort(r.household, kind="stable")
-    model.household_starts = np.concatenate(([0], np.cumsum(model.household_size)))
-    model.household_benefits = np.zeros(n)
-    model.transfers = np.zeros(len(r))
-    model.selling_income = np.zeros(len(r), dtype=np.float32)
+    model.households = Households.build(r.household)
+    model.groups.transfers = np.zeros(len(r))
+    model.market.selling_income = np.zeros(len(r), dtype=np.float32)
 
 
 def collect(
@@ -67,20 +63,23 @@ def collect(
 ) -> pd.Series:
     """Record one week with these inputs (no sales, no groups, no incidents) and return its row.
 
-    ``had_record`` is taken from the residents' records, as the step takes it before choices.
+    Household incomes are counted first, as the week's last phase does; ``had_record`` is
+    taken from the residents' records, as the step takes it before choices.
     """
     r = model.residents
     width, height = model.shape
-    model.seller_ids = np.flatnonzero(r.status == Status.SELLING)
-    model.arrests = Arrests()
+    model.market.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+    model.market.sales = Sales(
+        units=np.zeros(model.shape), by_block=np.zeros(model.shape), volume=0.0, unmet=0.0
+    )
+    model.police.arrests = Arrests()
     if len(arrested):
-        model.arrests.add(np.asarray(arrested, dtype=np.int64), Offence.SELLING)
-    model._week = _Week(
-        sales=Sales(units=np.zeros(model.shape), by_block=np.zeros(model.shape), volume=0.0, unmet=0.0),
+        model.police.arrests.add(np.asarray(arrested, dtype=np.int64), Offence.SELLING)
+    household_incomes(model)
+    model.this_week = WeekEvents(
         starts=np.asarray(starts, dtype=np.int64),
         releases=np.asarray(releases, dtype=np.int64),
         had_record=r.record > 0,
-        economy=1.0,
         violence=Violence(
             incidents=np.zeros(width * height),
             victims=np.asarray(victims, dtype=np.int64),
@@ -89,7 +88,7 @@ def collect(
             parties=np.zeros((0, 2), dtype=np.int64),
         ),
     )
-    model.collect()
+    model.outcomes.record(model.week, measure(model))
     return model.outcomes.wide().loc[model.week]
 
 
@@ -244,9 +243,9 @@ def test_school_enrolment_is_the_share_of_12_to_17_year_olds_in_school():
 def test_transfers_and_benefits_lift_a_household_out_of_poverty():
     model = hand_built(4)
     set_households(model, [0, 0, 1, 1])
-    model.transfers[0] = 3 * model.poverty_line  # household 0: 1.5 x the line a head
+    model.groups.transfers[0] = 3 * model.poverty_line  # household 0: 1.5 x the line a head
     assert collect(model)["poverty_rate"] == pytest.approx(2 / 4)
-    model.household_benefits[1] = 2 * model.poverty_line  # household 1: the line a head, not below
+    model.households.benefits[1] = 2 * model.poverty_line  # household 1: the line a head, not below
     assert collect(model)["poverty_rate"] == 0.0
 
 
@@ -258,9 +257,9 @@ def test_mean_income_is_all_households_income_over_all_residents():
     r = model.residents
     set_households(model, [0, 0, 0, 1, 1, 2])
     r.income[:] = [300.0, 0.0, 0.0, 100.0, 50.0, 0.0]
-    model.selling_income[5] = 70.0
-    model.transfers[1] = 20.0
-    model.household_benefits[1] = 30.0
+    model.market.selling_income[5] = 70.0
+    model.groups.transfers[1] = 20.0
+    model.households.benefits[1] = 30.0
     # Wages 450 + selling 70 + transfers 20 + benefits 30 = 570, over 6 residents.
     assert collect(model)["mean_income"] == pytest.approx(95.0)
 

@@ -2,7 +2,7 @@ import numpy as np
 from scipy import stats
 
 from barrio.model import BarrioModel, Params
-from barrio.model.policing import UnitKind, _fold, arrest_on_routes
+from barrio.model.policing import UnitKind, arrest_on_routes, focus_map, reflect
 from barrio.model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
 
@@ -13,21 +13,21 @@ def sellers_everywhere(model, n):
 
 
 def walk_all(model):
-    model.patrol_visits[:] = 0
-    model.visits_by_kind[:] = 0
+    model.police.visits[:] = 0
+    model.police.visits_by_kind[:] = 0
     for unit in model.patrols:
         unit.step()
 
 
 def test_fold_reflects_a_walk_at_the_edges():
-    assert list(_fold(np.array([-2, -1, 0, 1, 2, 3, 4, 5]), 3)) == [2, 1, 0, 1, 2, 1, 0, 1]
-    assert list(_fold(np.array([-3, 7]), 1)) == [0, 0]
+    assert list(reflect(np.array([-2, -1, 0, 1, 2, 3, 4, 5]), 3)) == [2, 1, 0, 1, 2, 1, 0, 1]
+    assert list(reflect(np.array([-3, 7]), 1)) == [0, 0]
 
 
 def test_a_patrol_route_stays_on_the_grid_and_moves_the_unit():
     model = quiet_model(width=4, height=7, population=100, policing__units_per_10k=100)
     walk_all(model)
-    assert model.patrol_visits.sum() == sum(len(u.route) for u in model.patrols)
+    assert model.police.visits.sum() == sum(len(u.route) for u in model.patrols)
     for unit in model.patrols:
         assert 1 <= len(unit.route) <= model.params.policing.blocks_per_week
         assert (unit.route >= 0).all() and (unit.route < 28).all()
@@ -49,9 +49,9 @@ def test_full_intensity_arrests_every_seller_on_a_route_and_zero_arrests_none():
         sellers_everywhere(model, 100)
         walk_all(model)
         arrest_on_routes(model)
-        on_route = model.patrol_visits[model.residents.block] > 0
+        on_route = model.police.visits[model.residents.block] > 0
         detained = model.residents.status == Status.DETAINED
-        arrested, offences = model.arrests.all()
+        arrested, offences = model.police.arrests.all()
         if intensity == 1.0:
             assert on_route.any() and (detained == on_route).all()
             assert sorted(arrested) == list(np.flatnonzero(on_route))
@@ -67,10 +67,10 @@ def test_more_passes_catch_more_sellers():
             width=3, height=3, population=2000, policing__encounter=0.2, policing__punitive_intensity=0.5
         )
         sellers_everywhere(model, 2000)
-        model.patrol_visits[:] = passes
-        model.visits_by_kind[UnitKind.POLICE] = passes
+        model.police.visits[:] = passes
+        model.police.visits_by_kind[UnitKind.POLICE] = passes
         arrest_on_routes(model)
-        caught.append(len(model.arrests.all()[0]) / 2000)
+        caught.append(len(model.police.arrests.all()[0]) / 2000)
     assert abs(caught[0] - 0.1) < 0.03
     assert abs(caught[1] - (1 - 0.9**4)) < 0.04
 
@@ -86,10 +86,10 @@ def test_group_lookouts_protect_affiliated_sellers():
     )
     sellers_everywhere(model, 100)
     model.residents.group[:] = 0
-    model.patrol_visits[:] = 3
-    model.visits_by_kind[UnitKind.POLICE] = 3
+    model.police.visits[:] = 3
+    model.police.visits_by_kind[UnitKind.POLICE] = 3
     arrest_on_routes(model)
-    assert len(model.arrests.all()[0]) == 0
+    assert len(model.police.arrests.all()[0]) == 0
 
 
 def search_block_four(kind: UnitKind, **changes):
@@ -104,13 +104,13 @@ def search_block_four(kind: UnitKind, **changes):
     )
     model.residents.age[:] = 30
     model.residents.status[:] = Status.UNEMPLOYED
-    model.seller_ids = np.empty(0, dtype=np.int64)
-    model.patrol_visits[:] = 0
-    model.patrol_visits[4] = 1
-    model.visits_by_kind[:] = 0
-    model.visits_by_kind[kind, 4] = 1
+    model.market.seller_ids = np.empty(0, dtype=np.int64)
+    model.police.visits[:] = 0
+    model.police.visits[4] = 1
+    model.police.visits_by_kind[:] = 0
+    model.police.visits_by_kind[kind, 4] = 1
     arrest_on_routes(model)
-    arrested, offences = model.arrests.all()
+    arrested, offences = model.police.arrests.all()
     return model, arrested, offences, len(arrested) / (model.residents.block == 4).sum()
 
 
@@ -150,12 +150,12 @@ def test_hot_spot_units_spend_their_passes_on_the_hot_blocks_in_proportion_to_he
         policing__blocks_per_week=20,
     )
     hot, warm = 15 * 30 + 15, 3 * 30 + 4
-    model.arrest_heat[:] = 0.0
-    model.arrest_heat[[hot, warm]] = [3.0, 1.0]
-    model.heat = model.arrest_heat.copy()  # the model builds this map once a week
+    model.police.arrest_heat[:] = 0.0
+    model.police.arrest_heat[[hot, warm]] = [3.0, 1.0]
+    model.police.heat = model.police.arrest_heat.copy()  # the model builds this map once a week
     walk_all(model)
-    assert set(np.flatnonzero(model.patrol_visits)) == {hot, warm}
-    assert 0.65 < model.patrol_visits[hot] / model.patrol_visits.sum() < 0.85
+    assert set(np.flatnonzero(model.police.visits)) == {hot, warm}
+    assert 0.65 < model.police.visits[hot] / model.police.visits.sum() < 0.85
     for unit in model.patrols:
         assert unit.cell.coordinate in {(15, 15), (3, 4)}
 
@@ -179,7 +179,7 @@ def test_hot_spot_patrol_moves_selling_off_the_hot_spots():
             model = BarrioModel(base, rng=np.random.default_rng(seed))
             for _ in range(52):
                 model.step()
-            heat = model.arrest_heat + model.grid.violence.data.ravel()
+            heat = model.police.arrest_heat + model.grid.violence.data.ravel()
             spots = np.argsort(heat)[-len(heat) // 10 :]
             if hot_spots:
                 model.change_levers({"policing.hot_spots": 0.8})
@@ -187,7 +187,7 @@ def test_hot_spot_patrol_moves_selling_off_the_hot_spots():
             for week in range(39):
                 model.step()
                 if week >= 13:
-                    by_block = model.sales.by_block.ravel()
+                    by_block = model.market.sales.by_block.ravel()
                     on_spots.append(by_block[spots].sum() / by_block.sum())
             shares[hot_spots].append(np.mean(on_spots))
     assert np.mean(shares[True]) < np.mean(shares[False])
@@ -229,10 +229,10 @@ def test_a_seller_freed_at_once_is_not_arrested_again_for_possession_the_same_we
         justice__conviction=0.0,
     )
     sellers_everywhere(model, 50)
-    model.patrol_visits[:] = 1
-    model.visits_by_kind[UnitKind.POLICE] = 1
+    model.police.visits[:] = 1
+    model.police.visits_by_kind[UnitKind.POLICE] = 1
     arrest_on_routes(model)
-    arrested, _ = model.arrests.all()
+    arrested, _ = model.police.arrests.all()
     assert len(arrested) == 50 and len(set(arrested.tolist())) == 50
 
 
@@ -255,20 +255,20 @@ def test_focused_deterrence_units_work_the_territory_of_the_most_violent_group()
     control[:5, :] = 0
     control[5:, :5] = 1
     violent, quiet = CriminalGroup(model, 0, 0.0), CriminalGroup(model, 1, 0.0)
-    model._next_code = 2
+    model.groups.n_codes = 2
     violent.notoriety, quiet.notoriety = 3.0, 0.0
     for i in range(20):
         make_seller(model, i, block=(i % 10) * 10 + i // 10)  # rows 0-9, columns 0-1
         model.residents.group[i] = 0 if i % 10 < 5 else 1
-    model.focus = model._focus()
+    model.police.focus = focus_map(model)
     walk_all(model)
-    assert model.patrol_visits.sum() > 0
-    assert (control.ravel()[np.flatnonzero(model.patrol_visits)] == 0).all()
-    assert (model.focus_visits == model.patrol_visits).all()
+    assert model.police.visits.sum() > 0
+    assert (control.ravel()[np.flatnonzero(model.police.visits)] == 0).all()
+    assert (model.police.focus_visits == model.police.visits).all()
     arrest_on_routes(model)
-    caught = len(model.arrests.all()[0])
+    caught = len(model.police.arrests.all()[0])
     assert caught > 0
-    assert model.crackdown_losses[0] == caught and model.crackdown_losses[1] == 0
+    assert model.police.crackdown_losses[0] == caught and model.police.crackdown_losses[1] == 0
 
 
 def test_force_against_someone_not_selling_is_an_abuse():
@@ -278,11 +278,11 @@ def test_force_against_someone_not_selling_is_an_abuse():
         model = quiet_model(width=3, height=3, population=40, policing__police_force=0.5)
         r = model.residents
         r.block[:] = 0
-        model.block_population = np.bincount(r.block, minlength=9)
+        model.blocks.population = np.bincount(r.block, minlength=9)
         if selling:
             for i in range(40):
                 make_seller(model, i, block=0)
-        model.visits_by_kind[UnitKind.POLICE, 0] = 100
+        model.police.visits_by_kind[UnitKind.POLICE, 0] = 100
         incidents, abuses, _ = use_of_force(model)
         assert incidents.sum() > 20
         assert abuses.sum() == (0 if selling else incidents.sum())
@@ -290,13 +290,13 @@ def test_force_against_someone_not_selling_is_an_abuse():
 
 def passes_everywhere(model, kind, passes=1):
     """Every block passed ``passes`` times this week by units of ``kind`` only."""
-    model.patrol_visits[:] = passes
-    model.visits_by_kind[:] = 0
-    model.visits_by_kind[kind] = passes
+    model.police.visits[:] = passes
+    model.police.visits_by_kind[:] = 0
+    model.police.visits_by_kind[kind] = passes
 
 
 def arrested_share(model, ids):
-    return np.isin(ids, model.arrests.all()[0]).mean()
+    return np.isin(ids, model.police.arrests.all()[0]).mean()
 
 
 def test_tips_scale_the_arrest_chance_with_the_trust_of_the_block():
@@ -310,8 +310,8 @@ def test_tips_scale_the_arrest_chance_with_the_trust_of_the_block():
     )
     sellers_everywhere(model, 900)  # 100 on each block
     passes_everywhere(model, UnitKind.POLICE)
-    model.block_trust[:] = 0.5
-    model.block_trust[:3] = [0.0, 1.0, 0.5]
+    model.blocks.trust[:] = 0.5
+    model.blocks.trust[:3] = [0.0, 1.0, 0.5]
     arrest_on_routes(model)
     block = model.residents.sell_block[:900]
     # Full reporting: a pass's chance is 0.25 x 2 x trust, so 0, 0.5 and 0.25.
@@ -353,15 +353,15 @@ def test_residents_below_the_selling_age_are_not_arrested_for_possession():
     r.block[:] = 4
     r.status[:] = Status.STUDENT
     r.age[:] = np.where(np.arange(40) < 20, 13, 14)
-    model.block_order = np.argsort(r.block, kind="stable")
-    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(10))
-    model.seller_ids = np.empty(0, dtype=np.int64)
-    model.patrol_visits[:] = 0
-    model.patrol_visits[4] = 1
-    model.visits_by_kind[:] = 0
-    model.visits_by_kind[UnitKind.POLICE, 4] = 1
+    model.blocks.order = np.argsort(r.block, kind="stable")
+    model.blocks.starts = np.searchsorted(r.block[model.blocks.order], np.arange(10))
+    model.market.seller_ids = np.empty(0, dtype=np.int64)
+    model.police.visits[:] = 0
+    model.police.visits[4] = 1
+    model.police.visits_by_kind[:] = 0
+    model.police.visits_by_kind[UnitKind.POLICE, 4] = 1
     arrest_on_routes(model)  # a certain search of everyone on block 4 of age
-    arrested, offences = model.arrests.all()
+    arrested, offences = model.police.arrests.all()
     assert sorted(arrested) == list(range(20, 40)) and (offences == Offence.POSSESSION).all()
 
 
@@ -374,7 +374,7 @@ def test_a_crackdown_loss_counts_the_share_of_the_blocks_passes_that_were_focuse
         policing__punitive_intensity=1.0,
         groups__protection=0.0,
     )
-    model._next_code = 2
+    model.groups.n_codes = 2
     r = model.residents
     # Block 0: 1 focused pass of 4, six members of group 0. Block 1: 2 of 2, three members of
     # group 1. Block 2: none of 1, two members of group 1 and an independent seller.
@@ -382,15 +382,15 @@ def test_a_crackdown_loss_counts_the_share_of_the_blocks_passes_that_were_focuse
     for i, b in enumerate(blocks):
         make_seller(model, i, block=b)
     r.group[:11] = [0] * 6 + [1] * 5
-    model.patrol_visits[:] = 0
-    model.patrol_visits[:3] = [4, 2, 1]
-    model.focus_visits[:] = 0
-    model.focus_visits[:3] = [1, 2, 0]
-    model.visits_by_kind[:] = 0
-    model.visits_by_kind[UnitKind.POLICE] = model.patrol_visits
+    model.police.visits[:] = 0
+    model.police.visits[:3] = [4, 2, 1]
+    model.police.focus_visits[:] = 0
+    model.police.focus_visits[:3] = [1, 2, 0]
+    model.police.visits_by_kind[:] = 0
+    model.police.visits_by_kind[UnitKind.POLICE] = model.police.visits
     arrest_on_routes(model)
-    assert len(model.arrests.all()[0]) == 12
-    assert list(model.crackdown_losses) == [6 * 0.25, 3 * 1.0 + 2 * 0.0]
+    assert len(model.police.arrests.all()[0]) == 12
+    assert list(model.police.crackdown_losses) == [6 * 0.25, 3 * 1.0 + 2 * 0.0]
 
 
 def test_soldiers_use_force_at_the_soldier_rate_and_police_at_the_police_rate():
@@ -404,9 +404,9 @@ def test_soldiers_use_force_at_the_soldier_rate_and_police_at_the_police_rate():
         policing__soldier_force=0.2,
         policing__force_lethality=0.0,
     )
-    model.visits_by_kind[:] = 0
-    model.visits_by_kind[UnitKind.SOLDIERS, :4] = 200
-    model.visits_by_kind[UnitKind.POLICE, 5:] = 200
+    model.police.visits_by_kind[:] = 0
+    model.police.visits_by_kind[UnitKind.SOLDIERS, :4] = 200
+    model.police.visits_by_kind[UnitKind.POLICE, 5:] = 200
     incidents, _, killed = use_of_force(model)
     # Poisson: 4 blocks x 200 passes x 0.2 = 160 by soldiers, 4 x 200 x 0.01 = 8 by police.
     assert abs(incidents[:4].sum() - 160) <= 4 * np.sqrt(160)
@@ -429,10 +429,10 @@ def block_zero_cast(model):
     r.block[:15] = 0
     r.block[15:19] = 2
     r.status[6:10] = Status.DETAINED
-    model.block_order = np.argsort(r.block, kind="stable")
-    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(10))
-    model.block_population = np.bincount(r.block, minlength=9)
-    model.visits_by_kind[:] = 0
+    model.blocks.order = np.argsort(r.block, kind="stable")
+    model.blocks.starts = np.searchsorted(r.block[model.blocks.order], np.arange(10))
+    model.blocks.population = np.bincount(r.block, minlength=9)
+    model.police.visits_by_kind[:] = 0
 
 
 def test_abuses_are_the_share_of_incidents_aimed_at_residents_at_home():
@@ -442,7 +442,7 @@ def test_abuses_are_the_share_of_incidents_aimed_at_residents_at_home():
         width=3, height=3, population=30, policing__police_force=1.0, policing__force_lethality=0.0
     )
     block_zero_cast(model)
-    model.visits_by_kind[UnitKind.POLICE, 0] = 4000
+    model.police.visits_by_kind[UnitKind.POLICE, 0] = 4000
     incidents, abuses, _ = use_of_force(model)
     # On block 0: 6 residents at home and 2 + 4 sellers selling there, so half the
     # incidents are abuses (the detained and those selling elsewhere are not there).
@@ -458,7 +458,7 @@ def test_force_kills_residents_and_sellers_on_the_block_but_not_the_detained():
         width=3, height=3, population=30, policing__police_force=0.5, policing__force_lethality=1.0
     )
     block_zero_cast(model)
-    model.visits_by_kind[UnitKind.POLICE, 0] = 1000
+    model.police.visits_by_kind[UnitKind.POLICE, 0] = 1000
     incidents, _, killed = use_of_force(model)
     # Hundreds of deaths and fifteen who can die: those at home on block 0, and the sellers
     # living or selling there; not the four detained.

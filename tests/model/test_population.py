@@ -1,6 +1,6 @@
 import numpy as np
 
-from barrio.model.population import ByCode, members
+from barrio.model.population import ByCode, ids_in
 
 
 def test_ids_by_code_come_out_whole_and_in_id_order():
@@ -17,6 +17,6 @@ def test_members_of_some_blocks_are_their_residents_in_index_order():
     block = np.array([1, 0, 2, 1, 1, 2])  # residents 0-5
     order = np.argsort(block, kind="stable")
     starts = np.searchsorted(block[order], np.arange(4))
-    assert list(members(order, starts, np.array([1, 2]))) == [0, 3, 4, 2, 5]
-    assert list(members(order, starts, np.array([0]))) == [1]
-    assert len(members(order, starts, np.array([], dtype=int))) == 0
+    assert list(ids_in(order, starts, np.array([1, 2]))) == [0, 3, 4, 2, 5]
+    assert list(ids_in(order, starts, np.array([0]))) == [1]
+    assert len(ids_in(order, starts, np.array([], dtype=int))) == 0

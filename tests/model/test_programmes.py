@@ -3,9 +3,12 @@ import pytest
 from scipy import stats
 
 from barrio.model import BarrioModel, Params, run
+from barrio.model.demography import dropout_risk
 from barrio.model.economy import household_income
+from barrio.model.households import Households
+from barrio.model.justice import process_arrests
 from barrio.model.population import Custody, Offence, Status
-from barrio.model.programmes import PROGRAMMES, CashTransfer
+from barrio.model.programmes import PROGRAMMES, CashTransfer, Programmes, programme_week
 from barrio.model.scenario import Event, Scenario, Shock
 from tests.builders import make_seller, quiet_model
 
@@ -22,16 +25,13 @@ def households_of_two(model, income: float = 0.0):
     r.status[:] = Status.FORMAL if income else Status.UNEMPLOYED
     r.income[:] = income
     r.female[:] = False
-    model.n_households = n // 2
-    model.household_size = np.bincount(r.household)
-    model.household_benefits = np.zeros(n // 2)
-    model.care_needed = np.zeros(n // 2, bool)
-    model.earnings_per_head = np.full(n // 2, income)
+    model.households = Households.build(r.household)
+    model.households.earnings_per_head = np.full(n // 2, income)
     # Programmes draw outreach per household when they start: start them again for these.
     for programme in model.programmes:
         programme.remove()
-    model._programmes = {}
-    model._sync_programmes()
+    model.programmes = Programmes(model.programmes.entropy, n, model.shape)
+    model.programmes.sync(model)
     return r
 
 
@@ -42,13 +42,13 @@ def programme_model(name: str, population: int = 20, **changes):
 
 def income_of(model):
     r = model.residents
-    return household_income(r, np.zeros(len(r)), model.n_households) + model.household_benefits
+    return household_income(r, np.zeros(len(r)), len(model.households)) + model.households.benefits
 
 
 def test_one_agent_per_programme_with_a_budget_and_none_without():
     model = quiet_model(programmes__cash__budget_week=100.0, programmes__penal__budget_week=50.0)
     assert [p.name for p in model.programmes] == ["cash", "penal"]
-    assert isinstance(model.programme("cash"), CashTransfer) and model.programme("jobs") is None
+    assert isinstance(model.programmes.get("cash"), CashTransfer) and model.programmes.get("jobs") is None
     model.change_levers({"programmes.cash.budget_week": 0.0, "programmes.school.budget_week": 10.0})
     assert [p.name for p in model.programmes] == ["school", "penal"]  # always in PROGRAMMES order
     assert set(PROGRAMMES) == {"cash", "jobs", "school", "penal", "reentry", "women", "presence"}
@@ -58,19 +58,20 @@ def test_a_transfer_raises_the_households_income_by_its_amount():
     model = programme_model("cash", programmes__cash__targeting="universal", programmes__cash__amount=30.0)
     households_of_two(model, income=100.0)
     before = income_of(model).copy()
-    model.programme("cash").step()
+    model.programmes.get("cash").step()
     assert np.allclose(income_of(model) - before, 30.0)
-    assert model.programme("cash").spending == 30.0 * 10
-    assert model.programme("cash").reached == 20
+    assert model.programmes.get("cash").spending == 30.0 * 10
+    assert model.programmes.get("cash").reached == 20
 
 
 def test_a_means_tested_transfer_goes_to_the_poorest_first_within_its_budget():
     model = programme_model("cash", programmes__cash__amount=30.0, programmes__cash__budget_week=90.0)
     households_of_two(model)
-    model.earnings_per_head = np.linspace(0.0, 2 * model.poverty_line, 10)  # the first five are poor
-    model.programme("cash").step()
-    assert list(np.flatnonzero(model.household_benefits)) == [0, 1, 2]  # budget for three
-    assert model.programme("cash").spending == 90.0
+    # The first five are poor.
+    model.households.earnings_per_head = np.linspace(0.0, 2 * model.poverty_line, 10)
+    model.programmes.get("cash").step()
+    assert list(np.flatnonzero(model.households.benefits)) == [0, 1, 2]  # budget for three
+    assert model.programmes.get("cash").spending == 90.0
 
 
 def test_outreach_and_take_up_leave_some_eligible_households_out():
@@ -78,8 +79,8 @@ def test_outreach_and_take_up_leave_some_eligible_households_out():
         "cash", population=4000, programmes__cash__targeting="universal", programmes__cash__coverage=0.5
     )
     households_of_two(model)
-    model.programme("cash").step()
-    paid = (model.household_benefits > 0).mean()
+    model.programmes.get("cash").step()
+    paid = (model.households.benefits > 0).mean()
     assert 0.44 < paid < 0.56  # coverage 0.5 x take-up 1.0
 
 
@@ -88,13 +89,13 @@ def test_a_school_conditional_transfer_stops_when_attendance_stops():
     r = households_of_two(model)
     r.age[1] = 14
     r.status[1] = Status.STUDENT  # household 0 has a student; the others no school-age child
-    cash = model.programme("cash")
+    cash = model.programmes.get("cash")
     cash.step()
-    assert list(np.flatnonzero(model.household_benefits)) == [0]
-    model.household_benefits[:] = 0.0
+    assert list(np.flatnonzero(model.households.benefits)) == [0]
+    model.households.benefits[:] = 0.0
     r.status[1] = Status.OUT_OF_SCHOOL
     cash.step()
-    assert not model.household_benefits.any() and cash.spending == 0.0
+    assert not model.households.benefits.any() and cash.spending == 0.0
 
 
 def test_a_diverted_first_offender_never_enters_prison():
@@ -105,17 +106,17 @@ def test_a_diverted_first_offender_never_enters_prison():
     for i in range(10):
         make_seller(model, i, block=0)
     r.record[5:] = 1  # five have served a sentence before
-    model.arrest(np.arange(10), Offence.SELLING)
+    process_arrests(model, np.arange(10), Offence.SELLING)
     first, repeat = np.arange(5), np.arange(5, 10)
     assert not (r.status[first] == Status.DETAINED).any()
     assert (r.status[first] == Status.UNEMPLOYED).all() and (r.record[first] == 0).all()
     assert (r.status[repeat] == Status.DETAINED).all()
-    assert model.diverted == 5 and len(model.arrests.all()[0]) == 10
+    assert model.this_week.diverted == 5 and len(model.police.arrests.all()[0]) == 10
     for _ in range(60):  # a whole community sentence and more: still never detained
         model.step()
         assert (r.custody[first] == Custody.FREE).all()
-    assert model.programme("penal").reached == 0  # their sentences are over
-    model.arrest(first, Offence.SELLING)
+    assert model.programmes.get("penal").reached == 0  # their sentences are over
+    process_arrests(model, first, Offence.SELLING)
     assert (r.status[first] == Status.DETAINED).all()  # diversion is for a first offence only
 
 
@@ -125,8 +126,8 @@ def test_penal_alternatives_are_limited_by_places():
     )
     for i in range(10):
         make_seller(model, i, block=0)
-    model.arrest(np.arange(10), Offence.SELLING)
-    assert model.diverted == 2
+    process_arrests(model, np.arange(10), Offence.SELLING)
+    assert model.this_week.diverted == 2
     assert (model.residents.status == Status.DETAINED).sum() == 8
 
 
@@ -134,7 +135,7 @@ def test_an_imprisoned_parents_household_loses_their_income():
     model = quiet_model(population=20, justice__pretrial_detention=1.0)
     households_of_two(model, income=100.0)
     before = income_of(model).copy()
-    model.arrest(np.array([0]), Offence.SELLING)
+    process_arrests(model, np.array([0]), Offence.SELLING)
     after = income_of(model)
     assert after[0] == before[0] - 100.0 and (after[1:] == before[1:]).all()
 
@@ -144,10 +145,11 @@ def test_a_child_whose_parent_is_in_prison_is_counted_and_more_likely_to_drop_ou
     r = households_of_two(model, income=100.0)
     r.age[1] = 14
     r.status[1] = Status.STUDENT
-    assert model._dropout_risk()[1] == 1.0
-    model.arrest(np.array([0]), Offence.SELLING)
-    assert model._dropout_risk()[1] == 3.0 and model._dropout_risk()[3] == 1.0
-    assert model._prisoner_households()[0] and not model._prisoner_households()[1:].any()
+    assert dropout_risk(model)[1] == 1.0
+    process_arrests(model, np.array([0]), Offence.SELLING)
+    assert dropout_risk(model)[1] == 3.0 and dropout_risk(model)[3] == 1.0
+    held = model.households.with_prisoner(model.residents)
+    assert held[0] and not held[1:].any()
 
 
 def test_school_support_halves_dropout_and_brings_some_back():
@@ -159,11 +161,12 @@ def test_school_support_halves_dropout_and_brings_some_back():
     r.status[::2] = Status.STUDENT
     r.status[1::4] = Status.OUT_OF_SCHOOL
     r.age[1::4] = 16
-    model.poor = np.ones(model.n_households, bool)
-    model.programme("school").step()
-    assert model.school_support[::2].all()
+    model.households.poor = np.ones(len(model.households), bool)
+    school = model.programmes.get("school")
+    school.step()
+    assert set(np.arange(len(r))[::2]) <= set(school.supported)
     assert (r.status[1::4] == Status.STUDENT).all()  # return rate 1: all back
-    assert np.allclose(model._dropout_risk()[::2], 0.5)
+    assert np.allclose(dropout_risk(model)[::2], 0.5)
 
 
 def test_a_job_placement_is_subsidised_then_lasts_or_ends():
@@ -171,7 +174,7 @@ def test_a_job_placement_is_subsidised_then_lasts_or_ends():
         model = programme_model("jobs", programmes__jobs__weeks=3, programmes__jobs__retention=retention)
         r = households_of_two(model)
         r.age[:] = 22
-        jobs = model.programme("jobs")
+        jobs = model.programmes.get("jobs")
         jobs.step()
         assert (r.status == Status.FORMAL).all() and jobs.reached == 20
         assert jobs.spending == 20 * model.params.programmes.jobs.subsidy
@@ -185,9 +188,9 @@ def test_reentry_places_released_prisoners_in_work_whatever_their_record():
     model = programme_model("reentry", programmes__reentry__job_rate=1.0)
     r = households_of_two(model)
     r.record[:4] = 1
-    reentry = model.programme("reentry")
-    enrolled = reentry.enrol_released(np.arange(8))
-    assert sorted(enrolled) == [0, 1, 2, 3]  # only those with a record
+    reentry = model.programmes.get("reentry")
+    model.programmes.on_release(np.arange(8))
+    assert sorted(reentry.ids) == [0, 1, 2, 3]  # only those with a record
     reentry.step()
     assert (r.status[:4] == Status.FORMAL).all() and (r.status[4:] == Status.UNEMPLOYED).all()
 
@@ -197,12 +200,12 @@ def test_the_womens_programme_pays_lifts_care_duties_and_helps_into_work():
     r = households_of_two(model)
     r.female[::2] = True
     r.age[1::2] = 3  # each woman has a small child at home
-    model._programmes_week()
-    assert np.allclose(model.household_benefits, 15.0)
-    assert model.childcare[::2].all() and not r.carer.any()
+    programme_week(model)
+    assert np.allclose(model.households.benefits, 15.0)
+    assert model.programmes.childcare[::2].all() and not r.carer.any()
     assert (r.status[::2] == Status.FORMAL).all()
     model.change_levers({"programmes.women.budget_week": 0.0})
-    model._programmes_week()
+    programme_week(model)
     assert r.carer[::2].all()  # without childcare, care duties are back
 
 
@@ -213,15 +216,15 @@ def test_institutional_presence_raises_presence_where_it_is_lowest_and_only_whil
         programmes__presence__capacity=3,
         programmes__presence__boost=0.3,
     )
-    model.base_presence[:] = np.linspace(0.0, 0.9, 25).reshape(5, 5)
-    model.block_population = np.ones(25, dtype=np.int64)
-    model._programmes_week()
-    raised = model.grid.state_presence.data.ravel() - model.base_presence.ravel()
+    model.blocks.base_presence[:] = np.linspace(0.0, 0.9, 25).reshape(5, 5)
+    model.blocks.population = np.ones(25, dtype=np.int64)
+    programme_week(model)
+    raised = model.grid.state_presence.data.ravel() - model.blocks.base_presence.ravel()
     assert list(np.flatnonzero(raised > 0)) == [0, 1, 2]
     assert np.allclose(raised[:3], 0.3)
     model.change_levers({"programmes.presence.budget_week": 0.0})
-    model._programmes_week()
-    assert np.allclose(model.grid.state_presence.data, model.base_presence)
+    programme_week(model)
+    assert np.allclose(model.grid.state_presence.data, model.blocks.base_presence)
 
 
 def test_programme_spending_and_reach_are_outcomes(small_run):
@@ -242,7 +245,7 @@ def someone_to_serve(model, n: int = 3) -> tuple[np.ndarray, np.ndarray]:
     r = model.residents
     free = np.isin(r.status, [Status.UNEMPLOYED, Status.INACTIVE, Status.FORMAL, Status.INFORMAL])
     candidates = free & (r.age >= 25) & (r.age <= 50) & (r.record == 0)
-    penal = model.programme("penal")
+    penal = model.programmes.get("penal")
     if penal is not None:
         candidates &= ~penal.served
     chosen = np.flatnonzero(candidates)[: 2 * n]
@@ -253,7 +256,7 @@ def someone_to_serve(model, n: int = 3) -> tuple[np.ndarray, np.ndarray]:
     r.custody[prisoners] = Custody.SENTENCED
     r.custody_left[prisoners] = 1
     r.offence[prisoners] = Offence.SELLING
-    model.arrest(arrested, Offence.SELLING)
+    process_arrests(model, arrested, Offence.SELLING)
     return prisoners, arrested
 
 
@@ -293,7 +296,7 @@ POVERTY_LINES = np.array([1.5, 0.4, 2.0, 0.1, 0.9, 3.0, 0.7, 1.2, 0.3, 0.95])
 
 def set_earnings(model, poverty_lines) -> None:
     """Households' earnings per person last week, as multiples of the poverty line."""
-    model.earnings_per_head = model.poverty_line * np.asarray(poverty_lines, dtype=float)
+    model.households.earnings_per_head = model.poverty_line * np.asarray(poverty_lines, dtype=float)
 
 
 @pytest.mark.parametrize(
@@ -305,9 +308,9 @@ def test_a_means_tested_transfer_pays_only_the_poor_and_the_poorest_first(budget
     model = programme_model("cash", programmes__cash__amount=30.0, programmes__cash__budget_week=budget)
     households_of_two(model)
     set_earnings(model, POVERTY_LINES)
-    model.programme("cash").step()
-    assert list(np.flatnonzero(model.household_benefits)) == paid
-    assert model.programme("cash").spending == 30.0 * len(paid)
+    model.programmes.get("cash").step()
+    assert list(np.flatnonzero(model.households.benefits)) == paid
+    assert model.programmes.get("cash").spending == 30.0 * len(paid)
 
 
 def test_a_school_conditional_transfer_pays_only_poor_households_whose_teenagers_all_attend():
@@ -319,12 +322,12 @@ def test_a_school_conditional_transfer_pays_only_poor_households_whose_teenagers
     for i, (age, status) in teen.items():
         r.age[i], r.status[i] = age, status
     r.household[18] = 8  # household 8: one teenager in school, one out; household 9 is an adult alone
-    model.household_size = np.bincount(r.household, minlength=model.n_households)
-    earnings = np.full(model.n_households, 0.5)
+    model.households.size = np.bincount(r.household, minlength=len(model.households))
+    earnings = np.full(len(model.households), 0.5)
     earnings[1] = 1.5  # household 1 has a student but is not poor
     set_earnings(model, earnings)
-    model.programme("cash").step()
-    assert list(np.flatnonzero(model.household_benefits)) == [0, 4]
+    model.programmes.get("cash").step()
+    assert list(np.flatnonzero(model.households.benefits)) == [0, 4]
 
 
 @pytest.mark.parametrize(
@@ -339,19 +342,19 @@ def test_a_share_coverage_times_take_up_of_the_eligible_enrol_and_the_same_ones_
         programmes__cash__take_up=take_up,
     )
     households_of_two(model)
-    cash = model.programme("cash")
+    cash = model.programmes.get("cash")
     cash.step()
-    paid = model.household_benefits > 0
+    paid = model.households.benefits > 0
     # Each household's draw is independent: the share enrolled is binomial (2,000 households)
     # around coverage x take-up. Four standard deviations (0.044 and 0.041 here) leave a chance
     # of about 1 in 16,000 of a false alarm, and are far from what dropping a factor would give
     # (0.2 or more away: take-up dropped gives 1.0 and 0.5).
     share = coverage * take_up
-    sd = np.sqrt(share * (1 - share) / model.n_households)
+    sd = np.sqrt(share * (1 - share) / len(model.households))
     assert abs(paid.mean() - share) < 4 * sd
-    model.household_benefits[:] = 0.0
+    model.households.benefits[:] = 0.0
     cash.step()
-    np.testing.assert_array_equal(model.household_benefits > 0, paid)  # a fixed draw, not a new one
+    np.testing.assert_array_equal(model.households.benefits > 0, paid)  # a fixed draw, not a new one
 
 
 def test_job_placements_go_to_the_unemployed_within_the_age_limits():
@@ -361,8 +364,8 @@ def test_job_placements_go_to_the_unemployed_within_the_age_limits():
     r.age[10:] = 45
     r.status[7] = Status.FORMAL  # in the age range but already working
     r.status[8] = Status.INACTIVE  # in the age range but not looking for work
-    model.programme("jobs").step()
-    assert sorted(model.programme("jobs").ids) == [1, 2, 3]
+    model.programmes.get("jobs").step()
+    assert sorted(model.programmes.get("jobs").ids) == [1, 2, 3]
 
 
 def test_job_placements_go_to_the_poorest_households_first_when_places_run_short():
@@ -370,8 +373,8 @@ def test_job_placements_go_to_the_poorest_households_first_when_places_run_short
     r = households_of_two(model)
     r.age[:] = 22
     set_earnings(model, POVERTY_LINES)
-    model.programme("jobs").step()
-    assert sorted(model.programme("jobs").ids) == [6, 7, 16, 17]  # households 3 and 8
+    model.programmes.get("jobs").step()
+    assert sorted(model.programmes.get("jobs").ids) == [6, 7, 16, 17]  # households 3 and 8
 
 
 def test_school_support_goes_to_12_to_17_year_olds_of_poor_households_in_or_out_of_school():
@@ -388,11 +391,12 @@ def test_school_support_goes_to_12_to_17_year_olds_of_poor_households_in_or_out_
     ]
     for h, (age, status) in enumerate(second):
         r.age[2 * h + 1], r.status[2 * h + 1] = age, status
-    earnings = np.full(model.n_households, 0.5)
+    earnings = np.full(len(model.households), 0.5)
     earnings[[1, 3]] = 1.5
     set_earnings(model, earnings)
-    model.programme("school").step()
-    assert list(np.flatnonzero(model.school_support)) == [1, 5, 11, 13]
+    school = model.programmes.get("school")
+    school.step()
+    assert sorted(school.supported) == [1, 5, 11, 13]
 
 
 def test_the_womens_programme_enrols_only_women_of_working_age_of_poor_households_with_a_small_child():
@@ -415,12 +419,12 @@ def test_the_womens_programme_enrols_only_women_of_working_age_of_poor_household
         r.age[2 * h], r.female[2 * h], r.age[2 * h + 1] = age, female, other
     r.status[16] = Status.DETAINED
     r.custody[16] = Custody.SENTENCED
-    earnings = np.full(model.n_households, 0.5)
+    earnings = np.full(len(model.households), 0.5)
     earnings[3] = 1.5
     set_earnings(model, earnings)
-    model._programmes_week()
-    assert list(np.flatnonzero(model.childcare)) == [0, 12, 14]
-    assert list(np.flatnonzero(model.household_benefits)) == [0, 6, 7]
+    programme_week(model)
+    assert list(np.flatnonzero(model.programmes.childcare)) == [0, 12, 14]
+    assert list(np.flatnonzero(model.households.benefits)) == [0, 6, 7]
 
 
 @pytest.mark.parametrize(
@@ -440,8 +444,8 @@ def test_penal_alternatives_divert_only_those_old_enough_to_be_tried_as_adults(
     for i in range(10):
         make_seller(model, i, block=0)
     r.age[:] = [14, 15, 16, 17, 17, 18, 19, 25, 30, 40]
-    model.arrest(np.arange(10), Offence.SELLING)
-    assert sorted(model.programme("penal").ids) == diverted
+    process_arrests(model, np.arange(10), Offence.SELLING)
+    assert sorted(model.programmes.get("penal").ids) == diverted
     minors = np.setdiff1d(np.arange(10), diverted)
     assert (r.custody[minors] == Custody.JUVENILE).all()
 
@@ -450,8 +454,8 @@ def test_reentry_support_pays_for_the_released_and_drops_those_back_in_custody_o
     model = programme_model("reentry", programmes__reentry__job_rate=0.0, programmes__reentry__cost=20.0)
     r = households_of_two(model)
     r.record[:6] = 1
-    reentry = model.programme("reentry")
-    reentry.enrol_released(np.arange(6))
+    reentry = model.programmes.get("reentry")
+    model.programmes.on_release(np.arange(6))
     assert reentry.spending == 6 * 20.0 and reentry.reached == 6
     r.status[0], r.custody[0] = Status.DETAINED, Custody.PRETRIAL
     make_seller(model, 1, block=0)
@@ -466,8 +470,8 @@ def test_a_newborn_in_a_dead_persons_place_leaves_the_programme_that_person_was_
     model = programme_model("reentry", programmes__reentry__job_rate=0.0)
     r = households_of_two(model)
     r.record[:4] = 1
-    reentry = model.programme("reentry")
-    reentry.enrol_released(np.arange(4))
+    reentry = model.programmes.get("reentry")
+    model.programmes.on_release(np.arange(4))
     replace_with_newborns(r, np.array([2]), model.params, model.rng)
     reentry.step()
     assert sorted(reentry.ids) == [0, 1, 3] and reentry.reached == 3
@@ -475,11 +479,11 @@ def test_a_newborn_in_a_dead_persons_place_leaves_the_programme_that_person_was_
 
 def test_institutional_presence_serves_only_inhabited_blocks():
     model = programme_model("presence", population=100, programmes__presence__capacity=3)
-    model.base_presence[:] = np.linspace(0.0, 0.9, 25).reshape(5, 5)
-    model.block_population = np.ones(25, dtype=np.int64)
-    model.block_population[[0, 1, 3]] = 0  # three of the four weakest blocks have nobody living there
-    model._programmes_week()
-    raised = model.grid.state_presence.data.ravel() - model.base_presence.ravel()
+    model.blocks.base_presence[:] = np.linspace(0.0, 0.9, 25).reshape(5, 5)
+    model.blocks.population = np.ones(25, dtype=np.int64)
+    model.blocks.population[[0, 1, 3]] = 0  # three of the four weakest blocks have nobody living there
+    programme_week(model)
+    raised = model.grid.state_presence.data.ravel() - model.blocks.base_presence.ravel()
     assert list(np.flatnonzero(raised > 0)) == [2, 4, 5]
 
 
@@ -540,13 +544,13 @@ def test_a_transfer_to_poor_households_with_young_people_lowers_their_recruitmen
                 model.step()
             if with_transfer:
                 model.change_levers(transfer)
-                reached = np.zeros(model.n_households, dtype=bool)
+                reached = np.zeros(len(model.households), dtype=bool)
             young_recruits = []
             for _ in range(params.timing.horizon_weeks):
                 model.step()
                 if with_transfer:
-                    reached |= model.household_benefits > 0
-                starts = model._week.starts
+                    reached |= model.households.benefits > 0
+                starts = model.this_week.starts
                 young_recruits.append(
                     starts[(model.residents.age[starts] >= 12) & (model.residents.age[starts] <= 24)]
                 )
@@ -580,10 +584,10 @@ def test_self_employment_support_starts_informal_work_with_more_earning_power():
     r = households_of_two(model)
     r.age[:] = 22
     r.capacity[:] = 1.0
-    model.programme("jobs").step()
+    model.programmes.get("jobs").step()
     assert (r.status == Status.INFORMAL).all() and np.allclose(r.capacity, 1.5)
-    model.programme("jobs").step()
-    assert model.programme("jobs").reached == 20  # informal work counts as keeping the place
+    model.programmes.get("jobs").step()
+    assert model.programmes.get("jobs").reached == 20  # informal work counts as keeping the place
 
 
 def test_a_members_means_mix_the_households_income_and_their_own():
@@ -614,8 +618,8 @@ def test_a_school_conditional_transfer_keeps_teenagers_in_school_as_far_as_it_pa
     r = households_of_two(model)
     r.age[1::2] = 14
     r.status[1::2] = Status.STUDENT
-    model.programme("cash").step()
+    model.programmes.get("cash").step()
     earnings = model.informal_rate * r.capacity[1]
-    assert model._dropout_risk()[1] == pytest.approx(max(0.0, 1.0 - 30.0 / earnings), rel=1e-5)
+    assert dropout_risk(model)[1] == pytest.approx(max(0.0, 1.0 - 30.0 / earnings), rel=1e-5)
     model.change_levers({"programmes.cash.targeting": "means_tested"})
-    assert model._dropout_risk()[1] == 1.0  # without the condition there is nothing to lose
+    assert dropout_risk(model)[1] == 1.0  # without the condition there is nothing to lose

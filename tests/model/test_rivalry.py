@@ -13,8 +13,8 @@ def setup(control_codes, demand=50.0, **changes):
     r = model.residents
     r.status[:] = Status.UNEMPLOYED
     r.block[:] = np.arange(360) % 36
-    model.block_order = np.argsort(r.block, kind="stable")
-    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(37))
+    model.blocks.order = np.argsort(r.block, kind="stable")
+    model.blocks.starts = np.searchsorted(r.block[model.blocks.order], np.arange(37))
     return model
 
 
@@ -39,8 +39,8 @@ def week(model, codes, restraint=None):
         model.grid.control.data,
         model.grid.demand.data,
         sellers,
-        model.block_order,
-        model.block_starts,
+        model.blocks.order,
+        model.blocks.starts,
         model.params,
         model.rng,
         restraint,
@@ -173,8 +173,8 @@ def grid_model(control, demand=100.0, per_block=10, **changes):
     r.age[:] = 30
     r.group[:] = -1
     r.block[:] = np.arange(population) % (width * height)
-    model.block_order = np.argsort(r.block, kind="stable")
-    model.block_starts = np.searchsorted(r.block[model.block_order], np.arange(width * height + 1))
+    model.blocks.order = np.argsort(r.block, kind="stable")
+    model.blocks.starts = np.searchsorted(r.block[model.blocks.order], np.arange(width * height + 1))
     return model
 
 
