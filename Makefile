@@ -57,6 +57,7 @@ bench: $(BIN)/.installed
 
 docs: $(BIN)/.installed
 	$(BIN)/barrio parameters --markdown > docs/parameters.md
+	$(BIN)/barrio levers --markdown > docs/levers.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .benchmarks test-results test-artifacts

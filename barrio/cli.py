@@ -150,7 +150,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_levers(args: argparse.Namespace) -> int:
-    from barrio.experiments.reference import levers_markdown
+    from barrio.model.reference import levers_markdown
 
     if args.markdown:
         sys.stdout.write(levers_markdown())
@@ -160,7 +160,7 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
 
 def _print_parameters(rows) -> None:
-    from barrio.experiments.reference import value_range
+    from barrio.model.reference import value_range
 
     table = [
         (row["path"], str(row["default"]), row["unit"], value_range(row["min"], row["max"]), row["meaning"])
@@ -173,8 +173,8 @@ def _print_parameters(rows) -> None:
 
 
 def _cmd_parameters(args: argparse.Namespace) -> int:
-    from barrio.experiments.reference import parameters_markdown
     from barrio.model.params import parameter_table
+    from barrio.model.reference import parameters_markdown
 
     if args.markdown:
         sys.stdout.write(parameters_markdown())

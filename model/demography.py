@@ -31,27 +31,47 @@ __all__ = [
     "schooling",
 ]
 
-#: Age at which a resident is replaced by a newborn (assumption: keeps the age pyramid
-#: stationary over a run; no births or deaths are modelled otherwise).
+#: Age at which a resident is replaced by a newborn in the same household.
+#: Source: assumption: keeps the population closed and its age pyramid stationary over a
+#: run; no births or deaths are modelled otherwise.
 MAX_AGE = 80
+#: Age at which children become students.
+#: Source: assumption: the start of lower secondary school, when selling becomes possible.
 SCHOOL_START = 12
+#: Age at which young people leave compulsory school and may work.
+#: Source: assumption: the age of majority in the nine contexts.
 ADULT = 18
+#: Age at which workers retire.
+#: Source: assumption: a common statutory retirement age in the region.
 RETIREMENT = 65
+#: Age by which every student has left education.
+#: Source: assumption.
 STUDENT_UNTIL = 25
-#: Share of 18-year-old students who go on studying (assumption).
+#: Share of 18-year-old students who go on studying.
+#: Source: assumption: tertiary enrolment in poor urban areas is low.
 STAY_ON = 0.25
-#: Weekly chance that a student aged 18-24 finishes (assumption: about four years on).
+#: Weekly chance that a student aged 18-24 finishes.
+#: Source: assumption: about four years of further study.
 GRADUATION = 0.005
-#: Share of 12-17-year-olds out of school at the start (assumption: the background paper's
-#: 12 million out of school in the region is roughly a tenth of school-age children).
+#: Share of 12-17-year-olds out of school at the start.
+#: Source: assumption: the background paper's 12 million children and adolescents out of
+#: school in the region is roughly a tenth of school-age children.
 OUT_OF_SCHOOL_START = 0.10
 #: Share of girls among residents at the start and among newborns.
+#: Source: assumption: an even sex ratio at birth is close enough for this model.
 FEMALE_SHARE = 0.5
-#: A child's household head is at least PARENT_AGE[0] and at most PARENT_AGE[1] years older.
+#: Least and most years a child's household head is older than the child.
+#: Source: assumption: the span of parents' (and grandparents') ages at a birth.
 PARENT_AGE = (16, 50)
-#: School dropout is ``economy.school_dropout`` x (1 + POOR_DROPOUT if the household is poor)
-#: x (NO_PRESENCE_DROPOUT - the block's state presence).
+#: Extra school dropout in a poor household (1 doubles it): dropout is
+#: ``economy.school_dropout`` x (1 + POOR_DROPOUT if poor) x (NO_PRESENCE_DROPOUT - presence).
+#: Source: assumption for the size; the background paper names families' income among the
+#: causes of the 12 million children and adolescents out of school.
 POOR_DROPOUT = 1.0
+#: Dropout is multiplied by this minus the block's state presence (1.5: the rate as set at
+#: presence 0.5, three times as high with no presence as with full presence).
+#: Source: assumption for the size; the background paper names the areas children live in
+#: among the causes of leaving school.
 NO_PRESENCE_DROPOUT = 1.5
 
 

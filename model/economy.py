@@ -20,7 +20,9 @@ from barrio.model.population import Residents, Status
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
 
-#: Highest weekly job-finding rate the solved rates may reach.
+#: Cap on the weekly job-finding rates solved from a context.
+#: Source: assumption: keeps the solved rates below certainty for contexts with very low
+#: unemployment.
 MAX_FINDING = 0.9
 
 __all__ = [

@@ -34,16 +34,24 @@ LAYERS: dict[str, tuple[float, type]] = {
 
 
 #: Spread (sd of the log) of block-to-block noise in drug demand.
+#: Source: assumption.
 DEMAND_NOISE = 0.3
-#: State presence varies smoothly: noise averaged over blocks within PRESENCE_CLUSTER, and
-#: presence = ``neighbourhood.state_presence`` x (1 + PRESENCE_VARIATION x that noise).
+#: Radius in blocks over which state presence varies smoothly (noise averaged over blocks
+#: within it).
+#: Source: assumption: services, and their absence, cluster over a few streets.
 PRESENCE_CLUSTER = 2
+#: How far state presence varies around its mean: presence = ``neighbourhood.state_presence``
+#: x (1 + PRESENCE_VARIATION x the smoothed noise).
+#: Source: assumption.
 PRESENCE_VARIATION = 0.5
 #: Extra state presence on a school block.
+#: Source: assumption: a school is the state.
 SCHOOL_PRESENCE = 0.2
-#: Main streets run along every MAIN_STREET_EVERY-th row and column of blocks (about 500 m).
+#: Spacing of main streets in blocks (every MAIN_STREET_EVERY-th row and column).
+#: Source: assumption: about every 500 m at 40 m a block.
 MAIN_STREET_EVERY = 12
-#: Markets sit in clumps of up to nine blocks, one clump for every MARKET_CLUMP market blocks.
+#: Market blocks per clump centre: markets sit in clumps of up to nine blocks.
+#: Source: assumption: street markets cluster.
 MARKET_CLUMP = 5
 
 

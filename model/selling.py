@@ -42,10 +42,16 @@ __all__ = [
 #: Whether a resident may take up selling, indexed by status code.
 CAN_START = np.zeros(len(Status), dtype=bool)
 CAN_START[[Status.STUDENT, Status.OUT_OF_SCHOOL, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED]] = True
+#: Ages counted as young for reluctance; recruitment pressure reaches everyone up to the
+#: upper bound.
+#: Source: UNODC Global Study on Homicide 2013 (43% of victims aged 15-29).
 YOUNG = (15, 29)
-#: A seller moves to another block only if it is worth MOVE_FACTOR times the current one plus
-#: MOVE_MINIMUM (USD a week): moving has costs, so small or noisy gains move nobody.
+#: A seller moves to another block only if it is worth this many times the current one
+#: (plus MOVE_MINIMUM).
+#: Source: assumption: moving has costs, so small or noisy gains move nobody.
 MOVE_FACTOR = 1.1
+#: Least gain, USD a week, that makes a seller move.
+#: Source: assumption: as MOVE_FACTOR.
 MOVE_MINIMUM = 1.0
 
 

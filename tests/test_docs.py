@@ -1,11 +1,16 @@
 """Docs that are generated must be current; docs that are written must name real things."""
 
+import ast
+import importlib
+import inspect
+import pkgutil
 import re
 from pathlib import Path
 
-from barrio.experiments.reference import levers_markdown, parameters_markdown
+import barrio.model
 from barrio.model.outcomes import OUTCOMES
 from barrio.model.params import parameter_table
+from barrio.model.reference import documented_constants, fixed_values, levers_markdown, parameters_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +23,47 @@ def test_parameters_md_is_current():
 def test_levers_md_is_current():
     current = (ROOT / "docs" / "levers.md").read_text(encoding="utf-8")
     assert current == levers_markdown(), "run: barrio levers --markdown > docs/levers.md"
+
+
+def _is_number_literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _is_number_literal(node.operand)
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_is_number_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return bool(node.values) and all(_is_number_literal(v) for v in node.values)
+    return False
+
+
+def test_every_number_fixed_in_the_model_has_its_meaning_and_source_where_it_is_defined():
+    """A public module-level number (or tuple or table of numbers) is a fixed value: it needs a
+    ``#:`` comment with its meaning and a ``Source:`` line, which docs/parameters.md lists."""
+    missing = []
+    for info in pkgutil.iter_modules(barrio.model.__path__):
+        source = inspect.getsource(importlib.import_module(f"barrio.model.{info.name}"))
+        comments = documented_constants(source)
+        for node in ast.parse(source).body:
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+                continue
+            target = node.targets[0]
+            if (
+                isinstance(target, ast.Name)
+                and not target.id.startswith("_")
+                and _is_number_literal(node.value)
+            ):
+                meaning, marker, provenance = comments[target.id].partition("Source:")
+                if not (meaning.strip() and marker and provenance.strip()):
+                    missing.append(f"{info.name}.{target.id}")
+    assert not missing, f"fixed values without a '#:' meaning and 'Source:' line: {missing}"
+    listed = {f"{f.module.rsplit('.', 1)[1]}.{f.name}" for f in fixed_values()}
+    assert {"rivalry.VIOLENCE_MEMORY", "policing.HEAT_MEMORY", "demography.MAX_AGE"} <= listed
+
+
+def test_a_fixed_values_comment_is_read_from_where_it_is_defined():
+    source = "#: What it is.\n#: Source: a study.\nVALUE = 3\nOTHER = 4\n"
+    assert documented_constants(source) == {"VALUE": "What it is. Source: a study.", "OTHER": ""}
 
 
 def test_every_parameter_has_a_unit_a_meaning_and_a_source():
