@@ -234,6 +234,19 @@ PAGE_LEVERS: dict[str, PageLever] = {
             "en": "Arrests of group leaders",
         },
     ),
+    "policing.financial": PageLever(
+        key="financial",
+        section="enforcement",
+        unit="percent_week",
+        low=0,
+        high=10,
+        step=0.5,
+        label={
+            "es": "Investigación financiera de los grupos",
+            "pt": "Investigação financeira dos grupos",
+            "en": "Financial investigation of groups",
+        },
+    ),
     "justice.pretrial_detention": PageLever(
         key="pretrial",
         section="enforcement",
