@@ -7,24 +7,16 @@ The command line, the batch runner and the web page all call :func:`run` (or bui
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import metadata
 
 import numpy as np
 import pandas as pd
 
 from barrio.model.model import BarrioModel
 from barrio.model.params import Params
+from barrio.model.provenance import code_version
 from barrio.model.scenario import Scenario
 
 __all__ = ["code_version", "make_model", "run"]
-
-
-def code_version() -> str:
-    """Barrio's package version (the code version that, with scenario and seed, fixes a run)."""
-    try:
-        return metadata.version("barrio")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _as_scenario(scenario: Scenario | Params) -> Scenario:
