@@ -1,7 +1,8 @@
 # Barrio: set-up and everyday commands. Needs only Python >= 3.12 and make.
 #
 #   make demo    set up (first time only), compare four scenarios, print where the report is
-#   make test    set up (first time only), lint and run the test suite
+#   make test    set up (first time only), lint and run the test suite (what CI runs)
+#   make test-fast  the edit loop: lint, then the tests not marked slow or browser
 #   make app     set up (first time only), serve the workshop page on http://127.0.0.1:8765/
 #   make bench   run the benchmarks (kept out of `make test`)
 #
@@ -24,7 +25,7 @@ endef
 
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: demo test lint bench docs clean app
+.PHONY: demo test test-fast lint bench docs clean app
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,6 +52,9 @@ lint: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m pytest
+
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m pytest benchmarks/ --benchmark-only

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from scipy import stats
 
 from barrio.model import Params, run
@@ -90,6 +91,7 @@ def test_too_few_independents_form_no_group():
     assert (model.residents.status[:3] == Status.SELLING).all()
 
 
+@pytest.mark.slow
 def test_a_leadership_targeting_campaign_raises_violence_in_the_following_year():
     """Direction test: six paired seeds, one-sided paired t-test at the 5% level.
 

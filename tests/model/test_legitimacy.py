@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from scipy import stats
 
 from barrio.model import Params, run
@@ -131,6 +132,7 @@ def test_soldiers_arrest_more_per_pass_and_use_more_force_than_police():
     assert use_of_force(model)[0].sum() > 2 * police_force
 
 
+@pytest.mark.slow
 def test_militarised_patrols_raise_police_violence_and_lower_trust():
     """Direction test: six paired seeds, one-sided paired t-tests at the 5% level."""
     base = Params.build(

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from scipy import stats
 
 from barrio.model import BarrioModel, Params
@@ -160,6 +161,7 @@ def test_hot_spot_units_spend_their_passes_on_the_hot_blocks_in_proportion_to_he
         assert unit.cell.coordinate in {(15, 15), (3, 4)}
 
 
+@pytest.mark.slow
 def test_hot_spot_patrol_moves_selling_off_the_hot_spots():
     """Direction test: twelve paired seeds, one-sided paired t-test at the 5% level.
 

@@ -514,6 +514,7 @@ def with_policy(event, seeds=SEEDS):
     return [run(Scenario("policy", DIRECTION, (event,)), seed) for seed in seeds]
 
 
+@pytest.mark.slow
 def test_a_transfer_to_poor_households_with_young_people_lowers_their_recruitment():
     """Recruits aged 12-24 from the households the transfer reached, with and without it.
 
@@ -562,6 +563,7 @@ def test_a_transfer_to_poor_households_with_young_people_lowers_their_recruitmen
     assert stats.ttest_rel(treated, control, alternative="less").pvalue < 0.05
 
 
+@pytest.mark.slow
 def test_penal_alternatives_lower_prison_occupancy(without_policy):
     seeds = SEEDS[:8]
     alternatives = Event(week=0, set={"programmes.penal.budget_week": 1e6})
@@ -572,6 +574,7 @@ def test_penal_alternatives_lower_prison_occupancy(without_policy):
     assert stats.ttest_rel(treated, control, alternative="less").pvalue < 0.05
 
 
+@pytest.mark.slow
 def test_an_income_shock_raises_recruitment(without_policy):
     shock = Event(week=0, shock=Shock(weeks=52, economy=0.8))
     treated = [policy_period(t, ["recruits"]).value.sum() for t in with_policy(shock)]

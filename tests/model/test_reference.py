@@ -13,6 +13,9 @@ import pytest
 from barrio.model import Params, make_model
 from benchmarks.reference import ReferenceModel
 
+#: Ten paired runs of the model and the per-agent reference.
+pytestmark = pytest.mark.slow
+
 SEEDS = range(10)
 WARMUP, HORIZON = 40, 40
 SCENARIO = Params.build(
