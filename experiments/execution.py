@@ -13,7 +13,17 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 
-__all__ = ["InProcessExecutor", "executor"]
+from barrio.model.errors import BarrioError
+
+__all__ = ["SCHEDULER_TIMEOUT", "ClusterError", "InProcessExecutor", "executor"]
+
+#: Seconds to wait for a Dask scheduler to answer before saying it cannot be reached (Dask's
+#: own default is 30 s, a long time to learn of a mistyped address).
+SCHEDULER_TIMEOUT = 5.0
+
+
+class ClusterError(BarrioError, ConnectionError):
+    """A Dask cluster cannot be used: its scheduler does not answer, or Dask is not installed."""
 
 
 class InProcessExecutor(ThreadPoolExecutor):
@@ -36,17 +46,25 @@ def executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[
         scheduler: Address of a Dask scheduler (``tcp://host:8786``); overrides ``jobs``.
 
     Raises:
-        ImportError: If a scheduler is given and Dask is not installed (``pip install
-            barrio[cluster]``).
+        ClusterError: If a scheduler is given and Dask is not installed (``pip install
+            barrio[cluster]``), or the scheduler does not answer within
+            :data:`SCHEDULER_TIMEOUT` seconds, or the address is not one.
     """
     if scheduler:
         try:
             from distributed import Client
         except ImportError as err:
-            raise ImportError(
+            raise ClusterError(
                 "running on a Dask cluster needs the cluster extra: pip install 'barrio[cluster]'"
             ) from err
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as err:
+            raise ClusterError(
+                f"cannot use the Dask scheduler at {scheduler!r}: {err}. Check the address "
+                "(tcp://HOST:PORT) and that `dask scheduler` is running there and reachable from "
+                "this machine; without a scheduler the runs use this machine's cores"
+            ) from err
         try:
             yield client.get_executor()
         finally:

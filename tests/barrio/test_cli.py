@@ -1,8 +1,10 @@
 """The ``barrio`` command, run as a user would (in-process and as a real subprocess)."""
 
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -158,3 +160,29 @@ def test_levers_and_parameters_print_a_header_and_ranges_in_words(capsys):
     # Columns line up: every row's unit starts where the header's does.
     column = lines[0].index("unit")
     assert all(line[column - 2 : column] == "  " for line in lines[1:])
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_a_scheduler_that_does_not_answer_is_a_message_within_seconds(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from barrio.experiments.execution import SCHEDULER_TIMEOUT
+
+    address = f"tcp://127.0.0.1:{free_port()}"
+    args = ["compare", "baseline", "--replicates", "1", *FAST, "--out", str(tmp_path / "out")]
+    started = time.monotonic()
+    assert main([*args, "--scheduler", address]) == 2
+    assert time.monotonic() - started < SCHEDULER_TIMEOUT + 5  # Dask's own wait is 30 s
+    err = capsys.readouterr().err
+    assert f"cannot use the Dask scheduler at '{address}'" in err and "dask scheduler" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing was run or written
+    # An address that is not one is said at once.
+    assert main([*args, "--scheduler", "my-laptop"]) == 2
+    assert "cannot use the Dask scheduler at 'my-laptop'" in capsys.readouterr().err
