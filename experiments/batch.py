@@ -9,35 +9,39 @@ traceback and the batch goes on. Running the same batch on the same folder again
 finished runs, so a batch killed at any moment resumes without repeating or losing a run.
 
 ``DIR/manifest.json`` records what the batch is (scenarios with their resolved values and
-hashes, seeds, code and package versions); ``DIR/log.jsonl`` records when each run started
-and finished. :func:`load` reads the folder back as one tidy table.
+hashes, seeds), the code that ran it (:func:`model.provenance.code_identity`: the version,
+and in a checkout the commit and any uncommitted changes) and the environment (Python, the
+operating system, every installed package with its version); ``DIR/log.jsonl`` records when
+each run started and finished. Runs of two versions of the code are not mixed in one folder
+unless asked (``allow_other_version``). :func:`load` reads the folder back as one tidy table.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
+import logging
 import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from barrio.experiments.output import atomic_write
 from barrio.model.errors import BarrioError
-from barrio.model.run import code_version, run
+from barrio.model.provenance import CodeIdentity, code_identity, environment
+from barrio.model.run import run
 from barrio.model.scenario import Scenario
 
 __all__ = [
+    "BatchError",
     "BatchResult",
     "ResultsError",
     "RunSpec",
@@ -51,11 +55,16 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
-_PACKAGES = ("numpy", "pandas", "pyarrow", "mesa", "scipy", "pydantic", "matplotlib")
+
+log = logging.getLogger(__name__)
+
+
+class BatchError(BarrioError, ValueError):
+    """A batch cannot be run as asked (two scenarios with one name, a baseline not among them)."""
 
 
 class ResultsError(BarrioError, ValueError):
-    """A results folder cannot be used as asked (another batch's folder, a damaged file)."""
+    """A results folder cannot be used as asked (another batch's or another code's folder, a damaged file)."""
 
 
 class RunTimeoutError(BarrioError, RuntimeError):
@@ -94,12 +103,12 @@ def plan(scenarios: Sequence[Scenario], replicates: int, root_seed: int = 0) -> 
     """Every scenario ``replicates`` times, replicate *i* with the same seed in every scenario.
 
     Raises:
-        ValueError: If two scenarios share a name (their results would share files).
+        BatchError: If two scenarios share a name (their results would share files).
     """
     names = [s.name for s in scenarios]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise ValueError(f"scenario names must be unique in a batch; given twice: {', '.join(twice)}")
+        raise BatchError(f"scenario names must be unique in a batch; given twice: {', '.join(twice)}")
     seeds = replicate_seeds(root_seed, replicates)
     return [RunSpec(s, i, seed) for s in scenarios for i, seed in enumerate(seeds)]
 
@@ -150,6 +159,7 @@ def execute(
     time_limit: float | None = None,
     progress: bool = True,
     description: dict[str, Any] | None = None,
+    allow_other_version: bool = False,
 ) -> BatchResult:
     """Run what is not yet in ``out``, writing each run as soon as it finishes.
 
@@ -160,13 +170,19 @@ def execute(
         time_limit: Seconds after which a run is stopped and recorded as failed.
         progress: Show a progress bar (runs done, failed, time left).
         description: Extra items for the manifest (the command, an experiment file).
+        allow_other_version: Add to a folder whose runs were made by other code (another
+            commit, other uncommitted changes, another release). Each run's table and its
+            manifest entry keep the version that made it.
 
     Raises:
-        ResultsError: If ``out`` holds another batch's results.
+        ResultsError: If ``out`` holds another batch's results, or runs of other code and
+            ``allow_other_version`` is false.
     """
     out = Path(out)
+    old = _read_manifest(out, required=False)
+    _check_code(out, old, allow_other_version)
     (out / "runs").mkdir(parents=True, exist_ok=True)
-    _write_manifest(out, specs, description or {})
+    _write_manifest(out, old, specs, description or {})
     result = BatchResult()
     todo = []
     for spec in specs:
@@ -256,13 +272,35 @@ def _read_manifest(out: Path, required: bool) -> dict[str, Any]:
         raise ResultsError(message) from err
 
 
-def _write_manifest(out: Path, specs: Sequence[RunSpec], description: dict[str, Any]) -> None:
-    old = _read_manifest(out, required=False)
-    if old and old.get("barrio_version") != code_version():
-        raise ResultsError(
-            f"{out} holds runs of Barrio {old.get('barrio_version')}, and this is Barrio {code_version()}; "
-            "results of two model versions must not be mixed: use another results folder"
+def _check_code(out: Path, old: dict[str, Any], allow_other_version: bool) -> None:
+    """Refuse to add runs of this code to a folder of runs made by other code, unless allowed."""
+    if not old:
+        return
+    # Manifests written before the code identity was recorded name only a version.
+    before = CodeIdentity.from_dict(old.get("code") or {"version": old.get("barrio_version", "unknown")})
+    now = code_identity()
+    if before.same_code(now):
+        return
+    if before.commit and before.commit == now.commit:
+        why = "the same commit with other uncommitted changes"
+    else:
+        why = "another version of the code"
+    if allow_other_version:
+        log.warning(
+            "%s: adding runs of Barrio %s to runs of Barrio %s (%s)", out, now.version, before.version, why
         )
+        return
+    raise ResultsError(
+        f"{out} holds runs of Barrio {before.version}, and this is Barrio {now.version} ({why}); results "
+        "of two versions of the code are not mixed unless asked: use another results folder, or add to "
+        "this one anyway with --allow-other-version (allow_other_version=True in Python)"
+    )
+
+
+def _write_manifest(
+    out: Path, old: dict[str, Any], specs: Sequence[RunSpec], description: dict[str, Any]
+) -> None:
+    code = code_identity()
     scenarios = {
         s.scenario.name: {
             "hash": s.scenario.hash,
@@ -286,21 +324,23 @@ def _write_manifest(out: Path, specs: Sequence[RunSpec], description: dict[str, 
                 f"{out} already holds {spec.key} with seed {before['seed']}, not {spec.seed}; "
                 "use the same --seed as before, or another results folder"
             )
+        finished = (out / "runs" / f"{spec.key}.parquet").exists()
         runs[spec.key] = {
             "key": spec.key,
             "scenario": spec.scenario.name,
             "replicate": spec.replicate,
             "seed": spec.seed,
             "levers": spec.levers,
-            "git_commit": before["git_commit"] if before and "git_commit" in before else _git_commit(),
+            # A finished run keeps the version that made it; one still to run gets this one.
+            "version": _run_version(before) if before and finished else code.version,
         }
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = {
         "created": old.get("created", now),
         "updated": now,
-        "barrio_version": code_version(),
-        "git_commit": _git_commit(),
-        "packages": {name: _version(name) for name in _PACKAGES},
+        "barrio_version": code.version,
+        "code": code.to_dict(),
+        "environment": environment(),
         "scenarios": {**old.get("scenarios", {}), **scenarios},
         "runs": sorted(runs.values(), key=lambda r: r["key"]),
     }
@@ -310,6 +350,11 @@ def _write_manifest(out: Path, specs: Sequence[RunSpec], description: dict[str, 
     atomic_write(out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
 
 
+def _run_version(entry: dict[str, Any]) -> str:
+    """The version a manifest entry records (older manifests recorded the commit only)."""
+    return entry.get("version") or f"commit {entry.get('git_commit', 'unknown')}"
+
+
 def _log(out: Path, spec: RunSpec, status: str, started: float | None, finished: float) -> None:
     stamp = {
         "key": spec.key,
@@ -317,28 +362,5 @@ def _log(out: Path, spec: RunSpec, status: str, started: float | None, finished:
         "started": datetime.fromtimestamp(started, UTC).isoformat() if started else None,
         "finished": datetime.fromtimestamp(finished, UTC).isoformat(),
     }
-    with (out / "log.jsonl").open("a", encoding="utf-8") as log:
-        log.write(json.dumps(stamp) + "\n")
-
-
-def _git_commit() -> str:
-    """The commit the code was run from, if it is a git checkout."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],  # noqa: S607 - git from PATH, as a developer's shell would
-            cwd=Path(__file__).parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return done.stdout.strip()
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+    with (out / "log.jsonl").open("a", encoding="utf-8") as file:
+        file.write(json.dumps(stamp) + "\n")

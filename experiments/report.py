@@ -336,10 +336,17 @@ def _header(manifest: dict, order: list[str], base: str, done: pd.Series, out: P
         )
     finished = max(p.stat().st_mtime for p in (out / "runs").glob("*.parquet"))
     stamp = datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds")
-    lines.append(
-        f"Barrio {manifest['barrio_version']} (commit {manifest['git_commit'][:12]}); "
-        f"last run finished {stamp}."
-    )
+    finished_runs = [
+        r for r in manifest["runs"] if r["scenario"] in done.index and r["replicate"] in done[r["scenario"]]
+    ]
+    versions = sorted({r.get("version") for r in finished_runs} - {None})
+    if not versions:  # a manifest written before runs recorded their version
+        code = f"Barrio {manifest['barrio_version']}"
+    elif len(versions) == 1:
+        code = f"Barrio {versions[0]}"
+    else:
+        code = f"runs of {len(versions)} versions of the code ({', '.join(versions)})"
+    lines.append(f"{code}; last run finished {stamp}.")
     return lines
 
 

@@ -1,6 +1,8 @@
 """Batches: paired seeds, results written at once, resuming, failures, executors."""
 
+import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -15,7 +17,9 @@ from barrio import experiments
 from barrio.experiments import batch
 from barrio.experiments.batch import ResultsError, execute, load, plan, replicate_seeds
 from barrio.experiments.execution import InProcessExecutor, executor
+from barrio.experiments.report import write_report
 from barrio.model import Params, Scenario
+from barrio.model.provenance import code_identity
 from barrio.model.scenario import Event
 
 TINY = {
@@ -55,7 +59,10 @@ def test_a_batch_writes_every_run_and_a_second_call_skips_them_all(tmp_path):
     assert set(manifest["scenarios"]) == {"baseline", "crackdown"}
     assert manifest["scenarios"]["crackdown"]["hash"] == tiny("crackdown").hash
     assert {r["seed"] for r in manifest["runs"]} == {s.seed for s in specs}
-    assert manifest["packages"]["numpy"] == np.__version__
+    assert manifest["environment"]["packages"]["numpy"] == np.__version__
+    assert manifest["environment"]["python"] == platform.python_version()
+    assert manifest["code"] == code_identity().to_dict()
+    assert {r["version"] for r in manifest["runs"]} == {code_identity().version} == set(table.version)
 
 
 def test_a_failing_run_is_recorded_with_its_traceback_and_the_rest_complete(tmp_path, monkeypatch):
@@ -103,6 +110,62 @@ def test_a_folder_of_another_batch_is_refused_and_damage_is_named(tmp_path):
         load(tmp_path)
     with pytest.raises(ResultsError, match="not a Barrio results folder"):
         load(tmp_path / "runs")
+
+
+def as_if_written_by(folder, **code) -> None:
+    """Make a results folder look as if another version of the code had written it."""
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["code"] = {**manifest["code"], **code}
+    manifest["barrio_version"] = manifest["code"]["version"]
+    for run in manifest["runs"]:
+        run["version"] = manifest["code"]["version"]
+    path.write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ({"version": "0.1.0+gfeedbeef0", "commit": "feedbeef" * 5, "changes": None}, "another version"),
+        (
+            {"version": "0.2.0+gsame.dirty-0123456789ab", "changes": "0123456789ab"},
+            "other uncommitted changes",
+        ),
+        ({"version": "0.1.0", "source": "package", "commit": None, "changes": None}, "another version"),
+    ],
+)
+def test_a_folder_of_runs_by_other_code_is_refused_unless_allowed(tmp_path, code, why):
+    specs = plan([tiny("baseline")], 2)
+    execute(specs[:1], tmp_path, InProcessExecutor(), progress=False)
+    now = code_identity()
+    if "commit" not in code:  # the same commit as this checkout, with other changes
+        code = {**code, "commit": now.commit or "0" * 40, "source": "git"}
+        if now.commit is None:
+            pytest.skip("this code is not a git checkout: no commit to share")
+    as_if_written_by(tmp_path, **code)
+    with pytest.raises(ResultsError) as refused:
+        execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    message = str(refused.value)
+    assert f"holds runs of Barrio {code['version']}, and this is Barrio {now.version}" in message
+    assert why in message and "--allow-other-version" in message
+    assert not (tmp_path / "runs" / f"{specs[1].key}.parquet").exists()  # nothing ran
+    # Forced, the missing run is added under this version and the finished one keeps its own.
+    forced = execute(specs, tmp_path, InProcessExecutor(), progress=False, allow_other_version=True)
+    assert forced.done == [specs[1].key] and forced.skipped == [specs[0].key]
+    manifest = batch.read_manifest(tmp_path)
+    runs = {r["key"]: r["version"] for r in manifest["runs"]}
+    assert runs == {specs[0].key: code["version"], specs[1].key: now.version}
+    assert manifest["code"]["version"] == now.version  # the folder now names this code
+    report = write_report(tmp_path)["markdown"].read_text()
+    assert f"runs of 2 versions of the code ({', '.join(sorted([code['version'], now.version]))})" in report
+
+
+def test_the_same_edited_tree_resumes_without_being_asked(tmp_path):
+    specs = plan([tiny("baseline")], 2)
+    execute(specs[:1], tmp_path, InProcessExecutor(), progress=False)
+    as_if_written_by(tmp_path, **code_identity().to_dict())  # the same identity, written again
+    again = execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    assert again.done == [specs[1].key]
 
 
 def test_the_folder_can_be_queried_in_place_with_duckdb(tmp_path):
