@@ -11,11 +11,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; no window, also on machines without a screen
-import matplotlib.pyplot as plt
 import pandas as pd
+
+# Figures are made with matplotlib.figure.Figure, never pyplot: they are only saved to files,
+# and a library that chose pyplot's backend would take inline plots away from a notebook.
+from matplotlib.figure import Figure
 
 __all__ = ["MAIN_SERIES", "atomic_write", "plot_run", "write_run"]
 
@@ -50,10 +50,11 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             os.remove(tmp)
 
 
-def plot_run(table: pd.DataFrame, title: str) -> plt.Figure:
+def plot_run(table: pd.DataFrame, title: str) -> Figure:
     """Draw the main series of one run, warm-up shaded, readable in grey print."""
     wide = table.pivot(index="week", columns="outcome", values="value")
-    fig, axes = plt.subplots(4, 2, figsize=(11, 11.5), sharex=True, layout="constrained")
+    fig = Figure(figsize=(11, 11.5), layout="constrained")
+    axes = fig.subplots(4, 2, sharex=True)
     for ax, (panel, names) in zip(axes.flat, MAIN_SERIES.items(), strict=True):
         top = 0.0
         for (colour, dash), name in zip(_STYLES, names, strict=False):
@@ -92,5 +93,4 @@ def write_run(table: pd.DataFrame, out: Path, title: str) -> dict[str, Path]:
     atomic_write(paths["csv"], lambda p: table.to_csv(p, index=False))
     fig = plot_run(table, title)
     atomic_write(paths["png"], lambda p: fig.savefig(p, dpi=110, format="png"))
-    plt.close(fig)
     return paths

@@ -12,12 +12,12 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+# Figures are made with matplotlib.figure.Figure, never pyplot: they are only saved to files,
+# and a library that chose pyplot's backend would take inline plots away from a notebook.
+from matplotlib.figure import Figure
 
 from barrio.experiments.batch import ResultsError, load, read_manifest
 from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, settling, summarise
@@ -107,8 +107,6 @@ def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path
     sweep = _sweep_table(summary, points) if points is not None else None
     text = _markdown(header, order, base, summary, versus, settle, pngs, sweep)
     page = _html(header, order, base, summary, versus, settle, figures, sweep)
-    for fig in figures.values():
-        plt.close(fig)
     paths = {"html": out / "report.html", "markdown": out / "report.md", **pngs}
     atomic_write(paths["html"], lambda p: p.write_text(page, encoding="utf-8"))
     atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
@@ -122,9 +120,10 @@ def _style(k: int) -> dict:
     return {"color": _GREYS[k % len(_GREYS)], "linestyle": _DASHES[k % len(_DASHES)]}
 
 
-def _series_figure(table: pd.DataFrame, order: list[str]) -> plt.Figure:
+def _series_figure(table: pd.DataFrame, order: list[str]) -> Figure:
     """Key outcomes week by week: the mean over replicates and the band they span."""
-    fig, axes = plt.subplots(3, 2, figsize=(11, 9.5), sharex=True, layout="constrained")
+    fig = Figure(figsize=(11, 9.5), layout="constrained")
+    axes = fig.subplots(3, 2, sharex=True)
     # From the last year of the warm-up: its first weeks, when everyone sizes up an empty
     # market at once, would flatten every later line.
     data = table[table.outcome.isin(_SERIES) & (table.week >= -_WARMUP_SHOWN)]
@@ -148,9 +147,10 @@ def _series_figure(table: pd.DataFrame, order: list[str]) -> plt.Figure:
     return fig
 
 
-def _cost_figure(summary: pd.DataFrame, order: list[str]) -> plt.Figure:
+def _cost_figure(summary: pd.DataFrame, order: list[str]) -> Figure:
     """What each scenario costs a week against what it achieves, with 95% intervals."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+    fig = Figure(figsize=(12, 4), layout="constrained")
+    axes = fig.subplots(1, 3)
     s = summary.set_index(["scenario", "outcome"])
     for ax, outcome in zip(axes, ["homicide_rate", "sellers", "prisoners_sentenced"], strict=True):
         for k, scenario in enumerate(order):
@@ -175,9 +175,10 @@ def _cost_figure(summary: pd.DataFrame, order: list[str]) -> plt.Figure:
     return fig
 
 
-def _burden_figure(means: pd.DataFrame, order: list[str]) -> plt.Figure:
+def _burden_figure(means: pd.DataFrame, order: list[str]) -> Figure:
     """Who bears it: prisoners and arrests by sex and age, children with a parent in prison."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+    fig = Figure(figsize=(12, 4), layout="constrained")
+    axes = fig.subplots(1, 3)
     mean = means.groupby(["scenario", "outcome"], observed=True).value.mean()
     groups = [(sex, band) for sex in ("female", "male") for band, _, _ in AGE_BANDS]
     labels = [f"{'W' if sex == 'female' else 'M'} {band.replace('_', '-')}" for sex, band in groups]
@@ -210,10 +211,11 @@ def _burden_figure(means: pd.DataFrame, order: list[str]) -> plt.Figure:
     return fig
 
 
-def _replicates_figure(settle: pd.DataFrame, order: list[str]) -> plt.Figure:
+def _replicates_figure(settle: pd.DataFrame, order: list[str]) -> Figure:
     """Coefficient of variation of key outcomes as replicates accumulate."""
     outcomes = ["homicide_rate", "sellers", "recruits", "prisoners_sentenced"]
-    fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), layout="constrained", sharex=True)
+    fig = Figure(figsize=(12, 3.2), layout="constrained")
+    axes = fig.subplots(1, 4, sharex=True)
     for ax, outcome in zip(axes, outcomes, strict=True):
         for k, scenario in enumerate(order):
             rows = settle[(settle.scenario == scenario) & (settle.outcome == outcome)]
@@ -238,13 +240,12 @@ def _sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
 _SWEEP_OUTCOMES = ["homicide_rate", "sellers", "prisoners_sentenced", "enforcement_cost"]
 
 
-def _sweep_figure(summary: pd.DataFrame, points: pd.DataFrame) -> plt.Figure:
+def _sweep_figure(summary: pd.DataFrame, points: pd.DataFrame) -> Figure:
     """Each key outcome against each swept parameter: one marker per point, with its 95% interval."""
     s = summary.set_index(["scenario", "outcome"])
     rows, cols = len(_SWEEP_OUTCOMES), len(points.columns)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(4 * cols + 1, 2.6 * rows), squeeze=False, layout="constrained", sharex="col"
-    )
+    fig = Figure(figsize=(4 * cols + 1, 2.6 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False, sharex="col")
     for i, outcome in enumerate(_SWEEP_OUTCOMES):
         for j, lever in enumerate(points.columns):
             ax = axes[i, j]
@@ -390,7 +391,7 @@ def _markdown(header, order, base, summary, versus, settle, pngs, sweep) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _img(fig: plt.Figure) -> str:
+def _img(fig: Figure) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, dpi=100, format="png")
     return base64.b64encode(buffer.getvalue()).decode("ascii")

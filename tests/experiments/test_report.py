@@ -1,5 +1,9 @@
 """The numbers of a report, checked against a hand computation, and the report files."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +21,8 @@ from barrio.experiments.effects import (
 from barrio.experiments.execution import InProcessExecutor
 from barrio.experiments.report import _fmt, choose_baseline, write_report
 from tests.experiments.test_batch import tiny
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def hand_table() -> pd.DataFrame:
@@ -148,3 +154,19 @@ def test_a_report_of_an_unfinished_batch_says_what_is_missing(tmp_path):
     execute(plan([tiny("crackdown")], 1), tmp_path, InProcessExecutor(), progress=False)
     with pytest.raises(ResultsError, match="the baseline 'baseline' has no finished runs yet"):
         write_report(tmp_path, baseline="baseline")
+
+
+def test_writing_figures_leaves_the_callers_matplotlib_backend_alone():
+    """A notebook's inline backend must survive importing and using the batch layer."""
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import matplotlib.pyplot as plt\n"
+        "from barrio.experiments import output, report\n"
+        "from barrio.model import Scenario, run\n"
+        "from tests.builders import small_params\n"
+        "import tempfile, pathlib\n"
+        "table = run(Scenario('small', small_params()), seed=1)\n"
+        "paths = output.write_run(table, pathlib.Path(tempfile.mkdtemp()), 'a run')\n"
+        "print(matplotlib.get_backend(), paths['png'].read_bytes()[:4] == b'\\x89PNG', plt.get_fignums())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split() == ["svg", "True", "[]"]
