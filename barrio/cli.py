@@ -7,116 +7,89 @@ nothing that Python code cannot do.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import sys
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from barrio.app.labels import LANGUAGES
 from barrio.model.errors import BarrioError
-from barrio.model.run import run
-from barrio.model.scenario import (
-    Problem,
-    Scenario,
-    ScenarioError,
-    lever_paths,
-    load_scenario,
-    scenario_library,
-)
+from barrio.model.scenario import ScenarioError, lever_paths, load_scenario, scenario_library
+
+if TYPE_CHECKING:
+    from barrio.experiments.results import Results
 
 log = logging.getLogger(__name__)
 
 __all__ = ["main"]
 
 
-def _with_overrides(scenario: Scenario, args: argparse.Namespace) -> Scenario:
-    """The scenario with the command line's --weeks, --warmup and --population applied."""
-    if args.population is not None:
-        scenario = scenario.at_population(args.population)
-    changes = {}
-    if args.weeks is not None:
-        changes["timing__horizon_weeks"] = args.weeks
-    if args.warmup is not None:
-        changes["timing__warmup_weeks"] = args.warmup
-    if not changes:
-        return scenario
-    scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
-    late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
-    if late:
-        log.warning(
-            "%s: timeline events at weeks %s fall after the last week and will not happen",
-            scenario.name,
-            late,
-        )
-    return scenario
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
     from barrio.experiments.output import write_run
+    from barrio.experiments.studies import run
 
-    scenario = _with_overrides(load_scenario(args.scenario), args)
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
-    total = scenario.params.timing.warmup_weeks + scenario.params.timing.horizon_weeks
-    with tqdm(total=total, unit="week", desc=f"{scenario.name} seed {args.seed}", disable=args.quiet) as bar:
-        table = run(scenario, args.seed, on_week=lambda _m: bar.update())
-    paths = write_run(table, out, f"Barrio: {scenario.name}, seed {args.seed}")
+    table = run(
+        args.scenario,
+        args.seed,
+        weeks=args.weeks,
+        warmup=args.warmup,
+        population=args.population,
+        progress=not args.quiet,
+    )
+    name = str(table["scenario"].iloc[0])
+    out = Path(args.out) if args.out else Path("results") / f"{name}-seed{args.seed}"
+    paths = write_run(table, out, f"Barrio: {name}, seed {args.seed}")
     for kind, path in paths.items():
         print(f"{kind:8s} {path}")
     return 0
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from barrio.experiments.batch import plan
+    from barrio.experiments.studies import compare
 
-    scenarios = [_with_overrides(load_scenario(name), args) for name in args.scenarios]
-    try:
-        specs = plan(scenarios, args.replicates, args.seed)
-    except ValueError as err:
-        raise ScenarioError([Problem("command line", None, "SCENARIO", str(err))]) from None
-    from barrio.experiments.report import choose_baseline
-
-    names = [s.name for s in scenarios]
-    if args.baseline is not None and args.baseline not in names:
-        message = f"'{args.baseline}' is not one of the scenarios given: {', '.join(names)}"
-        raise ScenarioError([Problem("command line", None, "--baseline", message)])
-    baseline = choose_baseline(names, args.baseline)
-    out = Path(args.out) if args.out else Path("results") / "-".join(s.name for s in scenarios)[:80]
-    description = {"command": "compare", "baseline": baseline, "root_seed": args.seed}
-    return _execute(specs, out, args, description)
+    results = compare(
+        args.scenarios,
+        replicates=args.replicates,
+        seed=args.seed,
+        baseline=args.baseline,
+        **_size(args),
+        **_batch(args),
+    )
+    return _summary(results)
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from barrio.experiments.sweep import load_experiment
+    from barrio.experiments.studies import sweep
 
-    sweep = load_experiment(args.file)
-    specs = [dataclasses.replace(s, scenario=_with_overrides(s.scenario, args)) for s in sweep.specs()]
-    out = Path(args.out) if args.out else Path("results") / sweep.experiment.name
-    description = {"command": "sweep", "experiment": sweep.source, "root_seed": sweep.experiment.seed}
-    return _execute(specs, out, args, description)
+    return _summary(sweep(args.file, **_size(args), **_batch(args)))
 
 
-def _execute(specs, out: Path, args: argparse.Namespace, description: dict) -> int:
-    """Run a batch, then report; the exit status says whether any run failed."""
-    from barrio.experiments.batch import execute
-    from barrio.experiments.execution import executor
+def _size(args: argparse.Namespace) -> dict:
+    return {"weeks": args.weeks, "warmup": args.warmup, "population": args.population}
 
-    with executor(args.jobs, args.scheduler) as pool:
-        result = execute(
-            specs, out, pool, time_limit=args.time_limit, progress=not args.quiet, description=description
-        )
-    print(f"{len(result.done)} run(s) done, {len(result.skipped)} already there, {len(result.failed)} failed")
-    for key, message in result.failed.items():
+
+def _batch(args: argparse.Namespace) -> dict:
+    return {
+        "out": args.out,
+        "jobs": args.jobs,
+        "scheduler": args.scheduler,
+        "time_limit": args.time_limit,
+        "progress": not args.quiet,
+        "allow_other_version": args.allow_other_version,
+    }
+
+
+def _summary(results: Results) -> int:
+    """Say what a batch did and where its report is; the exit status says whether any run failed."""
+    batch, out = results.batch, results.folder
+    print(f"{len(batch.done)} run(s) done, {len(batch.skipped)} already there, {len(batch.failed)} failed")
+    for key, message in batch.failed.items():
         print(f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr)
-    if len(result.done) + len(result.skipped):
-        from barrio.experiments.report import write_report
-
-        paths = write_report(out)
-        print(f"report   {paths['html']}")
+    if batch.done or batch.skipped:
+        print(f"report   {out / 'report.html'}")
     print(f"results  {out}")
-    return 1 if result.failed else 0
+    return 1 if batch.failed else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -333,6 +306,12 @@ def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
     )
     p.add_argument(
         "--time-limit", type=float, metavar="SECONDS", help="stop and fail a run that takes longer"
+    )
+    p.add_argument(
+        "--allow-other-version",
+        action="store_true",
+        help="add to a results folder whose runs were made by other code (another commit, other "
+        "uncommitted changes, another release); refused without it",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 

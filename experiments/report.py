@@ -24,7 +24,17 @@ from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, per_repli
 from barrio.experiments.output import atomic_write
 from barrio.model.population import AGE_BANDS
 
-__all__ = ["choose_baseline", "write_report"]
+__all__ = [
+    "OVERVIEW_OUTCOMES",
+    "baseline_for",
+    "choose_baseline",
+    "html_table",
+    "in_order",
+    "overview",
+    "sweep_points",
+    "with_interval",
+    "write_report",
+]
 
 _GREYS = ["black", "0.35", "0.55", "0.7", "0.2", "0.45"]
 _DASHES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1))]
@@ -65,31 +75,61 @@ def choose_baseline(scenarios: list[str], named: str | None = None) -> str:
     return "baseline" if "baseline" in scenarios else scenarios[0]
 
 
-def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path]:
-    """Write ``report.html`` and ``report.md`` (with its figures) into the results folder.
+def baseline_for(out: Path, manifest: dict, order: list[str], named: str | None = None) -> str:
+    """The baseline of a results folder: ``named``, else its batch's, else as :func:`choose_baseline` says.
+
+    Args:
+        out: The results folder (named in messages).
+        manifest: Its manifest.
+        order: The scenarios with finished runs, in the batch's order.
+        named: A baseline asked for now.
+
+    Raises:
+        ResultsError: If the baseline is not among the scenarios, or has no finished runs yet.
+    """
+    named = named or manifest.get("description", {}).get("baseline")
+    if named is not None and named in manifest["scenarios"] and named not in order:
+        raise ResultsError(
+            f"{out}: the baseline '{named}' has no finished runs yet; run the same command again to "
+            "complete the batch, then write the report"
+        )
+    return choose_baseline(order, named)
+
+
+def in_order(versus: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Comparisons in the batch's order of scenarios, key outcomes first in the report's order."""
+    rank = {name: k for k, name in enumerate([*order, *KEY_OUTCOMES])}
+    ordered = versus.sort_values(["scenario", "outcome"], key=lambda c: c.map(rank), kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def write_report(
+    out: Path | str, baseline: str | None = None, to: Path | str | None = None
+) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.md`` (with its figures) for a results folder.
+
+    Args:
+        out: The results folder.
+        baseline: Scenario to compare with (default: the one the batch named, else
+            "baseline", else the first).
+        to: Folder to write into (default: the results folder).
 
     Returns:
         The paths written, by kind.
     """
     out = Path(out)
+    to = Path(to) if to is not None else out
     manifest = read_manifest(out)
     table = load(out)
     done = table.groupby("scenario", observed=True).replicate.unique()
     order = [s for s in manifest["scenarios"] if s in done.index]
-    named = baseline or manifest.get("description", {}).get("baseline")
-    if named is not None and named in manifest["scenarios"] and named not in done.index:
-        raise ResultsError(
-            f"{out}: the baseline '{named}' has no finished runs yet; run the same command again to "
-            "complete the batch, then write the report"
-        )
-    base = choose_baseline(order, named)
+    base = baseline_for(out, manifest, order, baseline)
     means = per_replicate(table)
     summary = summarise(means[means.outcome.isin(KEY_OUTCOMES)])
     versus = against_baseline(means[means.outcome.isin(KEY_OUTCOMES)], base)
-    rank = {name: k for k, name in enumerate([*order, *KEY_OUTCOMES])}
-    versus = versus.sort_values(["scenario", "outcome"], key=lambda c: c.map(rank), kind="stable")
+    versus = in_order(versus, order)
     settle = settling(means[means.outcome.isin(KEY_OUTCOMES)])
-    points = _sweep_points(manifest, order)
+    points = sweep_points(manifest, order)
     figures = {
         "series": _series_figure(table, order),
         "costs": _cost_figure(summary, order),
@@ -100,14 +140,14 @@ def write_report(out: Path | str, baseline: str | None = None) -> dict[str, Path
         figures = {"sweep": _sweep_figure(summary, points), **figures}
     pngs = {}
     for name, fig in figures.items():
-        path = out / f"report-{name}.png"
+        path = to / f"report-{name}.png"
         atomic_write(path, lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
         pngs[name] = path
     header = _header(manifest, order, base, done, out)
-    sweep = _sweep_table(summary, points) if points is not None else None
+    sweep = overview(summary, order, done, points) if points is not None else None
     text = _markdown(header, order, base, summary, versus, settle, pngs, sweep)
     page = _html(header, order, base, summary, versus, settle, figures, sweep)
-    paths = {"html": out / "report.html", "markdown": out / "report.md", **pngs}
+    paths = {"html": to / "report.html", "markdown": to / "report.md", **pngs}
     atomic_write(paths["html"], lambda p: p.write_text(page, encoding="utf-8"))
     atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
     return paths
@@ -228,7 +268,7 @@ def _replicates_figure(settle: pd.DataFrame, order: list[str]) -> Figure:
     return fig
 
 
-def _sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
+def sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
     """The values a sweep set at each of its points (one row per scenario), or None for a comparison."""
     levers = {run["scenario"]: run["levers"] for run in manifest["runs"] if run.get("levers")}
     if not levers:
@@ -236,17 +276,18 @@ def _sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
     return pd.DataFrame([levers[s] for s in order if s in levers], index=[s for s in order if s in levers])
 
 
-#: Outcomes drawn against the swept parameters.
-_SWEEP_OUTCOMES = ["homicide_rate", "sellers", "prisoners_sentenced", "enforcement_cost"]
+#: Outcomes of the short overview (a notebook's preview, the sweep table), drawn against the
+#: swept parameters.
+OVERVIEW_OUTCOMES = ["homicide_rate", "sellers", "prisoners_sentenced", "enforcement_cost"]
 
 
 def _sweep_figure(summary: pd.DataFrame, points: pd.DataFrame) -> Figure:
     """Each key outcome against each swept parameter: one marker per point, with its 95% interval."""
     s = summary.set_index(["scenario", "outcome"])
-    rows, cols = len(_SWEEP_OUTCOMES), len(points.columns)
+    rows, cols = len(OVERVIEW_OUTCOMES), len(points.columns)
     fig = Figure(figsize=(4 * cols + 1, 2.6 * rows), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False, sharex="col")
-    for i, outcome in enumerate(_SWEEP_OUTCOMES):
+    for i, outcome in enumerate(OVERVIEW_OUTCOMES):
         for j, lever in enumerate(points.columns):
             ax = axes[i, j]
             rows_ = [s.loc[(scenario, outcome)] for scenario in points.index]
@@ -263,18 +304,41 @@ def _sweep_figure(summary: pd.DataFrame, points: pd.DataFrame) -> Figure:
     return fig
 
 
-def _sweep_table(summary: pd.DataFrame, points: pd.DataFrame) -> list[list[str]]:
-    """Rows of the sweep table: the point, its values, and key outcomes' means with 95% intervals."""
+def overview(
+    summary: pd.DataFrame, order: list[str], done: pd.Series, points: pd.DataFrame | None = None
+) -> list[list[str]]:
+    """Rows of the short overview, a header first.
+
+    Each scenario (or sweep point, with the values it set), its finished replicates and the
+    key outcomes' means with their 95% intervals.
+
+    Args:
+        summary: Per scenario and outcome, as :func:`experiments.effects.summarise` gives it.
+        order: The scenarios with finished runs, in the batch's order.
+        done: The finished replicates of each scenario.
+        points: The values each sweep point set (:func:`sweep_points`), or None.
+    """
     s = summary.set_index(["scenario", "outcome"])
-    header = ["point", *points.columns, *(KEY_OUTCOMES[o] for o in _SWEEP_OUTCOMES)]
-    rows = [header]
-    for scenario, values in points.iterrows():
+    levers = list(points.columns) if points is not None else []
+    first = "point" if points is not None else "scenario"
+    rows = [[first, *levers, "replicates", *(KEY_OUTCOMES[o] for o in OVERVIEW_OUTCOMES)]]
+    for scenario in order:
+        values = points.loc[scenario] if points is not None else []
         cells = [scenario, *(_fmt(v) if isinstance(v, float) else str(v) for v in values)]
-        for outcome in _SWEEP_OUTCOMES:
-            row = s.loc[(scenario, outcome)]
-            cells.append(_with_interval(row))
+        cells.append(str(len(done[scenario])))
+        cells += [
+            with_interval(s.loc[(scenario, o)]) if (scenario, o) in s.index else "-"
+            for o in OVERVIEW_OUTCOMES
+        ]
         rows.append(cells)
     return rows
+
+
+def html_table(rows: list[list[str]]) -> str:
+    """A header row and rows of text as an HTML table (text escaped)."""
+    head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in rows[0]) + "</tr>"
+    body = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:]]
+    return "<table>" + head + "".join(body) + "</table>"
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -286,7 +350,7 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
 
-def _with_interval(row: pd.Series) -> str:
+def with_interval(row: pd.Series) -> str:
     """A summary row as "mean (low to high)"."""
     return f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
 
@@ -373,7 +437,7 @@ def _markdown(header, order, base, summary, versus, settle, pngs, sweep) -> str:
         cells = []
         for scenario in order:
             row = s.loc[(scenario, outcome)]
-            cells.append(_with_interval(row))
+            cells.append(with_interval(row))
         lines.append(f"| {KEY_OUTCOMES[outcome]} | " + " | ".join(cells) + " |")
     lines += ["", "## Effect sizes", "", _EFFECT_NOTE, ""]
     lines += ["| scenario | outcome | difference (95% CI) | Hedges' g | A12 |"]
@@ -409,10 +473,7 @@ def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
         *(f"<p>{e(line)}</p>" for line in header),
     ]
     if sweep is not None:
-        parts.append(f"<h2>The sweep</h2><p>{e(_SWEEP_NOTE)}</p><table>")
-        parts.append("<tr>" + "".join(f"<th>{e(c)}</th>" for c in sweep[0]) + "</tr>")
-        parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in sweep[1:]]
-        parts.append("</table>")
+        parts.append(f"<h2>The sweep</h2><p>{e(_SWEEP_NOTE)}</p>{html_table(sweep)}")
     parts.append("<h2>Against the baseline</h2>")
     for scenario in order:
         if scenario == base:
@@ -429,7 +490,7 @@ def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
         parts.append(f"<tr><td>{e(KEY_OUTCOMES[outcome])}</td>")
         for scenario in order:
             row = s.loc[(scenario, outcome)]
-            parts.append(f"<td>{_with_interval(row)}</td>")
+            parts.append(f"<td>{with_interval(row)}</td>")
         parts.append("</tr>")
     parts.append(
         f"</table><h2>Effect sizes</h2><p>{e(_EFFECT_NOTE)}</p><table><tr><th>scenario</th><th>outcome</th>"

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -114,19 +115,35 @@ class Sweep:
         ]
 
 
-def load_experiment(path: Path | str) -> Sweep:
-    """Read and check an experiment file; every problem is reported at once.
+def load_experiment(source: Path | str | Experiment | Mapping[str, Any]) -> Sweep:
+    """Read and check an experiment; every problem is reported at once.
+
+    Args:
+        source: An experiment file; or its contents as a dict with the same keys, or an
+            :class:`Experiment`, whose ``base`` is a library scenario or a file in (or
+            relative to) the working folder.
 
     Raises:
-        ScenarioError: If the file, its base scenario or any point of it is invalid.
+        ScenarioError: If the experiment, its base scenario or any point of it is invalid.
     """
-    path = Path(path)
+    if isinstance(source, Experiment):
+        data = source.model_dump(mode="json", exclude_none=True)
+        return _expand(data, {}, f"experiment '{source.name}'", Path.cwd())
+    if isinstance(source, Mapping):
+        return _expand(dict(source), {}, f"experiment '{source.get('name', 'without a name')}'", Path.cwd())
+    path = Path(source)
     file = str(path)
     if not path.exists():
         raise ScenarioError([Problem(file, None, "", "no such file")])
     data, lines, problems = read_yaml(path)
     if problems:
         raise ScenarioError(problems)
+    return _expand(data, lines, file, path.parent)
+
+
+def _expand(data: dict[str, Any], lines: dict, file: str, folder: Path) -> Sweep:
+    """Check an experiment's contents and expand it into scenarios; ``file`` names it in problems."""
+    problems: list[Problem] = []
 
     def problem(loc: tuple, message: str) -> None:
         line = next((lines[loc[:k]][1] for k in range(len(loc), 0, -1) if loc[:k] in lines), None)
@@ -163,7 +180,7 @@ def load_experiment(path: Path | str) -> Sweep:
     base = None
     if isinstance(base_name, str):
         try:
-            base = load_scenario(locate_beside(base_name, path.parent))
+            base = load_scenario(locate_beside(base_name, folder))
         except ScenarioError as err:
             problem(("base",), f"cannot use the base scenario: {err.problems[0].message}")
             problems.extend(err.problems[1:])

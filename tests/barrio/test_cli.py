@@ -135,7 +135,7 @@ def test_run_a_scenario_file_with_a_timeline(tmp_path):
 
 def test_compare_refuses_an_unknown_baseline_and_report_a_folder_that_is_not_results(tmp_path, capsys):
     assert main(["compare", "baseline", "mano_dura", "--baseline", "mano", "--out", str(tmp_path), "-q"]) == 2
-    assert "--baseline: 'mano' is not one of the scenarios given" in capsys.readouterr().err
+    assert "baseline 'mano' is not one of the scenarios given: baseline, mano_dura" in capsys.readouterr().err
     assert not (tmp_path / "runs").exists()  # nothing was run
     assert main(["report", str(tmp_path)]) == 2
     assert "not a Barrio results folder" in capsys.readouterr().err

@@ -1,0 +1,200 @@
+"""A results folder as one object: its table, its numbers, its report, a preview in Jupyter.
+
+:func:`experiments.studies.compare` and :func:`experiments.studies.sweep` return a
+:class:`Results`; :func:`load_results` (``barrio.load``) gives the same for a folder written
+before, by Python or by the ``barrio`` command::
+
+    results = barrio.load("results/crackdown")
+    results.table        # every finished run, one tidy table
+    results.effects()    # each scenario against the baseline, paired by replicate
+    results.report()     # report.html and report.md
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from barrio.experiments.batch import BatchResult, load, read_manifest
+from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, summarise
+from barrio.experiments.report import (
+    baseline_for,
+    html_table,
+    in_order,
+    overview,
+    sweep_points,
+    write_report,
+)
+
+__all__ = ["Results", "load_results"]
+
+
+class Results:
+    """The runs of a comparison or a sweep, saved in a results folder.
+
+    The table and the numbers are read from the folder when first asked for and kept: load
+    the folder again to see runs added since.
+
+    Attributes:
+        folder: The results folder.
+        manifest: What the batch is (``DIR/manifest.json``): scenarios, seeds, code, environment.
+        batch: What the call that returned this object ran (runs done, already there,
+            failed); None for a folder loaded with :func:`load_results`.
+
+    Raises:
+        ResultsError: If ``folder`` is not a Barrio results folder.
+    """
+
+    def __init__(self, folder: Path | str, batch: BatchResult | None = None) -> None:
+        self.folder = Path(folder)
+        self.manifest: dict[str, Any] = read_manifest(self.folder)
+        self.batch = batch
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """Every finished run, one tidy table (``week, outcome, value, scenario, replicate, ...``).
+
+        Raises:
+            ResultsError: If no run has finished or a run's file cannot be read.
+        """
+        return load(self.folder)
+
+    @property
+    def kind(self) -> str:
+        """``"sweep"`` for a sweep's folder, else ``"comparison"``."""
+        return "sweep" if self.manifest.get("description", {}).get("command") == "sweep" else "comparison"
+
+    @property
+    def finished(self) -> dict[str, list[int]]:
+        """The finished replicates of each scenario, in the batch's order (read from the folder)."""
+        runs = self.folder / "runs"
+        found: dict[str, list[int]] = {}
+        for run in self.manifest.get("runs", []):
+            if (runs / f"{run['key']}.parquet").exists():
+                found.setdefault(run["scenario"], []).append(run["replicate"])
+        return {name: sorted(found[name]) for name in self.manifest["scenarios"] if name in found}
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenarios with at least one finished run, in the batch's order."""
+        return list(self.finished)
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Runs that failed and have not been run again since: the last line of each traceback."""
+        failed = {}
+        for path in sorted((self.folder / "failed").glob("*.txt")):
+            lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            failed[path.stem] = lines[-1] if lines else "failed"
+        return failed
+
+    @property
+    def ok(self) -> bool:
+        """True when no run is recorded as failed."""
+        return not self.failed
+
+    @property
+    def baseline(self) -> str:
+        """The scenario the others are compared with (as the batch named it, else "baseline", else the first).
+
+        Raises:
+            ResultsError: If that baseline has no finished runs yet.
+        """
+        return baseline_for(self.folder, self.manifest, self.scenarios)
+
+    @functools.cached_property
+    def means(self) -> pd.DataFrame:
+        """Per run and outcome, the mean over the policy period (``scenario, replicate, outcome, value``)."""
+        return per_replicate(self.table)
+
+    def summary(self, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
+        """Per scenario and outcome: replicates, mean, sd and the 95% confidence interval of the mean.
+
+        Args:
+            outcomes: Outcomes to summarise (default: the report's key outcomes).
+        """
+        return summarise(self._select(outcomes))
+
+    def effects(self, baseline: str | None = None, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
+        """Each scenario against the baseline, paired by replicate, outcome by outcome.
+
+        Args:
+            baseline: Scenario to compare with (default: :attr:`baseline`).
+            outcomes: Outcomes to compare (default: the report's key outcomes).
+
+        Returns:
+            One row per (scenario, outcome), as :func:`experiments.effects.against_baseline`
+            gives it: the paired difference with its 95% CI, the same relative to the baseline,
+            Hedges' g, Vargha-Delaney A12 and a plain sentence.
+
+        Raises:
+            ResultsError: If ``baseline`` is not among the scenarios with finished runs.
+        """
+        base = baseline_for(self.folder, self.manifest, self.scenarios, baseline)
+        return in_order(against_baseline(self._select(outcomes), base), self.scenarios)
+
+    def points(self) -> pd.DataFrame | None:
+        """The values each point of a sweep set (one row per point), or None for a comparison."""
+        return sweep_points(self.manifest, self.scenarios)
+
+    def report(self, path: Path | str | None = None, baseline: str | None = None) -> dict[str, Path]:
+        """Write ``report.html`` (self-contained) and ``report.md`` with its figures.
+
+        Args:
+            path: Folder to write into (default: the results folder).
+            baseline: Scenario to compare with (default: :attr:`baseline`).
+
+        Returns:
+            The paths written, by kind (``html``, ``markdown`` and the figures).
+        """
+        return write_report(self.folder, baseline=baseline, to=path)
+
+    def _select(self, outcomes: Iterable[str] | None) -> pd.DataFrame:
+        wanted = list(KEY_OUTCOMES) if outcomes is None else list(outcomes)
+        return self.means[self.means.outcome.isin(wanted)]
+
+    def _headline(self) -> str:
+        finished = self.finished
+        counts = sorted({len(r) for r in finished.values()})
+        each = f"{counts[0]} replicate(s) each" if len(counts) == 1 else "replicates differ between them"
+        what = "sweep of" if self.kind == "sweep" else "comparison of"
+        text = f"Barrio {what} {len(finished)} scenario(s) in {self.folder}"
+        if finished:
+            text += f": {each}, compared with {self.baseline}"
+        failed = len(self.failed)
+        if failed:
+            text += f"; {failed} run(s) failed (see {self.folder / 'failed'})"
+        return text
+
+    def __repr__(self) -> str:
+        return f"<Results: {self._headline()}>"
+
+    def _repr_html_(self) -> str:
+        """A notebook's preview: what was run and the key outcomes' means with their intervals."""
+        parts = [f"<p><strong>{html.escape(self._headline())}</strong></p>"]
+        if not self.finished:
+            parts.append("<p>No run has finished yet: run the same call again to complete the batch.</p>")
+            return "".join(parts)
+        done = pd.Series(self.finished)
+        rows = overview(self.summary(), self.scenarios, done, self.points())
+        parts.append(html_table(rows))
+        parts.append(
+            "<p>Means over the policy period across replicates, with 95% confidence intervals. "
+            "<code>.effects()</code>: each scenario against the baseline; <code>.table</code>: every "
+            "week of every run; <code>.report()</code>: the full report.</p>"
+        )
+        return "".join(parts)
+
+
+def load_results(folder: Path | str) -> Results:
+    """The results in a folder written by ``compare`` or ``sweep`` (from Python or the command line).
+
+    Raises:
+        ResultsError: If ``folder`` is not a Barrio results folder.
+    """
+    return Results(folder)

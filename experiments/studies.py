@@ -1,0 +1,268 @@
+"""What a user does with Barrio: run one scenario, compare scenarios, sweep parameters.
+
+``barrio.run``, ``barrio.compare`` and ``barrio.sweep`` are these functions, and the
+``barrio run``, ``barrio compare`` and ``barrio sweep`` commands call them too, so Python
+and the command line do each thing one way. A scenario may be given as a library name, a
+scenario file, a :class:`~model.scenario.Scenario` or bare :class:`~model.params.Params`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from barrio.experiments.batch import BatchError, RunSpec, execute, plan
+from barrio.experiments.execution import executor
+from barrio.experiments.report import choose_baseline, write_report
+from barrio.experiments.results import Results
+from barrio.experiments.sweep import Experiment, Sweep, load_experiment
+from barrio.model.params import Params
+from barrio.model.run import run as run_model
+from barrio.model.scenario import Scenario, load_scenario
+
+__all__ = ["ScenarioLike", "compare", "resized", "run", "scenario_of", "sweep"]
+
+log = logging.getLogger(__name__)
+
+#: What may stand for a scenario: a library name, a file, a scenario, or bare parameters.
+ScenarioLike = str | Path | Scenario | Params
+
+
+def scenario_of(scenario: ScenarioLike) -> Scenario:
+    """The scenario meant by a library name, a file, a :class:`Scenario` or :class:`Params`.
+
+    Raises:
+        ScenarioError: If a name or file cannot be used (with every problem and its line).
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, Params):
+        return Scenario(name="custom", params=scenario)
+    if isinstance(scenario, str | Path):
+        return load_scenario(scenario)
+    raise BatchError(
+        f"a scenario is a library name, a .yaml file, a Scenario or Params, not {type(scenario).__name__}"
+    )
+
+
+def resized(
+    scenario: Scenario, weeks: int | None = None, warmup: int | None = None, population: int | None = None
+) -> Scenario:
+    """The scenario with another policy period, warm-up or number of residents.
+
+    Args:
+        scenario: The scenario.
+        weeks: Weeks of the policy period (after the warm-up).
+        warmup: Weeks of the warm-up.
+        population: Residents; the grid, the number of groups and programme budgets and places
+            scale with it (:meth:`Scenario.at_population`), so the density stays the scenario's.
+
+    Raises:
+        ParameterError: If a value is out of range.
+    """
+    if population is not None:
+        scenario = scenario.at_population(population)
+    changes = {}
+    if weeks is not None:
+        changes["timing__horizon_weeks"] = weeks
+    if warmup is not None:
+        changes["timing__warmup_weeks"] = warmup
+    if not changes:
+        return scenario
+    scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
+    late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
+    if late:
+        log.warning(
+            "%s: timeline events at weeks %s fall after the last week and will not happen",
+            scenario.name,
+            late,
+        )
+    return scenario
+
+
+def run(
+    scenario: ScenarioLike,
+    seed: int = 0,
+    *,
+    weeks: int | None = None,
+    warmup: int | None = None,
+    population: int | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run one simulation and return its tidy outcome table.
+
+    Args:
+        scenario: A library name (``"mano_dura"``), a scenario file, a Scenario or Params.
+        seed: The run's seed; the same scenario, seed and code give the same table.
+        weeks: Weeks of the policy period (default: the scenario's).
+        warmup: Weeks of the warm-up (default: the scenario's).
+        population: Residents (default: the scenario's), at the scenario's density.
+        progress: Show a progress bar (a widget in a notebook).
+
+    Returns:
+        One row per week and outcome (``week, outcome, value, scenario, seed, ...``); weeks
+        below 0 are the warm-up. See :func:`model.run.run`.
+    """
+    _check_count("seed", seed, 0)
+    chosen = resized(scenario_of(scenario), weeks, warmup, population)
+    total = chosen.params.timing.warmup_weeks + chosen.params.timing.horizon_weeks
+    with tqdm(total=total, unit="week", desc=f"{chosen.name} seed {seed}", disable=not progress) as bar:
+        return run_model(chosen, seed, on_week=lambda _model: bar.update())
+
+
+def compare(
+    scenarios: Sequence[ScenarioLike] | ScenarioLike,
+    *,
+    replicates: int = 5,
+    seed: int = 0,
+    baseline: str | None = None,
+    weeks: int | None = None,
+    warmup: int | None = None,
+    population: int | None = None,
+    out: Path | str | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    time_limit: float | None = None,
+    progress: bool = True,
+    allow_other_version: bool = False,
+) -> Results:
+    """Run every scenario ``replicates`` times, paired by seed, save each run, and write the report.
+
+    Replicate *i* of every scenario has the same seed, spawned from ``seed`` (common random
+    numbers), so differences between scenarios are paired. Each finished run is saved at once
+    in ``out/runs/``; the same call on the same folder skips finished runs and completes the
+    rest. A run that fails is recorded in ``out/failed/`` and the others go on.
+
+    Args:
+        scenarios: Library names, scenario files, Scenarios or Params (names must differ).
+        replicates: Runs per scenario.
+        seed: Root seed of the replicates.
+        baseline: Scenario to compare with (default: "baseline" if given, else the first).
+        weeks: Weeks of the policy period (default: each scenario's).
+        warmup: Weeks of the warm-up (default: each scenario's).
+        population: Residents (default: each scenario's), at each scenario's density.
+        out: Results folder (default: ``results/SCENARIO-SCENARIO-...``).
+        jobs: Runs at once on this machine (default: all cores; 1: in this process).
+        scheduler: Address of a Dask scheduler to run on instead (``tcp://HOST:PORT``).
+        time_limit: Seconds after which a run is stopped and recorded as failed.
+        progress: Show a progress bar (a widget in a notebook).
+        allow_other_version: Add to a folder of runs made by other code (see
+            :func:`experiments.batch.execute`).
+
+    Returns:
+        The results folder as :class:`Results` (``.table``, ``.effects()``, ``.report()``).
+
+    Raises:
+        BatchError: If an argument cannot be used (two scenarios with one name, a baseline not
+            among them, a count below 1).
+        ScenarioError: If a scenario cannot be used.
+        ResultsError: If ``out`` holds another batch, or runs of other code (unless allowed).
+        ClusterError: If the Dask scheduler cannot be reached.
+    """
+    _check_count("replicates", replicates, 1)
+    _check_count("seed", seed, 0)
+    if isinstance(scenarios, str | Path | Scenario | Params):
+        scenarios = [scenarios]
+    if not scenarios:
+        raise BatchError("give at least one scenario to compare")
+    chosen = [resized(scenario_of(s), weeks, warmup, population) for s in scenarios]
+    specs = plan(chosen, replicates, seed)
+    names = [s.name for s in chosen]
+    if baseline is not None and baseline not in names:
+        raise BatchError(f"baseline '{baseline}' is not one of the scenarios given: {', '.join(names)}")
+    out = Path(out) if out is not None else Path("results") / "-".join(names)[:80]
+    description = {"command": "compare", "baseline": choose_baseline(names, baseline), "root_seed": seed}
+    return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
+
+
+def sweep(
+    experiment: Path | str | Experiment | Mapping[str, Any] | Sweep,
+    *,
+    weeks: int | None = None,
+    warmup: int | None = None,
+    population: int | None = None,
+    out: Path | str | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    time_limit: float | None = None,
+    progress: bool = True,
+    allow_other_version: bool = False,
+) -> Results:
+    """Run an experiment: a base scenario with parameters varied over a grid or a Latin hypercube.
+
+    Saved and resumed as :func:`compare`; the report shows each point's values and key
+    outcomes, and outcomes against each swept parameter.
+
+    Args:
+        experiment: An experiment file, its contents as a dict (the same keys), an
+            :class:`~experiments.sweep.Experiment`, or a :class:`~experiments.sweep.Sweep`
+            already read (see :mod:`experiments.sweep` for the format).
+        weeks: Weeks of the policy period (default: the base scenario's).
+        warmup: Weeks of the warm-up (default: the base scenario's).
+        population: Residents (default: the base scenario's), at its density.
+        out: Results folder (default: ``results/NAME``, NAME from the experiment).
+        jobs: Runs at once on this machine (default: all cores; 1: in this process).
+        scheduler: Address of a Dask scheduler to run on instead (``tcp://HOST:PORT``).
+        time_limit: Seconds after which a run is stopped and recorded as failed.
+        progress: Show a progress bar (a widget in a notebook).
+        allow_other_version: Add to a folder of runs made by other code.
+
+    Returns:
+        The results folder as :class:`Results`.
+
+    Raises:
+        ScenarioError: If the experiment, its base or any point of it is invalid (every
+            problem at once).
+        ResultsError: If ``out`` holds another batch, or runs of other code (unless allowed).
+        ClusterError: If the Dask scheduler cannot be reached.
+    """
+    design = experiment if isinstance(experiment, Sweep) else load_experiment(experiment)
+    specs = [
+        dataclasses.replace(s, scenario=resized(s.scenario, weeks, warmup, population))
+        for s in design.specs()
+    ]
+    out = Path(out) if out is not None else Path("results") / design.experiment.name
+    description = {"command": "sweep", "experiment": design.source, "root_seed": design.experiment.seed}
+    return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
+
+
+def _execute(
+    specs: list[RunSpec],
+    out: Path,
+    description: dict[str, Any],
+    jobs: int | None,
+    scheduler: str | None,
+    time_limit: float | None,
+    progress: bool,
+    allow_other_version: bool,
+) -> Results:
+    """Run a batch, then write the report of whatever has finished."""
+    if jobs is not None:
+        _check_count("jobs", jobs, 1)
+    with executor(jobs, scheduler) as pool:
+        batch = execute(
+            specs,
+            out,
+            pool,
+            time_limit=time_limit,
+            progress=progress,
+            description=description,
+            allow_other_version=allow_other_version,
+        )
+    if batch.failed:
+        log.warning("%d run(s) failed; tracebacks in %s", len(batch.failed), out / "failed")
+    if batch.done or batch.skipped:
+        write_report(out)
+    return Results(out, batch=batch)
+
+
+def _check_count(name: str, value: Any, least: int) -> None:
+    """Refuse a count that is not a whole number of at least ``least``, naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise BatchError(f"{name} must be a whole number, {least} or more; got {value!r}")
