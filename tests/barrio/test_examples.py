@@ -1,0 +1,78 @@
+"""The example notebooks run from start to end, from a folder that is not the repository, and
+show what they say they show."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+nbclient = pytest.importorskip("nbclient")
+nbformat = pytest.importorskip("nbformat")
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+KERNEL = "barrio-tests"
+
+
+@pytest.fixture
+def kernel(tmp_path, monkeypatch):
+    """A kernel of this very Python, whatever other kernels the machine has installed."""
+    spec = tmp_path / "jupyter" / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": KERNEL, "language": "python"})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return KERNEL
+
+
+def execute(name: str, kernel: str, folder: Path) -> list[dict]:
+    """Run a notebook in ``folder``; the outputs of its code cells, in order."""
+    notebook = nbformat.read(EXAMPLES / name, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name=kernel, resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
+    return [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def shown(outputs: list, kind: str) -> str:
+    """Everything a cell showed of one kind (``text/html``, ``text/plain``, ``stream``)."""
+    parts = []
+    for output in outputs:
+        if kind == "stream" and output.output_type == "stream":
+            parts.append(output.text)
+        elif kind != "stream" and output.output_type in ("execute_result", "display_data"):
+            parts.append(output.data.get(kind, ""))
+    return "".join(parts)
+
+
+def drew_a_picture(outputs: list) -> bool:
+    return any("image/png" in getattr(o, "data", {}) for o in outputs)
+
+
+@pytest.mark.slow
+def test_the_comparison_notebook_compares_the_two_policies(tmp_path, kernel):
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    cells = execute("compare_policies.ipynb", kernel, work)
+    preview = next(shown(c, "text/html") for c in cells if "Barrio comparison" in shown(c, "text/html"))
+    assert "<td>baseline</td><td>4</td>" in preview and "<td>mano_dura</td><td>4</td>" in preview
+    sentences = next(shown(c, "stream") for c in cells if "than baseline" in shown(c, "stream"))
+    assert "homicides per 100,000 a year:" in sentences
+    assert any(drew_a_picture(c) for c in cells), "the plot did not show inline"
+    folder = work / "results" / "notebook-mano-dura"
+    assert (folder / "report.html").exists() and len(list((folder / "runs").glob("*.parquet"))) == 8
+    assert "['baseline', 'mano_dura']" in shown(cells[-1], "text/plain")
+
+
+@pytest.mark.slow
+def test_the_sweep_notebook_runs_every_point(tmp_path, kernel):
+    cells = execute("sweep.ipynb", kernel, tmp_path)
+    preview = next(shown(c, "text/html") for c in cells if "Barrio sweep" in shown(c, "text/html"))
+    for k in range(4):
+        assert f"<td>sentence_grid-{k}</td>" in preview
+    assert "<th>policing.punitive_intensity</th><th>justice.sentence_weeks</th>" in preview
+    assert any(drew_a_picture(c) for c in cells), "the plot did not show inline"
+    assert (tmp_path / "results" / "notebook-sweep" / "report.html").exists()
