@@ -1,7 +1,10 @@
 """The Python API a notebook user reaches for: barrio.run, compare, sweep, load and Results."""
 
+import ast
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -172,3 +175,18 @@ def test_sweep_takes_a_dict_or_an_experiment_and_previews_its_points(tmp_path):
     pd.testing.assert_frame_equal(from_model.table, results.table)
     with pytest.raises(barrio.ScenarioError, match=r"experiment 'grid': vary.policing.punitve_intensity"):
         barrio.sweep({**design, "vary": {"policing.punitve_intensity": [0.2]}}, out=tmp_path / "bad")
+
+
+def test_the_readmes_python_examples_use_names_that_exist():
+    """The README's Python blocks parse and name only what barrio and Results have."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert any("barrio.compare(" in block for block in blocks)
+    for block in blocks:
+        ast.parse(block)
+        for name in re.findall(r"\bbarrio\.(\w+)", block):
+            assert name in barrio.__all__, name
+        for name in re.findall(r"\bresults\.(\w+)", block):
+            assert hasattr(barrio.Results, name), name
+    params = barrio.Params().replace(policing__punitive_intensity=0.9, country="ecuador")
+    assert params.country == "ecuador" and params.policing.punitive_intensity == 0.9
