@@ -1,14 +1,16 @@
 """Which code made a result, and in which environment.
 
 A run is fixed by its scenario, its seed and the code. The code is named by
-:func:`code_identity`: in a git checkout, the commit and, when the tree has uncommitted
-changes, a short hash of ``git diff HEAD`` (so two runs of the same edited tree are known to
-be the same code, and two different edits are not); installed from a wheel, the package's
-version. :func:`environment` records the Python, the operating system and every installed
-package with its version. Both are computed once per process.
+:func:`code_identity`: in a git checkout, the commit and, when the package's files have
+uncommitted changes, a short hash of ``git diff HEAD`` over them (so two runs of the same
+edited tree are known to be the same code, and two different edits are not); installed from
+a wheel, the package's version. :func:`environment` records the Python, the operating system
+and every installed package with its version. Both are computed once per process.
 
-Files that git does not track (a new module not yet added) are not part of the diff: add
-them to be counted.
+The package's files are the folders ``pyproject.toml`` maps into it (``package-dir``) and
+``pyproject.toml`` itself: an edit of the tests, the docs or a notebook changes no result and
+does not count. Files that git does not track (a new module not yet added) are not part of
+the diff either: add them to be counted.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def identify(package: Path) -> CodeIdentity:
         _git(package, "ls-files", "--error-unmatch", "__init__.py")
         top = Path(_git(package, "rev-parse", "--show-toplevel").strip())
         commit = _git(top, "rev-parse", "HEAD").strip()
-        diff = _git(top, "diff", "HEAD", "--binary", text=False)
+        diff = _git(top, "diff", "HEAD", "--binary", "--", *_package_files(top), text=False)
     except (OSError, subprocess.SubprocessError):
         return _installed()
     changes = hashlib.sha256(diff).hexdigest()[:12] if diff else None
@@ -174,9 +176,19 @@ def _public_version(top: Path) -> str:
 
 def _scm_settings(top: Path) -> dict[str, Any]:
     """The project's settings that change how setuptools-scm names a version (not where it writes)."""
+    settings = _pyproject(top).get("tool", {}).get("setuptools_scm", {})
+    return {k: settings[k] for k in ("version_scheme", "tag_regex", "fallback_version") if k in settings}
+
+
+def _package_files(top: Path) -> list[str]:
+    """The paths whose changes change the package: its folders and pyproject.toml; none: all."""
+    folders = _pyproject(top).get("tool", {}).get("setuptools", {}).get("package-dir", {})
+    paths = sorted({str(folder) for folder in folders.values()})
+    return [*paths, "pyproject.toml"] if paths else []
+
+
+def _pyproject(top: Path) -> dict[str, Any]:
     try:
-        config = tomllib.loads((top / "pyproject.toml").read_text(encoding="utf-8"))
+        return tomllib.loads((top / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return {}
-    settings = config.get("tool", {}).get("setuptools_scm", {})
-    return {k: settings[k] for k in ("version_scheme", "tag_regex", "fallback_version") if k in settings}

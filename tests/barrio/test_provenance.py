@@ -52,6 +52,22 @@ def test_uncommitted_changes_are_named_by_a_hash_of_the_diff(checkout):
     assert identify(checkout) == clean  # undoing the edit is the committed code again
 
 
+def test_only_changes_to_the_package_and_its_build_settings_count(checkout):
+    top = checkout.parent
+    (top / "pyproject.toml").write_text('[tool.setuptools.package-dir]\n"pkg" = "pkg"\n')
+    (top / "README.md").write_text("Read me.\n")
+    git(top, "add", ".")
+    git(top, "commit", "-q", "-m", "settings")
+    clean = identify(checkout)
+    (top / "README.md").write_text("Read me, edited.\n")
+    assert identify(checkout) == clean  # the docs change no result
+    (checkout / "__init__.py").write_text("RATE = 2\n")
+    edited = identify(checkout)
+    assert edited.dirty
+    (top / "pyproject.toml").write_text('[tool.setuptools.package-dir]\n"pkg" = "pkg"\n# a dependency\n')
+    assert identify(checkout).changes not in (None, edited.changes)
+
+
 def test_a_package_git_does_not_track_takes_the_installed_version(tmp_path, checkout):
     # As a wheel installed into a venv inside some repository: that repository's commit is not ours.
     inside = tmp_path / "venv" / "site-packages" / "barrio"
@@ -76,7 +92,8 @@ def test_this_checkout_and_the_run_table_say_the_same_version(small_run):
     top = Path(provenance.__file__).resolve().parents[1]
     if here.source == "git":
         assert here.commit == git(top, "rev-parse", "HEAD").strip()
-        assert here.dirty == bool(git(top, "diff", "HEAD"))
+        package = ["barrio", "model", "experiments", "app", "scenarios", "pyproject.toml"]
+        assert here.dirty == bool(git(top, "diff", "HEAD", "--", *package))
     assert set(small_run.version) == {here.version}
 
 
