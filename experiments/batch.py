@@ -192,6 +192,7 @@ def execute(
             todo.append(spec)
     bar = tqdm(total=len(specs), initial=len(result.skipped), unit="run", disable=not progress)
     futures = {pool.submit(run_one, spec, time_limit): spec for spec in todo}
+    made_by: dict[str, str] = {}  # the version each finished run's own process reported
     try:
         for future in as_completed(futures):
             spec = futures[future]
@@ -206,13 +207,15 @@ def execute(
                 atomic_write(out / "runs" / f"{spec.key}.parquet", lambda p, t=table: _write_part(t, p))
                 (out / "failed" / f"{spec.key}.txt").unlink(missing_ok=True)
                 result.done.append(spec.key)
-                _log(out, spec, "done", started, finished)
+                made_by[spec.key] = str(table["version"].iloc[0])
+                _log(out, spec, "done", started, finished, made_by[spec.key])
             bar.update()
             bar.set_postfix(failed=len(result.failed))
     finally:
         bar.close()
         for future in futures:
             future.cancel()
+        _record_versions(out, made_by)
     return result
 
 
@@ -355,12 +358,33 @@ def _run_version(entry: dict[str, Any]) -> str:
     return entry.get("version") or f"commit {entry.get('git_commit', 'unknown')}"
 
 
-def _log(out: Path, spec: RunSpec, status: str, started: float | None, finished: float) -> None:
+def _record_versions(out: Path, made_by: dict[str, str]) -> None:
+    """Put in the manifest the version each run's own process reported, where it is not this one.
+
+    A worker (on a Dask cluster, or one that started after the code was edited) may run other
+    code than the process that planned the batch; its runs are then said to be its own.
+    """
+    here = code_identity().version
+    other = {key: version for key, version in made_by.items() if version != here}
+    if not other:
+        return
+    for key, version in sorted(other.items()):
+        log.warning("%s: %s was made by Barrio %s, not Barrio %s as planned", out, key, version, here)
+    manifest = _read_manifest(out, required=True)
+    for entry in manifest["runs"]:
+        entry["version"] = other.get(entry["key"], entry.get("version"))
+    atomic_write(out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
+
+
+def _log(
+    out: Path, spec: RunSpec, status: str, started: float | None, finished: float, version: str | None = None
+) -> None:
     stamp = {
         "key": spec.key,
         "status": status,
         "started": datetime.fromtimestamp(started, UTC).isoformat() if started else None,
         "finished": datetime.fromtimestamp(finished, UTC).isoformat(),
+        "version": version,
     }
     with (out / "log.jsonl").open("a", encoding="utf-8") as file:
         file.write(json.dumps(stamp) + "\n")

@@ -168,6 +168,24 @@ def test_the_same_edited_tree_resumes_without_being_asked(tmp_path):
     assert again.done == [specs[1].key]
 
 
+def test_a_run_made_by_a_worker_of_other_code_is_said_and_recorded_as_such(tmp_path, monkeypatch, caplog):
+    real = batch.run
+
+    def elsewhere(scenario, seed, **kwargs):  # as a Dask worker running another release would
+        table = real(scenario, seed, **kwargs)
+        table["version"] = "0.0.1" if scenario.name == "crackdown" else table["version"]
+        return table
+
+    monkeypatch.setattr(batch, "run", elsewhere)
+    execute(plan([tiny("baseline"), tiny("crackdown")], 1), tmp_path, InProcessExecutor(), progress=False)
+    assert "crackdown__r000 was made by Barrio 0.0.1, not Barrio" in caplog.text
+    runs = {r["key"]: r["version"] for r in batch.read_manifest(tmp_path)["runs"]}
+    assert runs == {"baseline__r000": code_identity().version, "crackdown__r000": "0.0.1"}
+    logged = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert {entry["key"]: entry["version"] for entry in logged} == runs
+    assert "runs of 2 versions of the code" in write_report(tmp_path)["markdown"].read_text()
+
+
 def test_the_folder_can_be_queried_in_place_with_duckdb(tmp_path):
     duckdb = pytest.importorskip("duckdb")
     execute(plan([tiny("baseline"), tiny("crackdown")], 2), tmp_path, InProcessExecutor(), progress=False)
