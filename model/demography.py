@@ -14,7 +14,7 @@ import numpy as np
 
 from barrio.model.contexts import Context
 from barrio.model.params import Params
-from barrio.model.population import Custody, Offence, Residents, Status
+from barrio.model.population import NEVER, Custody, Offence, Residents, Status
 
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
@@ -27,6 +27,7 @@ __all__ = [
     "enter_labour_force",
     "leave_school",
     "populate",
+    "public_time",
     "replace_with_newborns",
     "schooling",
 ]
@@ -74,6 +75,15 @@ POOR_DROPOUT = 1.0
 #: among the causes of leaving school.
 NO_PRESENCE_DROPOUT = 1.5
 
+
+#: Relative time spent out in public, by age: children under 12, 12-29, 30-49 and 50 and
+#: over (men; women's are ``households.public_time_women`` times these).
+#: Source: assumption: young people spend most time in the street and old people least,
+#: as the age profile of homicide victims and police stops in the region suggests.
+PUBLIC_TIME_BY_AGE = (0.3, 1.0, 0.6, 0.35)
+#: Where each age band of PUBLIC_TIME_BY_AGE starts.
+#: Source: the age bands of the outcomes (12-17 and 18-29 together) and the age of 50.
+PUBLIC_TIME_AGES = (0, 12, 30, 50)
 
 #: Whether a status ends in retirement at RETIREMENT, indexed by status code.
 _RETIRES = np.zeros(len(Status), dtype=bool)
@@ -297,6 +307,7 @@ def replace_with_newborns(r: Residents, ids: np.ndarray, params: Params, rng: np
     r.offence[ids] = Offence.NONE
     r.sell_block[ids] = r.block[ids]
     r.carer[ids] = False
+    r.released[ids] = NEVER
 
 
 def ageing(m: BarrioModel) -> None:
@@ -327,3 +338,15 @@ def schooling(m: BarrioModel) -> None:
     leave_school(
         r, m.week, m.grid.state_presence.data.ravel(), m.households.poor, m.params, m.rng, dropout_risk(m)
     )
+
+
+def public_time(r: Residents, ids: np.ndarray, params: Params) -> np.ndarray:
+    """How much each of ``ids`` is out in public, relative to a man aged 12-29 (1).
+
+    Who is met in the street (by patrols' searches, by stray bullets) is drawn with these
+    weights: young men most, women ``households.public_time_women`` as much as men of
+    their age.
+    """
+    band = np.searchsorted(PUBLIC_TIME_AGES, r.age[ids], side="right") - 1
+    weight = np.asarray(PUBLIC_TIME_BY_AGE)[band]
+    return np.where(r.female[ids], weight * params.households.public_time_women, weight)

@@ -6,8 +6,17 @@ governs daily life: it settles disputes and pays some welfare to residents
 (``groups.welfare`` a resident-week, as far as its capital allows), which earns it local
 support and strengthens its pull on young people there (``groups.support``). Elsewhere
 its presence is parasitic: it extorts a share ``groups.extortion`` of residents' legal
-income. Which one emerges on a block follows from state presence, so a policy that brings
-the state back turns symbiotic blocks parasitic rather than simply removing the group.
+income. Which one emerges on a block follows from state presence.
+
+How the state's presence bears on extortion is ``mechanisms.governance``. Under
+``competing`` (after Arias 2017 and Lessing 2021: criminal and state governance compete
+for the same residents) the state shields residents in proportion to its presence on the
+block: a group squeezes ``groups.extortion x (1 - presence)`` of their legal income, so the
+state's return weakens the group's rule as well as ending its welfare. Under
+``presence_threshold`` (Barrio 0.1) a group squeezes the full ``groups.extortion``
+wherever it does not govern, so bringing the state back turns welfare-paying blocks into
+extortion at the full rate. Either way, a group may also prey on programme benefits paid
+to the households it squeezes (``groups.transfer_predation``).
 """
 
 from __future__ import annotations
@@ -17,10 +26,11 @@ from enum import IntEnum
 
 import numpy as np
 
+from barrio.model.mechanisms import GovernanceRule
 from barrio.model.params import Params
 from barrio.model.population import Residents
 
-__all__ = ["Governance", "Rule", "govern"]
+__all__ = ["Governance", "Rule", "govern", "rule_of_block"]
 
 
 class Rule(IntEnum):
@@ -55,6 +65,8 @@ def govern(
     trust: np.ndarray,
     capital: np.ndarray,
     params: Params,
+    benefits: np.ndarray | None = None,
+    heads: np.ndarray | None = None,
 ) -> Governance:
     """Welfare on symbiotic blocks and extortion on parasitic ones, for everyone at once.
 
@@ -64,15 +76,17 @@ def govern(
         presence: State presence on each block.
         trust: Mean trust in the state of each block's residents.
         capital: Each group's capital (by code), which caps the welfare it can pay.
-        params: Run parameters (``groups`` section).
+        params: Run parameters (``groups`` and ``mechanisms`` sections).
+        benefits: Programme benefits paid to each household this week, which a group may
+            prey on (``groups.transfer_predation``).
+        heads: The first resident of each household, who hands over what is taken.
     """
     g = params.groups
     held = control >= 0
     # Residents who trust the state take their disputes to it and refuse the group's rule.
     symbiotic = held & (presence < g.governance_threshold) & (trust < params.legitimacy.resist)
     # One read of each resident's block, then only the residents concerned are touched.
-    rule = np.where(symbiotic, Rule.GOVERNED, np.where(held, Rule.SQUEEZED, Rule.NONE))
-    rule = rule.astype(np.int8).ravel()[r.block]
+    rule = rule_of_block(symbiotic, held).ravel()[r.block]
     governed = np.flatnonzero(rule == Rule.GOVERNED)
     squeezed = np.flatnonzero(rule == Rule.SQUEEZED)
     flat_control = control.ravel()
@@ -80,6 +94,8 @@ def govern(
     capital = capital if len(capital) else np.zeros(1)  # no groups: nothing to govern
     n_codes = len(capital)
     extorted = g.extortion * r.income[squeezed]
+    if params.mechanisms.governance == GovernanceRule.COMPETING:
+        extorted = extorted * (1.0 - presence.ravel()[r.block[squeezed]])
     extortion = np.bincount(flat_control[r.block[squeezed]], weights=extorted, minlength=n_codes)
     code = flat_control[r.block[governed]]
     people = np.bincount(code, minlength=n_codes)
@@ -91,9 +107,20 @@ def govern(
     transfers = np.zeros(len(r))
     transfers[governed] = per_head[code]
     transfers[squeezed] = -extorted
+    if g.transfer_predation > 0 and benefits is not None and heads is not None:
+        block = r.block[heads]
+        preyed = (rule_of_block(symbiotic, held).ravel()[block] == Rule.SQUEEZED) & (benefits > 0)
+        taken = g.transfer_predation * benefits[preyed]
+        transfers[heads[preyed]] -= taken
+        extortion += np.bincount(flat_control[block[preyed]], weights=taken, minlength=n_codes)
     return Governance(
         symbiotic=symbiotic,
         transfers=transfers,
         welfare=per_head * people,
         extortion=extortion,
     )
+
+
+def rule_of_block(symbiotic: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """How each block is ruled (a :class:`Rule` per block, as int8)."""
+    return np.where(symbiotic, Rule.GOVERNED, np.where(held, Rule.SQUEEZED, Rule.NONE)).astype(np.int8)

@@ -27,10 +27,19 @@ import numpy as np
 from mesa import Agent
 
 from barrio.model.governance import Governance, govern
-from barrio.model.leadership import form_groups, remove_leaders, seize_capital, split
-from barrio.model.neighbourhood import within_reach
-from barrio.model.population import ByCode
+from barrio.model.leadership import (
+    form_groups,
+    merge_groups,
+    remove_leaders,
+    seize_capital,
+    split,
+    split_chance,
+)
+from barrio.model.mechanisms import AffiliationRule, PriceRule, ViolenceRule
+from barrio.model.neighbourhood import turf, within_reach
+from barrio.model.population import ByCode, Status
 from barrio.model.rivalry import VIOLENCE_MEMORY, contest_week
+from barrio.model.selling import leave_market
 
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
@@ -53,6 +62,8 @@ class CriminalGroup(Agent):
         member_count: Affiliated sellers at the start of the week (less those it let go).
         notoriety: Violent incidents the group took part in, a moving average per week.
         deterred: Share of its members lost to crackdowns, a moving average per week.
+        disarray: Share of its armed strength lost to a leader's removal, not yet recovered.
+        losses: Share of its members arrested, a moving average per week.
     """
 
     model: BarrioModel
@@ -66,6 +77,8 @@ class CriminalGroup(Agent):
         self.member_count = 0
         self.notoriety = 0.0
         self.deterred = 0.0
+        self.disarray = 0.0
+        self.losses = 0.0
 
     @property
     def restraint(self) -> float:
@@ -84,6 +97,10 @@ class CriminalGroup(Agent):
     def remember_crackdown(self, lost: float, members: int) -> None:
         """Add this week's members lost to crackdowns, as a share of its ``members``, to its memory."""
         self.deterred += MEMORY * (lost / max(members, 1) - self.deterred)
+
+    def remember_losses(self, lost: float, members: int) -> None:
+        """Add this week's members arrested, as a share of its ``members``, to its memory."""
+        self.losses += MEMORY * (lost / max(members, 1) - self.losses)
 
     @property
     def blocks(self) -> int:
@@ -131,11 +148,23 @@ class CriminalGroup(Agent):
         self.member_count -= len(gone)
 
     def _recruit(self) -> None:
+        """Independents selling on the group's blocks are made to join it.
+
+        Under ``mechanisms.affiliation: territorial`` those it does not absorb this week
+        may be made to stop selling there (``groups.expulsion``).
+        """
         m = self.model
+        g = m.params.groups
         independent = m.groups.independents_on(m, self.code)
-        joining = independent[m.rng.random(len(independent)) < m.params.groups.affiliation_rate]
+        draw = m.rng.random(len(independent))
+        joining = independent[draw < g.affiliation_rate]
         joining = joining[m.residents.group[joining] < 0]  # not taken by another group since
         m.residents.group[joining] = self.code
+        if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL and g.expulsion > 0:
+            left = independent[draw >= g.affiliation_rate]
+            r = m.residents
+            left = left[(r.group[left] < 0) & (r.status[left] == Status.SELLING)]
+            leave_market(r, left[m.rng.random(len(left)) < g.expulsion])
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
         """Free blocks next to the territory, found from the group's own blocks only."""
@@ -224,6 +253,8 @@ class GroupRegistry:
         block_value: What each block (flat) is worth to a group this week, demand net of
             the police's arrest risk there, and that risk; set when the groups' week begins
             (groups move before the police do, so it holds while they step).
+        pact: Whether a pact between the groups holds (``groups.truce`` above 0 made it;
+            it holds until broken).
     """
 
     def __init__(self, count: int, shape: tuple[int, int], residents: int) -> None:
@@ -235,6 +266,7 @@ class GroupRegistry:
         self.symbiotic = np.zeros(shape, dtype=bool)
         self.transfers = np.zeros(residents)
         self.block_value: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self.pact = False
         self._territory = ByCode(np.zeros(0, np.int64), np.zeros(0, np.int64))
         self._independents: ByCode | None = None
 
@@ -272,6 +304,21 @@ class GroupRegistry:
             out[group.code] = value(group)
         return out
 
+    def strength(self, m: BarrioModel) -> np.ndarray:
+        """Each group's armed strength (by group code): members selling, plus what its capital buys.
+
+        Capital counts one member for every ``groups.capital_per_fighter``; a group in
+        disarray after losing its leader has that share less.
+        """
+        r = m.residents
+        sellers = m.market.seller_ids
+        members = sellers[(r.status[sellers] == Status.SELLING) & (r.group[sellers] >= 0)]
+        counts = np.bincount(r.group[members], minlength=self.n_codes).astype(float)
+        per_fighter = m.params.groups.capital_per_fighter
+        return (counts + self.by_code(lambda g: g.capital / per_fighter)) * (
+            1.0 - self.by_code(lambda g: g.disarray)
+        )
+
     def territory(self, code: int) -> np.ndarray:
         """A group's blocks (flat, ascending) when the groups' week began.
 
@@ -281,7 +328,7 @@ class GroupRegistry:
         return self._territory.of(code)
 
     def independents_on(self, m: BarrioModel, code: int) -> np.ndarray:
-        """Independent sellers selling on a group's blocks, as the first group to recruit found them.
+        """Independent sellers on a group's blocks (its turf, if territorial), when first recruited from.
 
         Indexed once a week, when first asked: sellers let go by the groups that stepped
         before are among them.
@@ -290,8 +337,10 @@ class GroupRegistry:
             r = m.residents
             sellers = m.market.seller_ids
             independent = sellers[r.group[sellers] < 0]
-            control = m.grid.control.data.ravel()
-            self._independents = ByCode.index(independent, control[r.sell_block[independent]])
+            where = m.grid.control.data
+            if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL:
+                where = turf(where, m.params.market.reach)
+            self._independents = ByCode.index(independent, where.ravel()[r.sell_block[independent]])
         return self._independents.of(code)
 
     def begin_week(self, m: BarrioModel) -> None:
@@ -330,26 +379,39 @@ def group_week(m: BarrioModel) -> None:
         m.agents_by_type[CriminalGroup].shuffle_do("step")
     beheaded = remove_leaders(m)
     seized = seize_capital(m)
+    # The blow each group took: a removed leader, or the share of its capital seized.
+    blows = {id(g): (g, p.policing.seizure) for g in seized} | {id(g): (g, 1.0) for g in beheaded}
     shaken = list({id(g): g for g in beheaded + seized}.values())
-    splits = [f for g in shaken if rng.random() < p.groups.split_chance and (f := split(m, g))]
+    splits = [f for g in shaken if rng.random() < split_chance(m, g, blows[id(g)][1]) and (f := split(m, g))]
     formed = form_groups(m)
+    merged = merge_groups(m)
+    armed = p.mechanisms.violence == ViolenceRule.ARMED_STRENGTH
+    legacy_market = p.mechanisms.price == PriceRule.FIXED
+    if reg.pact and p.groups.truce_break > 0 and rng.random() < p.groups.truce_break:
+        reg.pact = False
     violence = contest_week(
         r,
         m.grid.control.data,
-        m.grid.demand.data,
+        m.grid.demand.data if legacy_market else m.market.demand(m.grid.demand.data),
         m.market.seller_ids,
         m.blocks.order,
         m.blocks.starts,
         p,
         rng,
         reg.by_code(lambda g: g.restraint),
+        strength=reg.strength(m) if armed else None,
+        calm=p.groups.truce if reg.pact else 0.0,
+        unit_margin=None if legacy_market else m.market.unit_margin(p),
     )
     took_part = violence.by_group(reg.n_codes)
     for group in reg.active():
         group.remember_violence(float(took_part[group.code]))
+        group.disarray *= 1.0 - p.groups.recovery
     capital = reg.by_code(lambda g: g.capital)
     trust = m.blocks.trust.reshape(m.shape)
-    gov = govern(r, m.grid.control.data, m.grid.state_presence.data, trust, capital, p)
+    h = m.households
+    heads = h.order[h.starts[:-1]]
+    gov = govern(r, m.grid.control.data, m.grid.state_presence.data, trust, capital, p, h.benefits, heads)
     for group in reg.active():
         # max(0, ...): paying out all its capital can leave -1e-14 of rounding.
         group.capital = max(0.0, group.capital + gov.extortion[group.code] - gov.welfare[group.code])
@@ -361,3 +423,4 @@ def group_week(m: BarrioModel) -> None:
     week.violence = violence
     week.leaders_removed, week.splits = len(beheaded), len(splits)
     week.groups_formed, week.seizures = len(formed), len(seized)
+    week.mergers = len(merged)

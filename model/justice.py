@@ -150,7 +150,7 @@ def _trial(
     leave_market(r, walked[r.status[walked] == Status.SELLING])
 
 
-def _release(r: Residents, ids: np.ndarray, record: bool) -> None:
+def _release(r: Residents, ids: np.ndarray, record: bool, week: int | None = None) -> None:
     r.status[ids] = free_status(r.age[ids])
     r.custody[ids] = Custody.FREE
     r.custody_left[ids] = 0
@@ -158,9 +158,13 @@ def _release(r: Residents, ids: np.ndarray, record: bool) -> None:
     if record:
         # int8: add only below the cap, or 127 + 1 would wrap round to -128.
         r.record[ids] = np.where(r.record[ids] < 127, r.record[ids] + 1, 127)
+        if week is not None:
+            r.released[ids] = week
 
 
-def custody_week(r: Residents, params: Params, rng: np.random.Generator) -> np.ndarray:
+def custody_week(
+    r: Residents, params: Params, rng: np.random.Generator, week: int | None = None
+) -> np.ndarray:
     """Count down custody; hold trials for those whose pre-trial time is over; release.
 
     Returns:
@@ -171,7 +175,7 @@ def custody_week(r: Residents, params: Params, rng: np.random.Generator) -> np.n
     due = detained[r.custody_left[detained] <= 0]
     stage = r.custody[due]
     released = due[stage == Custody.SENTENCED]
-    _release(r, released, record=True)
+    _release(r, released, record=True, week=week)
     _release(r, due[stage == Custody.JUVENILE], record=False)
     tried = due[stage == Custody.PRETRIAL]
     _trial(r, tried, r.offence[tried].copy(), params, rng)
@@ -217,8 +221,16 @@ def process_arrests(m: BarrioModel, ids: np.ndarray, offence: Offence) -> None:
     if len(diverted):
         m.this_week.diverted += len(diverted)
         held = ids[~np.isin(ids, diverted)]
-    arrest(m.residents, held, offence, m.params, m.rng)
+    r = m.residents
+    free = held[r.status[held] != Status.DETAINED]
+    arrest(r, held, offence, m.params, m.rng)
     m.police.arrests.add(ids, offence)
+    # Entries into the prison system of people once released from a sentence, by how long ago.
+    entered = free[(r.status[free] == Status.DETAINED) & (r.custody[free] != Custody.JUVENILE)]
+    since = m.week - r.released[entered].astype(np.int64)
+    week = m.this_week
+    week.readmitted_1y += int((since <= 52).sum())
+    week.readmitted_5y += int((since <= 260).sum())
 
 
 def justice_week(m: BarrioModel) -> None:
@@ -228,7 +240,7 @@ def justice_week(m: BarrioModel) -> None:
     replaced by newborns. Records releases, riots and riot deaths.
     """
     p, r, rng = m.params, m.residents, m.rng
-    releases = custody_week(r, p, rng)
+    releases = custody_week(r, p, rng, m.week)
     m.programmes.on_release(releases)
     riots, killed = prison_week(r, m.prison, [g.code for g in m.groups.active()], p, rng)
     replace_with_newborns(r, killed, p, rng)

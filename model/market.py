@@ -2,7 +2,14 @@
 
 Buyers on a block buy from any seller within ``market.reach`` blocks of it (a square), and a
 block's purchases are shared equally among the sellers in its reach. A seller's sales
-therefore fall as competitors arrive, and are zero where there is no demand.
+therefore fall as competitors arrive, and are zero where there is no demand. Purchases
+answer the retail price (``model.prices``).
+
+Who takes a share of a seller's margin depends on ``mechanisms.affiliation``. Under
+``territorial`` a group's members hand it ``groups.member_cut`` of their margin (the group
+supplies them), and independents selling on a group's blocks pay it ``groups.cut``.
+Under ``voluntary`` (Barrio 0.1) everyone selling on a group's blocks pays ``groups.cut``
+to that group, and members selling elsewhere pay nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +19,25 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from barrio.model.neighbourhood import box_sum
+from barrio.model.mechanisms import AffiliationRule, PriceRule
+from barrio.model.neighbourhood import box_sum, turf
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
 
-__all__ = ["Market", "Sales", "clear", "entrant_units", "net_gain", "rank_share", "seller_counts", "trade"]
+__all__ = [
+    "Market",
+    "Sales",
+    "clear",
+    "cuts",
+    "entrant_units",
+    "net_gain",
+    "rank_share",
+    "seller_counts",
+    "trade",
+]
 
 
 @dataclass
@@ -32,16 +50,31 @@ class Market:
             longer sell, so rules that need the current sellers check the status.
         sales: This week's sales (``None`` before the first week).
         selling_income: What each resident earned from selling this week (USD).
+        price: The retail price of a purchase this week (USD).
+        demand_factor: The share of the grid's demand bought at that price.
     """
 
     seller_ids: np.ndarray
     sales: Sales | None
     selling_income: np.ndarray
+    price: float
+    demand_factor: float = 1.0
 
     @classmethod
-    def empty(cls, residents: int, status: np.ndarray) -> Market:
-        """Before the first week: the sellers there are, no sales yet."""
-        return cls(np.flatnonzero(status == Status.SELLING), None, np.zeros(residents, dtype=np.float32))
+    def empty(cls, residents: int, status: np.ndarray, price: float) -> Market:
+        """Before the first week: the sellers there are, no sales yet, the price without risk."""
+        return cls(
+            np.flatnonzero(status == Status.SELLING), None, np.zeros(residents, dtype=np.float32), price
+        )
+
+    def demand(self, layer: np.ndarray) -> np.ndarray:
+        """Purchases wanted on each block at this week's price, from the grid's ``demand`` layer."""
+        return layer if self.demand_factor == 1.0 else layer * self.demand_factor
+
+    def unit_margin(self, params: Params) -> float:
+        """What a seller keeps of a purchase before any group's cut: the margin plus any risk premium."""
+        base = params.market.price
+        return base * params.market.margin + (self.price - base)
 
     def count_sellers(self, r: Residents) -> np.ndarray:
         """Count the sellers again; returns their ids."""
@@ -113,10 +146,33 @@ def entrant_units(demand: np.ndarray, sellers: np.ndarray, reach: int) -> np.nda
     return box_sum(demand / (box_sum(sellers, reach) + 1.0), reach)
 
 
-def net_gain(units: np.ndarray, cut: np.ndarray, params: Params) -> np.ndarray:
-    """A seller's weekly net earnings: the margin on sales, less a group's cut of it."""
+def net_gain(
+    units: np.ndarray, cut: np.ndarray, params: Params, unit_margin: float | None = None
+) -> np.ndarray:
+    """A seller's weekly net earnings: the margin on sales, less a group's cut of it.
+
+    ``unit_margin``: what a seller keeps of a purchase (``Market.unit_margin``); by default
+    ``market.price x market.margin``, the margin at the price without risk.
+    """
     m = params.market
-    return units * m.price * m.margin * (1.0 - cut)
+    if unit_margin is None:
+        return units * m.price * m.margin * (1.0 - cut)
+    return units * unit_margin * (1.0 - cut)
+
+
+def cuts(r: Residents, sellers: np.ndarray, control: np.ndarray, params: Params) -> np.ndarray:
+    """Share of each seller's margin a group takes, and the group it goes to (-1: none).
+
+    ``control``: the group holding each seller's block (under ``territorial``, whose turf
+    it is: ``neighbourhood.turf``).
+    """
+    g = params.groups
+    taxed = control >= 0
+    if params.mechanisms.affiliation == AffiliationRule.VOLUNTARY:
+        return np.where(taxed, g.cut, 0.0), np.where(taxed, control, -1)
+    member = r.group[sellers] >= 0
+    share = np.where(member, g.member_cut, np.where(taxed, g.cut, 0.0))
+    return share, np.where(member, r.group[sellers], np.where(taxed, control, -1))
 
 
 def rank_share(r: Residents, ids: np.ndarray, params: Params) -> np.ndarray:
@@ -131,25 +187,28 @@ def trade(m: BarrioModel) -> None:
     seller's ``selling_income`` and running ``gain``, and the cut each group collects
     (``groups.revenue_by_code``).
     """
-    p, r = m.params, m.residents
-    sellers = m.market.count_sellers(r)
+    p, r, market = m.params, m.residents, m.market
+    sellers = market.count_sellers(r)
     blocks = r.sell_block[sellers]
-    sales = m.market.sales = clear(m.grid.demand.data, seller_counts(blocks, m.shape), p.market.reach)
+    demand = market.demand(m.grid.demand.data)
+    sales = market.sales = clear(demand, seller_counts(blocks, m.shape), p.market.reach)
     units = sales.units.ravel()[blocks]
-    control = m.grid.control.data.ravel()[blocks]
-    cut = np.where(control >= 0, p.groups.cut, 0.0)
-    share = net_gain(units, cut, p)
+    holder = m.grid.control.data
+    if p.mechanisms.affiliation == AffiliationRule.TERRITORIAL:
+        holder = turf(holder, p.market.reach)
+    cut, taker = cuts(r, sellers, holder.ravel()[blocks], p)
+    legacy = p.mechanisms.affiliation == AffiliationRule.VOLUNTARY and p.mechanisms.price == PriceRule.FIXED
+    unit_margin = None if legacy else market.unit_margin(p)
+    share = net_gain(units, cut, p, unit_margin)
     earned = share * rank_share(r, sellers, p)
-    income = m.market.selling_income
+    income = market.selling_income
     income[:] = 0.0
     income[sellers] = earned
     a = p.selling.gain_memory
     r.gain[sellers] = (1 - a) * r.gain[sellers] + a * earned
-    taxed = control >= 0
-    margin = units * p.market.price * p.market.margin
-    # What a low-ranked seller does not keep goes to the group whose block it is (for an
-    # independent, up the supply chain, outside the neighbourhood).
+    taxed = taker >= 0
+    margin = units * p.market.price * p.market.margin if legacy else units * unit_margin
+    # What a low-ranked seller does not keep goes to the group it pays (for an independent
+    # paying no one, up the supply chain, outside the neighbourhood).
     to_group = margin * cut + (share - earned)
-    m.groups.revenue_by_code = np.bincount(
-        control[taxed], weights=to_group[taxed], minlength=m.groups.n_codes
-    )
+    m.groups.revenue_by_code = np.bincount(taker[taxed], weights=to_group[taxed], minlength=m.groups.n_codes)

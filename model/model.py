@@ -40,6 +40,7 @@ from barrio.model.neighbourhood import Blocks, LandUse, build_grid
 from barrio.model.outcomes import OutcomeTable, WeekEvents, measure
 from barrio.model.params import Params
 from barrio.model.policing import PatrolUnit, Police, police_week, sync_patrols
+from barrio.model.prices import price_week
 from barrio.model.programmes import Programmes, programme_week
 from barrio.model.scenario import Event
 from barrio.model.selling import choices
@@ -63,12 +64,13 @@ WEEK: tuple[Phase, ...] = (
     programme_week,  # 4. programmes enrol, pay and place; care duties; state presence
     labour,  # 5. jobs lost and found; this week's legal incomes
     schooling,  # 6. dropout, graduation, return to school
-    trade,  # 7. retail sales, sellers' earnings, the groups' cut
-    group_week,  # 8. groups' business, leadership, splits, new groups, contests, governance
-    justice_week,  # 9. custody, trials, releases; prison ties and riots
-    police_week,  # 10. patrols, arrests, force; trust; police presence
-    choices,  # 11. who starts selling, who stops, who moves
-    household_incomes,  # 12. household incomes and poverty, which next week's rules read
+    price_week,  # 7. the retail price, and the demand it leaves
+    trade,  # 8. retail sales, sellers' earnings, the groups' cut
+    group_week,  # 9. groups' business, leadership, splits, new groups, contests, governance
+    justice_week,  # 10. custody, trials, releases; prison ties and riots
+    police_week,  # 11. patrols, arrests, force; trust; police presence
+    choices,  # 12. who starts selling, who stops, who moves
+    household_incomes,  # 13. household incomes and poverty, which next week's rules read
 )
 
 
@@ -142,6 +144,7 @@ class BarrioModel(Model):
 
         g = params.groups
         self.groups = GroupRegistry(g.count, self.shape, len(r))
+        self.groups.pact = g.truce > 0
         seed_territories(self.grid.control.data, self.grid.demand.data, g.count, g.initial_radius, self.rng)
         for code in range(g.count):
             self.groups.found(self, code, g.initial_capital)
@@ -151,7 +154,7 @@ class BarrioModel(Model):
 
         r.trust[:] = initial_trust(self.grid.state_presence.data.ravel()[r.block], self.rng)
         self.blocks.update_trust(r)
-        self.market = Market.empty(len(r), r.status)
+        self.market = Market.empty(len(r), r.status, params.market.price)
         self.week = -params.timing.warmup_weeks
         self.this_week = WeekEvents()
         self.timeline = Timeline(timeline, self.grid.demand.data)

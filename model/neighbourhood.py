@@ -20,7 +20,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from barrio.model.params import Params
 from barrio.model.population import Residents, ids_in
 
-__all__ = ["LAYERS", "Blocks", "LandUse", "box_sum", "build_grid", "within_reach"]
+__all__ = ["LAYERS", "Blocks", "LandUse", "box_sum", "build_grid", "turf", "within_reach"]
 
 #: Property layers every Barrio grid carries: name -> (default value, dtype).
 LAYERS: dict[str, tuple[float, type]] = {
@@ -135,6 +135,27 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     pad[:, radius + 1 : radius + 1 + h] = rows
     c = np.cumsum(pad, axis=1)
     return c[:, k:] - c[:, :-k]
+
+
+def turf(control: np.ndarray, reach: int) -> np.ndarray:
+    """Whose turf each block is: its holder, or for a free block the group nearest it within ``reach``.
+
+    A group holding blocks serves the buyers of its area, so a seller on a free block within
+    buyers' reach of its territory sells on its turf. Distance is counted in blocks in any
+    direction (the square buyers search); at equal distance the higher group code wins.
+    -1 where no group is within reach.
+    """
+    out = control.copy()
+    w, h = control.shape
+    for _ in range(reach):
+        free = out < 0
+        if not free.any():
+            break
+        padded = np.full((w + 2, h + 2), -1, dtype=out.dtype)
+        padded[1:-1, 1:-1] = out
+        nearest = np.max([padded[dx : dx + w, dy : dy + h] for dx in range(3) for dy in range(3)], axis=0)
+        out = np.where(free, nearest, out)
+    return out
 
 
 @lru_cache(maxsize=8)  # a few grids per process; a 1M-resident city's table is ~10 MB

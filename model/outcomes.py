@@ -50,6 +50,7 @@ OUTCOMES: dict[str, str] = {
     **dict.fromkeys(_by_sex_and_age("recruits"), "Residents who started selling this week, by sex and age"),
     "market_volume": "Retail purchases served this week",
     "market_value": "Value of retail purchases served this week (USD)",
+    "retail_price": "Retail price of a purchase this week (USD)",
     "unmet_demand": "Purchases wanted with no seller in reach",
     "market_top10_share": "Share of this week's purchases made on the busiest 10% of the blocks where "
     "anything was sold",
@@ -68,6 +69,8 @@ OUTCOMES: dict[str, str] = {
     "takeovers": "Blocks that changed hands in contests this week",
     "leaders_removed": "Group leaders arrested in leadership targeting this week",
     "splits": "Groups that split into two factions this week",
+    "mergers": "Groups absorbed by a stronger neighbour this week",
+    "pact": "1 while a pact between the groups holds, else 0",
     "groups_formed": "New groups formed on ungoverned blocks this week",
     "capital_seizures": "Groups whose capital was seized by financial investigation this week",
     "police_violence": "Incidents of force by police or soldiers this week",
@@ -78,6 +81,9 @@ OUTCOMES: dict[str, str] = {
     "arrests_selling": "Arrests of sellers this week",
     "arrests_possession": "Arrests for possession this week",
     **dict.fromkeys(_by_sex_and_age("arrests"), "Arrests this week, by sex and age band"),
+    **dict.fromkeys(
+        _by_sex_and_age("homicides"), "Residents killed in contests this week, by sex and age band"
+    ),
     "recruits_migrants": "Migrants who started selling this week",
     "arrests_migrants": "Arrests of migrants this week",
     "prisoners_migrants": "Migrants held in prison or juvenile detention",
@@ -101,6 +107,10 @@ OUTCOMES: dict[str, str] = {
     "prisoners_with_ties": "Detained residents with ties to a group formed in prison",
     "prison_occupancy_pct": "Prisoners (residents plus others) over places, percent",
     "releases": "Prisoners released after a sentence this week",
+    "readmissions_1y": "Entries into prison (pre-trial or sentenced) this week of people released from a "
+    "sentence within the last 52 weeks",
+    "readmissions_5y": "Entries into prison this week of people released from a sentence within the last "
+    "260 weeks",
     "reoffending": "Residents with a record who started selling again this week",
     "rearrests": "Arrests this week of residents with a record",
     "policing_cost": "Cost of this week's police and army patrols and any investigations (USD)",
@@ -202,6 +212,9 @@ class WeekEvents:
         riots: Prison riots (0 or 1).
         riot_deaths: The neighbourhood's inmates killed in riots.
         diverted: Arrested people a programme took out of the justice system.
+        mergers: Groups absorbed by a stronger neighbour.
+        readmitted_1y: Entries into prison of people released from a sentence in the last year.
+        readmitted_5y: The same within five years.
     """
 
     starts: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
@@ -218,6 +231,9 @@ class WeekEvents:
     riots: int = 0
     riot_deaths: int = 0
     diverted: int = 0
+    mergers: int = 0
+    readmitted_1y: int = 0
+    readmitted_5y: int = 0
 
 
 def measure(m: BarrioModel) -> dict[str, float]:
@@ -243,6 +259,8 @@ def measure(m: BarrioModel) -> dict[str, float]:
         "takeovers": violence.takeovers,
         "leaders_removed": week.leaders_removed,
         "splits": week.splits,
+        "mergers": week.mergers,
+        "pact": float(groups.pact),
         "groups_formed": week.groups_formed,
         "capital_seizures": week.seizures,
         "riots": week.riots,
@@ -268,10 +286,12 @@ def measure(m: BarrioModel) -> dict[str, float]:
     }
     values |= _by_sex_and_age("recruits", r.female[starts], r.age[starts])
     values["recruits"] = len(starts)
+    values |= _by_sex_and_age("homicides", violence.victim_female, violence.victim_age)
 
     values |= {
         "market_volume": sales.volume,
-        "market_value": sales.volume * p.market.price,
+        "market_value": sales.volume * m.market.price,
+        "retail_price": m.market.price,
         "market_top10_share": sales.top_share(0.1),
         "selling_blocks": int((sales.by_block > 0).sum()),
         "sellers_away_from_home": int((r.sell_block[sellers] != r.block[sellers]).sum()),
@@ -314,6 +334,8 @@ def measure(m: BarrioModel) -> dict[str, float]:
         "juveniles_detained": int(custody[Custody.JUVENILE]),
         "prison_occupancy_pct": m.prison.occupancy(pretrial + sentenced),
         "releases": len(releases),
+        "readmissions_1y": week.readmitted_1y,
+        "readmissions_5y": week.readmitted_5y,
         "reoffending": int(had_record[starts].sum()),
     }
 

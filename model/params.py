@@ -19,6 +19,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from barrio.model.contexts import CONTEXTS
 from barrio.model.errors import ParameterError
+from barrio.model.mechanisms import (
+    AffiliationRule,
+    ConsolidationRule,
+    GovernanceRule,
+    LeadershipRule,
+    PriceRule,
+    RecruitmentRule,
+    SearchRule,
+    VictimRule,
+    ViolenceRule,
+)
 
 __all__ = [
     "Costs",
@@ -28,6 +39,7 @@ __all__ = [
     "Justice",
     "Legitimacy",
     "Market",
+    "Mechanisms",
     "Neighbourhood",
     "Params",
     "Policing",
@@ -319,8 +331,32 @@ class Market(_Section):
     margin: float = param(
         0.5,
         unit="share of price",
-        meaning="Share of the street price a seller keeps after paying for supply.",
+        meaning="Share of the street price a seller keeps after paying for supply (at the price "
+        "without enforcement risk; any risk premium is the seller's too).",
         source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    elasticity: float = param(
+        0.6,
+        unit="-d log purchases / d log price",
+        meaning="How far purchases fall when the retail price rises (under mechanisms.price "
+        "risk_price): purchases x (price / market.price) ^ -elasticity.",
+        source="the low end of the -0.6 to -2.5 range of price elasticities of demand for cocaine "
+        "reviewed by the US National Research Council (2001, Informing America's Policy on Illegal "
+        "Drugs, ch. 3); the low end because most estimates are long-run and US-based",
+        ge=0.0,
+        le=5.0,
+    )
+    risk_pass_through: float = param(
+        0.25,
+        unit="share",
+        meaning="Share of sellers' expected cost of arrest (per purchase sold) carried into the retail "
+        "price, under mechanisms.price risk_price.",
+        source="assumption, after the risks-and-prices model (Reuter and Kleiman 1986; Caulkins and "
+        "Reuter 2010, 'How drug enforcement affects drug prices'): full pass-through is the model's "
+        "prediction, but observed prices rose far less than the growth of enforcement implies, so "
+        "only a quarter is carried here",
         ge=0.0,
         le=1.0,
     )
@@ -500,6 +536,36 @@ class Groups(_Section):
         ge=0.0,
         le=1.0,
     )
+    member_cut: float = param(
+        0.5,
+        unit="share of margin",
+        meaning="Share of its members' margin a group takes (it supplies them), under "
+        "mechanisms.affiliation territorial; independents on its blocks pay groups.cut.",
+        source="assumption: in faction-run retail (the background paper's Fortaleza) sellers are the "
+        "group's low-paid workers; half leaves them about what informal work pays",
+        ge=0.0,
+        le=1.0,
+    )
+    replacement: float = param(
+        20.0,
+        unit="x",
+        meaning="How much a group's pressure on young people grows with its recent losses to arrest "
+        "(mechanisms.recruitment replacement): pressure x (1 + replacement x share of members lost a "
+        "week, as a moving average).",
+        source="assumption: a group losing 5% of its members a week doubles its pressure; the direction "
+        "after Prieto-Curiel, Campedelli and Hope (2023)",
+        ge=0.0,
+        le=1000.0,
+    )
+    expulsion: float = param(
+        0.05,
+        unit="per week",
+        meaning="Chance in a week that an independent seller on a group's blocks, whom the group does "
+        "not absorb, is made to stop selling there (mechanisms.affiliation territorial).",
+        source="assumption: groups tolerate few independents on their turf",
+        ge=0.0,
+        le=1.0,
+    )
     protection: float = param(
         0.3,
         unit="0-1",
@@ -516,14 +582,14 @@ class Groups(_Section):
         ge=0.0,
     )
     contest_rate: float = param(
-        0.05,
+        0.2,
         unit="incidents per week per USD 1,000 at stake per rival",
-        meaning="How often a contested block sees a violent incident.",
-        source="assumption, not calibrated: sets how much violence rivalry makes. Default runs "
-        "(Brazil context, 40,000 residents) give about 9 homicides per 100,000 a year over the policy "
-        "period, with wide spread between seeds, below Brazil's 18 and Fortaleza's 31.2 (violent "
-        "intentional deaths per 100,000 in 2023, Anuario FBSP 2024): not all of a city's homicides "
-        "come from retail drug rivalry",
+        meaning="How often a contested block sees a violent incident (times the challenger's pressure "
+        "under mechanisms.violence armed_strength).",
+        source="assumption, set so that default runs give about 20 homicides per 100,000 a year: about "
+        "two-thirds of Fortaleza's 31.2 violent intentional deaths per 100,000 (2023, Anuario FBSP 2024), "
+        "as group disputes and trafficking were 53% of Ceara's killings with a known motive (SSPDS "
+        "2017-18); not all of a city's homicides come from retail drug rivalry. Not calibrated",
         ge=0.0,
         le=100.0,
     )
@@ -540,6 +606,116 @@ class Groups(_Section):
         unit="probability",
         meaning="Chance a violent incident hands the block to the strongest rival around it.",
         source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    capital_per_fighter: float = param(
+        2_000.0,
+        unit="USD",
+        meaning="Capital worth one member in a group's armed strength (weapons, hired gunmen), under "
+        "mechanisms.violence armed_strength.",
+        source="assumption: about a year of a seller's upkeep and a firearm",
+        gt=0.0,
+    )
+    strength_half: float = param(
+        20.0,
+        unit="members",
+        meaning="Armed strength at which a challenger fights at half its full capacity "
+        "(mechanisms.violence armed_strength): capacity = strength / (strength + strength_half).",
+        source="assumption: a few dozen armed members make a group able to hold a front",
+        gt=0.0,
+    )
+    truce: float = param(
+        0.0,
+        unit="0-1",
+        meaning="A mediated pact between groups: the share by which contests fall while it holds. "
+        "Setting it above 0 makes a pact; it holds until broken (groups.truce_break, or set to 0).",
+        source="0 (no pact) by default; a lever. Fortaleza's homicides fell 39% in the 2016 faction pact "
+        "and rose 96.5% in 2017 when it broke (SSPDS-CE)",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    truce_break: float = param(
+        0.0,
+        unit="per week",
+        meaning="Chance in a week that a pact breaks of itself.",
+        source="assumption: 0, so that a pact holds until a scenario breaks it",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    disarray: float = param(
+        0.5,
+        unit="share of strength",
+        meaning="Armed strength a group loses when its leader is removed (mechanisms.leadership "
+        "campaign), recovered as the successor takes hold.",
+        source="assumption, set so that a removal raises violence around the group for some months, "
+        "as after Mexican leader removals (Calderon, Robles, Diaz-Cayeros and Magaloni 2015: +36.5% "
+        "drug-related violence in six months)",
+        ge=0.0,
+        le=1.0,
+    )
+    recovery: float = param(
+        0.1,
+        unit="per week",
+        meaning="Share of the remaining disarray a group recovers each week after a leader's removal.",
+        source="assumption: disarray halves in about seven weeks and is mostly gone within six months "
+        "(Calderon et al. 2015 find the rise concentrated in the first six months)",
+        ge=0.0,
+        le=1.0,
+    )
+    split_members: float = param(
+        50.0,
+        unit="members",
+        meaning="Size at which a leaderless group splits with half of groups.split_chance "
+        "(mechanisms.leadership campaign): larger groups have factions ready to part.",
+        source="assumption",
+        gt=0.0,
+    )
+    merger_rate: float = param(
+        0.02,
+        unit="per week",
+        meaning="Chance in a week that a much weaker group bordering a stronger one is absorbed by it "
+        "(mechanisms.consolidation mergers).",
+        source="assumption; consolidation into hegemonic factions is documented in Brazil (the PCC in "
+        "Sao Paulo; Biderman, De Mello, Lima and Schneider 2019) and Ceara (CV, GDE, PCC)",
+        ge=0.0,
+        le=1.0,
+    )
+    absorb_ratio: float = param(
+        0.25,
+        unit="x",
+        meaning="A group is absorbable when its armed strength is below this share of a bordering group's.",
+        source="assumption",
+        ge=0.0,
+        le=1.0,
+    )
+    viable_revenue: float = param(
+        1_000.0,
+        unit="USD per week",
+        meaning="Weekly retail margin a group needs: a new group forms only while the market's margin "
+        "per group, one more included, is above it (mechanisms.consolidation mergers).",
+        source="assumption",
+        ge=0.0,
+    )
+    transfer_predation: float = param(
+        0.0,
+        unit="share",
+        meaning="Share of programme benefits a group extorts from households on the blocks it squeezes.",
+        source="0 by default; a lever: predation on transfers is documented for Mexico's Progresa "
+        "expansion (Zizumbo-Colunga 2023)",
+        ge=0.0,
+        le=1.0,
+        lever=True,
+    )
+    seller_victims: float = param(
+        0.5,
+        unit="probability",
+        meaning="Chance that someone killed in a contest who is not a member of the two groups is a "
+        "seller working on or next to the block (mechanisms.victims involvement); else a bystander.",
+        source="assumption: drug trafficking is the commonest prior offence of Fortaleza's homicide "
+        "victims (SSPDS, Jan-Jul 2017)",
         ge=0.0,
         le=1.0,
     )
@@ -730,10 +906,22 @@ class Policing(_Section):
     kingpin: float = param(
         0.0,
         unit="per group-week",
-        meaning="Leadership targeting: weekly chance that each group's leader is arrested.",
+        meaning="Leadership targeting under mechanisms.leadership weekly_rate: weekly chance that each "
+        "group's leader is arrested.",
         source="assumption: 0 (no campaign) by default; a lever",
         ge=0.0,
         le=1.0,
+        lever=True,
+    )
+    leaders_per_year: float = param(
+        0.0,
+        unit="leaders per year",
+        meaning="Leadership targeting under mechanisms.leadership campaign: leaders the state can "
+        "remove in a year, the most notorious groups first.",
+        source="assumption: 0 (no campaign) by default; a lever. Mexico's kingpin strategy removed "
+        "dozens of leaders and lieutenants a year nationwide (Calderon et al. 2015)",
+        ge=0.0,
+        le=520.0,
         lever=True,
     )
     financial: float = param(
@@ -909,10 +1097,11 @@ class Justice(_Section):
         lever=True,
     )
     pretrial_weeks: float = param(
-        20.0,
+        60.0,
         unit="weeks",
         meaning="Mean time held before trial.",
-        source="assumption",
+        source="assumption, set so that about a quarter of the neighbourhood's prisoners await trial, as "
+        "in Brazil (27.7% in 2024, SISDEPEN); in Ceara the share was about half (54.3% in 2019, SAP)",
         gt=0.0,
         le=520.0,
         lever=True,
@@ -1171,6 +1360,17 @@ class Households(_Section):
         "more than the national share; 1 uses the national share",
         ge=0.0,
         le=20.0,
+    )
+    public_time_women: float = param(
+        0.4,
+        unit="x",
+        meaning="Time women spend out in public relative to men of their age, which sets how often "
+        "patrols' searches and stray violence meet them (mechanisms.searches public_places, "
+        "mechanisms.victims involvement).",
+        source="assumption: women in the region carry most unpaid care work at home (ECLAC time-use "
+        "surveys); 0.4 is not derived from them",
+        ge=0.0,
+        le=10.0,
     )
 
 
@@ -1453,6 +1653,82 @@ class Programmes(_Section):
     presence: Presence = Presence()
 
 
+class Mechanisms(_Section):
+    """Structural rules, each with the rule it had before (see ``model.mechanisms``)."""
+
+    violence: ViolenceRule = param(
+        ViolenceRule.ARMED_STRENGTH,
+        unit=" / ".join(ViolenceRule),
+        meaning="What sets how often rivals fight over a border and who wins it: the rivals' armed "
+        "strength and the value at stake, or the demand at stake and the number of rivals only.",
+        source="armed strength after Dell (2015, AER: crackdowns that weaken a group invite rivals) and "
+        "Lessing (2017); border_demand is Barrio 0.1's rule",
+    )
+    victims: VictimRule = param(
+        VictimRule.INVOLVEMENT,
+        unit=" / ".join(VictimRule),
+        meaning="Who dies in a contest: by involvement (members, sellers, then people out in public), "
+        "or a member else anyone on the block.",
+        source="involvement after the victims' profile in Ceara (91.6% male, SSPDS 2024; about 70% "
+        "aged 12-29 in Fortaleza, 2017); block_residents is Barrio 0.1's rule",
+    )
+    searches: SearchRule = param(
+        SearchRule.PUBLIC_PLACES,
+        unit=" / ".join(SearchRule),
+        meaning="Whom possession searches fall on: people out in public where selling happens, or any "
+        "resident of a patrolled block.",
+        source="public_places after police stop-and-search practice (young men in public spaces); "
+        "block_residents is Barrio 0.1's rule",
+    )
+    leadership: LeadershipRule = param(
+        LeadershipRule.CAMPAIGN,
+        unit=" / ".join(LeadershipRule),
+        meaning="Leadership targeting as a campaign with a yearly capacity and succession, or a weekly "
+        "chance for every group.",
+        source="campaign after Calderon et al. (2015) and Lindo and Padilla-Romo (2018); weekly_rate is "
+        "Barrio 0.1's rule",
+    )
+    recruitment: RecruitmentRule = param(
+        RecruitmentRule.REPLACEMENT,
+        unit=" / ".join(RecruitmentRule),
+        meaning="Whether a group presses young people harder as it loses members to arrest "
+        "(groups.replacement), or always alike.",
+        source="replacement after Prieto-Curiel, Campedelli and Hope (2023, Science: Mexican cartels recruit "
+        "350-370 people a week to replace their losses); constant is Barrio 0.1's rule",
+    )
+    price: PriceRule = param(
+        PriceRule.RISK_PRICE,
+        unit=" / ".join(PriceRule),
+        meaning="Whether the retail price carries sellers' risk and demand answers it, or both are fixed.",
+        source="risk_price after Reuter and Kleiman (1986) and Caulkins and Reuter (2010); fixed is "
+        "Barrio 0.1's rule",
+    )
+    affiliation: AffiliationRule = param(
+        AffiliationRule.TERRITORIAL,
+        unit=" / ".join(AffiliationRule),
+        meaning="Whether retail on a group's blocks is the group's business (members, taxed or expelled "
+        "independents), or independents there merely pay a cut and may join.",
+        source="territorial after the background paper (factions run retail in Fortaleza's peripheries); "
+        "voluntary is Barrio 0.1's rule",
+    )
+    governance: GovernanceRule = param(
+        GovernanceRule.COMPETING,
+        unit=" / ".join(GovernanceRule),
+        meaning="Whether the state's presence competes with a group's rule (shielding residents from "
+        "extortion), or above a threshold turns a governing group into a full-rate extortionist.",
+        source="competing after Arias (2017, Criminal Enterprises and Governance in Latin America and "
+        "the Caribbean) and Lessing (2021); presence_threshold is Barrio 0.1's rule",
+    )
+    consolidation: ConsolidationRule = param(
+        ConsolidationRule.MERGERS,
+        unit=" / ".join(ConsolidationRule),
+        meaning="Whether groups absorb much weaker neighbours and the market bounds their number, or "
+        "groups never merge.",
+        source="mergers after the PCC's hegemony in Sao Paulo (Biderman et al. 2019); none is Barrio "
+        "0.1's rule",
+    )
+
+
 class Params(_Section):
     """All parameters of one Barrio run.
 
@@ -1479,6 +1755,7 @@ class Params(_Section):
     households: Households = Households()
     programmes: Programmes = Programmes()
     costs: Costs = Costs()
+    mechanisms: Mechanisms = Mechanisms()
 
     @field_validator("country")
     @classmethod
@@ -1507,9 +1784,9 @@ class Params(_Section):
         """The same neighbourhood with ``residents`` people, at the same density.
 
         The grid's sides scale with the square root of the change (its shape is kept), and
-        the number of groups and every programme's budget and places scale with it, so that
-        residents per block, per group and per dollar stay as they were. Police units are
-        already set per 10,000 residents.
+        the number of groups, every programme's budget and places, and the leaders a year a
+        campaign can remove scale with it, so that residents per block, per group, per dollar
+        and per removal stay as they were. Police units are already set per 10,000 residents.
         """
         nb = self.neighbourhood
         ratio = residents / nb.population
@@ -1524,7 +1801,8 @@ class Params(_Section):
             for name in type(self.programmes).model_fields
             for field in SCALED_WITH_POPULATION
         }
-        for path, value in scaled_programmes(settings, ratio).items():
+        settings["policing.leaders_per_year"] = self.policing.leaders_per_year
+        for path, value in scaled_amounts(settings, ratio).items():
             changes[path.replace(".", "__")] = value
         return self.replace(**changes)
 
@@ -1629,16 +1907,21 @@ def paths_by_name() -> dict[str, list[str]]:
 
 #: Programme settings that are amounts for the whole neighbourhood (they scale with it).
 SCALED_WITH_POPULATION = ("budget_week", "capacity")
+#: Other settings that are amounts for the whole neighbourhood, by dotted path.
+SCALED_LEVERS = ("policing.leaders_per_year",)
 
 
-def scaled_programmes(settings: Mapping[str, Any], ratio: float) -> dict[str, Any]:
-    """Programme budgets and places among ``settings`` (by dotted path) times ``ratio``.
+def scaled_amounts(settings: Mapping[str, Any], ratio: float) -> dict[str, Any]:
+    """The amounts for the whole neighbourhood among ``settings`` (by dotted path) times ``ratio``.
 
-    Paths that are not a programme's budget or places are left out.
+    Programme budgets and places, and the leaders a year a campaign can remove; other
+    paths are left out.
     """
     scaled = {}
     for path, value in settings.items():
         section, _, field = path.rpartition(".")
         if section.startswith("programmes.") and field in SCALED_WITH_POPULATION:
             scaled[path] = round(value * ratio) if field == "capacity" else value * ratio
+        elif path in SCALED_LEVERS:
+            scaled[path] = value * ratio
     return scaled

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-from barrio.model.demography import replace_with_newborns
+from barrio.model.demography import public_time, replace_with_newborns
 from barrio.model.justice import Arrests, process_arrests
 from barrio.model.legitimacy import update_trust
+from barrio.model.mechanisms import SearchRule
 from barrio.model.params import Params
 from barrio.model.population import Offence, Status
 from barrio.model.selling import leave_market
@@ -92,6 +93,7 @@ class Police:
         focus: Where focused-deterrence units go this week (``None`` without them).
         crackdown_losses: Members each group lost to focused-deterrence passes this week
             (by group code).
+        member_losses: Members each group lost to arrest this week (by group code).
         arrests: This week's arrests.
     """
 
@@ -103,6 +105,7 @@ class Police:
         self.heat: np.ndarray | None = None
         self.focus: np.ndarray | None = None
         self.crackdown_losses = np.zeros(0)
+        self.member_losses = np.zeros(0)
         self.arrests = Arrests()
 
     @staticmethod
@@ -235,6 +238,8 @@ def arrest_on_routes(model: BarrioModel) -> None:
     hit = m.rng.random(len(sellers)) < _arrest_chance(m, per_pass, where)
     caught = sellers[hit]
     m.police.crackdown_losses = _crackdown_losses(m, caught, where[hit])
+    group = r.group[caught]
+    m.police.member_losses = np.bincount(group[group >= 0], minlength=m.groups.n_codes)
     process_arrests(m, caught, Offence.SELLING)
     if p.arrest_possession:
         _arrest_users(m, m.police.visits)
@@ -277,13 +282,28 @@ def _crackdown_losses(m: BarrioModel, caught: np.ndarray, where: np.ndarray) -> 
 
 
 def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
+    """Possession searches on the blocks patrols passed (see ``mechanisms.searches``).
+
+    Under ``public_places`` patrols search on the blocks where selling happens, and meet
+    the people living there as often as they are out in public (``demography.public_time``:
+    young men most); under ``block_residents`` (Barrio 0.1) every resident of a passed
+    block is met alike.
+    """
     r = m.residents
     p = m.params.policing
     blocks = np.flatnonzero(visits)
+    public = m.params.mechanisms.searches == SearchRule.PUBLIC_PLACES
+    if public:
+        # Where selling happened this week, those just arrested there included.
+        selling = np.zeros(len(visits), dtype=bool)
+        selling[r.sell_block[m.market.seller_ids]] = True
+        blocks = blocks[selling[blocks]]
     people = m.blocks.residents_of(blocks)
     sizes = m.blocks.starts[blocks + 1] - m.blocks.starts[blocks]
     # No tips here: residents tip the police off about dealing, not about users.
     per_pass = p.possession_encounter * m.params.market.user_share * p.punitive_intensity
+    if public:
+        per_pass = per_pass * public_time(r, people, m.params)
     chance = _arrest_chance(m, per_pass, np.repeat(blocks, sizes))
     found = people[m.rng.random(len(people)) < chance]
     status = r.status[found]
@@ -396,6 +416,7 @@ def police_week(m: BarrioModel) -> None:
     arrest_on_routes(m)
     for group in m.groups.active():
         group.remember_crackdown(float(police.crackdown_losses[group.code]), int(members[group.code]))
+        group.remember_losses(float(police.member_losses[group.code]), int(members[group.code]))
     police.update_heat(r.block, r.sell_block)
     force, abuses, killed = use_of_force(m)
     leave_market(r, killed[r.status[killed] == Status.SELLING])

@@ -15,6 +15,7 @@ import pandas as pd
 
 __all__ = [
     "AGE_BANDS",
+    "NEVER",
     "ByCode",
     "Custody",
     "Offence",
@@ -57,6 +58,9 @@ class Offence(IntEnum):
     SELLING = 1
     POSSESSION = 2
 
+
+#: The ``released`` week of someone never released from a sentence (the int16 minimum).
+NEVER = np.iinfo(np.int16).min
 
 #: Age bands used in outcomes: (label, lowest age, highest age).
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
@@ -137,6 +141,7 @@ class Person:
     tie: int
     migrant: bool
     carer: bool
+    released: int
 
 
 @dataclass
@@ -166,6 +171,7 @@ class Residents:
         migrant: True for members of migrant households.
         carer: True for women of working age with care duties this week (a child under
             ``households.care_age`` at home and no childcare from a programme).
+        released: Week of the last release after a prison sentence (:data:`NEVER` if none).
 
     Warning:
         Change statuses only through the rule modules (``labour``, ``selling``, ``justice``):
@@ -193,6 +199,7 @@ class Residents:
     tie: np.ndarray
     migrant: np.ndarray
     carer: np.ndarray
+    released: np.ndarray
 
     def __len__(self) -> int:
         return len(self.age)
@@ -222,6 +229,7 @@ class Residents:
             tie=np.full(n, -1, np.int16),
             migrant=np.zeros(n, bool),
             carer=np.zeros(n, bool),
+            released=np.full(n, NEVER, np.int16),
         )
 
     def person(self, i: int) -> Person:
@@ -248,6 +256,7 @@ class Residents:
             tie=int(self.tie[i]),
             migrant=bool(self.migrant[i]),
             carer=bool(self.carer[i]),
+            released=int(self.released[i]),
         )
 
     def frame(self) -> pd.DataFrame:

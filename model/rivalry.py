@@ -13,18 +13,27 @@ population is kept closed; see ``model.demography``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
 
-from barrio.model.demography import replace_with_newborns
+from barrio.model.demography import public_time, replace_with_newborns
+from barrio.model.mechanisms import VictimRule, ViolenceRule
 from barrio.model.neighbourhood import box_sum
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 from barrio.model.selling import leave_market
 
-__all__ = ["VIOLENCE_MEMORY", "VictimKind", "Violence", "contest_week", "contested"]
+__all__ = [
+    "VIOLENCE_MEMORY",
+    "VictimKind",
+    "Violence",
+    "armed_pressure",
+    "contest_week",
+    "contested",
+    "victim_kinds",
+]
 
 #: Weight of this week's incidents in the ``violence`` layer residents and police see.
 #: Source: assumption: a moving average whose weights halve in about seven weeks, so that
@@ -48,6 +57,9 @@ class Violence:
         incidents: Violent incidents on each block (flat array).
         victims: Ids of residents killed.
         kind: For each victim, a :class:`VictimKind`.
+        victim_female: For each victim, whether a woman or girl (taken before the newborn
+            replaces them).
+        victim_age: For each victim, the age at death.
         takeovers: Blocks that changed hands.
         parties: For each block with incidents, the holder and the challenger (``(n, 2)``).
     """
@@ -57,6 +69,8 @@ class Violence:
     kind: np.ndarray
     takeovers: int
     parties: np.ndarray
+    victim_female: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    victim_age: np.ndarray = field(default_factory=lambda: np.empty(0, np.int16))
 
     def by_group(self, n_codes: int) -> np.ndarray:
         """Incidents each group took part in, by group code."""
@@ -106,59 +120,167 @@ def contest_week(
     params: Params,
     rng: np.random.Generator,
     restraint: np.ndarray | None = None,
+    *,
+    strength: np.ndarray | None = None,
+    calm: float = 0.0,
+    unit_margin: float | None = None,
 ) -> Violence:
     """Incidents, deaths and takeovers on contested blocks this week (``control`` is updated).
 
-    ``restraint`` (by group code, 0-1) is how far each group holds back from fighting; a
-    contest's rate is cut by the mean restraint of its two sides.
+    Args:
+        r: Residents (the dead are replaced by newborns).
+        control: Group holding each block (-1 for none); takeovers change it.
+        demand: Purchases wanted on each block this week.
+        seller_ids: Ids of the sellers (those no longer selling are passed over).
+        block_order: Resident ids sorted by home block.
+        block_starts: Where each block's residents start in ``block_order``, plus the end.
+        params: Run parameters (``groups``, ``market`` and ``mechanisms``).
+        rng: The model's generator.
+        restraint: How far each group holds back from fighting (by group code, 0-1); a
+            contest's rate is cut by the mean restraint of its two sides.
+        strength: Each group's armed strength (by group code), under
+            ``mechanisms.violence: armed_strength`` (see :func:`armed_pressure`).
+        calm: Share by which a pact between the groups cuts every contest's rate.
+        unit_margin: What a seller keeps of a purchase; by default the margin at the
+            price without risk.
     """
     g, m = params.groups, params.market
     rivals, challenger = contested(control)
     # What a block is worth to whoever holds it: the margin on the demand within buyers'
     # reach of it, which is what sellers working from the block can serve.
-    at_stake = box_sum(demand, m.reach) * m.price * m.margin
+    margin = m.price * m.margin if unit_margin is None else unit_margin
+    at_stake = box_sum(demand, m.reach) * margin
     rate = g.contest_rate * at_stake / 1_000.0 * rivals
+    sides = challenger >= 0
+    takeover = np.full(control.shape, g.takeover)
+    if params.mechanisms.violence == ViolenceRule.ARMED_STRENGTH and strength is not None:
+        pressure, odds = armed_pressure(strength, control[sides], challenger[sides], g.strength_half)
+        rate[sides] *= pressure
+        takeover[sides] = np.minimum(1.0, g.takeover * odds)
     if restraint is not None and restraint.any():
-        sides = challenger >= 0
         held_back = (restraint[control[sides]] + restraint[challenger[sides]]) / 2.0
         rate[sides] *= 1.0 - held_back
+    if calm > 0:
+        rate *= 1.0 - calm
     incidents = rng.poisson(rate).ravel()
     hit = np.flatnonzero(incidents)
 
     flat_control, flat_challenger = control.ravel(), challenger.ravel()
     holder = flat_control.copy()  # who held each block when the fighting started
-    turned = hit[rng.random(len(hit)) < 1.0 - (1.0 - g.takeover) ** incidents[hit]]
+    turned = hit[rng.random(len(hit)) < 1.0 - (1.0 - takeover.ravel()[hit]) ** incidents[hit]]
     flat_control[turned] = flat_challenger[turned]
 
     deaths = rng.binomial(incidents[hit], g.lethality)
-    victims, kinds = [], []
     members = seller_ids[(r.status[seller_ids] == Status.SELLING) & (r.group[seller_ids] >= 0)]
-    for block, n in zip(hit[deaths > 0], deaths[deaths > 0], strict=True):
-        # Each death is a member of one of the two groups fighting with chance
-        # ``combatant_share``; otherwise someone who lives on the block, seller or not.
-        sides = (holder[block], flat_challenger[block])
-        fighters = members[np.isin(r.group[members], sides)]
-        on_block = block_order[block_starts[block] : block_starts[block + 1]]
-        on_block = on_block[r.status[on_block] != Status.DETAINED]
-        for _ in range(int(n)):
-            pool = fighters if len(fighters) and rng.random() < g.combatant_share else on_block
-            pool = np.setdiff1d(pool, np.concatenate(victims)) if victims else pool
-            if len(pool) == 0:
-                continue
-            victim = pool[rng.integers(len(pool))]
-            selling = r.status[victim] == Status.SELLING
-            victims.append(np.array([victim]))
-            kind = (
-                VictimKind.MEMBER
-                if selling and r.group[victim] >= 0
-                else VictimKind.SELLER
-                if selling
-                else VictimKind.BYSTANDER
-            )
-            kinds.append(np.array([kind]))
-    ids = np.concatenate(victims) if victims else np.empty(0, np.int64)
-    kind = np.concatenate(kinds) if kinds else np.empty(0, np.int64)
+    choose = (
+        _victims_by_involvement
+        if params.mechanisms.victims == VictimRule.INVOLVEMENT
+        else _victims_among_block_residents
+    )
+    ids = choose(
+        r, hit[deaths > 0], deaths[deaths > 0], holder, flat_challenger, members, seller_ids,
+        block_order, block_starts, control.shape, params, rng,
+    )  # fmt: skip
+    kind = victim_kinds(r, ids)
+    female, age = r.female[ids].copy(), r.age[ids].copy()
     leave_market(r, ids[r.status[ids] == Status.SELLING])
     replace_with_newborns(r, ids, params, rng)
     parties = np.stack([holder[hit], flat_challenger[hit]], axis=1)
-    return Violence(incidents=incidents, victims=ids, kind=kind, takeovers=len(turned), parties=parties)
+    return Violence(
+        incidents=incidents,
+        victims=ids,
+        kind=kind,
+        takeovers=len(turned),
+        parties=parties,
+        victim_female=female,
+        victim_age=age,
+    )
+
+
+def armed_pressure(
+    strength: np.ndarray, holder: np.ndarray, challenger: np.ndarray, half: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """How hard each challenger presses its attack, and its odds against the holder.
+
+    The odds are ``2 S_c / (S_h + S_c)``: 1 between equals, up to 2 against a holder with
+    no strength, 0 for a challenger with none. The pressure is the odds times the
+    challenger's capacity to fight, ``S_c / (S_c + half)``: a weakened holder invites
+    attack (Dell 2015), and thinning every group's ranks lowers the fighting.
+
+    Returns:
+        ``(pressure, odds)``, one per contested block.
+    """
+    s_h, s_c = strength[holder], strength[challenger]
+    total = s_h + s_c
+    odds = np.divide(2.0 * s_c, total, out=np.zeros(len(s_c)), where=total > 0)
+    return odds * s_c / (s_c + half), odds
+
+
+def victim_kinds(r: Residents, ids: np.ndarray) -> np.ndarray:
+    """Who each victim was when killed (:class:`VictimKind`)."""
+    selling = r.status[ids] == Status.SELLING
+    member = selling & (r.group[ids] >= 0)
+    return np.where(member, VictimKind.MEMBER, np.where(selling, VictimKind.SELLER, VictimKind.BYSTANDER))
+
+
+def _victims_among_block_residents(
+    r, blocks, deaths, holder, challenger, members, seller_ids, order, starts, shape, params, rng
+) -> np.ndarray:
+    """Barrio 0.1: a member of either side with ``combatant_share``, else anyone living on the block."""
+    victims = []
+    for block, n in zip(blocks, deaths, strict=True):
+        sides = (holder[block], challenger[block])
+        fighters = members[np.isin(r.group[members], sides)]
+        on_block = order[starts[block] : starts[block + 1]]
+        on_block = on_block[r.status[on_block] != Status.DETAINED]
+        for _ in range(int(n)):
+            pool = fighters if len(fighters) and rng.random() < params.groups.combatant_share else on_block
+            pool = np.setdiff1d(pool, np.concatenate(victims)) if victims else pool
+            if len(pool) == 0:
+                continue
+            victims.append(np.array([pool[rng.integers(len(pool))]]))
+    return np.concatenate(victims) if victims else np.empty(0, np.int64)
+
+
+def _victims_by_involvement(
+    r, blocks, deaths, holder, challenger, members, seller_ids, order, starts, shape, params, rng
+) -> np.ndarray:
+    """Victims by involvement: members, then sellers working there, then people out in public.
+
+    A member of either side with ``combatant_share``; else a seller working on or next to
+    the block with ``seller_victims``; else someone living on the block. Within each, as
+    often as they are out in public (``demography.public_time``).
+    """
+    g = params.groups
+    victims: list[int] = []
+    sellers = seller_ids[r.status[seller_ids] == Status.SELLING]
+    h = shape[1]
+    for block, n in zip(blocks, deaths, strict=True):
+        sides = (holder[block], challenger[block])
+        fighters = members[np.isin(r.group[members], sides)]
+        bx, by = divmod(int(block), h)
+        sx, sy = np.divmod(r.sell_block[sellers], h)
+        near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
+        on_block = order[starts[block] : starts[block + 1]]
+        on_block = on_block[r.status[on_block] != Status.DETAINED]
+        for _ in range(int(n)):
+            u = rng.random()
+            # Whoever is killed, fighter, seller or bystander, is met out in public: the
+            # young men who hold the front and the corners most.
+            if len(fighters) and u < g.combatant_share:
+                pool = fighters
+            elif len(near) and rng.random() < g.seller_victims:
+                pool = near
+            else:
+                pool = on_block
+            weight = public_time(r, pool, params)
+            if victims:
+                alive = ~np.isin(pool, victims)
+                pool, weight = pool[alive], None if weight is None else weight[alive]
+            if len(pool) == 0:
+                continue
+            if weight is None or weight.sum() <= 0:
+                victims.append(int(pool[rng.integers(len(pool))]))
+            else:
+                victims.append(int(pool[rng.choice(len(pool), p=weight / weight.sum())]))
+    return np.array(victims, dtype=np.int64)

@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from barrio.model.errors import BarrioError, ParameterError
-from barrio.model.params import Params, parameter_table, paths_by_name, scaled_programmes
+from barrio.model.params import Params, parameter_table, paths_by_name, scaled_amounts
 
 __all__ = [
     "META_KEYS",
@@ -149,7 +149,7 @@ class Scenario:
         """
         ratio = residents / self.params.neighbourhood.population
         timeline = tuple(
-            event.model_copy(update={"set": event.set | scaled_programmes(event.set, ratio)})
+            event.model_copy(update={"set": event.set | scaled_amounts(event.set, ratio)})
             for event in self.timeline
         )
         return replace(self, params=self.params.at_population(residents), timeline=timeline)

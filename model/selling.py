@@ -20,7 +20,8 @@ import numpy as np
 
 from barrio.model.demography import free_status
 from barrio.model.market import entrant_units, net_gain, rank_share, seller_counts
-from barrio.model.neighbourhood import within_reach
+from barrio.model.mechanisms import AffiliationRule, PriceRule, RecruitmentRule
+from barrio.model.neighbourhood import turf, within_reach
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 
@@ -271,15 +272,27 @@ def outlook(m: BarrioModel) -> Outlook:
     sellers = m.market.seller_ids
     counts = seller_counts(r.sell_block[sellers], m.shape)
     control = m.grid.control.data
-    cut = np.where(control >= 0, p.groups.cut, 0.0)
-    gain = net_gain(entrant_units(m.grid.demand.data, counts, p.market.reach), cut, p).ravel()
+    market = m.market
+    if p.mechanisms.affiliation == AffiliationRule.VOLUNTARY:
+        cut = np.where(control >= 0, p.groups.cut, 0.0)
+    else:
+        # A newcomer on a group's turf works for the group, or is made to.
+        cut = np.where(turf(control, p.market.reach) >= 0, p.groups.member_cut, 0.0)
+    legacy = p.mechanisms.affiliation == AffiliationRule.VOLUNTARY and p.mechanisms.price == PriceRule.FIXED
+    units = entrant_units(market.demand(m.grid.demand.data), counts, p.market.reach)
+    gain = net_gain(units, cut, p, None if legacy else market.unit_margin(p)).ravel()
     pressure = (
         p.groups.recruitment_pressure
         * (control >= 0).ravel()
         * (1.0 - m.grid.state_presence.data.ravel())
         # Local support where the group governs strengthens its pull, up to certainty.
         * np.where(m.groups.symbiotic.ravel(), 1.0 + p.groups.support, 1.0)
-    ).clip(max=1.0)
+    )
+    if p.mechanisms.recruitment == RecruitmentRule.REPLACEMENT and p.groups.replacement > 0:
+        # A group that has been losing members to arrest presses harder to replace them.
+        losses = np.append(m.groups.by_code(lambda g: g.losses), 0.0)  # the last: no group (-1)
+        pressure = pressure * (1.0 + p.groups.replacement * losses[control.ravel()])
+    pressure = pressure.clip(max=1.0)
     return Outlook(
         gain=gain,
         hazard=m.police.hazard(p, m.grid.police_presence.data),

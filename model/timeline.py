@@ -89,3 +89,6 @@ def change_levers(m: BarrioModel, changes: dict[str, object]) -> None:
         np.clip(base + m.programmes.presence_boost, 0.0, 1.0, out=m.grid.state_presence.data)
     if m.params.programmes != old.programmes:
         m.programmes.sync(m)
+    if m.params.groups.truce != old.groups.truce:
+        # A new mediation makes a pact (even after one broke); 0 ends it.
+        m.groups.pact = m.params.groups.truce > 0

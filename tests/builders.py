@@ -8,13 +8,13 @@ from barrio.model import BarrioModel, Params
 from barrio.model.population import Status
 
 SMALL = {
-    "neighbourhood": {"width": 20, "height": 20, "population": 3_000},
+    "neighbourhood": {"width": 20, "height": 20, "population": 4_000},
     "timing": {"warmup_weeks": 26, "horizon_weeks": 52},
 }
 
 
 def small_params(**changes) -> Params:
-    """A small neighbourhood that runs in well under a second; ``changes`` as in Params.replace."""
+    """A small neighbourhood at about the default density; ``changes`` as in Params.replace."""
     return Params.build(SMALL).replace(**changes) if changes else Params.build(SMALL)
 
 

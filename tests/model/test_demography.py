@@ -9,7 +9,7 @@ from tests.builders import quiet_model, small_params
 def test_population_has_households_on_one_block_and_statuses_by_age():
     model = BarrioModel(small_params(), rng=3)
     r = model.residents
-    assert len(r) == 3_000
+    assert len(r) == small_params().neighbourhood.population
     df = r.frame()
     assert (df.groupby("household")["block"].nunique() == 1).all()
     assert abs(df.groupby("household").size().mean() - model.params.neighbourhood.household_size) < 0.3

@@ -1,11 +1,12 @@
 import numpy as np
 import pytest
+from scipy import stats
 
 from barrio.model.groups import CriminalGroup, seed_territories
 from barrio.model.justice import Arrests
 from barrio.model.market import trade
 from barrio.model.policing import police_week
-from barrio.model.population import Offence
+from barrio.model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
 
 
@@ -62,11 +63,45 @@ def test_a_group_that_cannot_pay_gives_up_its_least_valuable_block(rich):
 
 
 def test_independents_on_a_groups_blocks_are_made_to_join():
-    model, group = group_model(groups__affiliation_rate=1.0)
+    """Barrio 0.1's rule: only sellers on the group's own blocks."""
+    model, group = group_model(groups__affiliation_rate=1.0, mechanisms__affiliation="voluntary")
     make_seller(model, 0, block=2 * 6 + 2)  # on the group's block
-    make_seller(model, 1, block=5 * 6 + 5)  # far away
+    make_seller(model, 1, block=5 * 6 + 5)  # three blocks away
     step(model, group)
     assert model.residents.group[0] == 0 and model.residents.group[1] == -1
+
+
+def test_independents_on_a_groups_turf_within_buyers_reach_are_made_to_join():
+    model = quiet_model(width=9, height=9, population=30, groups__affiliation_rate=1.0, market__reach=3)
+    model.grid.control.data[:] = -1
+    model.grid.control.data[2, 2] = 0
+    group = CriminalGroup(model, code=0, capital=0.0)
+    make_seller(model, 0, block=2 * 9 + 2)  # on the group's block
+    make_seller(model, 1, block=5 * 9 + 5)  # three blocks away: its buyers' reach
+    make_seller(model, 2, block=6 * 9 + 2)  # four blocks away
+    step(model, group)
+    assert list(model.residents.group[:3]) == [0, 0, -1]
+
+
+def test_independents_the_group_does_not_absorb_are_expelled_at_the_expulsion_rate():
+    n = 400
+    model = quiet_model(width=5, height=5, population=n, groups__affiliation_rate=0.0, groups__expulsion=0.25)
+    model.grid.control.data[:] = 0
+    group = CriminalGroup(model, code=0, capital=0.0)
+    for i in range(n):
+        make_seller(model, i, block=12)
+    step(model, group)
+    expelled = int((model.residents.status != Status.SELLING).sum())
+    assert stats.binomtest(expelled, n, 0.25).pvalue > 0.001  # about 100
+    assert (model.residents.group == -1).all()
+    voluntary = quiet_model(
+        width=5, height=5, population=50, groups__expulsion=1.0, mechanisms__affiliation="voluntary"
+    )
+    voluntary.grid.control.data[:] = 0
+    for i in range(50):
+        make_seller(voluntary, i, block=12)
+    step(voluntary, CriminalGroup(voluntary, code=0, capital=0.0))
+    assert (voluntary.residents.status == Status.SELLING).all()
 
 
 def test_independents_taken_by_another_group_this_week_are_not_recruited_again():

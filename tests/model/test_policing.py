@@ -3,6 +3,7 @@ import pytest
 from scipy import stats
 
 from barrio.model import BarrioModel, Params
+from barrio.model.neighbourhood import Blocks
 from barrio.model.policing import UnitKind, arrest_on_routes, focus_map, reflect
 from barrio.model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
@@ -94,7 +95,11 @@ def test_group_lookouts_protect_affiliated_sellers():
 
 
 def search_block_four(kind: UnitKind, **changes):
-    """Adults not selling everywhere, one pass by a unit of ``kind`` on block 4; who is arrested."""
+    """Adults not selling everywhere, one pass by a unit of ``kind`` on block 4; who is arrested.
+
+    Barrio 0.1's search rule (every resident of a passed block alike) unless ``changes`` say otherwise.
+    """
+    changes = {"mechanisms__searches": "block_residents", **changes}
     model = quiet_model(
         width=3,
         height=3,
@@ -340,11 +345,51 @@ def test_community_police_arrest_at_their_own_rate():
         assert abs(share - p) <= 4 * np.sqrt(p * (1 - p) / 1800)
 
 
+def test_searches_fall_on_people_out_in_public_where_selling_happens():
+    """Young men met most, women 0.4 times men of their age, men of 30-49 0.6 times young men."""
+    r_share = {}
+    for selling_there in (False, True):
+        model = quiet_model(
+            width=3,
+            height=3,
+            population=6000,
+            policing__arrest_possession=True,
+            policing__possession_encounter=1.0,
+            policing__punitive_intensity=1.0,
+            market__user_share=0.5,
+            households__public_time_women=0.4,
+        )
+        r = model.residents
+        r.block[:] = 4
+        r.status[:] = Status.UNEMPLOYED
+        r.age[:] = np.where(np.arange(6000) % 3 == 2, 40, 20)
+        r.female[:] = np.arange(6000) % 3 == 1
+        model.blocks = Blocks.build(r.block, np.zeros(9))
+        model.market.seller_ids = np.empty(0, dtype=np.int64)
+        if selling_there:
+            make_seller(model, 0, block=4)
+        model.police.visits[:] = 0
+        model.police.visits[4] = 1
+        model.police.visits_by_kind[:] = 0
+        model.police.visits_by_kind[UnitKind.POLICE, 4] = 1
+        arrest_on_routes(model)
+        arrested, _ = model.police.arrests.all()
+        kind = np.arange(6000)[arrested] % 3  # 0: young men, 1: young women, 2: men of 40
+        r_share[selling_there] = np.bincount(kind, minlength=3) / 2000
+    assert (r_share[False] == 0).all()  # no selling on the block: no searches there
+    young_men, young_women, older_men = r_share[True]
+    sd = np.sqrt(0.5 * 0.5 / 2000)
+    assert abs(young_men - 0.5) < 4 * sd
+    assert abs(young_women - 0.5 * 0.4) < 4 * sd
+    assert abs(older_men - 0.5 * 0.6) < 4 * sd
+
+
 def test_residents_below_the_selling_age_are_not_arrested_for_possession():
     model = quiet_model(
         width=3,
         height=3,
         population=40,
+        mechanisms__searches="block_residents",
         selling__min_age=14,
         policing__arrest_possession=True,
         policing__possession_encounter=1.0,

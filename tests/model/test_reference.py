@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from barrio.model import Params, make_model
+from barrio.model.mechanisms import LEGACY
 from benchmarks.reference import ReferenceModel
 
 #: Ten paired runs of the model and the per-agent reference.
@@ -37,6 +38,8 @@ SCENARIO = Params.build(
             "support": 0.0,
         },
         "timing": {"warmup_weeks": WARMUP, "horizon_weeks": HORIZON},
+        # The reference implements Barrio 0.1's rules.
+        "mechanisms": {field: str(rule) for field, rule in LEGACY.items()},
     }
 )
 

@@ -1,7 +1,8 @@
 import numpy as np
 
+from barrio.model.groups import group_week
 from barrio.model.population import Status
-from barrio.model.rivalry import contest_week, contested
+from barrio.model.rivalry import VictimKind, armed_pressure, contest_week, contested
 from tests.builders import make_seller, quiet_model
 
 
@@ -315,3 +316,159 @@ def test_only_members_of_the_two_groups_fighting_die_as_combatants():
     # Dozens of deaths on the border, but only 20 members of groups 0 and 1 to die.
     assert v.incidents.sum() > 100
     assert sorted(v.victims) == list(fighting) and (v.kind == 0).all()
+
+
+# Armed strength, pacts and victims by involvement.
+
+
+def strong_week(model, strength=None, calm=0.0):
+    r = model.residents
+    sellers = np.flatnonzero(r.status == Status.SELLING)
+    return contest_week(
+        r,
+        model.grid.control.data,
+        model.grid.demand.data,
+        sellers,
+        model.blocks.order,
+        model.blocks.starts,
+        model.params,
+        model.rng,
+        strength=None if strength is None else np.asarray(strength, dtype=float),
+        calm=calm,
+    )
+
+
+def test_armed_pressure_is_the_challengers_odds_times_its_capacity_to_fight():
+    pressure, odds = armed_pressure(
+        np.array([20.0, 20.0, 0.0]), np.array([0, 2]), np.array([1, 0]), half=20.0
+    )
+    assert odds.tolist() == [1.0, 2.0]  # equals; against a holder with nothing
+    assert pressure.tolist() == [0.5, 1.0]  # 1 x 20 / (20 + 20); 2 x 20 / 40
+    pressure, odds = armed_pressure(np.array([10.0, 0.0]), np.array([0]), np.array([1]), half=20.0)
+    assert odds.tolist() == [0.0] and pressure.tolist() == [0.0]  # a challenger with no strength
+
+
+def test_a_weakened_holder_loses_blocks_it_would_have_kept():
+    """Stripes of two groups; the takeover chance per incident is takeover x the challenger's odds."""
+    control = np.zeros((20, 20), dtype=np.int64)
+    control[:, 1::2] = 1
+    lost = {}
+    for holder_strength in (60.0, 6.0):
+        m = grid_model(
+            control.copy(),
+            groups__contest_rate=2.0,
+            groups__takeover=0.3,
+            groups__lethality=0.0,
+            groups__strength_half=20.0,
+        )
+        # Group 1 is the strong rival; group 0 strong, then weakened by arrests.
+        before = m.grid.control.data.copy()
+        v = strong_week(m, strength=[holder_strength, 60.0])
+        n = v.incidents.reshape(20, 20)
+        held_by_0 = before == 0
+        odds = 2 * 60.0 / (holder_strength + 60.0)
+        p = 1.0 - (1.0 - min(1.0, 0.3 * odds)) ** n[held_by_0 & (n > 0)]
+        taken = ((before == 0) & (m.grid.control.data == 1)).sum()
+        assert within(taken, p.sum(), np.sqrt((p * (1 - p)).sum()))
+        lost[holder_strength] = taken / max(int((held_by_0 & (n > 0)).sum()), 1)
+    assert lost[6.0] > 1.5 * lost[60.0]
+
+
+def test_thinning_every_groups_ranks_lowers_the_fighting():
+    control = np.zeros((20, 20), dtype=np.int64)
+    control[:, 1::2] = 1
+    totals = {}
+    for strength in (40.0, 10.0):
+        m = grid_model(control.copy(), groups__contest_rate=2.0, groups__lethality=0.0, groups__takeover=0.0)
+        totals[strength] = int(strong_week(m, strength=[strength, strength]).incidents.sum())
+    # Rate 2 x 0.5 x capacity: 40 / 60 against 10 / 30 of it, on 400 blocks.
+    assert within(totals[40.0], 400 * 2 / 3, np.sqrt(400 * 2 / 3))
+    assert within(totals[10.0], 400 * 1 / 3, np.sqrt(400 * 1 / 3))
+
+
+def test_the_old_violence_rule_ignores_strength():
+    control = np.zeros((20, 20), dtype=np.int64)
+    control[:, 1::2] = 1
+    m = grid_model(
+        control.copy(), groups__contest_rate=2.0, groups__lethality=0.0, mechanisms__violence="border_demand"
+    )
+    total = int(strong_week(m, strength=[1.0, 1.0]).incidents.sum())
+    assert within(total, 400.0, 20.0)  # rate 2 x 0.5 on every block, as if strength were not given
+
+
+def test_a_pact_stops_contests_while_it_holds():
+    control = np.zeros((20, 20), dtype=np.int64)
+    control[:, 1::2] = 1
+    m = grid_model(control.copy(), groups__contest_rate=2.0, groups__lethality=0.0)
+    assert strong_week(m, calm=1.0).incidents.sum() == 0
+    half = int(
+        strong_week(
+            grid_model(control.copy(), groups__contest_rate=2.0, groups__lethality=0.0), calm=0.5
+        ).incidents.sum()
+    )
+    assert within(half, 200.0, np.sqrt(200.0))
+
+
+def test_a_pact_is_made_by_the_lever_broken_by_chance_or_by_the_lever_and_made_again():
+    model = quiet_model(width=6, height=6, population=60, groups__truce=0.8)
+    assert model.groups.pact
+    group_week(model)
+    assert model.groups.pact  # no chance of breaking: it holds
+    model.change_levers({"groups.truce_break": 1.0})
+    group_week(model)
+    assert not model.groups.pact  # broke this week
+    model.change_levers({"groups.truce_break": 0.0, "groups.truce": 0.6})
+    assert model.groups.pact  # a new mediation
+    model.change_levers({"groups.truce": 0.0})
+    assert not model.groups.pact
+
+
+def involvement_model(**changes):
+    """Two rival groups on a 3 x 3 grid (group 0 the first column): six blocks fought over."""
+    control = np.array([[0, 1, 1], [0, 1, 1], [0, 1, 1]])
+    m = grid_model(
+        control,
+        demand=2_000.0,  # USD 10,000 at stake: hundreds of incidents a week
+        per_block=3000,
+        groups__contest_rate=100.0,
+        groups__lethality=1.0,
+        groups__takeover=0.0,
+        **changes,
+    )
+    return m
+
+
+def test_victims_are_drawn_from_the_two_groups_first():
+    m = involvement_model(groups__combatant_share=1.0)
+    r = m.residents
+    members = np.arange(0, 40, 2)
+    for i in members:
+        make_seller(m, int(i), block=int(r.block[i]))
+    r.group[members] = np.arange(len(members)) % 2
+    v = strong_week(m, strength=[50.0, 50.0])
+    assert len(v.victims) > 0 and set(v.victims.tolist()) <= set(members.tolist())
+    assert (v.kind == VictimKind.MEMBER).all()
+
+
+def test_without_fighters_victims_are_sellers_working_there_then_people_out_in_public():
+    m = involvement_model(groups__combatant_share=1.0, groups__seller_victims=1.0)
+    r = m.residents
+    for i in range(10):
+        make_seller(m, i, block=3 + i % 2)  # independents selling in the middle row, next to every fight
+    v = strong_week(m, strength=[50.0, 50.0])
+    assert len(v.victims) > 0 and set(v.victims.tolist()) <= set(range(10))
+    assert (v.kind == VictimKind.SELLER).all()
+
+    m = involvement_model(
+        groups__combatant_share=0.0, groups__seller_victims=0.0, households__public_time_women=0.4
+    )
+    r = m.residents
+    n = len(r)
+    r.age[:] = 20
+    r.female[:] = np.arange(n) % 2 == 1
+    v = strong_week(m, strength=[50.0, 50.0])
+    victims = v.victims  # replaced by newborns, whose sex is drawn anew: tell them by their ids
+    share_women = (victims % 2 == 1).mean()
+    # Men out 1, women 0.4: women are 0.4 / 1.4 of the bystanders killed.
+    assert len(victims) > 500
+    assert within(share_women, 0.4 / 1.4, np.sqrt(0.29 * 0.71 / len(victims)))
