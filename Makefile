@@ -5,6 +5,7 @@
 #   make test-fast  the edit loop: lint, then the tests not marked slow or browser
 #   make app     set up (first time only), serve the workshop page on http://127.0.0.1:8765/
 #   make bench   run the benchmarks (kept out of `make test`)
+#   make patterns  run the pattern scoreboard and write docs/patterns.md (about ten minutes)
 #
 # Python: the first of python3.13, python3.12, python3, python that is >= 3.12, else the newest
 # pyenv version >= 3.12. Point at another one with `make demo PYTHON=/path/to/python3.12`.
@@ -25,7 +26,7 @@ endef
 
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: demo test test-fast lint bench docs clean app
+.PHONY: demo test test-fast lint bench docs clean app patterns
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -58,6 +59,9 @@ test-fast: lint
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m pytest benchmarks/ --benchmark-only
+
+patterns: $(BIN)/.installed
+	$(BIN)/barrio patterns --out results/patterns --doc docs/patterns.md
 
 docs: $(BIN)/.installed
 	$(BIN)/barrio parameters --markdown > docs/parameters.md

@@ -408,6 +408,8 @@ SCENARIO_TITLES: dict[str, dict[str, str]] = {
     "mano_dura": {"es": "Mano dura", "pt": "Linha dura (mano dura)", "en": "Mano dura (crackdown)"},
     "militarised": {"es": "Militarización", "pt": "Militarização", "en": "Militarised policing"},
     "kingpin": {"es": "Captura de cabecillas", "pt": "Captura de chefes", "en": "Kingpin strategy"},
+    "pact": {"es": "Pacto entre grupos", "pt": "Pacto entre facções", "en": "Pact between groups"},
+    "hegemony": {"es": "Un grupo hegemónico", "pt": "Uma facção hegemônica", "en": "A hegemonic group"},
     "hot_spots": {"es": "Puntos calientes", "pt": "Pontos quentes", "en": "Hot-spot policing"},
     "focused_deterrence": {
         "es": "Disuasión focalizada",

@@ -122,6 +122,38 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_patterns(args: argparse.Namespace) -> int:
+    from barrio.experiments.patterns import patterns_markdown, run_patterns
+
+    measured, _ = run_patterns(
+        args.out,
+        population=args.population,
+        replicates=args.replicates,
+        seed=args.seed,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        allow_other_version=args.allow_other_version,
+    )
+    text = patterns_markdown(measured, args.out)
+    Path(args.doc).write_text(text, encoding="utf-8")
+    for m in measured:
+        print(f"{'held' if m.held else 'NOT  '}  {m.pattern.key}")
+    print(f"{sum(m.held for m in measured)} of {len(measured)} patterns held; scoreboard in {args.doc}")
+    return 0
+
+
+def _cmd_mechanisms(args: argparse.Namespace) -> int:
+    from barrio.model.params import parameter_table
+
+    rows = [row for row in parameter_table() if row["path"].startswith("mechanisms.")]
+    width = max(len(row["path"]) for row in rows)
+    for row in rows:
+        rules = row["unit"].split(" / ")
+        others = ", ".join(rule for rule in rules if rule != str(row["default"]))
+        print(f"{row['path']:<{width}}  {row['default']!s:<18}  (or {others})  {row['meaning']}")
+    return 0
+
+
 def _cmd_levers(args: argparse.Namespace) -> int:
     from barrio.model.reference import levers_markdown
 
@@ -280,6 +312,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--markdown", action="store_true", help="print the Markdown reference")
     p.set_defaults(func=_cmd_levers)
+
+    p = sub.add_parser(
+        "mechanisms",
+        help="list the structural rules a scenario can switch, with their alternatives",
+        description="List each mechanism (mechanisms.* in a scenario file), its default rule and the "
+        "alternatives, such as Barrio 0.1's rule. docs/ODD.md describes each rule and its sources.",
+    )
+    p.set_defaults(func=_cmd_mechanisms)
+
+    p = sub.add_parser(
+        "patterns",
+        help="run the pattern scoreboard: stylised facts from the literature against the model",
+        description="Run every scenario the patterns need (paired replicates, saved and resumed as with "
+        "compare), measure each pattern with a 95%% interval and write the scoreboard (docs/patterns.md): "
+        "pattern, source, range, measured value, held or not. Takes about ten minutes on 2 cores.",
+    )
+    p.add_argument(
+        "--population", type=_positive, default=200_000, help="residents per run (default 200,000)"
+    )
+    p.add_argument("--replicates", type=_positive, default=8, help="runs per scenario (default 8)")
+    p.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicates (default 0)")
+    p.add_argument("--doc", default="docs/patterns.md", help="where to write the scoreboard")
+    _batch_options(p, "results/patterns")
+    p.set_defaults(func=_cmd_patterns, out="results/patterns")
     return parser
 
 
