@@ -143,6 +143,14 @@ PATTERNS: tuple[Pattern, ...] = (
         lambda r: change(r, "kingpin", "baseline", "homicides", range(0, 26)),
         0.20,
         0.80,
+        limits=(
+            "a removal leaves one group in disarray (half its strength, recovered over some weeks): "
+            "rivals press it harder, but it presses them less, so contests around it rise by a third at "
+            "most and the neighbourhood's homicides by about a tenth in the first six months. Splits, the"
+            " other road from a removal to violence, are rare: groups have about ten members, against "
+            "groups.split_members of 50. Calderon et al. measure violence in the municipality of the "
+            "removal; the model has no finer unit than the neighbourhood"
+        ),
     ),
     Pattern(
         "kingpin_fading",
@@ -176,6 +184,13 @@ PATTERNS: tuple[Pattern, ...] = (
         lambda r: change(r, "mano_dura", "baseline", "sellers_affiliated", LATER),
         0.0,
         None,
+        limits=(
+            "a crackdown arrests members faster than groups replace them: affiliated sellers fall by "
+            "about a third. Replacement recruitment (mechanisms.recruitment) raises the groups' pull on "
+            "the young, but recruits join as independents and are absorbed only on a group's turf, so "
+            "members do not outgrow the losses, as they do in Prieto-Curiel et al.'s model, where "
+            "recruitment grows with a cartel's size"
+        ),
     ),
     Pattern(
         "recruitment",
@@ -216,6 +231,13 @@ PATTERNS: tuple[Pattern, ...] = (
         lambda r: change(r, "hegemony", "baseline", "homicides", LATER),
         -0.25,
         -0.05,
+        limits=(
+            "consolidation lowers homicides, as Biderman et al. found, but about four times as much: "
+            "violence in the model comes only from borders between rival groups, so merging away a third "
+            "of the groups removes about half of the borders. The PCC's -11% is in all violent crime, "
+            "much of which the model does not contain; the hegemony scenario's strength (how readily "
+            "groups merge) is a choice of the scenario, not a measured figure"
+        ),
     ),
     Pattern(
         "school_transfer",
@@ -228,6 +250,13 @@ PATTERNS: tuple[Pattern, ...] = (
         ),
         -0.35,
         -0.05,
+        limits=(
+            "the conditional transfer acts only through household need and the dropout rule. Few "
+            "12-17-year-olds sell in the model, and fewer of them live in households the transfer "
+            "reaches, so its effect on their recruitment is within the noise. Chioda et al. find an "
+            "effect that income and time in school alone do not explain (peers, supervision), which the "
+            "model does not have"
+        ),
     ),
     Pattern(
         "pandemic",
@@ -284,6 +313,11 @@ PATTERNS: tuple[Pattern, ...] = (
         0.50,
         0.75,
         "share",
+        limits=(
+            "women in the model's prison are nearly all first-timers because re-entry after release is "
+            "rare (see the two recidivism patterns) and women sellers are few and sell for short spells; "
+            "the model has no offences but selling and possession"
+        ),
     ),
     Pattern(
         "pretrial",
@@ -307,6 +341,12 @@ PATTERNS: tuple[Pattern, ...] = (
         0.15,
         0.27,
         "share",
+        limits=(
+            "the model has only drug offences, while Depen/UFPE count re-entry into prison for any "
+            "offence; and a released prisoner faces the same arrest risk as any seller (police do not "
+            "target known offenders in the model): about a quarter of the released sell again within a "
+            "few years, at a weekly arrest hazard under 1%"
+        ),
     ),
     Pattern(
         "recidivism_5y",
@@ -317,6 +357,7 @@ PATTERNS: tuple[Pattern, ...] = (
         0.30,
         0.48,
         "share",
+        limits=("as recidivism_1y: only drug offences are modelled, and known offenders are not targeted"),
     ),
     Pattern(
         "occupancy_settles",

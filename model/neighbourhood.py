@@ -147,14 +147,17 @@ def turf(control: np.ndarray, reach: int) -> np.ndarray:
     """
     out = control.copy()
     w, h = control.shape
+    padded = np.full((w + 2, h + 2), -1, dtype=out.dtype)
     for _ in range(reach):
         free = out < 0
         if not free.any():
             break
-        padded = np.full((w + 2, h + 2), -1, dtype=out.dtype)
+        # The largest code among the 3 x 3 around each block, as two passes of three (rows,
+        # then columns) on a padded copy: no stack of nine shifted grids.
         padded[1:-1, 1:-1] = out
-        nearest = np.max([padded[dx : dx + w, dy : dy + h] for dx in range(3) for dy in range(3)], axis=0)
-        out = np.where(free, nearest, out)
+        rows = np.maximum(np.maximum(padded[:-2], padded[1:-1]), padded[2:])
+        nearest = np.maximum(np.maximum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
+        np.copyto(out, nearest, where=free)
     return out
 
 

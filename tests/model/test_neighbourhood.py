@@ -1,7 +1,7 @@
 import numpy as np
 
 from barrio.model import Params
-from barrio.model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, within_reach
+from barrio.model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, turf, within_reach
 
 
 def naive_box(a, radius):
@@ -67,3 +67,18 @@ def test_state_presence_stays_within_zero_and_one():
     p = Params.build({"neighbourhood": {"state_presence": 0.9}})
     grid = build_grid(p, 1000, np.random.default_rng(3))
     assert grid.state_presence.data.min() >= 0 and grid.state_presence.data.max() <= 1
+
+
+def test_turf_is_the_holder_or_the_nearest_group_within_reach():
+    control = np.full((7, 7), -1)
+    control[0, 0] = 2
+    control[0, 6] = 5
+    t = turf(control, 2)
+    assert t[0, 0] == 2 and t[2, 2] == 2  # two blocks away, diagonally
+    assert t[0, 5] == 5 and t[0, 4] == 5  # nearer to group 5
+    assert t[0, 3] == -1 and t[3, 3] == -1  # three blocks from both: out of reach
+    assert (turf(control, 0) == control).all()
+    control[0, 4] = 1  # group 1 at the same distance (one block) from (1, 5) as group 5
+    assert turf(control, 1)[1, 5] == 5  # at equal distance the higher code
+    assert turf(control, 3)[0, 3] == 1  # group 1 one block away is nearer than group 2 (three)
+    assert turf(control, 3)[0, 2] == 2  # two blocks from both: the higher code
