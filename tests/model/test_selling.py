@@ -1,7 +1,8 @@
 import numpy as np
 
+from barrio.model.groups import CriminalGroup
 from barrio.model.population import Status
-from barrio.model.selling import Outlook, expected_custody_weeks, start_selling, stop_selling
+from barrio.model.selling import Outlook, expected_custody_weeks, outlook, start_selling, stop_selling
 from tests.builders import quiet_model
 
 
@@ -276,3 +277,29 @@ def test_a_seller_moves_only_for_a_clear_gain():
         out.gain[13] = better * (100.0 * MOVE_FACTOR + MOVE_MINIMUM)  # just under, then just over
         moved.append(len(relocate(r, out, 50.0, model.params, model.rng, model.shape)))
     assert moved == [0, 10]
+
+
+def test_a_group_losing_members_to_arrest_presses_the_young_harder_to_replace_them():
+    """Pressure on a group's block: recruitment_pressure x (1 - presence) x (1 + replacement x losses)."""
+    pressures = {}
+    for rule in ("replacement", "constant"):
+        model = quiet_model(
+            width=5,
+            height=5,
+            population=50,
+            groups__recruitment_pressure=0.2,
+            groups__replacement=20.0,
+            mechanisms__recruitment=rule,
+        )
+        model.grid.control.data[:] = -1
+        model.grid.control.data[0, :] = 0
+        model.grid.state_presence.data[:] = 0.0
+        group = CriminalGroup(model, code=0, capital=0.0)
+        model.groups.n_codes = 1
+        for _ in range(30):
+            group.remember_losses(lost=1.0, members=20)  # 5% of its members a week
+        pressures[rule] = outlook(model).pressure.reshape(5, 5)
+    losses = 1 - 0.9**30  # the moving average, weight 0.1 a week, on its way to 0.05
+    assert np.allclose(pressures["replacement"][0], 0.2 * (1 + 20 * 0.05 * losses))
+    assert np.allclose(pressures["constant"][0], 0.2)
+    assert (pressures["replacement"][1:] == 0).all()  # no group holds the other blocks
