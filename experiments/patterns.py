@@ -164,6 +164,10 @@ PATTERNS: tuple[Pattern, ...] = (
         ),
         None,
         0.0,
+        limits=(
+            "there is little to fade: the rise in the first six months is small and uncertain (see "
+            "kingpin_size), so the later difference is within the noise of eight replicates"
+        ),
     ),
     Pattern(
         "crackdown_violence",
