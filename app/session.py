@@ -143,7 +143,7 @@ class Workshop:
             ParameterError: If a changed lever is out of range (the old runs are kept).
         """
         with self.lock:
-            scenario = self.base.with_changes(self.changes, name=f"{self.base.name} (workshop)")
+            scenario = self.base.with_changes(self.changes, name=f"{self.base.name}-workshop")
             name, other_name = self.scenario_name, self.other_name
         # The warm-up takes seconds: build outside the lock, so the page can still be drawn.
         main = Simulation(name, scenario, self.seed)

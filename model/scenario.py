@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, get_args
@@ -33,7 +34,9 @@ from barrio.model.errors import BarrioError, ParameterError
 from barrio.model.params import Params, parameter_table, paths_by_name, scaled_amounts
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "META_KEYS",
+    "NAME_PATTERN",
     "Event",
     "Problem",
     "Scenario",
@@ -48,6 +51,24 @@ __all__ = [
 #: Keys of a scenario file that are not parameters.
 META_KEYS = ("name", "description", "extends", "timeline")
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
+#: What a scenario's name may be: it names files and folders of results, so letters, digits,
+#: ``_`` and ``-`` only (no ``/``, no ``..``, nothing a shell or a file system reads specially).
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,80}")
+#: Largest scenario or experiment file read (bytes). The library's are a few kilobytes; a
+#: file beyond this is a mistake (a data file, a device) and would only exhaust memory.
+MAX_FILE_BYTES = 2**20
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name a scenario, or None if it can."""
+    if not isinstance(name, str):
+        return f"must be text, got {name!r}"
+    if NAME_PATTERN.fullmatch(name) is None:
+        return (
+            f"{name!r} cannot name a scenario: use 1 to 80 letters, digits, '_' or '-' (it names the "
+            "scenario's files in a results folder, so no '/', '.', spaces or other signs)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -140,6 +161,12 @@ class Scenario:
     timeline: tuple[Event, ...] = ()
     description: str = ""
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        # Checked here, where every scenario is made, because the name becomes a file name.
+        problem = name_problem(self.name)
+        if problem:
+            raise ScenarioError([Problem(self.source or "scenario", None, "name", problem)])
 
     def at_population(self, residents: int) -> Scenario:
         """This scenario with ``residents`` people at the same density.
@@ -253,6 +280,8 @@ def _locate(name_or_path: str | Path) -> Path:
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.exists():
             raise ScenarioError([Problem(str(path), None, "", "no such file")])
+        if not path.is_file():
+            raise ScenarioError([Problem(str(path), None, "", _NOT_A_FILE)])
         return path
     library = scenario_library()
     if str(name_or_path) in library:
@@ -344,12 +373,36 @@ def read_yaml(path: Path) -> tuple[dict, Lines, list[Problem]]:
     return data, lines, problems
 
 
+_NOT_A_FILE = "not a regular file (a folder, a device or a pipe); give a scenario file (.yaml)"
+
+
+def read_text(path: Path) -> str:
+    """A scenario or experiment file's text, read only if it is a regular file of a sensible size.
+
+    Raises:
+        ScenarioError: If it is not a regular file (a device such as ``/dev/zero`` would be
+            read forever), is larger than :data:`MAX_FILE_BYTES`, or cannot be read as UTF-8.
+    """
+    name = str(path)
+    try:
+        if not path.is_file():
+            raise ScenarioError([Problem(name, None, "", _NOT_A_FILE)])
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # never more, whatever the file claims to be
+        if len(raw) > MAX_FILE_BYTES:
+            message = f"larger than {MAX_FILE_BYTES:,} bytes: too large to be a scenario file"
+            raise ScenarioError([Problem(name, None, "", message)])
+        return raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError([Problem(name, None, "", f"cannot read the file: {err}")]) from err
+
+
 def _read_one(path: Path, problems: list[Problem]) -> tuple[dict, Lines]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        problems.append(Problem(name, None, "", f"cannot read the file: {err}"))
+        text = read_text(path)
+    except ScenarioError as err:
+        problems.extend(err.problems)
         return {}, {}
     try:
         # Aliases (*name) let a few lines expand into billions of values; a scenario has
@@ -463,6 +516,10 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
     except ValidationError as err:
         for e in err.errors():
             problem(tuple(e["loc"]), _message(e, Params, e["loc"]))
+    else:
+        for loc, message in _loose_types(data):
+            problem(loc, message)
+            params = None
 
     events: list[Event] = []
     raw_timeline = meta.get("timeline")
@@ -483,6 +540,11 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
         except BarrioError as err:
             for sub_path, message in err.problems:
                 problem((*loc, "set", sub_path), message)
+        else:
+            for key, value in changes.items():
+                if key in levers:
+                    for _, message in _loose_types(_nested(key, value)):
+                        problem((*loc, "set", key), message)
 
     for i, raw in enumerate(raw_timeline):
         loc = ("timeline", i)
@@ -507,13 +569,14 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
             )
         events.append(event)
 
-    for key in ("name", "description"):
-        if key in meta and not isinstance(meta[key], str):
-            problem((key,), f"must be text, got {meta[key]!r}")
+    if "description" in meta and not isinstance(meta["description"], str):
+        problem(("description",), f"must be text, got {meta['description']!r}")
+    if "name" in meta and name_problem(meta["name"]):
+        problem(("name",), name_problem(meta["name"]))
     if problems or params is None:
         raise ScenarioError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     return Scenario(
-        name=meta.get("name") if isinstance(meta.get("name"), str) else path.stem,
+        name=meta["name"] if "name" in meta else _name_from_file(path),
         description=meta.get("description", "") if isinstance(meta.get("description", ""), str) else "",
         params=params,
         # A stable sort: entries of one week keep file order, a parent's before its child's,
@@ -521,6 +584,38 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
         timeline=tuple(sorted(events, key=lambda e: e.at)),
         source=file,
     )
+
+
+def _name_from_file(path: Path) -> str:
+    """A scenario's name from its file's (``my policy.yaml`` -> ``my_policy``) when it gives none."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", path.stem)[:80] or "scenario"
+
+
+def _nested(path: str, value: Any) -> dict:
+    """``{"a": {"b": value}}`` for the dotted path ``a.b``."""
+    for part in reversed(path.split(".")):
+        value = {part: value}
+    return value
+
+
+def _loose_types(data: dict) -> list[tuple[tuple, str]]:
+    """Values the schema takes only by converting them: text for a number, ``yes`` for a count.
+
+    ``population: "40000"`` or ``units_per_10k: true`` is almost always a slip (quotes, a
+    misplaced value); pydantic's lax mode would turn them into 40000 and 1. A file's values
+    are checked again as JSON in strict mode, which takes only numbers for numbers, true and
+    false for switches, and text for names and rules.
+    """
+    try:
+        Params.model_validate_json(json.dumps(data, default=str), strict=True)
+    except ValidationError as err:
+        found = []
+        for e in err.errors():
+            got = e.get("input")
+            kind = "text" if isinstance(got, str) else "true/false" if isinstance(got, bool) else "this"
+            found.append((tuple(e["loc"]), f"{e['msg']}, not {kind} (got {got!r}); write it without quotes"))
+        return found
+    return []
 
 
 def _horizon(data: dict) -> int:
