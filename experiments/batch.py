@@ -14,35 +14,51 @@ and in a checkout the commit and any uncommitted changes) and the environment (P
 operating system, every installed package with its version); ``DIR/log.jsonl`` records when
 each run started and finished. Runs of two versions of the code are not mixed in one folder
 unless asked (``allow_other_version``). :func:`load` reads the folder back as one tidy table.
+
+A folder holds one plan. Each run's file carries its identity (key, scenario hash, seed) in
+its Parquet metadata; resuming, :func:`load` and the report check every file against the
+manifest and refuse a folder with runs of another plan, naming them. A lock file stops two
+batches writing one folder at once; the operating system releases it when its process dies,
+however it dies, and the next batch then removes the dead one's temporary files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
+import os
+import socket
+import threading
 import time
 import traceback
-from collections.abc import Sequence
-from concurrent.futures import Executor, as_completed
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import filelock
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from barrio.experiments.output import atomic_write
+from barrio.experiments.output import OutputError, atomic_write, inside, writable_folder
 from barrio.model.errors import BarrioError
 from barrio.model.provenance import CodeIdentity, code_identity, environment
 from barrio.model.run import run
 from barrio.model.scenario import Scenario
 
 __all__ = [
+    "MAX_SEED",
     "BatchError",
+    "BatchInterrupted",
     "BatchResult",
+    "FolderBusyError",
     "ResultsError",
     "RunSpec",
     "RunTimeoutError",
@@ -55,6 +71,13 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
+#: The lock a batch holds on its folder while it writes (the operating system's, so a batch
+#: killed with kill -9 leaves no lock behind), and who holds it.
+LOCK, OWNER = ".lock", ".lock-owner.json"
+#: Largest seed: run tables store seeds as 64-bit signed integers.
+MAX_SEED = 2**63 - 1
+#: Parquet metadata key of a run file's identity.
+RUN_METADATA = b"barrio.run"
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +90,41 @@ class ResultsError(BarrioError, ValueError):
     """A results folder cannot be used as asked (another batch's or another code's folder, a damaged file)."""
 
 
+class FolderBusyError(ResultsError):
+    """Another batch is writing the results folder now."""
+
+
 class RunTimeoutError(BarrioError, RuntimeError):
     """A run went past its time limit."""
+
+
+class RunStoppedError(BarrioError, RuntimeError):
+    """A run was stopped because its batch was interrupted (Ctrl-C)."""
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a batch; what had finished is kept.
+
+    A ``KeyboardInterrupt`` (not a :class:`BarrioError`) so that ``except Exception`` does not
+    swallow the user's Ctrl-C.
+
+    Attributes:
+        folder: The results folder.
+        result: What the batch did before it was stopped.
+        total: Runs in the batch.
+    """
+
+    def __init__(self, folder: Path, result: BatchResult, total: int) -> None:
+        self.folder, self.result, self.total = folder, result, total
+        kept = len(result.done) + len(result.skipped)
+        super().__init__(
+            f"stopped: {kept} of {total} run(s) finished and kept in {folder} ({len(result.done)} in this "
+            "session); run the same command again to complete the rest"
+        )
+
+
+#: Set when a batch is interrupted, so that a run in this process stops at its next week.
+_STOP = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -127,6 +183,8 @@ def run_one(spec: RunSpec, time_limit: float | None = None) -> tuple[pd.DataFram
     clock = time.monotonic()  # the limit is timed on a clock that cannot jump
 
     def check(_model) -> None:
+        if _STOP.is_set():
+            raise RunStoppedError(f"{spec.key} was stopped with its batch")
         if time_limit is not None and time.monotonic() - clock > time_limit:
             raise RunTimeoutError(f"{spec.key} went past its time limit of {time_limit:g} s")
 
@@ -167,7 +225,7 @@ def execute(
         specs: The batch.
         out: Results folder (created if needed).
         pool: Where runs execute (see :func:`experiments.execution.executor`).
-        time_limit: Seconds after which a run is stopped and recorded as failed.
+        time_limit: Seconds (more than 0) after which a run is stopped and recorded as failed.
         progress: Show a progress bar (runs done, failed, time left).
         description: Extra items for the manifest (the command, an experiment file).
         allow_other_version: Add to a folder whose runs were made by other code (another
@@ -175,22 +233,38 @@ def execute(
             manifest entry keep the version that made it.
 
     Raises:
-        ResultsError: If ``out`` holds another batch's results, or runs of other code and
-            ``allow_other_version`` is false.
+        ResultsError: If ``out`` holds another plan's runs (other scenarios, values or
+            seeds), or runs of other code and ``allow_other_version`` is false.
+        FolderBusyError: If another batch is writing ``out`` now.
+        OutputError: If ``out`` cannot be written (not a folder, read-only, full).
+        BatchInterrupted: On Ctrl-C, after stopping the runs; finished runs are kept.
     """
-    out = Path(out)
-    old = _read_manifest(out, required=False)
-    _check_code(out, old, allow_other_version)
-    (out / "runs").mkdir(parents=True, exist_ok=True)
-    _write_manifest(out, old, specs, description or {})
+    _check_time_limit(time_limit)
+    out = writable_folder(out, "results folder")
+    with folder_lock(out, description):
+        old = _read_manifest(out, required=False)
+        _check_plan(out, old, specs)
+        _check_code(out, old, allow_other_version)
+        _remove_leftovers(out)
+        runs = inside(out, out / "runs")
+        runs.mkdir(exist_ok=True)
+        _check_runs(out, old, specs)
+        _write_manifest(out, old, specs, description or {})
+        return _run_all(specs, out, pool, time_limit, progress)
+
+
+def _run_all(
+    specs: Sequence[RunSpec], out: Path, pool: Executor, time_limit: float | None, progress: bool
+) -> BatchResult:
     result = BatchResult()
     todo = []
     for spec in specs:
-        if (out / "runs" / f"{spec.key}.parquet").exists():
+        if _run_path(out, spec.key).exists():
             result.skipped.append(spec.key)
         else:
             todo.append(spec)
     bar = tqdm(total=len(specs), initial=len(result.skipped), unit="run", disable=not progress)
+    _STOP.clear()
     futures = {pool.submit(run_one, spec, time_limit): spec for spec in todo}
     made_by: dict[str, str] = {}  # the version each finished run's own process reported
     try:
@@ -200,36 +274,155 @@ def execute(
                 table, started, finished = future.result()
             except Exception as err:  # any failure of one run is recorded, not fatal
                 text = "".join(traceback.format_exception(err))
-                atomic_write(out / "failed" / f"{spec.key}.txt", lambda p, t=text: p.write_text(t))
+                _write(
+                    out, inside(out, out / "failed" / f"{spec.key}.txt"), lambda p, t=text: p.write_text(t)
+                )
                 result.failed[spec.key] = f"{type(err).__name__}: {err}"
                 _log(out, spec, "failed", None, time.time())
             else:
-                atomic_write(out / "runs" / f"{spec.key}.parquet", lambda p, t=table: _write_part(t, p))
+                _write(out, _run_path(out, spec.key), lambda p, t=table, s=spec: _write_part(t, p, s))
                 (out / "failed" / f"{spec.key}.txt").unlink(missing_ok=True)
                 result.done.append(spec.key)
                 made_by[spec.key] = str(table["version"].iloc[0])
                 _log(out, spec, "done", started, finished, made_by[spec.key])
             bar.update()
             bar.set_postfix(failed=len(result.failed))
+    except KeyboardInterrupt:
+        _stop(pool, futures)
+        raise BatchInterrupted(out, result, len(specs)) from None
+    except BaseException:
+        _stop(pool, futures)
+        raise
     finally:
         bar.close()
         for future in futures:
             future.cancel()
-        _record_versions(out, made_by)
+        with contextlib.suppress(OSError, ResultsError):  # a full disk was said already
+            _record_versions(out, made_by)
     return result
+
+
+def _stop(pool: Executor, futures: dict) -> None:
+    """Stop a batch's runs now: cancel those waiting, stop those running (finished runs are kept)."""
+    _STOP.set()  # a run in this process stops at its next week
+    for future in futures:
+        future.cancel()
+    if isinstance(pool, ProcessPoolExecutor):
+        pool.shutdown(wait=False, cancel_futures=True)
+        # The workers ignore Ctrl-C (see experiments.execution) and would finish their runs
+        # first; Python 3.14 has terminate_workers(), 3.12 only the pool's own table.
+        terminate = getattr(pool, "terminate_workers", None)
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+
+
+def _write(out: Path, path: Path, write) -> None:
+    """Write a file of the folder whole, or stop the batch with a message (a full disk, a lost mount)."""
+    try:
+        atomic_write(path, write)
+    except OSError as err:
+        raise OutputError(
+            f"cannot write {path}: {err.strerror or err}; the runs finished before are kept in {out}; "
+            "free space (or mend the folder) and run the same command again to complete the batch"
+        ) from err
+
+
+def _check_time_limit(time_limit: float | None) -> None:
+    if time_limit is None:
+        return
+    if (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not math.isfinite(time_limit)
+    ):
+        raise BatchError(f"time_limit must be a number of seconds above 0, got {time_limit!r}")
+    if time_limit <= 0:
+        raise BatchError(f"time_limit must be a number of seconds above 0, got {time_limit!r}")
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path, description: dict[str, Any] | None = None) -> Iterator[None]:
+    """Hold ``out``'s lock while a batch writes it.
+
+    The lock is the operating system's (``flock``), so it is released when its process ends,
+    even by ``kill -9``; a lock left by a dead batch is then simply taken over.
+
+    Raises:
+        FolderBusyError: If a batch (in this or another process) holds it, naming its process.
+    """
+    lock = filelock.FileLock(inside(out, out / LOCK), blocking=False, thread_local=False)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise FolderBusyError(
+            f"{out} is being written by another batch ({_owner(out)}); results of two batches are not "
+            "mixed in one folder: wait for it to finish (then run this command again to resume), or use "
+            "another results folder"
+        ) from None
+    try:
+        before = _read_owner(out)
+        if before:
+            log.info("%s: taking over from a batch that stopped (%s)", out, _describe_owner(before))
+        owner = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": (description or {}).get("command"),
+        }
+        atomic_write(out / OWNER, lambda p: p.write_text(json.dumps(owner)))
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            (out / OWNER).unlink(missing_ok=True)
+        lock.release()
+
+
+def _read_owner(out: Path) -> dict[str, Any]:
+    try:
+        return json.loads((out / OWNER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _describe_owner(owner: dict[str, Any]) -> str:
+    if not owner:
+        return "its process is unknown"
+    return f"process {owner.get('pid')} on {owner.get('host')}, started {owner.get('started')}"
+
+
+def _owner(out: Path) -> str:
+    return _describe_owner(_read_owner(out))
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the temporary files of a batch that died while writing (this batch holds the lock)."""
+    for folder in (out, out / "runs", out / "failed"):
+        for part in folder.glob(".*.part") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                part.unlink()
+                log.info("%s: removed %s, left by a batch that stopped while writing it", out, part.name)
+
+
+def _run_path(out: Path, key: str) -> Path:
+    return inside(out, out / "runs" / f"{key}.parquet")
 
 
 def load(out: Path | str) -> pd.DataFrame:
     """A results folder as one tidy table (every finished run, in a stable order).
 
     Raises:
-        ResultsError: If the folder is not a Barrio results folder or a part cannot be read.
+        ResultsError: If the folder is not a Barrio results folder, a part cannot be read, or
+            a part is not one of the manifest's runs (another plan's, written into this folder).
     """
     out = Path(out)
-    _read_manifest(out, required=True)
+    manifest = _read_manifest(out, required=True)
     parts = sorted((out / "runs").glob("*.parquet"))
     if not parts:
         raise ResultsError(f"{out}: no finished runs yet (nothing in {out / 'runs'})")
+    check_folder(out, manifest)
     tables = []
     for part in parts:
         try:
@@ -246,6 +439,60 @@ def load(out: Path | str) -> pd.DataFrame:
     return table.sort_values(["scenario", "replicate", "week", "outcome"], kind="stable", ignore_index=True)
 
 
+def check_folder(out: Path | str, manifest: dict[str, Any] | None = None) -> None:
+    """Check every run file of a results folder against its manifest.
+
+    Raises:
+        ResultsError: Naming the files that are not runs of the manifest's plan (no entry, or
+            another scenario hash or seed than the manifest records), or that cannot be read.
+    """
+    out = Path(out)
+    manifest = manifest if manifest is not None else _read_manifest(out, required=True)
+    hashes = {name: entry.get("hash") for name, entry in manifest.get("scenarios", {}).items()}
+    expected = {
+        r["key"]: (hashes.get(r["scenario"]), int(r["seed"]))
+        for r in manifest.get("runs", [])
+        if "key" in r and "seed" in r
+    }
+    stray = []
+    for part in sorted((out / "runs").glob("*.parquet")):
+        found = _identity(part)
+        want = expected.get(part.stem)
+        if want is None:
+            stray.append(f"{part.name} (not a run of this folder's plan)")
+        elif found is not None and (found[0], found[1]) != want:
+            stray.append(
+                f"{part.name} (scenario hash {found[0]}, seed {found[1]}; the manifest has {want[0]}, "
+                f"seed {want[1]})"
+            )
+    if stray:
+        raise _mixed(out, stray)
+
+
+def _mixed(out: Path, stray: list[str]) -> ResultsError:
+    shown = "; ".join(stray[:10]) + (f"; and {len(stray) - 10} more" if len(stray) > 10 else "")
+    return ResultsError(
+        f"{out} holds runs of another plan than its manifest's: {shown}. Results of two plans are not "
+        "mixed: move those files out (or delete them) and run the same command again, or use another "
+        "results folder"
+    )
+
+
+def _identity(part: Path) -> tuple[str, int] | None:
+    """A run file's (scenario hash, seed): from its metadata, else (older files) its first row."""
+    try:
+        metadata = pq.read_schema(part).metadata or {}
+        if RUN_METADATA in metadata:
+            found = json.loads(metadata[RUN_METADATA])
+            return str(found["scenario_hash"]), int(found["seed"])
+        first = pq.read_table(part, columns=["scenario_hash", "seed"]).slice(0, 1).to_pylist()
+    except (OSError, ValueError, KeyError, pa.ArrowException) as err:
+        raise ResultsError(
+            f"{part}: cannot be read ({err}); delete it and run the same command again to redo that run"
+        ) from err
+    return (str(first[0]["scenario_hash"]), int(first[0]["seed"])) if first else None
+
+
 def read_manifest(out: Path | str) -> dict[str, Any]:
     """The manifest of a results folder.
 
@@ -258,8 +505,73 @@ def read_manifest(out: Path | str) -> dict[str, Any]:
 # -- the folder's files --------------------------------------------------------------------------
 
 
-def _write_part(table: pd.DataFrame, path: Path) -> None:
-    table.to_parquet(path, index=False)
+def _write_part(table: pd.DataFrame, path: Path, spec: RunSpec) -> None:
+    """Write a run's table with its identity in the file's metadata (checked on resume and load)."""
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    identity = {
+        "key": spec.key,
+        "scenario": spec.scenario.name,
+        "scenario_hash": spec.scenario.hash,
+        "seed": spec.seed,
+        "replicate": spec.replicate,
+    }
+    arrow = arrow.replace_schema_metadata(
+        {**(arrow.schema.metadata or {}), RUN_METADATA: json.dumps(identity)}
+    )
+    pq.write_table(arrow, path)
+
+
+def _check_plan(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> None:
+    """Refuse a batch with scenarios the folder does not hold, or other values of those it holds.
+
+    A batch of some of the folder's scenarios, or more or fewer replicates, is the same plan.
+    """
+    if not old:
+        return
+    before = list(old.get("scenarios", {}))
+    now = list(dict.fromkeys(s.scenario.name for s in specs))
+    new = [name for name in now if name not in before]
+    if new:
+        raise ResultsError(
+            f"{out} holds a batch of {', '.join(before)}, and this one adds {', '.join(new)}. Results of two "
+            "plans are not mixed (the report would compare runs of one with the other): use another results "
+            "folder"
+        )
+    for spec in specs:
+        entry = old["scenarios"][spec.scenario.name]
+        if entry.get("hash") != spec.scenario.hash:
+            raise ResultsError(
+                f"{out} already holds runs of scenario '{spec.scenario.name}' with other values (hash "
+                f"{entry.get('hash')}, now {spec.scenario.hash}); use another results folder, or delete this "
+                "one to start again"
+            )
+    seeds = {r["key"]: r.get("seed") for r in old.get("runs", [])}
+    for spec in specs:
+        if spec.key in seeds and seeds[spec.key] != spec.seed:
+            raise ResultsError(
+                f"{out} already holds {spec.key} with seed {seeds[spec.key]}, not {spec.seed}; "
+                "use the same --seed as before, or another results folder"
+            )
+
+
+def _check_runs(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> None:
+    """Refuse to resume over run files that are not this plan's (a manifest deleted, other --weeks)."""
+    wanted = {s.key: (s.scenario.hash, s.seed) for s in specs}
+    known = {r["key"] for r in old.get("runs", [])}
+    stray = []
+    for part in sorted((out / "runs").glob("*.parquet")):
+        found = _identity(part)
+        want = wanted.get(part.stem)
+        if want is None:
+            if part.stem not in known:
+                stray.append(f"{part.name} (not a run of this plan)")
+        elif found is not None and found != want:
+            stray.append(
+                f"{part.name} (scenario hash {found[0]}, seed {found[1]}; this plan's is {want[0]}, "
+                f"seed {want[1]})"
+            )
+    if stray:
+        raise _mixed(out, stray)
 
 
 def _read_manifest(out: Path, required: bool) -> dict[str, Any]:
@@ -347,10 +659,12 @@ def _write_manifest(
         "scenarios": {**old.get("scenarios", {}), **scenarios},
         "runs": sorted(runs.values(), key=lambda r: r["key"]),
     }
-    described = {**old.get("description", {}), **description}
+    # The folder's own description wins (its baseline, root seed): resuming with a subset of its
+    # scenarios must not make another scenario the report's baseline.
+    described = {**description, **old.get("description", {})}
     if described:
         manifest["description"] = described
-    atomic_write(out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
+    _write(out, out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
 
 
 def _run_version(entry: dict[str, Any]) -> str:
@@ -373,7 +687,7 @@ def _record_versions(out: Path, made_by: dict[str, str]) -> None:
     manifest = _read_manifest(out, required=True)
     for entry in manifest["runs"]:
         entry["version"] = other.get(entry["key"], entry.get("version"))
-    atomic_write(out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
+    _write(out, out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
 
 
 def _log(
@@ -386,5 +700,11 @@ def _log(
         "finished": datetime.fromtimestamp(finished, UTC).isoformat(),
         "version": version,
     }
-    with (out / "log.jsonl").open("a", encoding="utf-8") as file:
-        file.write(json.dumps(stamp) + "\n")
+    try:
+        with (out / "log.jsonl").open("a", encoding="utf-8") as file:
+            file.write(json.dumps(stamp) + "\n")
+    except OSError as err:
+        raise OutputError(
+            f"cannot write {out / 'log.jsonl'}: {err.strerror or err}; the runs finished before are kept; "
+            "free space and run the same command again to complete the batch"
+        ) from err

@@ -17,7 +17,9 @@ import pandas as pd
 # and a library that chose pyplot's backend would take inline plots away from a notebook.
 from matplotlib.figure import Figure
 
-__all__ = ["MAIN_SERIES", "atomic_write", "plot_run", "write_run"]
+from barrio.model.errors import BarrioError
+
+__all__ = ["MAIN_SERIES", "OutputError", "atomic_write", "inside", "plot_run", "writable_folder", "write_run"]
 
 #: Panels of the run picture: title -> outcomes drawn in it.
 MAIN_SERIES: dict[str, list[str]] = {
@@ -32,6 +34,49 @@ MAIN_SERIES: dict[str, list[str]] = {
 }
 _SMOOTHED = {"recruits": 13, "arrests": 13, "homicide_rate": 52}
 _STYLES = [("black", "-"), ("0.45", "--"), ("0.65", ":")]
+
+
+class OutputError(BarrioError, OSError):
+    """Results cannot be written where asked (not a folder, read-only, full, outside the folder given)."""
+
+
+def writable_folder(folder: Path | str, what: str = "output folder") -> Path:
+    """Create ``folder`` if needed and check that files can be written in it, before any work is done.
+
+    Called before a run or a batch starts, so that a mistyped or read-only ``--out`` is said
+    at once instead of throwing away the simulation that came before the first write.
+
+    Raises:
+        OutputError: Naming the folder and why it cannot be used.
+    """
+    folder = Path(folder)
+    if str(folder).strip() == "":
+        raise OutputError(f"the {what} is empty; give a folder (or leave it out for the default)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".barrio-write-check.", suffix=".part")
+        os.close(fd)
+        os.remove(probe)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        if folder.exists() and not folder.is_dir():
+            reason = "it is a file, not a folder"
+        raise OutputError(f"cannot write into the {what} {folder}: {reason}; choose another one") from err
+    return folder
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """``path``, checked to lie inside ``folder`` once both are resolved (links, ``..``).
+
+    Every file Barrio writes into a folder it was given goes through here where its path is
+    built, so that no name (a scenario's, a run's) can lead a write elsewhere.
+
+    Raises:
+        OutputError: If ``path`` is outside ``folder``.
+    """
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise OutputError(f"refused to write {path}: it is outside the folder given ({folder})")
+    return path
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -87,10 +132,21 @@ def plot_run(table: pd.DataFrame, title: str) -> Figure:
 
 
 def write_run(table: pd.DataFrame, out: Path, title: str) -> dict[str, Path]:
-    """Write ``outcomes.parquet``, ``outcomes.csv`` and ``outcomes.png`` into ``out``."""
-    paths = {"parquet": out / "outcomes.parquet", "csv": out / "outcomes.csv", "png": out / "outcomes.png"}
-    atomic_write(paths["parquet"], lambda p: table.to_parquet(p, index=False))
-    atomic_write(paths["csv"], lambda p: table.to_csv(p, index=False))
-    fig = plot_run(table, title)
-    atomic_write(paths["png"], lambda p: fig.savefig(p, dpi=110, format="png"))
+    """Write ``outcomes.parquet``, ``outcomes.csv`` and ``outcomes.png`` into ``out``.
+
+    Raises:
+        OutputError: If a file cannot be written (a full disk, a folder gone read-only); each
+            file is whole or absent.
+    """
+    paths = {kind: inside(out, out / f"outcomes.{kind}") for kind in ("parquet", "csv", "png")}
+    try:
+        atomic_write(paths["parquet"], lambda p: table.to_parquet(p, index=False))
+        atomic_write(paths["csv"], lambda p: table.to_csv(p, index=False))
+        fig = plot_run(table, title)
+        atomic_write(paths["png"], lambda p: fig.savefig(p, dpi=110, format="png"))
+    except OSError as err:
+        raise OutputError(
+            f"cannot write the run's results into {out}: {err.strerror or err}; nothing partial is left "
+            "there; free space or choose another --out and run it again"
+        ) from err
     return paths

@@ -91,7 +91,7 @@ def test_a_failing_run_is_recorded_with_its_traceback_and_the_rest_complete(tmp_
 
 def test_a_run_past_its_time_limit_fails_and_the_batch_goes_on(tmp_path):
     result = execute(
-        plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), time_limit=0.0, progress=False
+        plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), time_limit=1e-9, progress=False
     )
     assert list(result.failed) == ["baseline__r000"]
     assert "time limit" in result.failed["baseline__r000"]
