@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from barrio.app.labels import LANGUAGES
 from barrio.model.errors import BarrioError
-from barrio.model.scenario import ScenarioError, lever_paths, load_scenario, scenario_library
+from barrio.model.scenario import lever_paths, load_scenario, scenario_library
 
 if TYPE_CHECKING:
     from barrio.experiments.results import Results
@@ -26,20 +27,15 @@ __all__ = ["main"]
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from barrio.experiments.output import write_run
-    from barrio.experiments.studies import run
+    from barrio.experiments.output import writable_folder, write_run
+    from barrio.experiments.studies import resized, run, scenario_of
 
-    table = run(
-        args.scenario,
-        args.seed,
-        weeks=args.weeks,
-        warmup=args.warmup,
-        population=args.population,
-        progress=not args.quiet,
-    )
-    name = str(table["scenario"].iloc[0])
-    out = Path(args.out) if args.out else Path("results") / f"{name}-seed{args.seed}"
-    paths = write_run(table, out, f"Barrio: {name}, seed {args.seed}")
+    scenario = resized(scenario_of(args.scenario), args.weeks, args.warmup, args.population)
+    out = Path(args.out) if args.out is not None else Path("results") / f"{scenario.name}-seed{args.seed}"
+    # Before the simulation, so that a folder that cannot be written costs nothing.
+    writable_folder(out)
+    table = run(scenario, args.seed, progress=not args.quiet, force=args.force)
+    paths = write_run(table, out, f"Barrio: {scenario.name}, seed {args.seed}")
     for kind, path in paths.items():
         print(f"{kind:8s} {path}")
     return 0
@@ -77,6 +73,7 @@ def _batch(args: argparse.Namespace) -> dict:
         "time_limit": args.time_limit,
         "progress": not args.quiet,
         "allow_other_version": args.allow_other_version,
+        "force": args.force,
     }
 
 
@@ -109,11 +106,18 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from barrio.experiments.studies import check_run
+    from barrio.model.run import make_model
+
     failed = 0
     for name in args.files:
         try:
             scenario = load_scenario(name)
-        except ScenarioError as err:
+            # The world is built at week 0, not run: values each allowed but impossible
+            # together (more groups than blocks with demand) are found here, not mid-batch.
+            check_run(scenario)
+            make_model(scenario, 0)
+        except BarrioError as err:
             failed += 1
             print(err, file=sys.stderr)
         else:
@@ -209,11 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SCENARIO",
         help="a scenario file (.yaml) or the name of one in the library: " + ", ".join(scenario_library()),
     )
-    p.add_argument(
-        "--seed", type=_non_negative, default=0, help="random seed (default 0); same seed, same result"
-    )
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0); same seed, same result")
     _size_options(p)
-    p.add_argument("--out", metavar="DIR", help="output folder (default: results/NAME-seedN)")
+    p.add_argument("--out", type=_folder, metavar="DIR", help="output folder (default: results/NAME-seedN)")
+    _force_option(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
 
@@ -227,11 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files or library names")
     p.add_argument("--replicates", type=_positive, default=5, help="runs per scenario (default 5)")
-    p.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicates (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="root seed of the replicates (default 0)")
     p.add_argument(
         "--baseline", help="scenario to compare with (default: 'baseline' if given, else the first)"
     )
     _batch_options(p, "results/SCENARIO-SCENARIO-...")
+    _force_option(p)
     _size_options(p)
     p.set_defaults(func=_cmd_compare)
 
@@ -245,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="experiment file (.yaml)")
     _batch_options(p, "results/NAME")
+    _force_option(p)
     _size_options(p)
     p.set_defaults(func=_cmd_sweep)
 
@@ -297,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to listen on (default 127.0.0.1; 0.0.0.0 lets others in the room connect)",
     )
     p.add_argument("--port", type=_port, default=8765, help="port, 1 to 65535 (default 8765)")
-    p.add_argument("--seed", type=_non_negative, default=1, help="seed of the runs (default 1)")
+    p.add_argument("--seed", type=_seed, default=1, help="seed of the runs (default 1)")
     p.add_argument(
         "--language", choices=list(LANGUAGES), default="es", help="first language of the page (default es)"
     )
@@ -332,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--population", type=_positive, default=200_000, help="residents per run (default 200,000)"
     )
     p.add_argument("--replicates", type=_positive, default=8, help="runs per scenario (default 8)")
-    p.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicates (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="root seed of the replicates (default 0)")
     p.add_argument("--doc", default="docs/patterns.md", help="where to write the scoreboard")
     _batch_options(p, "results/patterns")
     p.set_defaults(func=_cmd_patterns, out="results/patterns")
@@ -350,8 +355,16 @@ def _size_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _force_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="go ahead even if the plan looks too large for this machine's free memory (refused without it)",
+    )
+
+
 def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
-    p.add_argument("--out", metavar="DIR", help=f"results folder (default: {default_out})")
+    p.add_argument("--out", type=_folder, metavar="DIR", help=f"results folder (default: {default_out})")
     p.add_argument(
         "--jobs", type=_positive, help="runs at once on this machine (default: all cores; 1: in-process)"
     )
@@ -361,7 +374,7 @@ def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
         help="Dask scheduler to run on instead (tcp://HOST:PORT; needs barrio[cluster])",
     )
     p.add_argument(
-        "--time-limit", type=float, metavar="SECONDS", help="stop and fail a run that takes longer"
+        "--time-limit", type=_seconds, metavar="SECONDS", help="stop and fail a run that takes longer"
     )
     p.add_argument(
         "--allow-other-version",
@@ -372,8 +385,8 @@ def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-def _whole_number_from(least: int):
-    """An argparse type: a whole number of at least ``least``, with a message that says so."""
+def _whole_number_from(least: int, most: int | None = None):
+    """An argparse type: a whole number from ``least`` (to ``most``), with a message that says so."""
 
     def parse(text: str) -> int:
         try:
@@ -382,6 +395,8 @@ def _whole_number_from(least: int):
             raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
         if value < least:
             raise argparse.ArgumentTypeError(f"must be {least} or more, got {text!r}")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"must be {most:,} or less, got {text!r}")
         return value
 
     return parse
@@ -389,6 +404,26 @@ def _whole_number_from(least: int):
 
 _positive = _whole_number_from(1)
 _non_negative = _whole_number_from(0)
+#: Seeds are stored in results as 64-bit signed integers.
+_seed = _whole_number_from(0, 2**63 - 1)
+
+
+def _folder(text: str) -> str:
+    """An argparse type: a folder, not empty (an empty --out would quietly mean the default)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty value")
+    return text
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: seconds above 0 (``nan`` or ``inf`` would mean no limit, 0 fail every run)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return value
 
 
 def _port(text: str) -> int:
@@ -417,6 +452,15 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (``barrio levers | head``) has stopped reading: not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt as err:
+        # A batch says what it kept (BatchInterrupted); anything else was simply stopped.
+        said = str(err) or "stopped; nothing was written"
+        print(f"\nbarrio: {said} (Ctrl-C)", file=sys.stderr)
+        return 130
+    except OSError as err:
+        # The file system refused something not foreseen above (a full disk, a lost mount).
+        print(f"barrio: error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

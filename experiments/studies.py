@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from barrio.experiments.batch import BatchError, RunSpec, execute, plan
+from barrio.experiments import capacity
+from barrio.experiments.batch import MAX_SEED, BatchError, RunSpec, execute, plan
 from barrio.experiments.execution import executor
 from barrio.experiments.report import choose_baseline, write_report
 from barrio.experiments.results import Results
@@ -26,7 +29,7 @@ from barrio.model.params import Params
 from barrio.model.run import run as run_model
 from barrio.model.scenario import Scenario, load_scenario
 
-__all__ = ["ScenarioLike", "compare", "resized", "run", "scenario_of", "sweep"]
+__all__ = ["ScenarioLike", "check_run", "compare", "resized", "run", "scenario_of", "sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ def run(
     warmup: int | None = None,
     population: int | None = None,
     progress: bool = True,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Run one simulation and return its tidy outcome table.
 
@@ -104,16 +108,38 @@ def run(
         warmup: Weeks of the warm-up (default: the scenario's).
         population: Residents (default: the scenario's), at the scenario's density.
         progress: Show a progress bar (a widget in a notebook).
+        force: Run even if the run looks too large for this machine's memory.
 
     Returns:
         One row per week and outcome (``week, outcome, value, scenario, seed, ...``); weeks
         below 0 are the warm-up. See :func:`model.run.run`.
+
+    Raises:
+        PlanTooLargeError: If the run would not fit in this machine's free memory (unless forced).
+        BuildError: If the scenario's values give no world that can start.
     """
-    _check_count("seed", seed, 0)
+    _check_count("seed", seed, 0, MAX_SEED)
     chosen = resized(scenario_of(scenario), weeks, warmup, population)
+    check_run(chosen, force)
     total = chosen.params.timing.warmup_weeks + chosen.params.timing.horizon_weeks
     with tqdm(total=total, unit="week", desc=f"{chosen.name} seed {seed}", disable=not progress) as bar:
         return run_model(chosen, seed, on_week=lambda _model: bar.update())
+
+
+def check_run(scenario: Scenario, force: bool = False) -> None:
+    """Refuse one run of ``scenario`` in this process if it would not fit in memory.
+
+    Raises:
+        PlanTooLargeError: Unless ``force``.
+    """
+    timing = scenario.params.timing
+    size = capacity.estimate(1, 1, scenario.params.neighbourhood.population, _weeks(scenario))
+    what = f"a run of {scenario.name} ({timing.warmup_weeks + timing.horizon_weeks} weeks)"
+    capacity.check(size, what, force)
+
+
+def _weeks(scenario: Scenario) -> int:
+    return scenario.params.timing.warmup_weeks + scenario.params.timing.horizon_weeks
 
 
 def compare(
@@ -131,6 +157,7 @@ def compare(
     time_limit: float | None = None,
     progress: bool = True,
     allow_other_version: bool = False,
+    force: bool = False,
 ) -> Results:
     """Run every scenario ``replicates`` times, paired by seed, save each run, and write the report.
 
@@ -154,6 +181,7 @@ def compare(
         progress: Show a progress bar (a widget in a notebook).
         allow_other_version: Add to a folder of runs made by other code (see
             :func:`experiments.batch.execute`).
+        force: Run even if the plan looks too large for this machine's memory.
 
     Returns:
         The results folder as :class:`Results` (``.table``, ``.effects()``, ``.report()``).
@@ -162,16 +190,27 @@ def compare(
         BatchError: If an argument cannot be used (two scenarios with one name, a baseline not
             among them, a count below 1).
         ScenarioError: If a scenario cannot be used.
+        PlanTooLargeError: If the plan would not fit in this machine's memory (unless forced).
         ResultsError: If ``out`` holds another batch, or runs of other code (unless allowed).
         ClusterError: If the Dask scheduler cannot be reached.
     """
     _check_count("replicates", replicates, 1)
-    _check_count("seed", seed, 0)
+    _check_count("seed", seed, 0, MAX_SEED)
+    _check_batch(out, jobs, time_limit)
     if isinstance(scenarios, str | Path | Scenario | Params):
         scenarios = [scenarios]
     if not scenarios:
         raise BatchError("give at least one scenario to compare")
     chosen = [resized(scenario_of(s), weeks, warmup, population) for s in scenarios]
+    size = capacity.estimate(
+        len(chosen),
+        len(chosen) * replicates,
+        max(s.params.neighbourhood.population for s in chosen),
+        max(_weeks(s) for s in chosen),
+        _jobs(jobs),
+        remote=bool(scheduler),
+    )
+    capacity.check(size, f"compare of {len(chosen)} scenario(s) x {replicates:,} replicate(s)", force)
     specs = plan(chosen, replicates, seed)
     names = [s.name for s in chosen]
     if baseline is not None and baseline not in names:
@@ -193,6 +232,7 @@ def sweep(
     time_limit: float | None = None,
     progress: bool = True,
     allow_other_version: bool = False,
+    force: bool = False,
 ) -> Results:
     """Run an experiment: a base scenario with parameters varied over a grid or a Latin hypercube.
 
@@ -212,6 +252,7 @@ def sweep(
         time_limit: Seconds after which a run is stopped and recorded as failed.
         progress: Show a progress bar (a widget in a notebook).
         allow_other_version: Add to a folder of runs made by other code.
+        force: Run even if the plan looks too large for this machine's memory.
 
     Returns:
         The results folder as :class:`Results`.
@@ -219,10 +260,27 @@ def sweep(
     Raises:
         ScenarioError: If the experiment, its base or any point of it is invalid (every
             problem at once).
+        PlanTooLargeError: If the plan would not fit in this machine's memory (unless forced);
+            checked before the points are made.
         ResultsError: If ``out`` holds another batch, or runs of other code (unless allowed).
         ClusterError: If the Dask scheduler cannot be reached.
     """
-    design = experiment if isinstance(experiment, Sweep) else load_experiment(experiment)
+    _check_batch(out, jobs, time_limit)
+
+    def check_size(points: int, runs: int, base: Scenario) -> None:
+        sized = resized(base, weeks, warmup, population)
+        size = capacity.estimate(
+            points, runs, sized.params.neighbourhood.population, _weeks(sized), _jobs(jobs), bool(scheduler)
+        )
+        capacity.check(size, f"a sweep of {points:,} point(s), {runs:,} run(s) in all", force)
+
+    if isinstance(experiment, Sweep):
+        design = experiment
+        check_size(
+            len(design.scenarios), len(design.scenarios) * design.experiment.replicates, design.scenarios[0]
+        )
+    else:
+        design = load_experiment(experiment, check_size)
     specs = [
         dataclasses.replace(s, scenario=resized(s.scenario, weeks, warmup, population))
         for s in design.specs()
@@ -243,8 +301,6 @@ def _execute(
     allow_other_version: bool,
 ) -> Results:
     """Run a batch, then write the report of whatever has finished."""
-    if jobs is not None:
-        _check_count("jobs", jobs, 1)
     with executor(jobs, scheduler) as pool:
         batch = execute(
             specs,
@@ -262,7 +318,29 @@ def _execute(
     return Results(out, batch=batch)
 
 
-def _check_count(name: str, value: Any, least: int) -> None:
-    """Refuse a count that is not a whole number of at least ``least``, naming the argument."""
+def _check_count(name: str, value: Any, least: int, most: int | None = None) -> None:
+    """Refuse a count that is not a whole number from ``least`` to ``most``, naming the argument."""
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise BatchError(f"{name} must be a whole number, {least} or more; got {value!r}")
+    if most is not None and value > most:
+        raise BatchError(f"{name} must be a whole number from {least} to {most:,}; got {value!r}")
+
+
+def _check_batch(out: Path | str | None, jobs: int | None, time_limit: float | None) -> None:
+    """Refuse batch options that cannot be used, before anything is planned or run."""
+    if out is not None and str(out).strip() == "":
+        raise BatchError("out is empty; give a results folder, or leave it out for the default")
+    if jobs is not None:
+        _check_count("jobs", jobs, 1)
+    if time_limit is not None and (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not math.isfinite(time_limit)
+        or time_limit <= 0
+    ):
+        raise BatchError(f"time_limit must be a number of seconds above 0; got {time_limit!r}")
+
+
+def _jobs(jobs: int | None) -> int:
+    """Runs at once on this machine for ``jobs`` (None: every core)."""
+    return jobs or os.cpu_count() or 1

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -78,11 +79,12 @@ class Experiment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    # The name names the results folder and every point's files: no '.', no '/' (see NAME_PATTERN).
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,70}$")
     description: str = ""
     base: str = "baseline"
     replicates: int = Field(5, ge=1, le=10_000)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
     vary: dict[str, list[Any] | Span] = Field(default_factory=dict)
     sample: Sample | None = None
 
@@ -115,22 +117,33 @@ class Sweep:
         ]
 
 
-def load_experiment(source: Path | str | Experiment | Mapping[str, Any]) -> Sweep:
+#: Called with (points, runs, base scenario) before an experiment is expanded, to refuse one too
+#: large to hold (see :func:`experiments.studies.sweep`).
+SizeCheck = Callable[[int, int, Scenario], None]
+
+
+def load_experiment(
+    source: Path | str | Experiment | Mapping[str, Any], check_size: SizeCheck | None = None
+) -> Sweep:
     """Read and check an experiment; every problem is reported at once.
 
     Args:
         source: An experiment file; or its contents as a dict with the same keys, or an
             :class:`Experiment`, whose ``base`` is a library scenario or a file in (or
             relative to) the working folder.
+        check_size: Called with the number of points, of runs and the base scenario once
+            they are known and before any point is made, so that a plan of a billion points
+            is refused before it fills the memory.
 
     Raises:
         ScenarioError: If the experiment, its base scenario or any point of it is invalid.
     """
     if isinstance(source, Experiment):
         data = source.model_dump(mode="json", exclude_none=True)
-        return _expand(data, {}, f"experiment '{source.name}'", Path.cwd())
+        return _expand(data, {}, f"experiment '{source.name}'", Path.cwd(), check_size)
     if isinstance(source, Mapping):
-        return _expand(dict(source), {}, f"experiment '{source.get('name', 'without a name')}'", Path.cwd())
+        name = f"experiment '{source.get('name', 'without a name')}'"
+        return _expand(dict(source), {}, name, Path.cwd(), check_size)
     path = Path(source)
     file = str(path)
     if not path.exists():
@@ -138,10 +151,19 @@ def load_experiment(source: Path | str | Experiment | Mapping[str, Any]) -> Swee
     data, lines, problems = read_yaml(path)
     if problems:
         raise ScenarioError(problems)
-    return _expand(data, lines, file, path.parent)
+    return _expand(data, lines, file, path.parent, check_size)
 
 
-def _expand(data: dict[str, Any], lines: dict, file: str, folder: Path) -> Sweep:
+def size(experiment: Experiment) -> int:
+    """The number of points of an experiment, counted without making them."""
+    if experiment.sample is not None:
+        return experiment.sample.n
+    return math.prod(v.steps if isinstance(v, Span) else len(v) for v in experiment.vary.values())
+
+
+def _expand(
+    data: dict[str, Any], lines: dict, file: str, folder: Path, check_size: SizeCheck | None = None
+) -> Sweep:
     """Check an experiment's contents and expand it into scenarios; ``file`` names it in problems."""
     problems: list[Problem] = []
 
@@ -199,6 +221,9 @@ def _expand(data: dict[str, Any], lines: dict, file: str, folder: Path) -> Sweep
     if problems:
         raise ScenarioError(problems)
 
+    if check_size is not None:
+        count = size(experiment)
+        check_size(count, count * experiment.replicates, base)
     points = _points(experiment)
     scenarios = []
     width = len(str(len(points) - 1))
