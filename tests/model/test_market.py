@@ -1,6 +1,6 @@
 import numpy as np
 
-from barrio.model.market import clear, entrant_units, net_gain, trade
+from barrio.model.market import clear, cuts, entrant_units, net_gain, trade
 from tests.builders import make_seller, quiet_model
 
 
@@ -60,3 +60,37 @@ def test_in_the_model_a_seller_without_demand_earns_nothing():
     trade(model)
     assert model.market.selling_income[0] == 0.0
     assert model.residents.gain[0] == 0.0
+
+
+def test_members_hand_their_group_its_cut_and_independents_pay_the_turfs_holder():
+    """Territorial: a member pays groups.member_cut to its own group wherever it sells; an
+    independent on a group's turf pays groups.cut to that group; elsewhere nobody pays."""
+    model = quiet_model(population=4, groups__cut=0.3, groups__member_cut=0.5)
+    r = model.residents
+    r.group[:] = [2, 2, -1, -1]
+    sellers = np.arange(4)
+    holder = np.array([-1, 1, 1, -1])  # whose turf each seller's block is
+    share, taker = cuts(r, sellers, holder, model.params)
+    assert share.tolist() == [0.5, 0.5, 0.3, 0.0]
+    assert taker.tolist() == [2, 2, 1, -1]
+    legacy = quiet_model(population=4, groups__cut=0.3, mechanisms__affiliation="voluntary")
+    legacy.residents.group[:] = [2, 2, -1, -1]
+    share, taker = cuts(legacy.residents, sellers, holder, legacy.params)
+    assert share.tolist() == [0.0, 0.3, 0.3, 0.0] and taker.tolist() == [-1, 1, 1, -1]
+
+
+def test_a_groups_revenue_is_its_members_cut_and_the_independents_tax_on_its_turf():
+    model = quiet_model(width=5, height=5, population=40, groups__cut=0.2, groups__member_cut=0.5)
+    model.grid.control.data[:] = -1
+    model.grid.control.data[0, 0] = 0
+    model.grid.demand.data[:] = 0.0
+    model.grid.demand.data[0, 0] = 10.0
+    make_seller(model, 0, block=0)
+    make_seller(model, 1, block=0)
+    model.residents.group[0] = 0
+    model.residents.female[:2] = False
+    trade(model)
+    margin = 5.0 * model.market.unit_margin(model.params)  # each of the two sells five purchases
+    assert np.isclose(model.groups.revenue_by_code[0], margin * 0.5 + margin * 0.2)
+    assert np.isclose(model.market.selling_income[0], margin * 0.5)
+    assert np.isclose(model.market.selling_income[1], margin * 0.8)
