@@ -90,7 +90,12 @@ class Programme(Agent, ABC):
         """Places the budget and the capacity allow, at ``unit_cost`` a place a week."""
         s = self.settings
         # + 1e-9: 1,000 / 0.1 is 9,999.999... in floating point, and should still give 10,000.
-        by_budget = int(s.budget_week / unit_cost + 1e-9) if unit_cost > 0 else len(self._draw)
+        # Never more places than people: a tiny unit cost (0.01 cents) would otherwise give an
+        # infinite number of places, which no integer holds.
+        everyone = len(self._draw)
+        by_budget = (
+            min(int(min(s.budget_week / unit_cost + 1e-9, everyone)), everyone) if unit_cost > 0 else everyone
+        )
         return min(by_budget, s.capacity) if s.capacity else by_budget
 
     def offered(self, ids: np.ndarray) -> np.ndarray:

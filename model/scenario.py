@@ -569,6 +569,20 @@ def _validate(path: Path, data: dict, lines: Lines) -> Scenario:
             )
         events.append(event)
 
+    if params is not None and not problems:
+        # Each change is allowed alone; in force together (hot spots then focused deterrence,
+        # each 1.0) they may not be, and the run would fail at that week.
+        order = sorted(range(len(events)), key=lambda k: events[k].at)
+        current = params
+        for k in order:
+            try:
+                current = current.with_levers(events[k].set)
+            except BarrioError as err:
+                for sub_path, message in err.problems:
+                    problem(
+                        ("timeline", k, "set"), f"with the changes before it in force: {sub_path}: {message}"
+                    )
+                break
     if "description" in meta and not isinstance(meta["description"], str):
         problem(("description",), f"must be text, got {meta['description']!r}")
     if "name" in meta and name_problem(meta["name"]):

@@ -128,3 +128,16 @@ def test_ctrl_c_during_a_run_is_one_line_not_a_traceback(tmp_path):
     assert process.returncode == 130
     assert "Traceback" not in err and err.strip().endswith("barrio: stopped; nothing was written (Ctrl-C)")
     assert not (tmp_path / "o" / "outcomes.parquet").exists()
+
+
+def test_validate_checks_timeline_changes_together_not_only_one_by_one(tmp_path, capsys):
+    file = tmp_path / "both.yaml"
+    file.write_text(
+        "extends: baseline\ntimeline:\n  - week: 0\n    set: {policing.hot_spots: 1.0}\n"
+        "  - week: 5\n    set: {policing.focused_deterrence: 1.0}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert "timeline.1.set: with the changes before it in force: policing:" in err
+    assert "hot_spots + focused_deterrence must be at most 1" in err
