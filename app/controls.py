@@ -129,6 +129,28 @@ class Control:
         """The model's value for a value shown on the page."""
         return bool(shown) if self.switch else float(shown) * self.scale
 
+    def checked(self, shown: object, current: float | bool) -> float | bool:
+        """A value sent by a browser, checked against what the page offers, as the model's value.
+
+        A browser can send anything over its websocket (1,000 patrol units where the slider
+        stops at 30), so the page's own range is enforced here, on the server. A scenario may
+        start beyond it (the slider widens to show it): ``current`` is allowed too.
+
+        Raises:
+            PageLeverError: If the value is not a yes/no for a switch, or not a number within
+                the slider's range.
+        """
+        if self.switch:
+            if not isinstance(shown, bool):
+                raise PageLeverError([(self.path, f"must be yes or no, got {shown!r}")], source="the page")
+            return shown
+        low, high = min(self.low, float(current)), max(self.high, float(current))
+        if isinstance(shown, bool) or not isinstance(shown, int | float) or not low <= shown <= high:
+            raise PageLeverError(
+                [(self.path, f"the page offers {low:g} to {high:g}, got {shown!r}")], source="the page"
+            )
+        return self.model_value(shown)
+
 
 def build_controls(table: Mapping[str, PageLever]) -> tuple[Control, ...]:
     """The page's controls, in the table's order, from its entries and the schema.

@@ -27,6 +27,16 @@ TEXT: dict[str, dict[str, str]] = {
     "pause": {"es": "Pausa", "pt": "Pausar", "en": "Pause"},
     "step": {"es": "Un mes", "pt": "Um mês", "en": "One month"},
     "reset": {"es": "Reiniciar", "pt": "Reiniciar", "en": "Reset"},
+    "full": {
+        "es": "**La página está llena**: ya la usan {limit} personas a la vez, el máximo de este "
+        "servidor. Vuelva a intentarlo en un minuto (recargue la página), o pida a quien la "
+        "presenta que cierre las pestañas que no usa.",
+        "pt": "**A página está cheia**: já está sendo usada por {limit} pessoas ao mesmo tempo, o "
+        "máximo deste servidor. Tente de novo em um minuto (recarregue a página), ou peça a quem "
+        "apresenta que feche as abas que não usa.",
+        "en": "**The page is full**: {limit} people are using it at once, this server's limit. Try "
+        "again in a minute (reload the page), or ask the facilitator to close the tabs no one uses.",
+    },
     "preparing": {
         "es": "Preparando el barrio (dos años de historia)…",
         "pt": "Preparando o bairro (dois anos de história)…",

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable
 
 import solara
 import solara.lab
 
+from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV, SessionGate
 from barrio.app.charts import PANELS, STYLES, chart_option
 from barrio.app.controls import CONTROLS, Control, Section
 from barrio.app.drawing import COLOURS, Layer, map_png
@@ -45,6 +47,54 @@ _CSS = """
 .barrio-charts { flex: 1; min-width: 420px; display: grid; grid-template-columns: 1fr 1fr; gap: 4px; }
 .barrio-charts-wide { flex-basis: 100%; grid-template-columns: 1fr 1fr 1fr; }
 """
+
+
+#: The sessions this server admits (``barrio app --max-sessions``).
+GATE = SessionGate(int(os.environ.get(MAX_SESSIONS_ENV, DEFAULT_MAX_SESSIONS)))
+
+
+def _session_started():
+    """Take a place for a new session if there is one; its place is freed when it is closed."""
+    kernel = solara.get_kernel_id()
+    GATE.open(kernel)
+    return lambda: GATE.close(kernel)
+
+
+solara.lab.on_kernel_start(_session_started)
+
+#: Solara's diagnostic routes: they show the host's CPU, memory and sessions, to this machine only.
+DIAGNOSTIC_ROUTES = ("/resourcez",)
+LOCAL_CLIENTS = ("127.0.0.1", "::1")
+
+
+def _local_only(app):
+    """An ASGI app that answers only clients on this machine (404 to others, as if it were not there)."""
+
+    async def guarded(scope, receive, send):
+        client = (scope.get("client") or ("", 0))[0]
+        if client not in LOCAL_CLIENTS:
+            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def _guard_diagnostics() -> None:
+    """Keep Solara's diagnostic routes from clients on the network (``barrio app --host 0.0.0.0``)."""
+    # Only under Solara's server, which has loaded its app before this page; a test or a
+    # notebook importing the page must not start loading the server.
+    solara_starlette = sys.modules.get("solara.server.starlette")
+    if solara_starlette is None:
+        return
+    for route in solara_starlette.app.router.routes:
+        if getattr(route, "path", None) in DIAGNOSTIC_ROUTES and not getattr(route, "barrio_guarded", False):
+            route.app = _local_only(route.app)
+            route.barrio_guarded = True
+
+
+_guard_diagnostics()
 
 
 def _rgb(colour: tuple[int, int, int]) -> str:
@@ -110,7 +160,24 @@ def Legend(layer: Layer, language: str) -> None:
 
 @solara.component
 def Page() -> None:
-    """The whole page."""
+    """The whole page, or a polite note when the room is full (no model is built for it)."""
+    if GATE.admitted(solara.get_kernel_id()):
+        Workshop_()
+    else:
+        Full(os.environ.get(LANGUAGE_ENV, "es"))
+
+
+@solara.component
+def Full(language: str) -> None:
+    """What a session past the limit sees: no model, a note, and what to do."""
+    solara.Title(say("title", language))
+    with solara.Column(classes=["barrio-full"], style={"padding": "24px", "max-width": "640px"}):
+        solara.Markdown(say("full", language, limit=GATE.limit))
+
+
+@solara.component
+def Workshop_() -> None:
+    """The workshop: levers, maps and charts of this session's own runs."""
     language = solara.use_reactive(os.environ.get(LANGUAGE_ENV, "es"))
     lang = language.value
     workshop = solara.use_memo(
@@ -176,18 +243,30 @@ def Page() -> None:
 
     def change(control: Control, shown: float | bool) -> None:
         try:
-            workshop.set_lever(control.path, control.model_value(shown))
+            workshop.set_lever(control.path, control.checked(shown, control.shown(workshop.levers())))
             error.value = ""
         except ParameterError as exc:
             refused(exc)
         tick.value += 1
 
-    def load(name: str) -> None:
+    def unknown(what: str, value: object) -> None:
+        # A browser may send any value over its websocket: refuse it with a message.
+        error.value = f"{say('error_levers', lang)} {what}: {value!r}"
+        refusals.value += 1
+
+    def load(title: str) -> None:
+        if title not in by_title:
+            unknown(say("scenario", lang), title)
+            return
         playing.value = False
-        workshop.load(name)
+        workshop.load(by_title[title])
         reset()
 
-    def compare(on: bool, name: str) -> None:
+    def compare(on: bool, title: str) -> None:
+        if title not in by_title or not isinstance(on, bool):
+            unknown(say("compare", lang), title)
+            return
+        name = by_title[title]
         side_by_side.value, other.value = on, name
         if on:
             workshop.compare_with(name)
@@ -226,7 +305,7 @@ def Page() -> None:
                 say("scenario", lang),
                 values=list(by_title),
                 value=scenario_title(workshop.scenario_name, lang),
-                on_value=lambda title: load(by_title[title]),
+                on_value=load,
                 classes=["barrio-scenario"],
             )
             solara.Text(say("levers_note", lang), style={"font-size": "13px", "color": "#555"})
@@ -256,21 +335,28 @@ def Page() -> None:
                     text += f" · {say('finished', lang)}"
                 solara.Text(text, classes=["barrio-week"])
                 solara.ToggleButtonsSingle(
-                    value=lang, values=list(LANGUAGES), on_value=language.set, classes=["barrio-language"]
+                    value=lang,
+                    values=list(LANGUAGES),
+                    on_value=lambda code: (
+                        language.set(code) if code in LANGUAGES else unknown("language", code)
+                    ),
+                    classes=["barrio-language"],
                 )
             with solara.Row(style={"align-items": "center", "gap": "10px", "flex-wrap": "wrap"}):
                 solara.Select(
                     say("layer", lang),
                     values=list(layers),
                     value=say(f"layer_{layer.value}", lang),
-                    on_value=lambda text: layer.set(layers[text]),
+                    on_value=lambda text: (
+                        layer.set(layers[text]) if text in layers else unknown("layer", text)
+                    ),
                     style={"max-width": "220px"},
                     classes=["barrio-layer"],
                 )
                 solara.Switch(
                     label=say("side_by_side", lang),
                     value=side_by_side.value,
-                    on_value=lambda on: compare(on, other.value),
+                    on_value=lambda on: compare(on, scenario_title(other.value, lang)),
                     classes=["barrio-side-by-side"],
                 )
                 if side_by_side.value:
@@ -278,7 +364,7 @@ def Page() -> None:
                         say("compare", lang),
                         values=list(by_title),
                         value=scenario_title(other.value, lang),
-                        on_value=lambda title: compare(True, by_title[title]),
+                        on_value=lambda title: compare(True, title),
                         style={"max-width": "260px"},
                         classes=["barrio-other"],
                     )

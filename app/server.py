@@ -13,6 +13,7 @@ import socket
 import sys
 from collections.abc import Mapping
 
+from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV
 from barrio.app.labels import LANGUAGES
 from barrio.app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
 from barrio.model.errors import BarrioError
@@ -92,27 +93,49 @@ def _not_here(where: str, host: str, reason: str) -> str:
     )
 
 
-def server_environment(scenario: str, seed: int, language: str, base: Mapping[str, str]) -> dict[str, str]:
+def server_environment(
+    scenario: str,
+    seed: int,
+    language: str,
+    base: Mapping[str, str],
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+) -> dict[str, str]:
     """The environment the page's server runs in: ``base`` plus Barrio's and Solara's settings.
 
     Raises:
         ScenarioError: If the scenario cannot be used (checked here, before the server starts).
+        PlanTooLargeError: If ``max_sessions`` runs of the scenario (two each, side by side)
+            would not fit in this machine's memory.
         ValueError: If the language is not one the page offers.
     """
-    load_scenario(scenario)
+    from barrio.experiments import capacity
+
+    chosen = load_scenario(scenario)
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    timing = chosen.params.timing
+    size = capacity.estimate(
+        1,
+        2 * max_sessions,
+        chosen.params.neighbourhood.population,
+        timing.warmup_weeks + timing.horizon_weeks,
+        jobs=2 * max_sessions,
+    )
+    size = capacity.PlanSize(size.scenarios, size.runs, size.population, size.weeks, size.at_once, 0)
+    capacity.check(size, f"the page for {max_sessions} sessions of {chosen.name} (--max-sessions)")
     return {
         **base,
         SCENARIO_ENV: scenario,
         SEED_ENV: str(seed),
         LANGUAGE_ENV: language,
+        MAX_SESSIONS_ENV: str(max_sessions),
         # No usage data leaves the machine (Solara's telemetry is on by default).
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-        # Each open page holds its own model (tens of MB); free a closed page's after ten
-        # minutes (Solara keeps it a day by default), while a page that reconnects sooner
-        # (a projector laptop's wifi) finds its run where it was.
-        "SOLARA_KERNEL_CULL_TIMEOUT": "10m",
+        # Each open page holds its own model (tens of MB); free a closed page's after 30 s
+        # (Solara keeps it a day by default), so that sixty pages opened and closed give their
+        # memory back within a minute, while a page that reconnects sooner (a projector
+        # laptop's wifi) finds its run where it was.
+        "SOLARA_KERNEL_CULL_TIMEOUT": "30s",
         "SOLARA_THEME_TITLE": "Barrio",
         "SOLARA_THEME_SHOW_BANNER": "False",
         # Solara (1.64) warns on every page opened by address over plain http that its session
@@ -144,9 +167,17 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
     ]
 
 
-def serve(scenario: str, host: str, port: int, seed: int, language: str, open_browser: bool) -> None:
+def serve(
+    scenario: str,
+    host: str,
+    port: int,
+    seed: int,
+    language: str,
+    open_browser: bool,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+) -> None:
     """Replace this process by the page's server (Ctrl-C stops it)."""
-    env = server_environment(scenario, seed, language, os.environ)
+    env = server_environment(scenario, seed, language, os.environ, max_sessions)
     check_port(host, port)
     command = server_command(host, port, open_browser)
     print(

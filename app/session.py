@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from barrio.app.capacity import WarmupCache
 from barrio.app.charts import CHART_OUTCOMES
 from barrio.model import BarrioModel, Params, Scenario, load_scenario, make_model
+
+#: Warmed-up models shared by every session of this server, by (scenario hash, seed).
+WARMUPS = WarmupCache()
 
 __all__ = ["Simulation", "Workshop", "clock"]
 
@@ -46,11 +50,16 @@ class Simulation:
     model: BarrioModel = field(init=False)
 
     def __post_init__(self) -> None:
-        self.model = make_model(self.scenario, self.seed)
-        for _ in range(self.scenario.params.timing.warmup_weeks):
-            self.model.step()
+        # The warm-up is the same for every session on this scenario and seed: run once, copied.
+        self.model = WARMUPS.copy((self.scenario.hash, self.seed), self._warm_up)
         # Show the levers of week 0 (the scenario's and the room's changes) before it runs.
         self.model.apply_timeline()
+
+    def _warm_up(self) -> BarrioModel:
+        model = make_model(self.scenario, self.seed)
+        for _ in range(self.scenario.params.timing.warmup_weeks):
+            model.step()
+        return model
 
     @property
     def week(self) -> int:

@@ -101,7 +101,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     from barrio.app.server import serve  # Solara is heavy: load it only for this command
 
-    serve(args.scenario, args.host, args.port, args.seed, args.language, args.open)
+    serve(args.scenario, args.host, args.port, args.seed, args.language, args.open, args.max_sessions)
     return 0
 
 
@@ -307,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--language", choices=list(LANGUAGES), default="es", help="first language of the page (default es)"
     )
     p.add_argument("--open", action="store_true", help="open the page in the browser")
+    p.add_argument(
+        "--max-sessions",
+        type=_positive,
+        default=50,
+        help="pages served at once (default 50, a room of 40 and some); the next sees a polite note",
+    )
     p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser(
