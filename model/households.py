@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from barrio.model.economy import household_income
+from barrio.model.mechanisms import GovernanceRule
 from barrio.model.population import Custody, Residents, Status, ids_in
 
 if TYPE_CHECKING:
@@ -105,5 +106,10 @@ def household_incomes(m: BarrioModel) -> None:
     earned = household_income(r, m.market.selling_income, len(h))
     income = earned + np.bincount(r.household, weights=m.groups.transfers, minlength=len(h))
     income += h.benefits
+    if m.params.mechanisms.governance != GovernanceRule.PRESENCE_THRESHOLD:
+        # A group assesses what it takes before the week's arrests and job losses; a household
+        # whose earner was taken away since cannot hand over more than it has. (Barrio 0.1,
+        # whose rule this keeps, let such a household's income fall below zero.)
+        np.maximum(income, 0.0, out=income)
     h.set_incomes(earned, income)
     h.poor = h.income_per_head < m.poverty_line

@@ -191,13 +191,9 @@ def test_extortion_of_a_whole_income_on_a_tiny_grid_leaves_no_income_negative():
             assert row["mean_income"] >= 0, (seed, model.week, row["mean_income"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with predation on transfers, groups take benefits (model/governance.py, phase 9) that the "
-    "household's income of phase 13 does not hold, so a household can hand over more than it has; for "
-    "the model's owner to settle (a clamp in model/households.py changes the golden tables)",
-)
 def test_no_household_hands_over_more_than_it_has():
+    """Found by the property tests: extortion assessed before the week's arrests (and predation on
+    transfers) took more than a household had once its earner was detained."""
     params = Params().with_levers(
         {
             "neighbourhood.width": 3,
