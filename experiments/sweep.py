@@ -227,27 +227,18 @@ def _expand(
     points = _points(experiment)
     scenarios = []
     width = len(str(len(points) - 1))
-    in_timeline = {path for event in base.timeline for path in event.set}
     clashes: dict[tuple[str, str], list[int]] = {}  # values fine alone, not together
     for k, point in enumerate(points):
+        label = ", ".join(f"{p}={v}" for p, v in point.items())
         try:
-            base.params.with_levers(point)  # every value checked, wherever it will be set
+            scenario = base.with_values(point, name=f"{experiment.name}-{k:0{width}d}")
         except BarrioError as err:
             for sub, message in err.problems:
                 clashes.setdefault((sub, message), []).append(k)
             continue
-        params = base.params.with_levers({p: v for p, v in point.items() if p not in in_timeline})
-        timeline = tuple(
-            event.model_copy(update={"set": {p: point.get(p, v) for p, v in event.set.items()}})
-            for event in base.timeline
-        )
-        label = ", ".join(f"{p}={v}" for p, v in point.items())
         scenarios.append(
             replace(
-                base,
-                name=f"{experiment.name}-{k:0{width}d}",
-                params=params,
-                timeline=timeline,
+                scenario,
                 description=f"{experiment.description or experiment.name}: {label}",
                 source=file,
             )

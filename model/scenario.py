@@ -23,6 +23,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, get_args
@@ -192,6 +193,29 @@ class Scenario:
             if event.at <= week and event.set:
                 params = params.with_levers(event.set)
         return params
+
+    def with_values(self, values: Mapping[str, Any], name: str | None = None) -> Scenario:
+        """This scenario with other values of some parameters (by dotted path), in place of its own.
+
+        The one rule for changing a parameter of a scenario (a sweep's point, a calibration's
+        parameter set, a notebook's what-if): where the scenario's timeline sets the parameter
+        (``mano_dura`` raises ``policing.punitive_intensity`` at year 0), the timeline sets the
+        new value instead, so the warm-up and the weeks before the event are the scenario's;
+        where it does not, the new value holds from the first week.
+
+        Raises:
+            ParameterError: If a value is out of range or not a parameter.
+        """
+        if not values:
+            return self if name is None else replace(self, name=name)
+        self.params.with_levers(values)  # every value checked, wherever it will be set
+        in_timeline = {path for event in self.timeline for path in event.set}
+        params = self.params.with_levers({p: v for p, v in values.items() if p not in in_timeline})
+        timeline = tuple(
+            event.model_copy(update={"set": {p: values.get(p, v) for p, v in event.set.items()}})
+            for event in self.timeline
+        )
+        return replace(self, name=name or self.name, params=params, timeline=timeline)
 
     def with_changes(self, changes: dict[str, Any], name: str | None = None) -> Scenario:
         """This scenario with ``changes`` (levers by dotted path) made at the start of the policy period.

@@ -169,7 +169,7 @@ def test_resolved_values_and_hash_follow_the_inputs(tmp_path):
         ),
         ("policing:\n  units_per_10k: lots\n", 2, "policing.units_per_10k", "valid number"),
         ("justice:\n  conviction: 1.4\n", 2, "justice.conviction", "less than or equal to 1"),
-        ("country: atlantis\n", 1, "country", "allowed: bolivia, brazil"),
+        ("country: atlantis\n", 1, "country", "allowed: bogota, bolivia, brazil"),
         ("polcing: {}\n", 1, "polcing", "did you mean 'policing'"),
         (
             "timeline:\n  - week: 600\n    set: {policing.punitive_intensity: 0.9}\n",
@@ -500,3 +500,17 @@ def test_a_small_neighbourhood_at_the_default_density_has_a_drug_market():
     table = run(scenario.params.replace(timing__warmup_weeks=26, timing__horizon_weeks=26), 1)
     sellers = table[(table.outcome == "sellers") & (table.week >= 0)].value
     assert (sellers > 0).all()
+
+
+def test_a_value_given_to_a_scenario_takes_the_place_of_its_own_wherever_it_is_set():
+    crackdown = load_scenario("mano_dura")
+    changed = crackdown.with_values({"policing.punitive_intensity": 0.5, "justice.conviction": 0.9})
+    # The timeline raises punitive intensity at year 0: it now raises it to 0.5, and the
+    # warm-up keeps the scenario's own starting value.
+    assert changed.params.policing.punitive_intensity == crackdown.params.policing.punitive_intensity
+    assert changed.params_at(0).policing.punitive_intensity == 0.5
+    # Conviction is not in the timeline: the new value holds from the first week.
+    assert changed.params.justice.conviction == 0.9 and changed.params_at(0).justice.conviction == 0.9
+    assert changed.params_at(0).justice.sentence_weeks == crackdown.params_at(0).justice.sentence_weeks
+    with pytest.raises(ValueError, match="justice.conviction"):
+        crackdown.with_values({"justice.conviction": 2.0})
