@@ -420,6 +420,8 @@ SCENARIO_TITLES: dict[str, dict[str, str]] = {
     "kingpin": {"es": "Captura de cabecillas", "pt": "Captura de chefes", "en": "Kingpin strategy"},
     "pact": {"es": "Pacto entre grupos", "pt": "Pacto entre facções", "en": "Pact between groups"},
     "hegemony": {"es": "Un grupo hegemónico", "pt": "Uma facção hegemônica", "en": "A hegemonic group"},
+    "fortaleza": {"es": "Fortaleza (1:10)", "pt": "Fortaleza (1:10)", "en": "Fortaleza (1:10)"},
+    "bogota": {"es": "Bogotá (1:20)", "pt": "Bogotá (1:20)", "en": "Bogota (1:20)"},
     "hot_spots": {"es": "Puntos calientes", "pt": "Pontos quentes", "en": "Hot-spot policing"},
     "focused_deterrence": {
         "es": "Disuasión focalizada",

@@ -171,14 +171,25 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 def _print_parameters(rows) -> None:
     from barrio.model.reference import value_range
 
+    def plausible(row) -> str:
+        span = row.get("plausible")
+        return value_range(*span) if span else ""
+
     table = [
-        (row["path"], str(row["default"]), row["unit"], value_range(row["min"], row["max"]), row["meaning"])
+        (
+            row["path"],
+            str(row["default"]),
+            row["unit"],
+            value_range(row["min"], row["max"]),
+            plausible(row),
+            row["meaning"],
+        )
         for row in rows
     ]
-    header = ("parameter", "default", "unit", "allowed", "meaning")
-    widths = [max(len(r[k]) for r in [header, *table]) for k in range(4)]
+    header = ("parameter", "default", "unit", "allowed", "plausible", "meaning")
+    widths = [max(len(r[k]) for r in [header, *table]) for k in range(5)]
     for r in [header, *table]:
-        print("  ".join(f"{cell:<{w}}" for cell, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+        print("  ".join(f"{cell:<{w}}" for cell, w in zip(r[:5], widths, strict=True)) + "  " + r[5])
 
 
 def _cmd_parameters(args: argparse.Namespace) -> int:

@@ -59,15 +59,18 @@ def param(
     meaning: str,
     source: str,
     lever: bool = False,
+    uncertain: tuple[float, float] | None = None,
     **bounds: float,
 ) -> Any:
-    """Declare one parameter with its metadata (a thin wrapper over pydantic's Field)."""
-    return Field(
-        default,
-        description=meaning,
-        json_schema_extra={"unit": unit, "source": source, "lever": lever},
-        **bounds,
-    )
+    """Declare one parameter with its metadata (a thin wrapper over pydantic's Field).
+
+    ``uncertain``: the range of values that are plausible for a parameter nobody has measured
+    (a calibration's prior, an exploration's design); without it, see :func:`plausible_range`.
+    """
+    extra: dict[str, Any] = {"unit": unit, "source": source, "lever": lever}
+    if uncertain is not None:
+        extra["uncertain"] = list(uncertain)
+    return Field(default, description=meaning, json_schema_extra=extra, **bounds)
 
 
 class _Section(BaseModel):
@@ -1883,11 +1886,45 @@ def parameter_table() -> list[dict[str, Any]]:
                     "meaning": field.description or "",
                     "source": extra.get("source", ""),
                     "lever": bool(extra.get("lever", False)),
+                    "uncertain": tuple(extra["uncertain"]) if "uncertain" in extra else None,
                 }
             )
+            rows[-1]["plausible"] = plausible_range(rows[-1])
 
     walk(Params, "")
     return rows
+
+
+#: Parameters a study chooses rather than one nobody knows (they have no plausible range).
+SETTINGS = ("neighbourhood.width", "neighbourhood.height", "neighbourhood.population", "groups.count")
+
+
+def plausible_range(row: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The range of values a parameter (a row of :func:`parameter_table`) plausibly takes.
+
+    Levers are what a policy sets and settings (the run's length, the neighbourhood's size and
+    number of groups) what a study chooses, not what nobody knows: they have none. A parameter with
+    its own declared range (``uncertain``) has that one. Any other numeric parameter whose
+    source is an assumption varies by a factor of two either way, within its bounds (an
+    integer rounded); a default of zero, a switch, a name or a rule has none.
+    """
+    if row["lever"] or row["path"] in SETTINGS or row["path"].startswith("timing."):
+        return None
+    if row.get("uncertain") is not None:
+        return row["uncertain"]
+    default = row["default"]
+    if isinstance(default, bool) or not isinstance(default, int | float) or default == 0:
+        return None
+    if not str(row["source"]).startswith("assumption"):
+        return None
+    lo, hi = default / 2, default * 2
+    if row["min"] is not None:
+        lo = max(lo, row["min"])
+    if row["max"] is not None:
+        hi = min(hi, row["max"])
+    if isinstance(default, int):
+        lo, hi = math.ceil(lo), math.floor(hi)
+    return (lo, hi)
 
 
 def paths_by_name() -> dict[str, list[str]]:

@@ -108,16 +108,22 @@ def parameters_markdown() -> str:
         "",
         "Generated from the code by `barrio parameters --markdown`; do not edit by hand (a test checks",
         "that this file is current). Money is in US dollars per week unless the unit says otherwise.",
-        "Levers are the parameters a policy scenario is expected to change.",
+        "Levers are the parameters a policy scenario is expected to change. *Plausible* is the range a",
+        "parameter nobody has measured may take (a calibration's prior, an exploration's design):",
+        "its own declared range, or for an assumption a factor of two either way within its bounds;",
+        "levers and a study's settings (size, length, number of groups) have none.",
         "",
-        "| parameter | default | unit | range | lever | meaning | source |",
-        "|---|---|---|---|---|---|---|",
+        "| parameter | default | unit | range | lever | plausible | meaning | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in parameter_table():
         span = value_range(row["min"], row["max"])
         lever = "lever" if row["lever"] else ""
+        plausible = (
+            f"{_number(row['plausible'][0])} to {_number(row['plausible'][1])}" if row["plausible"] else ""
+        )
         lines.append(
-            f"| `{row['path']}` | {_number(row['default'])} | {row['unit']} | {span} | {lever} "
+            f"| `{row['path']}` | {_number(row['default'])} | {row['unit']} | {span} | {lever} | {plausible} "
             f"| {row['meaning']} | {row['source']} |"
         )
     lines += ["", "## Values fixed in code", "", "| name | value | meaning | source |", "|---|---|---|---|"]
