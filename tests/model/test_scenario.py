@@ -512,5 +512,5 @@ def test_a_value_given_to_a_scenario_takes_the_place_of_its_own_wherever_it_is_s
     # Conviction is not in the timeline: the new value holds from the first week.
     assert changed.params.justice.conviction == 0.9 and changed.params_at(0).justice.conviction == 0.9
     assert changed.params_at(0).justice.sentence_weeks == crackdown.params_at(0).justice.sentence_weeks
-    with pytest.raises(ValueError, match="justice.conviction"):
+    with pytest.raises(ValueError, match=r"justice\.conviction"):
         crackdown.with_values({"justice.conviction": 2.0})
