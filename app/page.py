@@ -6,9 +6,13 @@ with its own :class:`~app.session.Workshop`, so two people never drive the same 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -57,7 +61,39 @@ def _session_started():
     """Take a place for a new session if there is one; its place is freed when it is closed."""
     kernel = solara.get_kernel_id()
     GATE.open(kernel)
-    return lambda: GATE.close(kernel)
+
+    def closed() -> None:
+        GATE.close(kernel)
+        # Solara lets go of a closed session's components late, or not at all (1.64: they
+        # stay reachable after the kernel is gone), so the runs are dropped here by hand.
+        workshop = _WORKSHOPS.pop(kernel, None)
+        if workshop is not None:
+            workshop.release()
+        # A model's agents and grids refer to each other: only the cycle collector frees them,
+        # and its full passes are rare. Once Solara has let go of the session, collect now.
+        threading.Timer(RELEASE_AFTER_S, _release_memory).start()
+
+    return closed
+
+
+#: Each session's workshop by kernel id, so that its runs can be dropped when it closes.
+_WORKSHOPS: dict[str, Workshop] = {}
+#: Seconds after a session closes before its memory is collected (Solara tears it down meanwhile).
+RELEASE_AFTER_S = 2.0
+
+
+def _release_memory() -> None:
+    gc.collect()
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)  # hand freed heap pages back to the system (glibc keeps them otherwise)
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
 
 
 solara.lab.on_kernel_start(_session_started)
@@ -419,5 +455,6 @@ def RunDetails(seed: int, levers: Params, lang: str) -> None:
 
 def _start(scenario: str, seed: int) -> Workshop:
     workshop = Workshop(scenario, seed=seed)
+    _WORKSHOPS[solara.get_kernel_id()] = workshop
     workshop.reset()
     return workshop

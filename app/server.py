@@ -136,6 +136,11 @@ def server_environment(
         # memory back within a minute, while a page that reconnects sooner (a projector
         # laptop's wifi) finds its run where it was.
         "SOLARA_KERNEL_CULL_TIMEOUT": "30s",
+        # glibc gives each thread its own heap arena and keeps freed pages; the page's server
+        # runs a thread per session, so a closed session's memory would stay with the process.
+        # Two arenas and mmap for blocks from 64 KB (a model's arrays) let it go back.
+        "MALLOC_ARENA_MAX": base.get("MALLOC_ARENA_MAX", "2"),
+        "MALLOC_MMAP_THRESHOLD_": base.get("MALLOC_MMAP_THRESHOLD_", "65536"),
         "SOLARA_THEME_TITLE": "Barrio",
         "SOLARA_THEME_SHOW_BANNER": "False",
         # Solara (1.64) warns on every page opened by address over plain http that its session

@@ -161,6 +161,12 @@ class Workshop:
             self.main, self.other = main, other
             self.generation += 1
 
+    def release(self) -> None:
+        """Drop the runs (their models are the session's memory) when the session has closed."""
+        with self.lock:
+            self.main = self.other = None
+            self.generation += 1  # a play loop still running stops at its next frame
+
     def set_lever(self, path: str, value: object) -> None:
         """Change a lever of the main run now, and for every reset after.
 
