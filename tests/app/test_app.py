@@ -373,7 +373,7 @@ def test_every_panel_draws_one_line_per_run():
 def test_server_environment_turns_telemetry_off_and_checks_the_scenario():
     env = server_environment("baseline", 3, "pt", {"PATH": "/bin"})
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
-    assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "10m"  # closed pages' models are freed
+    assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"  # closed pages' models are freed
     assert env["BARRIO_APP_SCENARIO"] == "baseline" and env["BARRIO_APP_SEED"] == "3"
     assert env["PATH"] == "/bin"
     # Solara's cookie warning is silenced in the server, and the user's own filters are kept.

@@ -188,7 +188,14 @@ def test_slider_then_reset_runs_with_the_new_value(page, server):
 def test_a_library_scenario_is_loaded_as_the_starting_point(page, server):
     _open(page, server)
     page.click(".barrio-scenario")
-    page.click(".v-menu__content .v-list-item:has-text('Mano dura (crackdown)')")
+    # The menu draws its items in chunks as it scrolls: scroll until the one wanted is drawn.
+    item = page.locator(".v-menu__content .v-list-item:has-text('Mano dura (crackdown)')")
+    for _ in range(10):
+        if item.count():
+            break
+        page.locator(".v-menu__content").evaluate("menu => { menu.scrollTop = menu.scrollHeight; }")
+        page.wait_for_timeout(300)
+    item.click()
     page.wait_for_selector(".barrio-map:has-text('Mano dura (crackdown)')", timeout=60_000)
     _shot(page, "mano-dura-loaded")
     # mano_dura's levers from its first policy week, read back from the new run.
