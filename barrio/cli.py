@@ -49,10 +49,23 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         replicates=args.replicates,
         seed=args.seed,
         baseline=args.baseline,
+        posterior=args.posterior,
         **_size(args),
         **_batch(args),
     )
     return _summary(results)
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from barrio.experiments.calibration import calibrate
+
+    result = calibrate(args.file, out=args.out, jobs=args.jobs, progress=not args.quiet, force=args.force)
+    within = int(result.fit["within_error"].sum())
+    print(f"{result.runs} model run(s); {len(result.posterior)} accepted parameter set(s)")
+    print(f"{within} of {len(result.fit)} target(s) within their observation error")
+    for name in ("summary.md", "posterior.csv", "fit.csv", "fit.png", "posterior.png"):
+        print(f"{name.split('.')[0]:9s}{result.out / name}")
+    return 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -245,10 +258,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--baseline", help="scenario to compare with (default: 'baseline' if given, else the first)"
     )
+    p.add_argument(
+        "--posterior",
+        metavar="CALIBRATION",
+        type=_folder,
+        help="a calibration folder (barrio calibrate): run every scenario over each of its accepted "
+        "parameter sets, --replicates paired seeds each; the report splits the spread into parameter "
+        "and seed uncertainty",
+    )
     _batch_options(p, "results/SCENARIO-SCENARIO-...")
     _force_option(p)
     _size_options(p)
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "calibrate",
+        help="fit uncertain parameters to a city's observed figures (history matching, then ABC)",
+        description="Run a calibration file (see calibrations/fortaleza.yaml): waves of runs with "
+        "Gaussian-process emulators rule out parameter values that cannot reproduce the targets "
+        "(history matching), approximate Bayesian computation on the emulators draws the posterior, "
+        "and validation runs keep the sets the model itself does not rule out. Every run is saved as "
+        "it finishes; the same command on the same DIR resumes. Writes DIR/summary.md, posterior.csv "
+        "(the accepted sets, for compare --posterior), fit.csv, fit.png and posterior.png.",
+    )
+    p.add_argument("file", metavar="FILE", help="calibration file (.yaml)")
+    p.add_argument(
+        "--out", type=_folder, metavar="DIR", help="results folder (default: results/calibrations/NAME)"
+    )
+    p.add_argument("--jobs", type=_positive, help="runs at once (default: all cores; 1: in this process)")
+    _force_option(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser(
         "sweep",

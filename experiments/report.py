@@ -121,15 +121,22 @@ def write_report(
     to = Path(to) if to is not None else out
     manifest = read_manifest(out)
     table = load(out)
+    posterior = manifest.get("description", {}).get("posterior")
+    names = list(manifest["scenarios"])
+    if posterior:
+        from barrio.experiments.posterior import collapse_posterior
+
+        table, names = collapse_posterior(table, manifest)
     done = table.groupby("scenario", observed=True).replicate.unique()
-    order = [s for s in manifest["scenarios"] if s in done.index]
+    order = [s for s in names if s in done.index]
     base = baseline_for(out, manifest, order, baseline)
     means = per_replicate(table)
     summary = summarise(means[means.outcome.isin(KEY_OUTCOMES)])
     versus = against_baseline(means[means.outcome.isin(KEY_OUTCOMES)], base)
     versus = in_order(versus, order)
     settle = settling(means[means.outcome.isin(KEY_OUTCOMES)])
-    points = sweep_points(manifest, order)
+    # A posterior's sets are not a sweep's points: their values are in the calibration folder.
+    points = None if posterior else sweep_points(manifest, order)
     figures = {
         "series": _series_figure(table, order),
         "costs": _cost_figure(summary, order),
@@ -147,6 +154,10 @@ def write_report(
     sweep = overview(summary, order, done, points) if points is not None else None
     text = _markdown(header, order, base, summary, versus, settle, pngs, sweep)
     page = _html(header, order, base, summary, versus, settle, figures, sweep)
+    if posterior:
+        split = _posterior_split(means, versus, base, posterior)
+        text += "\n" + split
+        page = page.replace("</body></html>", _markdown_table_html(split) + "</body></html>")
     paths = {"html": to / "report.html", "markdown": to / "report.md", **pngs}
     atomic_write(paths["html"], lambda p: p.write_text(page, encoding="utf-8"))
     atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
@@ -519,4 +530,64 @@ def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
             f"<h2>{e(captions[name])}</h2><img alt='{e(name)}' src='data:image/png;base64,{_img(fig)}'>"
         )
     parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _posterior_split(means: pd.DataFrame, versus: pd.DataFrame, base: str, posterior: dict) -> str:
+    """The report's section on a run over a calibration's posterior: parameters against seeds."""
+    from barrio.experiments.posterior import uncertainty_split
+
+    replicates = int(posterior["replicates"])
+    key = means[means.outcome.isin(KEY_OUTCOMES)]
+    levels = uncertainty_split(key, replicates)
+    paired = key.pivot_table(
+        index=["replicate", "outcome"], columns="scenario", values="value", observed=True
+    )
+    rows = []
+    for scenario in [s for s in paired.columns if s != base]:
+        difference = (paired[scenario] - paired[base]).rename("value").reset_index()
+        rows.append(uncertainty_split(difference.assign(scenario=f"{scenario} - {base}"), replicates))
+    split = pd.concat([levels, *rows], ignore_index=True)
+    lines = [
+        "## Parameter and seed uncertainty",
+        "",
+        f"Every scenario was run over the {posterior['sets']} accepted parameter sets of the calibration "
+        f"'{posterior.get('calibration')}' ({posterior['folder']}), {replicates} seed(s) each, paired by set "
+        "and seed, so the intervals above carry both what the data leave unknown about the parameters and "
+        "chance. The spread of each scenario's outcomes, and of each difference from the baseline, splits "
+        "into the variance between the parameter sets' means and the variance between seeds within a set:",
+        "",
+        "| scenario | outcome | parameter variance | seed variance | share from the parameters |",
+        "|---|---|---|---|---|",
+    ]
+    for row in split.itertuples():
+        share = "n/a" if np.isnan(row.parameter_share) else f"{row.parameter_share:.0%}"
+        lines.append(
+            f"| {row.scenario} | {KEY_OUTCOMES.get(row.outcome, row.outcome)} | {_fmt(row.parameters)} "
+            f"| {_fmt(row.seeds)} | {share} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_table_html(text: str) -> str:
+    """A section written as Markdown (a heading, paragraphs and one table), as HTML."""
+    e = html.escape
+    parts = []
+    table_open = False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            parts.append(f"<h2>{e(line[3:])}</h2>")
+        elif line.startswith("|---"):
+            continue
+        elif line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            tag = "th" if not table_open else "td"
+            if not table_open:
+                parts.append("<table>")
+                table_open = True
+            parts.append("<tr>" + "".join(f"<{tag}>{e(c)}</{tag}>" for c in cells) + "</tr>")
+        elif line.strip():
+            parts.append(f"<p>{e(line)}</p>")
+    if table_open:
+        parts.append("</table>")
     return "\n".join(parts)

@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 from barrio.experiments import capacity
 from barrio.experiments.batch import MAX_SEED, BatchError, RunSpec, execute, plan
 from barrio.experiments.execution import executor
+from barrio.experiments.posterior import load_posterior, over_posterior
 from barrio.experiments.report import choose_baseline, write_report
 from barrio.experiments.results import Results
 from barrio.experiments.sweep import Experiment, Sweep, load_experiment
@@ -158,6 +159,7 @@ def compare(
     progress: bool = True,
     allow_other_version: bool = False,
     force: bool = False,
+    posterior: Path | str | None = None,
 ) -> Results:
     """Run every scenario ``replicates`` times, paired by seed, save each run, and write the report.
 
@@ -182,6 +184,9 @@ def compare(
         allow_other_version: Add to a folder of runs made by other code (see
             :func:`experiments.batch.execute`).
         force: Run even if the plan looks too large for this machine's memory.
+        posterior: A calibration folder (``barrio calibrate``): every scenario is run over each
+            of its accepted parameter sets, ``replicates`` paired seeds each, and the report
+            shows how much of the spread comes from the parameters and how much from chance.
 
     Returns:
         The results folder as :class:`Results` (``.table``, ``.effects()``, ``.report()``).
@@ -202,21 +207,28 @@ def compare(
     if not scenarios:
         raise BatchError("give at least one scenario to compare")
     chosen = [resized(scenario_of(s), weeks, warmup, population) for s in scenarios]
+    sets = len(load_posterior(posterior)[0]) if posterior is not None else 1
     size = capacity.estimate(
         len(chosen),
-        len(chosen) * replicates,
+        len(chosen) * replicates * sets,
         max(s.params.neighbourhood.population for s in chosen),
         max(_weeks(s) for s in chosen),
         _jobs(jobs),
         remote=bool(scheduler),
     )
-    capacity.check(size, f"compare of {len(chosen)} scenario(s) x {replicates:,} replicate(s)", force)
-    specs = plan(chosen, replicates, seed)
+    plan_name = f"compare of {len(chosen)} scenario(s) x {replicates:,} replicate(s)"
+    capacity.check(size, plan_name + (f" x {sets} parameter set(s)" if posterior is not None else ""), force)
+    extra: dict[str, Any] = {}
+    if posterior is None:
+        specs = plan(chosen, replicates, seed)
+    else:
+        specs, extra = over_posterior(chosen, posterior, replicates, seed)
     names = [s.name for s in chosen]
     if baseline is not None and baseline not in names:
         raise BatchError(f"baseline '{baseline}' is not one of the scenarios given: {', '.join(names)}")
     out = Path(out) if out is not None else Path("results") / "-".join(names)[:80]
     description = {"command": "compare", "baseline": choose_baseline(names, baseline), "root_seed": seed}
+    description.update(extra)
     return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
 
 

@@ -1,0 +1,140 @@
+"""A calibration's posterior ensemble: reading it, running scenarios over it, and splitting the spread.
+
+``barrio compare ... --posterior DIR`` runs every scenario over every accepted parameter set
+of a calibration folder (``barrio calibrate``), each set with the same paired seeds, so the
+report's intervals carry parameter uncertainty as well as chance, and says how much of the
+spread is each (the law of total variance).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from barrio.experiments.batch import RunSpec, replicate_seeds
+from barrio.model.errors import BarrioError
+from barrio.model.params import parameter_table
+from barrio.model.scenario import Scenario
+
+__all__ = ["collapse_posterior", "load_posterior", "over_posterior", "parameter_values", "uncertainty_split"]
+
+
+def parameter_values(names: Sequence[str], point: np.ndarray) -> dict[str, Any]:
+    """A point of fitted parameters as scenario values (whole numbers where the parameter is one)."""
+    rows = {row["path"]: row for row in parameter_table()}
+    out: dict[str, Any] = {}
+    for name, value in zip(names, point, strict=True):
+        out[name] = round(float(value)) if isinstance(rows[name]["default"], int) else float(value)
+    return out
+
+
+def load_posterior(folder: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The accepted parameter sets of a calibration folder, and its description.
+
+    Raises:
+        BarrioError: If the folder holds no finished calibration.
+    """
+    folder = Path(folder)
+    posterior, meta = folder / "posterior.csv", folder / "calibration.json"
+    if not posterior.is_file() or not meta.is_file():
+        raise BarrioError(f"{folder} holds no finished calibration (posterior.csv and calibration.json)")
+    frame = pd.read_csv(posterior)
+    names = list(json.loads(meta.read_text())["parameters"])
+    missing = [n for n in names if n not in frame.columns]
+    if missing or "set" not in frame.columns:
+        raise BarrioError(f"{posterior} is not a calibration's posterior: no column {missing or ['set']}")
+    return frame, json.loads(meta.read_text())
+
+
+#: How a scenario run over a posterior set is named in its results folder: NAME-pNN.
+_SET_NAME = "{name}-p{k:03d}"
+
+
+def over_posterior(
+    scenarios: Sequence[Scenario], folder: Path | str, replicates: int, root_seed: int = 0
+) -> tuple[list[RunSpec], dict[str, Any]]:
+    """Every scenario over every accepted parameter set of a calibration, each set with paired seeds.
+
+    Replicate ``set x replicates + i`` of every scenario runs set ``set`` on seed ``i``, so
+    differences between scenarios are paired by set and seed. A fitted value replaces the
+    scenario's own wherever it is set (:meth:`Scenario.with_values`).
+
+    Returns:
+        The runs, and the description the results folder keeps (the calibration it used).
+    """
+    posterior, meta = load_posterior(folder)
+    names = list(meta["parameters"])
+    seeds = replicate_seeds(root_seed, replicates)
+    specs = []
+    for scenario in scenarios:
+        for row in posterior.itertuples(index=False):
+            k = int(row.set)
+            values = parameter_values(names, np.array([getattr(row, _attr(n, posterior)) for n in names]))
+            run = scenario.with_values(values, name=_SET_NAME.format(name=scenario.name, k=k))
+            for i, seed in enumerate(seeds):
+                specs.append(RunSpec(run, len(seeds) * k + i, seed, {"posterior_set": k, **values}))
+    description = {
+        "posterior": {
+            "folder": str(folder),
+            "calibration": meta.get("name"),
+            "sets": len(posterior),
+            "replicates": replicates,
+        }
+    }
+    return specs, description
+
+
+def _attr(name: str, frame: pd.DataFrame) -> str:
+    """The attribute name itertuples gives a column (dots are not allowed in it)."""
+    return f"_{list(frame.columns).index(name)}"
+
+
+def collapse_posterior(table: pd.DataFrame, manifest: Mapping[str, Any]) -> tuple[pd.DataFrame, list[str]]:
+    """A results folder run over a posterior, with each scenario's sets under its own name again.
+
+    Returns:
+        The table with ``scenario`` the scenario's name and ``posterior_set`` the set, and the
+        scenarios in the manifest's order.
+    """
+    table = table.copy()
+    name = table["scenario"].astype(str)
+    table["posterior_set"] = name.str.extract(r"-p(\d+)$")[0].astype(int)
+    table["scenario"] = name.str.replace(r"-p\d+$", "", regex=True)
+    order = list(dict.fromkeys(n.rsplit("-p", 1)[0] for n in manifest["scenarios"]))
+    return table, order
+
+
+def uncertainty_split(means: pd.DataFrame, replicates: int) -> pd.DataFrame:
+    """How much of the spread of each scenario's outcomes comes from the parameters, and from chance.
+
+    ``means`` holds one row per scenario, replicate and outcome (``experiments.effects.
+    per_replicate``); replicate ``r`` ran set ``r // replicates``. The variance of the runs'
+    means splits into the variance between the sets' means (parameter uncertainty) and the
+    mean variance between seeds within a set (chance): the law of total variance.
+
+    Returns:
+        One row per scenario and outcome: ``parameters``, ``seeds`` (variances) and
+        ``parameter_share``.
+    """
+    frame = means.assign(posterior_set=means["replicate"] // replicates)
+    rows = []
+    for (scenario, outcome), part in frame.groupby(["scenario", "outcome"], observed=True):
+        by_set = part.groupby("posterior_set").value
+        between = float(by_set.mean().var(ddof=0)) if by_set.ngroups > 1 else 0.0
+        within = float(by_set.var(ddof=0).mean())
+        total = between + within
+        rows.append(
+            {
+                "scenario": scenario,
+                "outcome": outcome,
+                "parameters": between,
+                "seeds": within,
+                "parameter_share": between / total if total > 0 else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
