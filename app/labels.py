@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from barrio.experiments.vocabulary import CHART_TITLES, SCENARIO_TITLES, scenario_title
+
 __all__ = ["LANGUAGES", "PAGE_LEVERS", "SCENARIO_TITLES", "TEXT", "PageLever", "say", "scenario_title"]
 
 #: Languages the page offers: code (shown on the language switch) -> name.
@@ -82,32 +84,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "violence of recent weeks",
     },
     "legend_low_high": {"es": "bajo → alto", "pt": "baixo → alto", "en": "low → high"},
-    "chart_homicides": {
-        "es": "Homicidios (por 100.000 al año)",
-        "pt": "Homicídios (por 100 mil ao ano)",
-        "en": "Homicides (per 100,000 a year)",
-    },
-    "chart_sellers": {"es": "Vendedores activos", "pt": "Vendedores ativos", "en": "Active sellers"},
-    "chart_prisoners": {
-        "es": "Presos del barrio",
-        "pt": "Presos do bairro",
-        "en": "Prisoners from the neighbourhood",
-    },
-    "chart_occupancy": {
-        "es": "Ocupación de la cárcel (%)",
-        "pt": "Ocupação do presídio (%)",
-        "en": "Prison occupancy (%)",
-    },
-    "chart_young_recruits": {
-        "es": "Nuevos vendedores 12-24, por mes",
-        "pt": "Novos vendedores 12-24, por mês",
-        "en": "New sellers aged 12-24 (a month)",
-    },
-    "chart_spending": {
-        "es": "Gasto (mil USD por semana)",
-        "pt": "Gasto (mil USD por semana)",
-        "en": "Spending (thousand USD a week)",
-    },
     "error_levers": {
         "es": "Ese valor no es posible:",
         "pt": "Esse valor não é possível:",
@@ -406,60 +382,8 @@ PAGE_LEVERS: dict[str, PageLever] = {
 
 # Each lever's label is a text like any other (``say("units", "pt")``).
 TEXT.update({lever.key: lever.label for lever in PAGE_LEVERS.values()})
-
-
-def _country(es: str, pt: str, en: str) -> dict[str, str]:
-    return {"es": f"{es} (contexto)", "pt": f"{pt} (contexto)", "en": f"{en} (context)"}
-
-
-#: Names of the library's scenarios as a room reads them (the file name is shown for others).
-SCENARIO_TITLES: dict[str, dict[str, str]] = {
-    "baseline": {"es": "Situación actual", "pt": "Situação atual", "en": "Status quo (baseline)"},
-    "mano_dura": {"es": "Mano dura", "pt": "Linha dura (mano dura)", "en": "Mano dura (crackdown)"},
-    "militarised": {"es": "Militarización", "pt": "Militarização", "en": "Militarised policing"},
-    "kingpin": {"es": "Captura de cabecillas", "pt": "Captura de chefes", "en": "Kingpin strategy"},
-    "pact": {"es": "Pacto entre grupos", "pt": "Pacto entre facções", "en": "Pact between groups"},
-    "hegemony": {"es": "Un grupo hegemónico", "pt": "Uma facção hegemônica", "en": "A hegemonic group"},
-    "fortaleza": {"es": "Fortaleza (1:10)", "pt": "Fortaleza (1:10)", "en": "Fortaleza (1:10)"},
-    "bogota": {"es": "Bogotá (1:20)", "pt": "Bogotá (1:20)", "en": "Bogota (1:20)"},
-    "hot_spots": {"es": "Puntos calientes", "pt": "Pontos quentes", "en": "Hot-spot policing"},
-    "focused_deterrence": {
-        "es": "Disuasión focalizada",
-        "pt": "Dissuasão focada",
-        "en": "Focused deterrence",
-    },
-    "follow_the_money": {"es": "Seguir el dinero", "pt": "Seguir o dinheiro", "en": "Follow the money"},
-    "state_presence": {"es": "Presencia del Estado", "pt": "Presença do Estado", "en": "State presence"},
-    "cash_transfer": {
-        "es": "Transferencias condicionadas",
-        "pt": "Transferências condicionadas",
-        "en": "Conditional cash transfer",
-    },
-    "jobs_for_youth": {"es": "Empleo juvenil", "pt": "Emprego para jovens", "en": "Jobs for youth"},
-    "penal_alternatives": {
-        "es": "Alternativas a la cárcel",
-        "pt": "Alternativas penais",
-        "en": "Penal alternatives",
-    },
-    "women_first": {"es": "Mujeres primero", "pt": "Mulheres primeiro", "en": "Women first"},
-    "integrated": {"es": "Estrategia integrada", "pt": "Estratégia integrada", "en": "Integrated strategy"},
-    "covid_shock": {"es": "Choque de la pandemia", "pt": "Choque da pandemia", "en": "Pandemic shock"},
-    "country_bolivia": _country("Bolivia", "Bolívia", "Bolivia"),
-    "country_brazil": _country("Brasil (Fortaleza)", "Brasil (Fortaleza)", "Brazil (Fortaleza)"),
-    "country_chile": _country("Chile", "Chile", "Chile"),
-    "country_colombia": _country("Colombia (Bogotá)", "Colômbia (Bogotá)", "Colombia (Bogotá)"),
-    "country_ecuador": _country("Ecuador", "Equador", "Ecuador"),
-    "country_haiti": _country("Haití", "Haiti", "Haiti"),
-    "country_mexico": _country("México", "México", "Mexico"),
-    "country_peru": _country("Perú", "Peru", "Peru"),
-    "country_uruguay": _country("Uruguay", "Uruguai", "Uruguay"),
-}
-
-
-def scenario_title(name: str, language: str) -> str:
-    """A scenario's name for the room: its title for a library scenario, else its file name."""
-    titles = SCENARIO_TITLES.get(name)
-    return titles.get(language, titles["en"]) if titles else name
+# The charts are named for the outcomes they draw, as the batch report names them.
+TEXT.update(CHART_TITLES)
 
 
 def say(key: str, language: str, **values: object) -> str:
