@@ -59,7 +59,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from barrio.experiments.calibration import calibrate
 
-    result = calibrate(args.file, out=args.out, jobs=args.jobs, progress=not args.quiet, force=args.force)
+    result = calibrate(
+        args.file,
+        out=args.out,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        force=args.force,
+        allow_other_version=args.allow_other_version,
+    )
     within = int(result.fit["within_error"].sum())
     print(f"{result.runs} model run(s); {len(result.posterior)} accepted parameter set(s)")
     print(f"{within} of {len(result.fit)} target(s) within their observation error")
@@ -286,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=_folder, metavar="DIR", help="results folder (default: results/calibrations/NAME)"
     )
     p.add_argument("--jobs", type=_positive, help="runs at once (default: all cores; 1: in this process)")
+    p.add_argument(
+        "--allow-other-version",
+        action="store_true",
+        help="resume with runs made by another version of the code (they are kept, not redone)",
+    )
     _force_option(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=_cmd_calibrate)

@@ -62,6 +62,7 @@ from barrio.experiments.execution import executor
 from barrio.experiments.output import atomic_write
 from barrio.experiments.posterior import parameter_values
 from barrio.experiments.studies import resized
+from barrio.model.outcomes import OUTCOMES
 from barrio.model.params import parameter_table
 from barrio.model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
 
@@ -230,8 +231,6 @@ def load_calibration(path: Path | str) -> Fitted:
                 )
         low.append(lo)
         high.append(hi)
-    from barrio.model.outcomes import OUTCOMES
-
     for k, target in enumerate(calibration.targets):
         for outcome in target.statistic.outcomes():
             if outcome not in OUTCOMES:
@@ -321,6 +320,7 @@ def calibrate(
     jobs: int | None = None,
     progress: bool = True,
     force: bool = False,
+    allow_other_version: bool = False,
 ) -> CalibrationResult:
     """Run a calibration file: history matching in waves, ABC on the emulators, validation runs.
 
@@ -333,8 +333,11 @@ def calibrate(
         jobs: Runs at once on this machine (default: all cores; 1: in this process).
         progress: Show progress bars.
         force: Run even if the plan looks too large for this machine.
+        allow_other_version: Resume with runs made by other code (see
+            :func:`experiments.batch.execute`).
     """
     fitted = load_calibration(path)
+    runner = _Runner(fitted, jobs, progress, force, allow_other_version)
     cal, method = fitted.calibration, fitted.calibration.method
     out = Path(out) if out is not None else Path("results") / "calibrations" / cal.name
     out.mkdir(parents=True, exist_ok=True)
@@ -346,7 +349,7 @@ def calibrate(
     runs = 0
     for wave in range(1, method.waves + 1):
         points = _design(fitted, emulators, method, rng, wave)
-        y = _evaluate(fitted, points, seeds, out / f"wave{wave}", jobs, progress, force, f"w{wave}")
+        y = _evaluate(fitted, points, seeds, out / f"wave{wave}", runner, f"w{wave}")
         runs += len(points) * len(seeds)
         xs.append(points)
         ys.append(y)
@@ -355,7 +358,7 @@ def calibrate(
         log.info("wave %d: %d points run", wave, len(points))
     sets = _abc(fitted, emulators, rng, out)
     validation_seeds = replicate_seeds(cal.seed + 1, method.validation_replicates)
-    table = _run(fitted, sets, validation_seeds, out / "validation", jobs, progress, force, "set")
+    table = runner.run(sets, validation_seeds, out / "validation", "set")
     runs += len(sets) * len(validation_seeds)
     values = _targets_by_run(table, targets)  # (set, seed) x target
     per_set = values.groupby(level="set").mean()
@@ -396,47 +399,55 @@ def _design(
     return fitted.low + unit * (fitted.high - fitted.low)
 
 
-def _run(
-    fitted: Fitted,
-    points: np.ndarray,
-    seeds: Sequence[int],
-    out: Path,
-    jobs: int | None,
-    progress: bool,
-    force: bool,
-    prefix: str,
-) -> pd.DataFrame:
-    """Run every point with every seed (saved and resumable) and return the tidy table."""
-    import os
+@dataclass(frozen=True)
+class _Runner:
+    """How a calibration's runs are run: where, how many at once, and what is allowed."""
 
-    from barrio.experiments.capacity import check, estimate
+    fitted: Fitted
+    jobs: int | None
+    progress: bool
+    force: bool
+    allow_other_version: bool
 
-    width = len(str(len(points) - 1))
-    scenarios = [
-        fitted.scenario(p, f"{fitted.calibration.name}-{prefix}{k:0{width}d}") for k, p in enumerate(points)
-    ]
-    specs = [
-        RunSpec(s, i, seed, parameter_values(fitted.names, p))
-        for s, p in zip(scenarios, points, strict=True)
-        for i, seed in enumerate(seeds)
-    ]
-    timing = fitted.base.params.timing
-    plan = estimate(
-        len(scenarios),
-        len(specs),
-        fitted.base.params.neighbourhood.population,
-        timing.warmup_weeks + timing.horizon_weeks,
-        jobs or os.cpu_count() or 1,
-    )
-    check(plan, f"calibration {fitted.calibration.name}: {len(specs)} run(s) in {out.name}", force=force)
-    with executor(jobs) as pool:
-        batch = execute(specs, out, pool, progress=progress, description={"command": "calibrate"})
-    if batch.failed:
-        raise BatchError(f"{len(batch.failed)} calibration run(s) failed; tracebacks in {out / 'failed'}")
-    table = load(out)
-    index = {s.name: k for k, s in enumerate(scenarios)}
-    table["point"] = table["scenario"].map(index)
-    return table
+    def run(self, points: np.ndarray, seeds: Sequence[int], out: Path, prefix: str) -> pd.DataFrame:
+        """Run every point with every seed (saved and resumable) and return the tidy table."""
+        import os
+
+        from barrio.experiments.capacity import check, estimate
+
+        fitted = self.fitted
+        width = len(str(len(points) - 1))
+        name = fitted.calibration.name
+        scenarios = [fitted.scenario(p, f"{name}-{prefix}{k:0{width}d}") for k, p in enumerate(points)]
+        specs = [
+            RunSpec(s, i, seed, parameter_values(fitted.names, p))
+            for s, p in zip(scenarios, points, strict=True)
+            for i, seed in enumerate(seeds)
+        ]
+        timing = fitted.base.params.timing
+        plan = estimate(
+            len(scenarios),
+            len(specs),
+            fitted.base.params.neighbourhood.population,
+            timing.warmup_weeks + timing.horizon_weeks,
+            self.jobs or os.cpu_count() or 1,
+        )
+        check(plan, f"calibration {name}: {len(specs)} run(s) in {out.name}", force=self.force)
+        with executor(self.jobs) as pool:
+            batch = execute(
+                specs,
+                out,
+                pool,
+                progress=self.progress,
+                description={"command": "calibrate"},
+                allow_other_version=self.allow_other_version,
+            )
+        if batch.failed:
+            raise BatchError(f"{len(batch.failed)} calibration run(s) failed; tracebacks in {out / 'failed'}")
+        table = load(out)
+        index = {s.name: k for k, s in enumerate(scenarios)}
+        table["point"] = table["scenario"].map(index)
+        return table
 
 
 def _targets_by_run(table: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
@@ -451,17 +462,10 @@ def _targets_by_run(table: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFr
 
 
 def _evaluate(
-    fitted: Fitted,
-    points: np.ndarray,
-    seeds: Sequence[int],
-    out: Path,
-    jobs: int | None,
-    progress: bool,
-    force: bool,
-    prefix: str,
+    fitted: Fitted, points: np.ndarray, seeds: Sequence[int], out: Path, runner: _Runner, prefix: str
 ) -> np.ndarray:
     """Each point's targets, averaged over its seeds, ``(points, targets)``."""
-    table = _run(fitted, points, seeds, out, jobs, progress, force, prefix)
+    table = runner.run(points, seeds, out, prefix)
     values = _targets_by_run(table, fitted.calibration.targets).groupby(level="set").mean()
     return values.reindex(range(len(points))).to_numpy()
 
@@ -493,6 +497,8 @@ def _abc(fitted: Fitted, emulators: list[Emulators], rng: np.random.Generator, o
     db = out / "abc.db"
     if db.exists():
         db.unlink()  # fitted again from the saved runs each time: the same seeds, the same result
+    # pyabc 0.13 draws from numpy's global generator and takes no seed of its own: seeded here
+    # from the calibration's generator so that a calibration is reproducible from its file.
     np.random.seed(int(rng.integers(2**31)))
     abc = pyabc.ABCSMC(
         model,
