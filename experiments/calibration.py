@@ -554,6 +554,13 @@ def _write(out: Path, fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame
         "parameters": {
             n: [float(lo), float(hi)] for n, lo, hi in zip(fitted.names, fitted.low, fitted.high, strict=True)
         },
+        # The calibrated city, so that policies can be run on it (experiments.posterior): its
+        # settings at the start, and what its own timeline sets (a fitted value of an event, as
+        # the pact's strength, describes that event, not the city).
+        "city": {
+            "params": fitted.base.params.model_dump(mode="json"),
+            "timeline_sets": sorted({path for event in fitted.base.timeline for path in event.set}),
+        },
         "runs": runs,
         "accepted": len(posterior),
         "calibration": cal.model_dump(mode="json"),

@@ -9,7 +9,8 @@ spread is each (the law of total variance).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,17 @@ import pandas as pd
 
 from barrio.experiments.batch import RunSpec, replicate_seeds
 from barrio.model.errors import BarrioError
-from barrio.model.params import parameter_table
+from barrio.model.params import Params, parameter_table
 from barrio.model.scenario import Scenario
 
-__all__ = ["collapse_posterior", "load_posterior", "over_posterior", "parameter_values", "uncertainty_split"]
+__all__ = [
+    "collapse_posterior",
+    "load_posterior",
+    "on_city",
+    "over_posterior",
+    "parameter_values",
+    "uncertainty_split",
+]
 
 
 def parameter_values(names: Sequence[str], point: np.ndarray) -> dict[str, Any]:
@@ -56,16 +64,24 @@ _SET_NAME = "{name}-p{k:03d}"
 
 
 def over_posterior(
-    scenarios: Sequence[Scenario], folder: Path | str, replicates: int, root_seed: int = 0
+    scenarios: Sequence[Scenario],
+    folder: Path | str,
+    replicates: int,
+    root_seed: int = 0,
+    resize: Callable[[Scenario], Scenario] = lambda s: s,
 ) -> tuple[list[RunSpec], dict[str, Any]]:
-    """Every scenario over every accepted parameter set of a calibration, each set with paired seeds.
+    """Every scenario on the calibrated city, over every accepted parameter set, with paired seeds.
 
-    Replicate ``set x replicates + i`` of every scenario runs set ``set`` on seed ``i``, so
-    differences between scenarios are paired by set and seed. A fitted value replaces the
-    scenario's own wherever it is set (:meth:`Scenario.with_values`).
+    Each scenario is moved onto the calibrated city (:func:`on_city`) with each set's fitted
+    values, then ``resize`` (a study's weeks, warm-up and population) is applied. Replicate
+    ``set x replicates + i`` of every scenario runs set ``set`` on seed ``i``, so differences
+    between scenarios are paired by set and seed.
 
     Returns:
         The runs, and the description the results folder keeps (the calibration it used).
+
+    Raises:
+        BarrioError: If the folder holds no finished calibration.
     """
     posterior, meta = load_posterior(folder)
     names = list(meta["parameters"])
@@ -75,18 +91,54 @@ def over_posterior(
         for row in posterior.itertuples(index=False):
             k = int(row.set)
             values = parameter_values(names, np.array([getattr(row, _attr(n, posterior)) for n in names]))
-            run = scenario.with_values(values, name=_SET_NAME.format(name=scenario.name, k=k))
+            run = resize(on_city(scenario, meta, values, _SET_NAME.format(name=scenario.name, k=k)))
             for i, seed in enumerate(seeds):
                 specs.append(RunSpec(run, len(seeds) * k + i, seed, {"posterior_set": k, **values}))
     description = {
         "posterior": {
             "folder": str(folder),
             "calibration": meta.get("name"),
+            "city": meta.get("scenario"),
             "sets": len(posterior),
             "replicates": replicates,
         }
     }
     return specs, description
+
+
+def on_city(scenario: Scenario, meta: Mapping[str, Any], fitted: Mapping[str, Any], name: str) -> Scenario:
+    """A scenario moved onto a calibrated city, with one set of fitted values.
+
+    The rule, in order: the calibrated city's settings (its context, size, groups); then the
+    fitted values, except those the calibration's own timeline set (the strength of a pact
+    fitted to one event is not a fact about the city); then whatever the scenario sets away
+    from the model's defaults (a policy's levers, or another city's context), which wins over
+    both; then the scenario's timeline, unchanged. So ``mano_dura`` over the Fortaleza
+    ensemble is Fortaleza with the crackdown's levers, and ``bogota`` over it is Bogota with
+    the values fitted on Fortaleza.
+    """
+    city = meta.get("city")
+    if city is None:
+        raise BarrioError(
+            f"the calibration '{meta.get('name')}' does not record its city; run barrio calibrate on its "
+            "folder again (finished runs are kept) to write it"
+        )
+    default = _flat(Params.build({}).model_dump(mode="json"))
+    own = {p: v for p, v in _flat(scenario.params.model_dump(mode="json")).items() if default.get(p) != v}
+    held = {p: v for p, v in fitted.items() if p not in set(city["timeline_sets"])}
+    params = Params.build(city["params"]).with_levers(held).with_levers(own)
+    return replace(scenario, name=name, params=params)
+
+
+def _flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested settings dict as dotted paths."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
 
 
 def _attr(name: str, frame: pd.DataFrame) -> str:

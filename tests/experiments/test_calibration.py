@@ -16,7 +16,7 @@ import pytest
 
 from barrio.experiments.batch import read_manifest
 from barrio.experiments.calibration import Statistic, Target, implausibility, load_calibration, statistic_of
-from barrio.experiments.posterior import load_posterior, over_posterior, uncertainty_split
+from barrio.experiments.posterior import load_posterior, on_city, over_posterior, uncertainty_split
 from barrio.model.errors import BarrioError
 from barrio.model.scenario import ScenarioError, load_scenario
 
@@ -207,3 +207,31 @@ def test_a_comparison_over_a_posterior_reports_parameter_and_seed_uncertainty(to
 def test_a_folder_without_a_calibration_is_refused(tmp_path):
     with pytest.raises(BarrioError, match="holds no finished calibration"):
         load_posterior(tmp_path)
+
+
+def test_a_scenario_moves_onto_the_calibrated_city_keeping_its_own_settings():
+    city = load_scenario("fortaleza_pact")
+    meta = {
+        "name": "fortaleza",
+        "city": {"params": city.params.model_dump(mode="json"), "timeline_sets": ["groups.truce"]},
+    }
+    fitted = {"groups.truce": 0.7, "groups.lethality": 0.45, "justice.pretrial_weeks": 90.0}
+    base = on_city(load_scenario("baseline"), meta, fitted, "baseline-p000")
+    # The city's own settings and the fitted values...
+    assert base.params.country == "fortaleza"
+    assert base.params.neighbourhood.population == city.params.neighbourhood.population
+    assert base.params.groups.lethality == 0.45
+    assert base.params.justice.pretrial_weeks == 90.0
+    # ...but not the strength of the pact the calibration's timeline made: no pact here.
+    assert base.params.groups.truce == 0.0
+    assert base.timeline == ()
+    # A policy keeps its levers and its timeline; the fitted values set the weeks before it.
+    policy = on_city(load_scenario("mano_dura"), meta, fitted, "mano_dura-p000")
+    assert policy.timeline == load_scenario("mano_dura").timeline
+    assert policy.params_at(0).justice.sentence_weeks == 260
+    assert policy.params.groups.lethality == 0.45
+    # Another city keeps its own context and size, with the values fitted elsewhere.
+    bogota = on_city(load_scenario("bogota"), meta, fitted, "bogota-p000")
+    assert bogota.params.country == "bogota"
+    assert bogota.params.neighbourhood.population == load_scenario("bogota").params.neighbourhood.population
+    assert bogota.params.groups.lethality == 0.45
