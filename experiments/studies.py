@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from barrio.experiments import capacity
 from barrio.experiments.batch import MAX_SEED, BatchError, RunSpec, execute, plan
 from barrio.experiments.execution import executor
-from barrio.experiments.posterior import load_posterior, over_posterior
+from barrio.experiments.posterior import over_posterior
 from barrio.experiments.report import choose_baseline, write_report
 from barrio.experiments.results import Results
 from barrio.experiments.sweep import Experiment, Sweep, load_experiment
@@ -160,9 +160,6 @@ def compare(
     allow_other_version: bool = False,
     force: bool = False,
     posterior: Path | str | None = None,
-    language: str = "en",
-    target_precision: float | None = None,
-    max_replicates: int = 100,
 ) -> Results:
     """Run every scenario ``replicates`` times, paired by seed, save each run, and write the report.
 
@@ -190,11 +187,6 @@ def compare(
         posterior: A calibration folder (``barrio calibrate``): every scenario is run over each
             of its accepted parameter sets, ``replicates`` paired seeds each, and the report
             shows how much of the spread comes from the parameters and how much from chance.
-        language: Language of the report: ``es``, ``pt`` or ``en``.
-        target_precision: Add replicates (up to ``max_replicates``) until the mean of every
-            headline outcome is known to this share of itself (0.1: its 95% interval within
-            +/-10%); ``replicates`` is where it starts.
-        max_replicates: The most replicates ``target_precision`` may ask for.
 
     Returns:
         The results folder as :class:`Results` (``.table``, ``.effects()``, ``.report()``).
@@ -246,46 +238,7 @@ def compare(
     out = Path(out) if out is not None else Path("results") / "-".join(names)[:80]
     description = {"command": "compare", "baseline": choose_baseline(names, baseline), "root_seed": seed}
     description.update(extra)
-    report = functools.partial(write_report, language=check_language(language))
-    results = _execute(
-        specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version, report
-    )
-    if target_precision is None:
-        return results
-    if posterior is not None:
-        raise BatchError("target_precision is not available with a posterior: give replicates instead")
-    _check_count("max_replicates", max_replicates, replicates)
-    while True:
-        needed = replicates_for(
-            results.table, target_precision, max(s.params.neighbourhood.population for s in chosen)
-        )
-        if needed <= replicates:
-            return results
-        if replicates >= max_replicates:
-            log.warning(
-                "%s: %d replicates would be needed for +/-%.0f%% on the headline outcomes; stopped at "
-                "max_replicates, %d",
-                out,
-                needed,
-                100 * target_precision,
-                max_replicates,
-            )
-            return results
-        replicates = min(needed, max_replicates)
-        log.info("%s: adding replicates up to %d for +/-%.0f%%", out, replicates, 100 * target_precision)
-        size = capacity.estimate(
-            len(chosen),
-            len(chosen) * replicates,
-            max(s.params.neighbourhood.population for s in chosen),
-            max(_weeks(s) for s in chosen),
-            _jobs(jobs),
-            remote=bool(scheduler),
-        )
-        capacity.check(size, f"compare of {len(chosen)} scenario(s) x {replicates:,} replicate(s)", force)
-        specs = plan(chosen, replicates, seed)
-        results = _execute(
-            specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version, report
-        )
+    return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
 
 
 def sweep(
