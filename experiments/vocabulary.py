@@ -131,6 +131,16 @@ SCENARIO_TITLES: dict[str, dict[str, str]] = {
     "hegemony": {"es": "Un grupo hegemónico", "pt": "Uma facção hegemônica", "en": "A hegemonic group"},
     "fortaleza": {"es": "Fortaleza (1:10)", "pt": "Fortaleza (1:10)", "en": "Fortaleza (1:10)"},
     "bogota": {"es": "Bogotá (1:20)", "pt": "Bogotá (1:20)", "en": "Bogota (1:20)"},
+    "fortaleza_pact": {
+        "es": "Fortaleza: el pacto de 2016 y su ruptura",
+        "pt": "Fortaleza: o pacto de 2016 e sua ruptura",
+        "en": "Fortaleza: the 2016 pact and its collapse",
+    },
+    "bogota_hot_spots": {
+        "es": "Bogotá: patrullaje en puntos calientes (2016)",
+        "pt": "Bogotá: patrulhamento em pontos quentes (2016)",
+        "en": "Bogota: hot-spot patrols (2016)",
+    },
     "hot_spots": {"es": "Puntos calientes", "pt": "Pontos quentes", "en": "Hot-spot policing"},
     "focused_deterrence": {
         "es": "Disuasión focalizada",
