@@ -10,9 +10,11 @@ The package's front door, for Python and notebooks::
     results.report()           # report.html and report.md
     results = barrio.load("results/crackdown")   # a folder written before (or by the command)
     results = barrio.sweep("my_experiment.yaml") # parameters over a grid or a Latin hypercube
+    results = barrio.explore("exploration.yaml") # policies over a Morris or Sobol design
+    results.exploration()      # its sensitivity indices, scenario discovery and regret
 
-``barrio.run``, ``compare`` and ``sweep`` are what the ``barrio`` command's ``run``,
-``compare`` and ``sweep`` call. Scenarios are library names, scenario files, a
+``barrio.run``, ``compare``, ``sweep`` and ``explore`` are what the ``barrio`` command's
+``run``, ``compare``, ``sweep`` and ``explore`` call. Scenarios are library names, scenario files, a
 :class:`Scenario` (``barrio.load_scenario``) or bare :class:`Params`.
 """
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from barrio.experiments.batch import ResultsError
     from barrio.experiments.results import Results
     from barrio.experiments.results import load_results as load
-    from barrio.experiments.studies import compare, run, sweep
+    from barrio.experiments.studies import compare, explore, run, sweep
     from barrio.model.errors import BarrioError, ParameterError
     from barrio.model.params import Params
     from barrio.model.scenario import Scenario, ScenarioError, load_scenario
@@ -40,6 +42,7 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "compare",
+    "explore",
     "load",
     "load_scenario",
     "run",
@@ -52,6 +55,7 @@ _WHERE = {
     "run": ("barrio.experiments.studies", "run"),
     "compare": ("barrio.experiments.studies", "compare"),
     "sweep": ("barrio.experiments.studies", "sweep"),
+    "explore": ("barrio.experiments.studies", "explore"),
     "load": ("barrio.experiments.results", "load_results"),
     "Results": ("barrio.experiments.results", "Results"),
     "ResultsError": ("barrio.experiments.batch", "ResultsError"),

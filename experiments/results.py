@@ -16,7 +16,7 @@ import functools
 import html
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -30,6 +30,9 @@ from barrio.experiments.report import (
     sweep_points,
     write_report,
 )
+
+if TYPE_CHECKING:
+    from barrio.experiments.exploration import Analysis
 
 __all__ = ["Results", "load_results"]
 
@@ -66,8 +69,9 @@ class Results:
 
     @property
     def kind(self) -> str:
-        """``"sweep"`` for a sweep's folder, else ``"comparison"``."""
-        return "sweep" if self.manifest.get("description", {}).get("command") == "sweep" else "comparison"
+        """``"sweep"`` for a sweep's folder, ``"exploration"`` for an exploration's, else ``"comparison"``."""
+        command = self.manifest.get("description", {}).get("command")
+        return {"sweep": "sweep", "explore": "exploration"}.get(command, "comparison")
 
     @property
     def finished(self) -> dict[str, list[int]]:
@@ -105,6 +109,8 @@ class Results:
         Raises:
             ResultsError: If that baseline has no finished runs yet.
         """
+        if self.kind == "exploration":  # a policy, run at every point of the design under its own names
+            return self.manifest["description"]["baseline"]
         return baseline_for(self.folder, self.manifest, self.scenarios)
 
     @functools.cached_property
@@ -142,6 +148,16 @@ class Results:
         """The values each point of a sweep set (one row per point), or None for a comparison."""
         return sweep_points(self.manifest, self.scenarios)
 
+    def exploration(self) -> Analysis:
+        """An exploration's indices, scenario discovery and regret (:func:`experiments.exploration.analyse`).
+
+        Raises:
+            ResultsError: If the folder is not an exploration's.
+        """
+        from barrio.experiments.exploration import analyse  # SALib and the EMA Workbench: the explore extra
+
+        return analyse(self.folder)
+
     def report(self, path: Path | str | None = None, baseline: str | None = None) -> dict[str, Path]:
         """Write ``report.html`` (self-contained) and ``report.md`` with its figures.
 
@@ -162,7 +178,7 @@ class Results:
         finished = self.finished
         counts = sorted({len(r) for r in finished.values()})
         each = f"{counts[0]} replicate(s) each" if len(counts) == 1 else "replicates differ between them"
-        what = "sweep of" if self.kind == "sweep" else "comparison of"
+        what = {"sweep": "sweep of", "exploration": "exploration over"}.get(self.kind, "comparison of")
         text = f"Barrio {what} {len(finished)} scenario(s) in {self.folder}"
         if finished:
             text += f": {each}, compared with {self.baseline}"

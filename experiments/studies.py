@@ -1,7 +1,7 @@
-"""What a user does with Barrio: run one scenario, compare scenarios, sweep parameters.
+"""What a user does with Barrio: run one scenario, compare scenarios, sweep parameters, explore.
 
-``barrio.run``, ``barrio.compare`` and ``barrio.sweep`` are these functions, and the
-``barrio run``, ``barrio compare`` and ``barrio sweep`` commands call them too, so Python
+``barrio.run``, ``barrio.compare``, ``barrio.sweep`` and ``barrio.explore`` are these functions,
+and the ``barrio`` command's ``run``, ``compare``, ``sweep`` and ``explore`` call them too, so Python
 and the command line do each thing one way. A scenario may be given as a library name, a
 scenario file, a :class:`~model.scenario.Scenario` or bare :class:`~model.params.Params`.
 """
@@ -12,9 +12,9 @@ import dataclasses
 import logging
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -30,7 +30,10 @@ from barrio.model.params import Params
 from barrio.model.run import run as run_model
 from barrio.model.scenario import Scenario, load_scenario
 
-__all__ = ["ScenarioLike", "check_run", "compare", "resized", "run", "scenario_of", "sweep"]
+if TYPE_CHECKING:
+    from barrio.experiments.designs import Exploration
+
+__all__ = ["ScenarioLike", "check_run", "compare", "explore", "resized", "run", "scenario_of", "sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +314,86 @@ def sweep(
     return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
 
 
+def explore(
+    experiment: Path | str | Mapping[str, Any] | Exploration,
+    *,
+    weeks: int | None = None,
+    warmup: int | None = None,
+    population: int | None = None,
+    out: Path | str | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    time_limit: float | None = None,
+    progress: bool = True,
+    allow_other_version: bool = False,
+    force: bool = False,
+) -> Results:
+    """Run policies at every point of a Morris, Sobol or Latin hypercube design, paired by seed.
+
+    Saved and resumed as :func:`compare`. Then writes the exploration's report
+    (:mod:`experiments.exploration`): sensitivity indices of each outcome and of each paired
+    difference between policies, where the chosen difference crosses its threshold (PRIM and
+    CART), and each policy's regret. Needs the ``explore`` extra (SALib, EMA Workbench).
+
+    Args:
+        experiment: An exploration file, its contents as a dict (the same keys), or an
+            :class:`~experiments.designs.Exploration` already read (see :mod:`experiments.designs`).
+        weeks: Weeks of the policy period (default: the file's, else each policy's).
+        warmup: Weeks of the warm-up (default: the file's, else each policy's).
+        population: Residents (default: the file's, else each policy's), at its density.
+        out: Results folder (default: ``results/NAME``, NAME from the file).
+        jobs: Runs at once on this machine (default: all cores; 1: in this process).
+        scheduler: Address of a Dask scheduler to run on instead (``tcp://HOST:PORT``).
+        time_limit: Seconds after which a run is stopped and recorded as failed.
+        progress: Show a progress bar (a widget in a notebook).
+        allow_other_version: Add to a folder of runs made by other code.
+        force: Run even if the plan looks too large for this machine's memory.
+
+    Returns:
+        The results folder as :class:`Results`; ``.exploration()`` gives the indices, boxes and regret.
+
+    Raises:
+        ScenarioError: If the file, a policy or a range is invalid (every problem at once).
+        PlanTooLargeError: If the plan would not fit in this machine's memory (unless forced).
+        ResultsError: If ``out`` holds another batch, or runs of other code (unless allowed).
+        BatchError: If the ``explore`` extra is not installed.
+    """
+    _check_batch(out, jobs, time_limit)
+    try:
+        from barrio.experiments.designs import Exploration, load_exploration
+        from barrio.experiments.exploration import write_design, write_exploration
+    except ModuleNotFoundError as err:
+        raise BatchError(
+            f"exploring needs {err.name}, of the explore extra: pip install 'barrio[explore]'"
+        ) from None
+    chosen = experiment if isinstance(experiment, Exploration) else load_exploration(experiment)
+    weeks = weeks if weeks is not None else chosen.spec.weeks
+    warmup = warmup if warmup is not None else chosen.spec.warmup
+    population = population if population is not None else chosen.spec.population
+    sized = [resized(p, weeks, warmup, population) for p in chosen.policies]
+    points, replicates = len(chosen.design.values), chosen.spec.replicates
+    size = capacity.estimate(
+        points * len(sized),
+        points * len(sized) * replicates,
+        max(p.params.neighbourhood.population for p in sized),
+        max(_weeks(p) for p in sized),
+        _jobs(jobs),
+        remote=bool(scheduler),
+    )
+    what = f"an exploration of {points:,} point(s) x {len(sized)} policies x {replicates} seed(s)"
+    capacity.check(size, what, force)
+    specs = chosen.specs(lambda policy: resized(policy, weeks, warmup, population))
+    out = Path(out) if out is not None else Path("results") / chosen.spec.name
+
+    def report(folder: Path) -> None:
+        write_design(folder, chosen.design)
+        write_exploration(folder)
+
+    return _execute(
+        specs, out, chosen.describe(), jobs, scheduler, time_limit, progress, allow_other_version, report
+    )
+
+
 def _execute(
     specs: list[RunSpec],
     out: Path,
@@ -320,6 +403,7 @@ def _execute(
     time_limit: float | None,
     progress: bool,
     allow_other_version: bool,
+    report: Callable[[Path], Any] = write_report,
 ) -> Results:
     """Run a batch, then write the report of whatever has finished."""
     with executor(jobs, scheduler) as pool:
@@ -335,7 +419,7 @@ def _execute(
     if batch.failed:
         log.warning("%d run(s) failed; tracebacks in %s", len(batch.failed), out / "failed")
     if batch.done or batch.skipped:
-        write_report(out)
+        report(out)
     return Results(out, batch=batch)
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
 from barrio.experiments.batch import RunSpec, replicate_seeds
@@ -72,6 +72,16 @@ class Sample(BaseModel):
     method: Literal["latin_hypercube"] = "latin_hypercube"
     n: int = Field(ge=1, le=100_000)
     levers: dict[str, tuple[float, float]] = Field(min_length=1)
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _exploration_designs(cls, method: Any) -> Any:
+        if method in ("morris", "sobol"):
+            raise ValueError(
+                f"a sweep samples a latin_hypercube; a {method} design, with policies compared at every "
+                "point, is an exploration file for `barrio explore` (docs/exploration.md)"
+            )
+        return method
 
 
 class Experiment(BaseModel):

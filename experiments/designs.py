@@ -1,0 +1,389 @@
+"""Exploration files: policies crossed with a sampling design over the uncertainties, paired by seed.
+
+An exploration file is YAML, read and checked as experiment files are (every problem at once,
+with its line)::
+
+    # Where does mano dura raise homicides, and which assumptions decide it?
+    name: crackdown_exploration
+    policies: [baseline, mano_dura, integrated]   # library scenarios or files next to this one
+    baseline: baseline                           # default: the first policy
+    replicates: 2                                # seeds per point, the same for every policy
+    seed: 1
+    design:
+      method: morris          # morris | sobol | latin_hypercube
+      n: 10                   # morris: trajectories; sobol: base samples (a power of 2); else points
+    uncertainties:            # `all`, a list (each with its plausible range) or {path: [low, high]}
+      - groups.lethality
+      - selling.reluctance
+    levers:                   # optional: policy levers varied too, each over a range
+      policing.punitive_intensity: [0.3, 0.9]
+    population: 3000          # optional: residents, policy weeks and warm-up weeks of every run
+    weeks: 104                # (default: each policy's own; the command's options win)
+    warmup: 52
+
+Morris trajectories and Sobol's (Saltelli's) samples come from SALib, Latin hypercubes from
+scipy's ``qmc``. An uncertainty's range is its plausible range (``barrio parameters``;
+:func:`model.params.plausible_range`) unless the file narrows it. Every policy runs at every
+point, its values given by :meth:`Scenario.with_values`; replicate *i* of every policy at
+every point has the same seed, so the differences between policies are paired.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from scipy.stats import qmc
+
+from barrio.experiments.batch import RunSpec, replicate_seeds
+from barrio.experiments.posterior import parameter_values
+from barrio.model.errors import BarrioError
+from barrio.model.params import Params, parameter_table
+from barrio.model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
+
+__all__ = ["Design", "DesignSpec", "Exploration", "ExplorationFile", "load_exploration", "sample"]
+
+#: Outcomes an exploration looks at unless the file says otherwise: homicides, young recruits,
+#: prisoners and what the state spends (see experiments.sensitivity.DERIVED).
+DEFAULT_OUTCOMES = ("homicide_rate", "young_recruits", "prisoners", "public_spending")
+
+
+class DesignSpec(BaseModel):
+    """How the points are drawn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["morris", "sobol", "latin_hypercube"]
+    n: int = Field(ge=2, le=100_000)
+    levels: int = Field(4, ge=2, le=20)  # Morris's grid levels
+    second_order: bool = False  # Sobol's second-order indices (doubles the runs)
+
+
+class Discovery(BaseModel):
+    """The cases scenario discovery looks for: where ``policy`` minus ``against`` is above a value."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    policy: str
+    against: str
+    outcome: str = DEFAULT_OUTCOMES[0]
+    above: float = 0.0
+
+
+class ExplorationFile(BaseModel):
+    """The schema of an exploration file."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")
+    description: str = ""
+    policies: list[str] = Field(min_length=1, max_length=20)
+    baseline: str | None = None
+    replicates: int = Field(2, ge=1, le=1_000)
+    seed: int = Field(1, ge=0, le=2**63 - 1)
+    # The size of every run, unless the command says otherwise (default: each policy's own).
+    population: int | None = Field(None, ge=100, le=10_000_000)
+    weeks: int | None = Field(None, ge=1, le=5_200)
+    warmup: int | None = Field(None, ge=0, le=5_200)
+    design: DesignSpec
+    uncertainties: Literal["all"] | list[str] | dict[str, tuple[float, float]] = Field(default_factory=list)
+    levers: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
+    differences: list[tuple[str, str]] | None = None
+    discovery: Discovery | None = None
+
+
+@dataclass(frozen=True)
+class Design:
+    """The points of an exploration: ``unit`` in [0, 1) per parameter, ``values`` scaled to the bounds.
+
+    ``values`` are what SALib analyses (Morris reads its steps from them); the model gets them
+    rounded where a parameter is a whole number (:func:`experiments.posterior.parameter_values`).
+    """
+
+    method: str
+    names: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    values: np.ndarray
+    n: int
+    levels: int
+    second_order: bool
+    seed: int
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The design as SALib's ``problem``."""
+        return {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """What the results folder keeps to analyse the runs again (the values are in design.csv)."""
+        return {
+            "method": self.method,
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+            "n": self.n,
+            "levels": self.levels,
+            "second_order": self.second_order,
+            "seed": self.seed,
+        }
+
+
+def points_needed(method: str, n: int, dimensions: int, second_order: bool = False) -> int:
+    """The points a design of ``n`` makes over ``dimensions`` parameters."""
+    if method == "morris":
+        return n * (dimensions + 1)
+    if method == "sobol":
+        return n * (2 * dimensions + 2 if second_order else dimensions + 2)
+    return n
+
+
+def sample(
+    method: str,
+    names: list[str],
+    bounds: list[tuple[float, float]],
+    n: int,
+    seed: int,
+    levels: int = 4,
+    second_order: bool = False,
+) -> Design:
+    """Draw a design's points (deterministic given ``seed``)."""
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds]}
+    # Not the seed itself: replicate_seeds(seed, ...) spawns the runs' seeds from SeedSequence(seed),
+    # and the design must not share their stream.
+    stream = np.random.SeedSequence([seed, 1]).generate_state(1)[0]
+    if method == "morris":
+        values = morris_sample.sample(problem, n, num_levels=levels, seed=int(stream))
+    elif method == "sobol":
+        values = sobol_sample.sample(problem, n, calc_second_order=second_order, seed=int(stream))
+    else:
+        unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(stream)).random(n)
+        low, high = np.array(bounds, dtype=float).T
+        values = low + unit * (high - low)
+    return Design(
+        method, tuple(names), tuple(tuple(b) for b in bounds), values, n, levels, second_order, seed
+    )
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """An exploration file, read and checked, with its design drawn."""
+
+    spec: ExplorationFile
+    source: str
+    policies: tuple[Scenario, ...]
+    design: Design
+
+    @property
+    def baseline(self) -> str:
+        """The policy the others are compared with."""
+        return self.spec.baseline or self.policies[0].name
+
+    @property
+    def differences(self) -> list[tuple[str, str]]:
+        """The paired differences: as the file says, else each policy minus the baseline, then the rest.
+
+        With three policies: mano_dura - baseline, integrated - baseline, mano_dura - integrated.
+        """
+        if self.spec.differences is not None:
+            return [tuple(d) for d in self.spec.differences]
+        names = [p.name for p in self.policies]
+        others = [n for n in names if n != self.baseline]
+        pairs = [(n, self.baseline) for n in others]
+        return pairs + [(a, b) for i, a in enumerate(others) for b in others[i + 1 :]]
+
+    @property
+    def discovery(self) -> Discovery | None:
+        """What scenario discovery looks for: as the file says, else the first difference above 0."""
+        if self.spec.discovery is not None:
+            return self.spec.discovery
+        if not self.differences:
+            return None
+        policy, against = self.differences[0]
+        return Discovery(policy=policy, against=against, outcome=self.spec.outcomes[0])
+
+    def specs(self, resize: Any = None) -> list[RunSpec]:
+        """Every policy at every point, replicate *i* with the same seed everywhere (paired).
+
+        Args:
+            resize: Applied to each policy before its values are given (another population or
+                length of run).
+        """
+        seeds = replicate_seeds(self.spec.seed, self.spec.replicates)
+        width = len(str(len(self.design.values) - 1))
+        specs = []
+        for policy in self.policies:
+            sized = resize(policy) if resize is not None else policy
+            for k, row in enumerate(self.design.values):
+                values = parameter_values(self.design.names, row)
+                run = sized.with_values(values, name=f"{policy.name}-x{k:0{width}d}")
+                for i, seed in enumerate(seeds):
+                    specs.append(RunSpec(run, i, seed, {"policy": policy.name, "point": k, **values}))
+        return specs
+
+    def describe(self) -> dict[str, Any]:
+        """The exploration as its results folder's manifest keeps it."""
+        discovery = self.discovery
+        return {
+            "command": "explore",
+            "experiment": self.source,
+            "root_seed": self.spec.seed,
+            "baseline": self.baseline,
+            "policies": [p.name for p in self.policies],
+            "design": self.design.describe(),
+            "outcomes": list(self.spec.outcomes),
+            "differences": [list(d) for d in self.differences],
+            "discovery": discovery.model_dump() if discovery is not None else None,
+        }
+
+
+def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
+    """Read and check an exploration file (or its contents as a dict); every problem is reported at once.
+
+    Raises:
+        ScenarioError: Naming the file, the line, the field and what is allowed.
+    """
+    if isinstance(source, Mapping):
+        data, lines, file, folder = dict(source), {}, f"exploration '{source.get('name', '?')}'", Path.cwd()
+    else:
+        path = Path(source)
+        file, folder = str(path), path.parent
+        if not path.exists():
+            raise ScenarioError([Problem(file, None, "", "no such file")])
+        data, lines, problems = read_yaml(path)
+        if problems:
+            raise ScenarioError(problems)
+    problems: list[Problem] = []
+
+    def problem(loc: tuple, message: str, at: tuple | None = None) -> None:
+        """A problem at ``loc``; ``at`` is where in the file it is, if not there (a list's entry)."""
+        at = at or loc
+        line = next((lines[at[:k]][1] for k in range(len(at), 0, -1) if at[:k] in lines), None)
+        problems.append(Problem(file, line, ".".join(map(str, loc)), message))
+
+    try:
+        spec = ExplorationFile.model_validate(data)
+    except ValidationError as err:
+        for e in err.errors():
+            loc = tuple(
+                p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p == "literal['all']"))
+            )
+            if e["type"] == "extra_forbidden":
+                fields = ExplorationFile.model_fields if len(loc) == 1 else None
+                close = difflib.get_close_matches(str(loc[-1]), fields or [], n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                message = f"unknown name; {hint}allowed: {', '.join(fields)}" if fields else "unknown name"
+            else:
+                message = e["msg"].removeprefix("Value error, ")
+            problem(loc, message)
+        raise ScenarioError(problems) from None
+
+    policies = []
+    for k, name in enumerate(spec.policies):
+        try:
+            policies.append(load_scenario(locate_beside(name, folder)))
+        except ScenarioError as err:
+            problem(("policies", k), f"cannot use this policy: {err.problems[0].message}")
+    names = [p.name for p in policies]
+    if len(set(names)) < len(names):
+        problem(("policies",), f"two policies have one name: {', '.join(names)}")
+    named = [(("baseline",), spec.baseline)]
+    named += [(("differences", k), n) for k, pair in enumerate(spec.differences or []) for n in pair]
+    if spec.discovery is not None:
+        named += [
+            (("discovery", "policy"), spec.discovery.policy),
+            (("discovery", "against"), spec.discovery.against),
+        ]
+    for where, name in named:
+        if name is not None and len(policies) == len(spec.policies) and name not in names:
+            problem(where, f"'{name}' is not one of the policies: {', '.join(names)}")
+    if spec.discovery is not None and spec.discovery.outcome not in spec.outcomes:
+        problem(("discovery", "outcome"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
+    ranges = _ranges(spec, problem)
+    if spec.design.method == "sobol" and spec.design.n & (spec.design.n - 1):
+        problem(("design", "n"), f"Sobol's samples need n a power of 2 (8, 16, 32, ...); got {spec.design.n}")
+    if problems:
+        raise ScenarioError(problems)
+    design = sample(
+        spec.design.method,
+        list(ranges),
+        list(ranges.values()),
+        spec.design.n,
+        spec.seed,
+        spec.design.levels,
+        spec.design.second_order,
+    )
+    return Exploration(spec, file, tuple(policies), design)
+
+
+def _ranges(spec: ExplorationFile, problem: Any) -> dict[str, tuple[float, float]]:
+    """Each varied parameter's range: an uncertainty's plausible one unless narrowed, a lever's as given."""
+    rows = {row["path"]: row for row in parameter_table()}
+    known = list(rows)
+    if spec.uncertainties == "all":
+        wanted: dict[str, tuple[float, float] | None] = {
+            p: None for p, row in rows.items() if row["plausible"] is not None
+        }
+    elif isinstance(spec.uncertainties, list):
+        wanted = dict.fromkeys(spec.uncertainties)
+    else:
+        wanted = dict(spec.uncertainties)
+    ranges: dict[str, tuple[float, float]] = {}
+    listed = (
+        {path: k for k, path in enumerate(spec.uncertainties)} if isinstance(spec.uncertainties, list) else {}
+    )
+    for section, given in (("uncertainties", wanted), ("levers", dict(spec.levers))):
+        for path, bounds in given.items():
+            at = (section, listed[path]) if section == "uncertainties" and path in listed else None
+
+            def problem_here(
+                message: str, path: str = path, section: str = section, at: tuple | None = at
+            ) -> None:
+                problem((section, path), message, at)
+
+            row = rows.get(path)
+            if row is None:
+                close = difflib.get_close_matches(path, known, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problem_here(f"not a parameter; {hint}parameters are listed by `barrio parameters`")
+                continue
+            if section == "uncertainties" and row["lever"]:
+                problem_here("a lever, not an uncertainty: put it under 'levers' with a range")
+                continue
+            if section == "levers" and not row["lever"]:
+                problem_here("not a lever: put it under 'uncertainties'")
+                continue
+            if bounds is None:
+                bounds = row["plausible"]
+                if bounds is None:
+                    problem_here("has no plausible range of its own; give one: {path: [low, high]}")
+                    continue
+            low, high = float(bounds[0]), float(bounds[1])
+            if not low < high:
+                problem_here(f"the range must go from a lower to a higher value; got [{low}, {high}]")
+                continue
+            try:
+                for end in (low, high):
+                    Params().with_levers({path: _as(row, end)})
+            except BarrioError as err:
+                for _sub, message in err.problems:
+                    problem_here(message)
+                continue
+            ranges[path] = (low, high)
+    if not wanted and not spec.levers:
+        problem(("uncertainties",), "give at least one uncertainty (or 'all') or lever to vary")
+    return ranges
+
+
+def _as(row: Mapping[str, Any], value: float) -> Any:
+    return round(value) if isinstance(row["default"], int) and not isinstance(row["default"], bool) else value

@@ -1,0 +1,171 @@
+"""Where in the uncertainty space a policy fails, and which policy is least often wrong.
+
+Scenario discovery (Bryant and Lempert 2010) marks the points where something of interest
+happens (mano dura raised homicides against the baseline) and looks for simple regions of
+the parameter space that hold most of them: PRIM's box (its *coverage* is the share of all
+such cases inside it, its *density* the share of the points inside it that are such cases)
+and a CART tree, both from the EMA Workbench's analysis package. Regret compares the
+policies point by point: a policy's regret at a point is how much worse it does there than
+the best policy at that point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+with warnings.catch_warnings():
+    # ema_workbench 2.5.3 warns on import that ipyparallel (its cluster runner, unused here) is missing.
+    warnings.simplefilter("ignore", UserWarning)
+    from ema_workbench.analysis import cart, prim
+
+__all__ = ["HIGHER_IS_BETTER", "Box", "describe_box", "find_box", "fit_tree", "regret"]
+
+#: Outcomes where more is better; for every other outcome less is better.
+HIGHER_IS_BETTER = frozenset({"mean_trust", "school_enrolment", "mean_income", "economy_index"})
+
+
+@dataclass(frozen=True)
+class Box:
+    """A PRIM box: the limits of the parameters it restricts, and how good a description it is.
+
+    Attributes:
+        limits: Parameter -> (low, high), only the parameters the box restricts; None on a side
+            it leaves open.
+        coverage: Share of all cases of interest that are in the box.
+        density: Share of the points in the box that are cases of interest.
+        mass: Share of all points that are in the box.
+        trajectory: PRIM's peeling trajectory (coverage, density, mass, restricted dimensions).
+        chosen: The step of the trajectory the box is.
+    """
+
+    limits: dict[str, tuple[float | None, float | None]]
+    coverage: float
+    density: float
+    mass: float
+    trajectory: pd.DataFrame
+    chosen: int
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Warnings of the EMA Workbench's own code under pandas 3, silenced.
+
+    ema_workbench 2.5.3 calls ``DataFrame.drop(..., inplace=True)``, which pandas 3.1 deprecates
+    ("The inplace keyword in DataFrame.drop is deprecated", Pandas4Warning); the result is right.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The inplace keyword")
+        warnings.filterwarnings("ignore", category=FutureWarning, module="ema_workbench")
+        yield
+
+
+def find_box(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> Box | None:
+    """PRIM's first box around the cases of interest.
+
+    PRIM peels the space into ever smaller, denser boxes; the one chosen from that trajectory
+    is the one where coverage and density are best together (the highest harmonic mean of the
+    two), the knee where peeling more loses more cases than it sheds others.
+
+    Args:
+        x: One row per point, one column per parameter.
+        cases: True where the point is a case of interest.
+        mass_min: The smallest share of points a box may hold.
+
+    Returns:
+        The box, or None if no point or every point is a case (there is nothing to tell apart).
+    """
+    cases = np.asarray(cases, dtype=bool)
+    if not cases.any() or cases.all():
+        return None
+    with _quiet():
+        # The threshold is PRIM's for accepting a box at all: any box denser than the cases overall.
+        algorithm = prim.Prim(
+            x.reset_index(drop=True), cases, threshold=float(cases.mean()), mass_min=mass_min
+        )
+        box = algorithm.find_box()
+    if box is None:
+        return None
+    trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
+    balance = 2 * trajectory.coverage * trajectory.density / (trajectory.coverage + trajectory.density)
+    chosen = int(balance.idxmax())
+    limits_frame = box.box_lims[chosen]
+    initial = algorithm.box_init
+    limits = {}
+    for name in limits_frame.columns:
+        low, high = float(limits_frame.at[0, name]), float(limits_frame.at[1, name])
+        cut_low, cut_high = low > initial.at[0, name], high < initial.at[1, name]
+        if cut_low or cut_high:
+            limits[str(name)] = (low if cut_low else None, high if cut_high else None)
+    row = trajectory.loc[chosen]
+    return Box(limits, float(row.coverage), float(row.density), float(row.mass), trajectory, chosen)
+
+
+def fit_tree(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> cart.CART | None:
+    """A CART tree telling the cases of interest from the rest (None if there is nothing to tell apart).
+
+    Its leaves are ``.boxes`` (limits) with ``.stats`` (coverage, density, mass); ``.clf`` is
+    scikit-learn's tree, for drawing.
+    """
+    cases = np.asarray(cases, dtype=bool)
+    if not cases.any() or cases.all():
+        return None
+    # ema_workbench 2.5.3 passes int(mass_min * points) to scikit-learn as min_samples_leaf, which
+    # refuses 0 ("must be an int in the range [1, inf)") when there are fewer than 1 / mass_min points.
+    mass_min = max(mass_min, 1 / len(x))
+    with _quiet():
+        tree = cart.CART(x.reset_index(drop=True), cases, mass_min=mass_min)
+        tree.build_tree()
+    return tree
+
+
+def describe_box(box: Box) -> str:
+    """The box's limits in words."""
+    parts = []
+    for name, (low, high) in box.limits.items():
+        if low is not None and high is not None:
+            parts.append(f"{name} between {low:.3g} and {high:.3g}")
+        elif low is not None:
+            parts.append(f"{name} above {low:.3g}")
+        else:
+            parts.append(f"{name} below {high:.3g}")
+    return " and ".join(parts) if parts else "anywhere"
+
+
+def regret(levels: pd.DataFrame) -> pd.DataFrame:
+    """Each policy's regret over the points, per outcome.
+
+    Args:
+        levels: One row per policy, point and outcome with its ``value`` (experiments.sensitivity.
+            outcomes_by_point); only points where every policy has a value count.
+
+    Returns:
+        One row per outcome and policy: ``best_share`` (share of points where no policy does better),
+        ``mean_regret``, ``max_regret`` (how much worse than the best policy at a point, on average and
+        at worst), ``points``.
+    """
+    rows = []
+    for outcome, part in levels.groupby("outcome", observed=True, sort=False):
+        wide = part.pivot_table(index="point", columns="policy", values="value").dropna()
+        if wide.empty:
+            continue
+        sign = -1.0 if outcome in HIGHER_IS_BETTER else 1.0
+        cost = sign * wide
+        gap = cost.sub(cost.min(axis=1), axis=0)
+        for policy in wide.columns:
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "policy": policy,
+                    "best_share": float((gap[policy] == 0).mean()),  # ties count as best for each
+                    "mean_regret": float(gap[policy].mean()),
+                    "max_regret": float(gap[policy].max()),
+                    "points": len(wide),
+                }
+            )
+    return pd.DataFrame(rows)

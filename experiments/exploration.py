@@ -1,0 +1,341 @@
+"""An exploration's analysis and report: indices, scenario discovery and regret, from its results folder.
+
+``barrio explore FILE`` (:func:`experiments.studies.explore`) runs the design, then
+:func:`write_exploration` reads the folder back and writes:
+
+- ``indices.csv``: each parameter's Morris or Sobol indices, with bootstrap intervals, for
+  every outcome's level under each policy and for every paired difference between policies;
+- ``regret.csv``: for each outcome, how often each policy is the best one and how much worse
+  than the best it is, on average and at worst;
+- ``outcomes_by_point.csv``: the numbers all this comes from (policy, point, outcome, value);
+- ``exploration.md`` with ``indices.png``, ``discovery.png`` and ``tree.png``: the parameters
+  ranked for each difference, where the chosen policy fails (PRIM's box in plain words, with
+  its coverage and density, and a CART tree), and the regret of each policy.
+
+Everything is computed from the folder (its manifest keeps the design and ``design.csv`` its
+points), so the same folder always gives the same numbers, whether its runs were made in one
+go or resumed after a kill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from sklearn.tree import plot_tree
+
+from barrio.experiments.batch import ResultsError, load, read_manifest
+from barrio.experiments.designs import Design
+from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, regret
+from barrio.experiments.effects import per_replicate
+from barrio.experiments.output import atomic_write
+from barrio.experiments.sensitivity import indices, outcomes_by_point, targets
+
+__all__ = ["DESIGN_FILE", "Analysis", "analyse", "read_design", "write_design", "write_exploration"]
+
+#: The design's points (as SALib drew them, before whole-number parameters are rounded).
+DESIGN_FILE = "design.csv"
+
+
+@dataclass
+class Analysis:
+    """What an exploration's runs say.
+
+    Attributes:
+        design: The design the runs follow.
+        by_point: One row per policy, point and outcome: the mean over the point's seeds.
+        indices: Each parameter's indices per target (empty for a Latin hypercube or an
+            unfinished design).
+        regret: Each policy's regret per outcome.
+        cases: Where the chosen difference is above its threshold, per point (None if no
+            discovery was asked or the points are unfinished).
+        box: PRIM's box around the cases (None if there is nothing to tell apart).
+        discovery: What was looked for (policy, against, outcome, above).
+        complete: Points with every run of every policy finished, of all points.
+    """
+
+    design: Design
+    by_point: pd.DataFrame
+    indices: pd.DataFrame
+    regret: pd.DataFrame
+    cases: np.ndarray | None
+    box: Box | None
+    discovery: dict[str, Any] | None
+    complete: tuple[int, int]
+
+
+def write_design(out: Path, design: Design) -> Path:
+    """Keep the design's points in the results folder (the manifest keeps the rest)."""
+    path = out / DESIGN_FILE
+    frame = pd.DataFrame(design.values, columns=list(design.names)).rename_axis("point")
+    atomic_write(path, lambda p: frame.to_csv(p))
+    return path
+
+
+def read_design(out: Path, manifest: dict[str, Any]) -> Design:
+    """The design of an exploration's results folder.
+
+    Raises:
+        ResultsError: If the folder is not an exploration's, or its design is missing.
+    """
+    described = manifest.get("description", {})
+    if described.get("command") != "explore":
+        raise ResultsError(f"{out} holds a {described.get('command', 'batch')}, not an exploration")
+    path = out / DESIGN_FILE
+    if not path.is_file():
+        raise ResultsError(f"{path} is missing: run the same `barrio explore` command again to write it")
+    d = described["design"]
+    values = pd.read_csv(path, index_col="point")[d["names"]].to_numpy(float)
+    return Design(
+        d["method"],
+        tuple(d["names"]),
+        tuple(tuple(b) for b in d["bounds"]),
+        values,
+        d["n"],
+        d["levels"],
+        d["second_order"],
+        d["seed"],
+    )
+
+
+def analyse(out: Path | str) -> Analysis:
+    """Read an exploration's results folder and compute its indices, discovery and regret.
+
+    Raises:
+        ResultsError: If the folder is not an exploration's or has no finished run.
+    """
+    out = Path(out)
+    manifest = read_manifest(out)
+    design = read_design(out, manifest)
+    described = manifest["description"]
+    runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in manifest["runs"]}
+    replicates = max(r["replicate"] for r in manifest["runs"]) + 1
+    points = len(design.values)
+    by_point = outcomes_by_point(per_replicate(load(out)), runs, described["outcomes"], points)
+    policies, differences = described["policies"], [tuple(d) for d in described["differences"]]
+    # A point counts once every policy's every seed there has finished: only then are its
+    # differences paired and its indices those of the whole design.
+    whole = by_point[by_point.seeds == replicates]
+    counted = whole.groupby("point").policy.nunique()
+    complete = counted.index[counted == len(policies)]
+    whole = whole[whole.point.isin(complete)]
+    found = targets(whole, policies, differences, points)
+    table = indices(design, found) if len(complete) == points else pd.DataFrame()
+    chosen = described.get("discovery")
+    cases = box = None
+    if chosen is not None and len(complete) == points:
+        y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
+        cases = y > chosen["above"]
+        box = find_box(_frame(design), cases)
+    return Analysis(design, by_point, table, regret(whole), cases, box, chosen, (len(complete), points))
+
+
+def _frame(design: Design) -> pd.DataFrame:
+    return pd.DataFrame(design.values, columns=list(design.names))
+
+
+def write_exploration(out: Path | str) -> dict[str, Path]:
+    """Write the exploration's tables, figures and ``exploration.md`` into its results folder.
+
+    Returns:
+        The paths written, by kind.
+    """
+    out = Path(out)
+    result = analyse(out)
+    paths = {
+        "indices": out / "indices.csv",
+        "regret": out / "regret.csv",
+        "outcomes": out / "outcomes_by_point.csv",
+        "markdown": out / "exploration.md",
+    }
+    atomic_write(paths["indices"], lambda p: result.indices.to_csv(p, index=False))
+    atomic_write(paths["regret"], lambda p: result.regret.to_csv(p, index=False))
+    atomic_write(paths["outcomes"], lambda p: result.by_point.to_csv(p, index=False))
+    figures = {}
+    if not result.indices.empty:
+        figures["indices"] = _indices_figure(result)
+    if result.box is not None:
+        figures["discovery"] = _box_figure(result)
+        tree = fit_tree(_frame(result.design), result.cases)
+        if tree is not None:
+            figures["tree"] = _tree_figure(tree, list(result.design.names))
+    for kind, fig in figures.items():
+        paths[kind] = out / f"{kind}.png"
+        atomic_write(paths[kind], lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
+    text = _markdown(result, read_manifest(out), figures)
+    atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
+    return paths
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+#: Parameters shown per target in the tables and figures.
+TOP = 10
+
+
+def _name(policy: str, against: str | None, outcome: str) -> str:
+    return f"{outcome}: {policy}" if against is None else f"{outcome}: {policy} - {against}"
+
+
+def _score(design: Design) -> tuple[str, str]:
+    """The index that ranks parameters, and its interval's column."""
+    return ("ST", "ST_conf") if design.method == "sobol" else ("mu_star", "mu_star_conf")
+
+
+def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Figure]) -> str:
+    described = manifest["description"]
+    design = result.design
+    done, points = result.complete
+    lines = [
+        f"# Exploration: {Path(str(described.get('experiment', ''))).stem}",
+        "",
+        f"{design.method.replace('_', ' ').capitalize()} design over {len(design.names)} parameter(s), "
+        f"{points} point(s); policies {', '.join(described['policies'])}, each at every point on the same "
+        f"seeds. {done} of {points} point(s) have every run finished.",
+        "",
+    ]
+    if done < points:
+        lines += [
+            "The indices and the discovery need every point: run the same command again to complete the "
+            "design. The regret below counts the finished points only.",
+            "",
+        ]
+    if not result.indices.empty:
+        score, conf = _score(design)
+        what = (
+            "Sobol total-order index ST (share of the variance due to the parameter with all its "
+            "interactions) and first-order S1"
+            if design.method == "sobol"
+            else "Morris mu* (mean absolute elementary effect over the parameter's range) and sigma (how "
+            "much that effect changes with the other parameters)"
+        )
+        lines += [
+            "## What decides each difference between policies",
+            "",
+            f"Ranked by {what}; ± the 95% bootstrap interval.",
+            "",
+        ]
+        differences = result.indices[result.indices.against.notna()]
+        for (policy, against, outcome), part in differences.groupby(
+            ["policy", "against", "outcome"], sort=False
+        ):
+            top = part.head(3)
+            named = "; ".join(
+                f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}" for r in top.itertuples()
+            )
+            lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
+        lines += ["", "All indices, levels included, are in indices.csv.", ""]
+        if "indices" in figures:
+            lines += ["![indices](indices.png)", ""]
+    elif design.method == "latin_hypercube":
+        lines += [
+            "A Latin hypercube gives no sensitivity indices (use morris or sobol); it serves discovery "
+            "and regret.",
+            "",
+        ]
+    lines += _discovery_lines(result, figures)
+    lines += _regret_lines(result.regret)
+    return "\n".join(lines) + "\n"
+
+
+def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
+    chosen = result.discovery
+    if chosen is None or result.cases is None:
+        return []
+    what = f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} is above {chosen['above']:g}"
+    count, points = int(result.cases.sum()), len(result.cases)
+    lines = ["## Where it happens", "", f"{what} at {count} of {points} point(s) ({count / points:.0%})."]
+    if result.box is None:
+        lines += ["There is nothing to tell apart: no box is drawn.", ""]
+        return lines
+    box = result.box
+    lines += [
+        f"PRIM's box: {describe_box(box)}. It holds {box.coverage:.0%} of those points (coverage), "
+        f"and {box.density:.0%} of the points in it are such points (density); it is {box.mass:.0%} of the "
+        "parameter space sampled.",
+        "",
+    ]
+    if "discovery" in figures:
+        lines += ["![PRIM's peeling trajectory](discovery.png)", ""]
+    if "tree" in figures:
+        lines += ["A CART tree telling those points from the others:", "", "![CART tree](tree.png)", ""]
+    return lines
+
+
+def _regret_lines(table: pd.DataFrame) -> list[str]:
+    if table.empty:
+        return []
+    lines = ["## Regret: which policy is least often wrong", ""]
+    lines.append(
+        "At each point a policy's regret is how much worse it does than the best policy there; "
+        "less is better for every outcome except trust, schooling and income."
+    )
+    lines.append("")
+    for outcome, part in table.groupby("outcome", sort=False):
+        safest = part.loc[part.max_regret.idxmin()]
+        often = part.loc[part.best_share.idxmax()]
+        lines.append(
+            f"- **{outcome}**: {often.policy} is best (or tied) at {often.best_share:.0%} of "
+            f"{int(often.points)} point(s); "
+            f"{safest.policy} has the smallest worst-case regret ({safest.max_regret:.3g})."
+        )
+    lines += ["", "| outcome | policy | best at | mean regret | max regret |", "|---|---|---|---|---|"]
+    for r in table.itertuples():
+        lines.append(
+            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} | {r.mean_regret:.3g} | {r.max_regret:.3g} |"
+        )
+    return [*lines, ""]
+
+
+def _indices_figure(result: Analysis) -> Figure:
+    """One panel per difference and outcome: the top parameters with their intervals."""
+    score, conf = _score(result.design)
+    frame = result.indices[result.indices.against.notna()]
+    if frame.empty:
+        frame = result.indices
+    panels = list(frame.groupby(["policy", "against", "outcome"], sort=False, dropna=False))
+    outcomes = list(dict.fromkeys(frame.outcome))
+    cols = len(outcomes)
+    rows = -(-len(panels) // cols)
+    fig = Figure(figsize=(4.2 * cols, 0.4 + 0.32 * TOP * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat:
+        ax.set_visible(False)
+    for k, ((policy, against, outcome), part) in enumerate(panels):
+        ax = axes.flat[k]
+        ax.set_visible(True)
+        top = part.head(TOP)[::-1]
+        ax.barh(top.parameter, top[score], xerr=top[conf], color="#4a7ab5", ecolor="#333")
+        ax.set_title(_name(policy, None if pd.isna(against) else against, outcome), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel(score, fontsize=8)
+    return fig
+
+
+def _box_figure(result: Analysis) -> Figure:
+    """PRIM's peeling trajectory: coverage against density, the chosen box marked."""
+    box = result.box
+    fig = Figure(figsize=(5.5, 4), layout="constrained")
+    ax = fig.subplots()
+    t = box.trajectory
+    points = ax.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=18)
+    ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors="red", label="box chosen")
+    fig.colorbar(points, ax=ax, label="parameters restricted")
+    ax.set_xlabel("coverage")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _tree_figure(tree: Any, names: list[str]) -> Figure:
+    fig = Figure(figsize=(12, 6), layout="constrained")
+    # scikit-learn's plot_tree sizes its boxes with the canvas's renderer, which a bare Figure lacks.
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    plot_tree(tree.clf, feature_names=names, class_names=["other", "case"], filled=True, ax=ax, fontsize=7)
+    return fig

@@ -1,0 +1,227 @@
+"""Explorations: designs, indices, scenario discovery, regret, and a real run killed and resumed."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("SALib")
+pytest.importorskip("ema_workbench")
+
+from barrio.experiments.designs import load_exploration, sample
+from barrio.experiments.discovery import describe_box, find_box, regret
+from barrio.experiments.exploration import analyse
+from barrio.experiments.sensitivity import indices
+from barrio.model.scenario import ScenarioError
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function_are_the_known_ones():
+    """The design and analysis an exploration uses, with a cheap function standing in for the model."""
+    bounds = [(-np.pi, np.pi)] * 3
+    design = sample("sobol", ["x1", "x2", "x3"], bounds, n=2048, seed=7)
+    assert design.values.shape == (2048 * 5, 3)
+    found = indices(design, {("ishigami", None, "y"): ishigami(design.values)}).set_index("parameter")
+    # Analytic values for a = 7, b = 0.1 (Ishigami and Homma 1990; Sobol' and Levitan 1999).
+    first = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
+    total = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
+    for name in first:
+        assert found.at[name, "S1"] == pytest.approx(first[name], abs=0.04)
+        assert found.at[name, "ST"] == pytest.approx(total[name], abs=0.04)
+        assert 0 < found.at[name, "ST_conf"] < 0.1
+    assert list(found.index) == ["x1", "x2", "x3"]  # ranked by total index
+    assert found["rank"].tolist() == [1, 2, 3]
+
+
+def test_morris_ranks_a_parameter_that_does_nothing_last():
+    design = sample("morris", ["strong", "weak", "idle"], [(0, 1)] * 3, n=20, seed=3)
+    y = 5 * design.values[:, 0] + design.values[:, 1] ** 2
+    found = indices(design, {("f", None, "y"): y}).set_index("parameter")
+    assert found.index.tolist() == ["strong", "weak", "idle"]
+    assert found.at["strong", "mu_star"] == pytest.approx(5.0)
+    assert found.at["idle", "mu_star"] == 0.0
+
+
+def test_prim_finds_a_planted_box():
+    rng = np.random.default_rng(11)
+    x = pd.DataFrame(rng.uniform(0, 1, (2000, 4)), columns=["a", "b", "c", "d"])
+    inside = (x.a > 0.6) & (x.b < 0.3)
+    noise = rng.uniform(size=len(x)) < 0.02  # a few cases outside the box, a few missing inside it
+    cases = (inside ^ noise).to_numpy()
+    box = find_box(x, cases)
+    assert set(box.limits) == {"a", "b"}
+    low, high = box.limits["a"]
+    assert low == pytest.approx(0.6, abs=0.03) and high is None
+    low, high = box.limits["b"]
+    assert low is None and high == pytest.approx(0.3, abs=0.03)
+    assert box.coverage > 0.8 and box.density > 0.8
+    assert describe_box(box) == f"a above {box.limits['a'][0]:.3g} and b below {box.limits['b'][1]:.3g}"
+
+
+def test_regret_is_the_gap_to_the_best_policy_at_each_point():
+    levels = pd.DataFrame(
+        {
+            "policy": ["hard", "soft"] * 3,
+            "point": [0, 0, 1, 1, 2, 2],
+            "outcome": "homicide_rate",
+            "value": [10.0, 12.0, 9.0, 5.0, 7.0, 7.0],
+        }
+    )
+    table = regret(levels).set_index("policy")
+    assert table.at["hard", "max_regret"] == 4.0 and table.at["soft", "max_regret"] == 2.0
+    assert table.at["hard", "mean_regret"] == pytest.approx(4 / 3)
+    assert table.at["hard", "best_share"] == pytest.approx(2 / 3)  # the tie at point 2 counts for both
+    assert table.at["soft", "best_share"] == pytest.approx(2 / 3)
+
+
+def test_every_policy_at_a_point_has_the_point_s_values_and_seeds(tmp_path):
+    chosen = load_exploration(
+        {
+            "name": "pairs",
+            "policies": ["baseline", "mano_dura"],
+            "replicates": 2,
+            "design": {"method": "morris", "n": 3},
+            "uncertainties": ["groups.lethality", "market.reach"],
+            "levers": {"policing.punitive_intensity": [0.2, 0.9]},
+        }
+    )
+    specs = chosen.specs()
+    assert len(specs) == 2 * 3 * (3 + 1) * 2
+    by_point: dict = {}
+    for spec in specs:
+        by_point.setdefault((spec.levers["point"], spec.replicate), []).append(spec)
+    for (_point, _replicate), pair in by_point.items():
+        baseline, mano_dura = pair
+        assert baseline.seed == mano_dura.seed
+        assert {k: v for k, v in baseline.levers.items() if k != "policy"} == {
+            k: v for k, v in mano_dura.levers.items() if k != "policy"
+        }
+        assert isinstance(baseline.levers["market.reach"], int)  # a whole-number parameter stays one
+        # mano dura's timeline sets the punitive intensity: the point's value is what it sets.
+        assert mano_dura.scenario.timeline[0].set["policing.punitive_intensity"] == pytest.approx(
+            mano_dura.levers["policing.punitive_intensity"]
+        )
+
+
+def test_an_exploration_file_with_mistakes_gets_every_problem_with_its_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            name: bad
+            policies: [baseline, mano_dura]
+            design:
+              method: sobol
+              n: 12
+            uncertainties:
+              - groups.letality
+              - policing.punitive_intensity
+            levers:
+              groups.lethality: [0.2, 0.4]
+            discovery:
+              policy: mano_dura
+              against: integrated
+            """
+        )
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_exploration(path)
+    said = str(caught.value)
+    assert (
+        f"{path}:7: uncertainties.groups.letality: not a parameter; did you mean 'groups.lethality'?" in said
+    )
+    assert f"{path}:8: uncertainties.policing.punitive_intensity: a lever, not an uncertainty" in said
+    assert f"{path}:10: levers.groups.lethality: not a lever" in said
+    assert f"{path}:5: design.n: Sobol's samples need n a power of 2" in said
+    assert (
+        f"{path}:13: discovery.against: 'integrated' is not one of the policies: baseline, mano_dura" in said
+    )
+
+    path.write_text("name: bad\npolicies: [baseline]\ndesing: {method: morris, n: 2}\n")
+    with pytest.raises(ScenarioError, match=r"bad.yaml:3: desing: unknown name; did you mean 'design'\?"):
+        load_exploration(path)
+
+
+EXPLORATION = """\
+name: resumed
+policies: [baseline, mano_dura]
+replicates: 1
+seed: 5
+design:
+  method: morris
+  n: 2
+uncertainties:
+  - groups.lethality
+  - selling.reluctance
+discovery:
+  policy: mano_dura
+  against: baseline
+  outcome: prisoners
+"""
+
+
+@pytest.mark.slow
+def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
+    """A real kill -9 of ``barrio explore`` while it works, then the same command again."""
+    import barrio
+
+    file = tmp_path / "exploration.yaml"
+    file.write_text(EXPLORATION)
+    size = {"population": 2000, "warmup": 10, "weeks": 30}
+    whole = barrio.explore(file, out=tmp_path / "whole", jobs=1, progress=False, **size)
+
+    killed = tmp_path / "killed"
+    command = [
+        sys.executable,
+        "-m",
+        "barrio.cli",
+        "explore",
+        str(file),
+        "--out",
+        str(killed),
+        "--jobs",
+        "1",
+        "-q",
+    ]
+    command += ["--population", "2000", "--warmup", "10", "--weeks", "30"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not list((killed / "runs").glob("*.parquet")) and time.time() < deadline:
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = len(list((killed / "runs").glob("*.parquet")))
+    assert 1 <= finished < 12, "the exploration should have been killed part-way"
+
+    done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+    assert f"{12 - finished} run(s) done, {finished} already there, 0 failed" in done.stdout
+    first, second = whole.exploration(), analyse(killed)
+    assert first.complete == second.complete == (12 // 2, 12 // 2)
+    assert not first.indices.empty and first.indices.mu_star.gt(0).any()
+    pd.testing.assert_frame_equal(second.indices, first.indices)
+    pd.testing.assert_frame_equal(second.regret, first.regret)
+    assert (killed / "exploration.md").read_text() == (tmp_path / "whole" / "exploration.md").read_text()
+
+
+def test_a_sweep_asked_for_a_sobol_design_is_pointed_to_explore():
+    from barrio.experiments.sweep import load_experiment
+
+    experiment = {
+        "name": "s",
+        "sample": {"method": "sobol", "n": 8, "levers": {"policing.punitive_intensity": [0, 1]}},
+    }
+    with pytest.raises(
+        ScenarioError,
+        match=r"sample.method: a sweep samples a latin_hypercube; a sobol design.*"
+        r"`barrio explore`",
+    ):
+        load_experiment(experiment)
