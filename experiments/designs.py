@@ -329,7 +329,6 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
 def _ranges(spec: ExplorationFile, problem: Any) -> dict[str, tuple[float, float]]:
     """Each varied parameter's range: an uncertainty's plausible one unless narrowed, a lever's as given."""
     rows = {row["path"]: row for row in parameter_table()}
-    known = list(rows)
     if spec.uncertainties == "all":
         wanted: dict[str, tuple[float, float] | None] = {
             p: None for p, row in rows.items() if row["plausible"] is not None
@@ -338,52 +337,45 @@ def _ranges(spec: ExplorationFile, problem: Any) -> dict[str, tuple[float, float
         wanted = dict.fromkeys(spec.uncertainties)
     else:
         wanted = dict(spec.uncertainties)
+    # A listed uncertainty's line is its entry's in the list.
+    listed = {p: k for k, p in enumerate(spec.uncertainties)} if isinstance(spec.uncertainties, list) else {}
     ranges: dict[str, tuple[float, float]] = {}
-    listed = (
-        {path: k for k, path in enumerate(spec.uncertainties)} if isinstance(spec.uncertainties, list) else {}
-    )
     for section, given in (("uncertainties", wanted), ("levers", dict(spec.levers))):
         for path, bounds in given.items():
-            at = (section, listed[path]) if section == "uncertainties" and path in listed else None
-
-            def problem_here(
-                message: str, path: str = path, section: str = section, at: tuple | None = at
-            ) -> None:
-                problem((section, path), message, at)
-
-            row = rows.get(path)
-            if row is None:
-                close = difflib.get_close_matches(path, known, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                problem_here(f"not a parameter; {hint}parameters are listed by `barrio parameters`")
-                continue
-            if section == "uncertainties" and row["lever"]:
-                problem_here("a lever, not an uncertainty: put it under 'levers' with a range")
-                continue
-            if section == "levers" and not row["lever"]:
-                problem_here("not a lever: put it under 'uncertainties'")
-                continue
-            if bounds is None:
-                bounds = row["plausible"]
-                if bounds is None:
-                    problem_here("has no plausible range of its own; give one: {path: [low, high]}")
-                    continue
-            low, high = float(bounds[0]), float(bounds[1])
-            if not low < high:
-                problem_here(f"the range must go from a lower to a higher value; got [{low}, {high}]")
-                continue
-            try:
-                for end in (low, high):
-                    Params().with_levers({path: _as(row, end)})
-            except BarrioError as err:
-                for _sub, message in err.problems:
-                    problem_here(message)
-                continue
-            ranges[path] = (low, high)
+            found = _range(section, path, bounds, rows)
+            if isinstance(found, str):
+                at = (section, listed[path]) if section == "uncertainties" and path in listed else None
+                problem((section, path), found, at)
+            else:
+                ranges[path] = found
     if not wanted and not spec.levers:
         problem(("uncertainties",), "give at least one uncertainty (or 'all') or lever to vary")
     return ranges
 
 
-def _as(row: Mapping[str, Any], value: float) -> Any:
-    return round(value) if isinstance(row["default"], int) and not isinstance(row["default"], bool) else value
+def _range(
+    section: str, path: str, bounds: tuple[float, float] | None, rows: Mapping[str, Mapping[str, Any]]
+) -> tuple[float, float] | str:
+    """A parameter's range to vary over, or what is wrong with it."""
+    row = rows.get(path)
+    if row is None:
+        close = difflib.get_close_matches(path, list(rows), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"not a parameter; {hint}parameters are listed by `barrio parameters`"
+    if section == "uncertainties" and row["lever"]:
+        return "a lever, not an uncertainty: put it under 'levers' with a range"
+    if section == "levers" and not row["lever"]:
+        return "not a lever: put it under 'uncertainties'"
+    bounds = bounds if bounds is not None else row["plausible"]
+    if bounds is None:
+        return "has no plausible range of its own; give one (uncertainties: {PATH: [LOW, HIGH]})"
+    low, high = float(bounds[0]), float(bounds[1])
+    if not low < high:
+        return f"the range must go from a lower to a higher value; got [{low:g}, {high:g}]"
+    whole = isinstance(row["default"], int) and not isinstance(row["default"], bool)
+    try:
+        for end in (low, high):
+            Params().with_levers({path: round(end) if whole else end})
+    except BarrioError as err:
+        return "; ".join(message for _sub, message in err.problems)
+    return (low, high)

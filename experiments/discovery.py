@@ -109,15 +109,18 @@ def find_box(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> Box 
 def fit_tree(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> cart.CART | None:
     """A CART tree telling the cases of interest from the rest (None if there is nothing to tell apart).
 
+    Each leaf holds at least ``mass_min`` of the points, and at least 5 of them.
+
     Its leaves are ``.boxes`` (limits) with ``.stats`` (coverage, density, mass); ``.clf`` is
     scikit-learn's tree, for drawing.
     """
     cases = np.asarray(cases, dtype=bool)
     if not cases.any() or cases.all():
         return None
-    # ema_workbench 2.5.3 passes int(mass_min * points) to scikit-learn as min_samples_leaf, which
-    # refuses 0 ("must be an int in the range [1, inf)") when there are fewer than 1 / mass_min points.
-    mass_min = max(mass_min, 1 / len(x))
+    # A leaf holds at least 5 points, so that a small design's tree does not fit single points; this
+    # also keeps ema_workbench 2.5.3 from passing int(mass_min * points) = 0 to scikit-learn as
+    # min_samples_leaf, which it refuses ("must be an int in the range [1, inf)").
+    mass_min = max(mass_min, min(5, len(x)) / len(x))
     with _quiet():
         tree = cart.CART(x.reset_index(drop=True), cases, mass_min=mass_min)
         tree.build_tree()

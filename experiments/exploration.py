@@ -256,8 +256,8 @@ def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
     box = result.box
     lines += [
         f"PRIM's box: {describe_box(box)}. It holds {box.coverage:.0%} of those points (coverage), "
-        f"and {box.density:.0%} of the points in it are such points (density); it is {box.mass:.0%} of the "
-        "parameter space sampled.",
+        f"and {box.density:.0%} of the points in it are such points (density); it holds {box.mass:.0%} of "
+        "all the points.",
         "",
     ]
     if "discovery" in figures:

@@ -211,6 +211,12 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     pd.testing.assert_frame_equal(second.regret, first.regret)
     assert (killed / "exploration.md").read_text() == (tmp_path / "whole" / "exploration.md").read_text()
 
+    # A point short of a run: no indices (Morris needs every point), regret over the others.
+    next((killed / "runs").glob("mano_dura-x3__r000.parquet")).unlink()
+    partial = analyse(killed)
+    assert partial.complete == (5, 6) and partial.indices.empty and partial.cases is None
+    assert set(partial.regret.points) == {5}
+
 
 def test_a_sweep_asked_for_a_sobol_design_is_pointed_to_explore():
     from barrio.experiments.sweep import load_experiment
