@@ -109,6 +109,24 @@ def _summary(results: Results) -> int:
     return 1 if batch.failed else 0
 
 
+def _cmd_holdout(args: argparse.Namespace) -> int:
+    from barrio.experiments.holdout import hold_out
+
+    fit = hold_out(
+        args.file,
+        args.posterior,
+        out=args.out,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        allow_other_version=args.allow_other_version,
+    )
+    for row in fit.itertuples():
+        mark = "within" if row.within_error else "OUTSIDE"
+        print(f"{row.target:26s} observed {row.observed:8.3g} ({row.error:.2g}) model {row.model:8.3g}", mark)
+    print(f"{int(fit['within_error'].sum())} of {len(fit)} target(s) within their observation error")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from barrio.experiments.report import write_report
 
@@ -315,6 +333,25 @@ def build_parser() -> argparse.ArgumentParser:
     _force_option(p)
     _size_options(p)
     p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "holdout",
+        help="check a calibration on a place it never saw: another city's figures, without refitting",
+        description="Run a held-out file's scenario (see calibrations/bogota.yaml) over every accepted "
+        "parameter set of a calibration, and set each target's model value and interval against the "
+        "observed one. Runs are saved and resumed as with compare. Writes DIR/fit.csv and DIR/summary.md.",
+    )
+    p.add_argument("file", metavar="FILE", help="held-out file (.yaml)")
+    p.add_argument(
+        "--posterior", metavar="CALIBRATION", required=True, type=_folder, help="a calibration folder"
+    )
+    p.add_argument("--out", type=_folder, metavar="DIR", help="results folder (default: results/holdout/...)")
+    p.add_argument("--jobs", type=_positive, help="runs at once (default: all cores; 1: in this process)")
+    p.add_argument(
+        "--allow-other-version", action="store_true", help="resume with runs made by other code"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_holdout)
 
     p = sub.add_parser(
         "report",

@@ -75,6 +75,8 @@ __all__ = [
     "calibrate",
     "load_calibration",
     "statistic_of",
+    "target_fit",
+    "targets_by_run",
 ]
 
 log = logging.getLogger(__name__)
@@ -360,7 +362,7 @@ def calibrate(
     validation_seeds = replicate_seeds(cal.seed + 1, method.validation_replicates)
     table = runner.run(sets, validation_seeds, out / "validation", "set")
     runs += len(sets) * len(validation_seeds)
-    values = _targets_by_run(table, targets)  # (set, seed) x target
+    values = targets_by_run(table, targets)  # (set, seed) x target
     per_set = values.groupby(level="set").mean()
     worst = (per_set.sub([t.observed for t in targets]).abs() / [t.error for t in targets]).max(axis=1)
     accepted = worst[worst < method.cutoff].index.tolist()
@@ -372,7 +374,7 @@ def calibrate(
     posterior = pd.DataFrame(sets[accepted], columns=list(fitted.names))
     posterior.insert(0, "set", accepted)
     posterior["worst_implausibility"] = worst.loc[accepted].to_numpy()
-    fit = _fit(values.loc[values.index.get_level_values("set").isin(accepted)], targets)
+    fit = target_fit(values.loc[values.index.get_level_values("set").isin(accepted)], targets)
     _write(out, fitted, posterior, fit, runs)
     return CalibrationResult(out, posterior, fit, runs)
 
@@ -450,7 +452,7 @@ class _Runner:
         return table
 
 
-def _targets_by_run(table: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
+def targets_by_run(table: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
     """Each target's statistic for each run, indexed by (point as ``set``, seed)."""
     rows = {}
     for (point, seed), part in table.groupby(["point", "seed"], sort=True, observed=True):
@@ -466,7 +468,7 @@ def _evaluate(
 ) -> np.ndarray:
     """Each point's targets, averaged over its seeds, ``(points, targets)``."""
     table = runner.run(points, seeds, out, prefix)
-    values = _targets_by_run(table, fitted.calibration.targets).groupby(level="set").mean()
+    values = targets_by_run(table, fitted.calibration.targets).groupby(level="set").mean()
     return values.reindex(range(len(points))).to_numpy()
 
 
@@ -517,7 +519,7 @@ def _abc(fitted: Fitted, emulators: list[Emulators], rng: np.random.Generator, o
     return fitted.low + particles[np.sort(pick)] * (fitted.high - fitted.low)
 
 
-def _fit(values: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
+def target_fit(values: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
     """Each target against the accepted sets' runs: mean, 95% interval, within the error or not."""
     rows = []
     for t in targets:

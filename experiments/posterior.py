@@ -28,6 +28,7 @@ __all__ = [
     "on_city",
     "over_posterior",
     "parameter_values",
+    "posterior_markdown",
     "uncertainty_split",
 ]
 
@@ -190,3 +191,32 @@ def uncertainty_split(means: pd.DataFrame, replicates: int) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def posterior_markdown(folder: Path | str) -> str:
+    """A section for docs/parameters.md: each fitted parameter's range and posterior summary.
+
+    Raises:
+        BarrioError: If the folder holds no finished calibration.
+    """
+    posterior, meta = load_posterior(folder)
+    fit = pd.read_csv(Path(folder) / "fit.csv") if (Path(folder) / "fit.csv").is_file() else None
+    name = meta.get("name", Path(folder).name)
+    lines = [
+        f"## Fitted to {name}",
+        "",
+        f"`barrio calibrate` on `{meta.get('file', name)}` ({meta.get('runs', '?')} model runs; "
+        f"{len(posterior)} accepted parameter sets). Each fitted parameter's range searched and "
+        "the accepted sets' median and 5% to 95% range; `barrio compare ... --posterior "
+        f"{Path(folder).as_posix()}` runs policies over these sets.",
+        "",
+        "| parameter | range searched | posterior median | 5% to 95% |",
+        "|---|---|---|---|",
+    ]
+    for parameter, (low, high) in meta["parameters"].items():
+        q = posterior[parameter].quantile([0.05, 0.5, 0.95]).to_numpy()
+        lines.append(f"| `{parameter}` | {low:.4g} to {high:.4g} | {q[1]:.4g} | {q[0]:.4g} to {q[2]:.4g} |")
+    if fit is not None:
+        within = int(fit["within_error"].sum())
+        lines += ["", f"{within} of {len(fit)} targets within their observation error (docs/calibration.md)."]
+    return "\n".join(lines) + "\n"

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barrio.experiments.batch import read_manifest
+from barrio.experiments.batch import load, read_manifest
 from barrio.experiments.calibration import Statistic, Target, implausibility, load_calibration, statistic_of
+from barrio.experiments.holdout import hold_out, load_holdout
 from barrio.experiments.posterior import load_posterior, on_city, over_posterior, uncertainty_split
 from barrio.model.errors import BarrioError
 from barrio.model.scenario import ScenarioError, load_scenario
@@ -77,7 +78,9 @@ def test_implausibility_counts_the_emulator_and_observation_errors_together():
 def test_a_calibration_file_with_mistakes_names_each(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(
-        TOY.replace("selling.reluctance: [20, 150]", "selling.reluctanse: [20, 150]\n  groups.lethality: [0, 2]")  # noqa: E501
+        TOY.replace(
+            "selling.reluctance: [20, 150]", "selling.reluctanse: [20, 150]\n  groups.lethality: [0, 2]"
+        )  # noqa: E501
         .replace("outcome: sellers", "outcome: selers")
         .replace("weeks: [0, 30]", "weeks: [0, 40]")
     )
@@ -235,3 +238,62 @@ def test_a_scenario_moves_onto_the_calibrated_city_keeping_its_own_settings():
     assert bogota.params.country == "bogota"
     assert bogota.params.neighbourhood.population == load_scenario("bogota").params.neighbourhood.population
     assert bogota.params.groups.lethality == 0.45
+
+
+@pytest.mark.slow
+def test_the_parameters_reference_gains_the_posterior_summary(toy_calibration):
+    whole, _ = toy_calibration
+    posterior, _ = load_posterior(whole)
+    done = subprocess.run(
+        [sys.executable, "-m", "barrio.cli", "parameters", "--markdown", "--posterior", str(whole)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    section = done.stdout.split("## Fitted to toy")[1]
+    row = next(line for line in section.splitlines() if line.startswith("| `selling.reluctance`"))
+    assert row.split("|")[2].strip() == "20 to 150"
+    assert float(row.split("|")[3]) == pytest.approx(posterior["selling.reluctance"].median(), rel=1e-3)
+
+
+@pytest.mark.slow
+def test_a_held_out_place_runs_over_the_sets_without_refitting(toy_calibration, tmp_path):
+    whole, _ = toy_calibration
+    posterior, _ = load_posterior(whole)
+    file = tmp_path / "elsewhere.yaml"
+    file.write_text(
+        "name: elsewhere\nscenario: mano_dura\npopulation: 2000\nweeks: 20\nwarmup: 10\n"
+        "targets:\n  - name: sellers\n    statistic: {kind: mean, outcome: sellers, weeks: [0, 20]}\n"
+        "    observed: 5.0\n    error: 1.0\n    source: a toy\n"
+    )
+    fit = hold_out(file, whole, out=tmp_path / "out", jobs=1, progress=False, allow_other_version=True)
+    table = load(tmp_path / "out")
+    # One run per accepted set; the target is each run's mean over its window, then their mean.
+    assert table.groupby("scenario").ngroups == len(posterior)
+    window = table[(table.outcome == "sellers") & (table.week >= 0) & (table.week < 20)]
+    sellers = window.groupby("scenario").value.mean()
+    assert fit.loc[0, "model"] == pytest.approx(sellers.mean())
+    assert bool(fit.loc[0, "within_error"]) == (abs(sellers.mean() - 5.0) <= 1.0)
+    assert "Held out: elsewhere" in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_a_held_out_file_with_mistakes_names_each(tmp_path):
+    file = tmp_path / "bad.yaml"
+    file.write_text(
+        "name: bad\nscenario: nowhere\nweeks: 10\nreplicate: 2\n"
+        "targets:\n  - name: x\n    statistic: {kind: mean, outcome: sellers, weeks: [0, 20]}\n"
+        "    observed: 5.0\n    error: 1.0\n    source: s\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_holdout(file)
+    assert "replicate: unknown name" in str(err.value)
+    file.write_text(file.read_text().replace("replicate: 2\n", ""))
+    with pytest.raises(ScenarioError) as err:
+        load_holdout(file)
+    assert "scenario: cannot use the scenario" in str(err.value)
+    assert "window [0, 20] ends after the run's 10 weeks" in str(err.value)
+
+
+def test_the_library_held_out_file_reads():
+    holdout = load_holdout(Path(__file__).parents[2] / "calibrations" / "bogota.yaml")
+    assert holdout.scenario == "bogota" and all(t.source for t in holdout.targets)
