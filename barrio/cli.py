@@ -334,6 +334,39 @@ def build_parser() -> argparse.ArgumentParser:
     _size_options(p)
     p.set_defaults(func=_cmd_sweep)
 
+    def explore_command(args: argparse.Namespace) -> int:
+        from barrio.experiments.studies import explore
+
+        results = explore(args.file, **_size(args), **_batch(args))
+        batch, out = results.batch, results.folder
+        print(
+            f"{len(batch.done)} run(s) done, {len(batch.skipped)} already there, {len(batch.failed)} failed"
+        )
+        for key, message in batch.failed.items():
+            print(
+                f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr
+            )
+        if batch.done or batch.skipped:
+            print(f"report   {out / 'exploration.md'}")
+        print(f"results  {out}")
+        return 1 if batch.failed else 0
+
+    p = sub.add_parser(
+        "explore",
+        help="run policies over a Morris, Sobol or Latin hypercube design of the uncertainties, then "
+        "rank what decides their differences, find where a policy fails, and compare regret",
+        description="Run an exploration file (policies, a design over uncertain parameters and levers, "
+        "seeds shared by every policy at a point; see docs/exploration.md). Results are saved and resumed "
+        "as with compare. Writes DIR/exploration.md with indices.csv (Morris or Sobol indices of outcomes "
+        "and of paired differences between policies), PRIM and CART scenario discovery, and regret.csv. "
+        "Needs the explore extra. Exit status 1 if any run failed.",
+    )
+    p.add_argument("file", metavar="FILE", help="exploration file (.yaml)")
+    _batch_options(p, "results/NAME")
+    _force_option(p)
+    _size_options(p)
+    p.set_defaults(func=explore_command)
+
     p = sub.add_parser(
         "holdout",
         help="check a calibration on a place it never saw: another city's figures, without refitting",
