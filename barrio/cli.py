@@ -70,8 +70,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     within = int(result.fit["within_error"].sum())
     print(f"{result.runs} model run(s); {len(result.posterior)} accepted parameter set(s)")
     print(f"{within} of {len(result.fit)} target(s) within their observation error")
-    for name in ("summary.md", "posterior.csv", "fit.csv", "fit.png", "posterior.png"):
-        print(f"{name.split('.')[0]:9s}{result.out / name}")
+    for name in ("summary.md", "posterior.csv", "fit.csv", "fit.png", "posterior.png", "emulators.csv"):
+        print(f"{name:15s}{result.out / name}")
     return 0
 
 

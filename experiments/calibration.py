@@ -375,8 +375,36 @@ def calibrate(
     posterior.insert(0, "set", accepted)
     posterior["worst_implausibility"] = worst.loc[accepted].to_numpy()
     fit = target_fit(values.loc[values.index.get_level_values("set").isin(accepted)], targets)
-    _write(out, fitted, posterior, fit, runs)
+    check = emulator_check(emulators[-1], fitted.unit(sets), per_set.reindex(range(len(sets))), targets)
+    atomic_write(out / "emulators.csv", lambda p: check.to_csv(p, index=False))
+    _write(out, fitted, posterior, fit, runs, check)
     return CalibrationResult(out, posterior, fit, runs)
+
+
+def emulator_check(
+    emulators: Emulators, unit: np.ndarray, actual: pd.DataFrame, targets: Sequence[Target]
+) -> pd.DataFrame:
+    """How well the last wave's emulators predicted the validation runs, which they never saw.
+
+    Returns:
+        One row per target: the observation error, the emulators' root-mean-square error, and
+        the share of sets whose run mean fell within two of the emulator's standard deviations.
+    """
+    mean, sd = emulators.predict(unit)
+    rows = []
+    for k, t in enumerate(targets):
+        got = actual[t.name].to_numpy()
+        ok = np.isfinite(got)
+        error = got[ok] - mean[ok, k]
+        rows.append(
+            {
+                "target": t.name,
+                "observation_error": t.error,
+                "emulator_rmse": float(np.sqrt(np.mean(error**2))) if ok.any() else math.nan,
+                "within_2sd": float(np.mean(np.abs(error) <= 2 * sd[ok, k])) if ok.any() else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _design(
@@ -541,7 +569,9 @@ def target_fit(values: pd.DataFrame, targets: Sequence[Target]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _write(out: Path, fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame, runs: int) -> None:
+def _write(
+    out: Path, fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame, runs: int, check: pd.DataFrame
+) -> None:
     """The posterior, the fit, their plots and a summary, each written whole or not at all."""
     from matplotlib.figure import Figure
 
@@ -603,10 +633,13 @@ def _write(out: Path, fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame
     for ax in axes[len(names) :]:
         ax.set_axis_off()
     atomic_write(out / "posterior.png", lambda p: fig.savefig(p, dpi=110, format="png"))
-    atomic_write(out / "summary.md", lambda p: p.write_text(summary_markdown(fitted, posterior, fit, runs)))
+    text = summary_markdown(fitted, posterior, fit, runs, check)
+    atomic_write(out / "summary.md", lambda p: p.write_text(text))
 
 
-def summary_markdown(fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame, runs: int) -> str:
+def summary_markdown(
+    fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame, runs: int, check: pd.DataFrame | None = None
+) -> str:
     """The calibration's result in a page: the fit of every target and the posterior of every parameter."""
     cal = fitted.calibration
     within = int(fit["within_error"].sum())
@@ -628,4 +661,16 @@ def summary_markdown(fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame,
     for name, lo, hi in zip(fitted.names, fitted.low, fitted.high, strict=True):
         q = posterior[name].quantile([0.05, 0.5, 0.95]).to_numpy()
         lines.append(f"| `{name}` | {lo:g} to {hi:g} | {q[1]:.4g} ({q[0]:.4g} to {q[2]:.4g}) |")
+    if check is not None:
+        lines += [
+            "",
+            "The emulators against the validation runs, which they never saw (how far ABC on them can be "
+            "trusted):",
+            "",
+            "| target | observation error | emulator's error (RMS) | runs within 2 sd of the emulator |",
+            "|---|---|---|---|",
+        ]
+        for row in check.itertuples():
+            error, share = f"{row.emulator_rmse:.3g}", f"{row.within_2sd:.0%}"
+            lines.append(f"| {row.target} | {row.observation_error:.3g} | {error} | {share} |")
     return "\n".join(lines) + "\n"
