@@ -4,43 +4,96 @@ Every number is computed from the per-replicate means over the policy period (we
 after), so a replicate counts once whatever the horizon. Differences against the baseline
 are paired by replicate: replicate *i* of every scenario shares its seed (common random
 numbers), which is what makes small differences detectable.
+
+A relative change is the ratio of the two means less one. Its interval is taken on the log of
+that ratio, from the paired replicates (the delta method: the log ratio's standard error is
+that of the mean of ``policy_i / policy mean - baseline_i / baseline mean``, with a t
+quantile), so it can never reach below -100%, which a change's interval divided by a fixed
+baseline mean could.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from barrio.experiments.vocabulary import outcome_name, scenario_title
+from barrio.experiments.wording import number, percent, say
+from barrio.model.outcomes import SEXES
+from barrio.model.population import AGE_BANDS
+
 __all__ = [
+    "DERIVED",
+    "GOOD_DIRECTION",
+    "HEADLINE",
     "KEY_OUTCOMES",
+    "PER_YEAR",
     "against_baseline",
-    "hedges_g",
+    "derive",
+    "log_ratio_interval",
+    "paired_d",
     "per_replicate",
+    "rare_events",
+    "replicates_for",
     "sentence",
     "settling",
     "summarise",
     "vargha_delaney",
 ]
 
-#: Outcomes every report shows: (name, how to say it).
-KEY_OUTCOMES: dict[str, str] = {
-    "homicide_rate": "homicides per 100,000 a year",
-    "sellers": "sellers",
-    "recruits": "recruits a week",
-    "arrests": "arrests a week",
-    "prisoners_sentenced": "sentenced prisoners",
-    "prison_occupancy_pct": "prison occupancy (%)",
-    "children_parent_in_prison": "children with a parent in prison",
-    "poverty_rate": "poverty rate",
-    "mean_trust": "trust in the state",
-    "police_violence": "incidents of police force a week",
-    "enforcement_cost": "enforcement cost (USD a week)",
-    "programme_spending": "programme spending (USD a week)",
+#: Outcomes the report adds up from the model's, week by week: name -> the parts.
+DERIVED: dict[str, tuple[str, ...]] = {
+    "prisoners": ("prisoners_pretrial", "prisoners_sentenced"),
+    "young_recruits": tuple(f"recruits_{sex}_{band}" for sex in SEXES for band in ("12_17", "18_24")),
+    "women_prisoners": tuple(f"prisoners_female_{band}" for band, _, _ in AGE_BANDS),
+    "total_cost": ("enforcement_cost", "programme_spending"),
 }
+#: Outcomes counted week by week that the report gives a year (the weekly mean x 52).
+PER_YEAR = frozenset(
+    {
+        "recruits",
+        "young_recruits",
+        "arrests",
+        "police_violence",
+        "enforcement_cost",
+        "programme_spending",
+        "total_cost",
+    }
+)
+#: The brief's outcomes, in its order: what a minister asks about first.
+HEADLINE = (
+    "homicide_rate",
+    "young_recruits",
+    "prisoners",
+    "prison_occupancy_pct",
+    "women_prisoners",
+    "children_parent_in_prison",
+    "mean_trust",
+    "total_cost",
+)
+#: Outcomes every report shows, the headline first.
+KEY_OUTCOMES = (
+    *HEADLINE,
+    "sellers",
+    "recruits",
+    "arrests",
+    "prisoners_sentenced",
+    "poverty_rate",
+    "police_violence",
+    "enforcement_cost",
+    "programme_spending",
+)
+#: Which way is better: -1 lower, +1 higher, 0 neither (more arrests are not good or bad in
+#: themselves).
+GOOD_DIRECTION: dict[str, int] = dict.fromkeys(KEY_OUTCOMES, -1) | {"mean_trust": 1, "arrests": 0}
+#: Weekly counts behind outcomes that are rare events (homicides behind the homicide rate).
+COUNTS = {"homicide_rate": "homicides", "young_recruits": "young_recruits"}
 
 
-def per_replicate(table: pd.DataFrame, outcomes: list[str] | None = None) -> pd.DataFrame:
+def per_replicate(table: pd.DataFrame, outcomes: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """Mean of each outcome over the policy period, one row per scenario, replicate and outcome."""
     period = table[table.week >= 0]
     if outcomes is not None:
@@ -49,16 +102,45 @@ def per_replicate(table: pd.DataFrame, outcomes: list[str] | None = None) -> pd.
     return means.reset_index()
 
 
+def derive(means: pd.DataFrame) -> pd.DataFrame:
+    """The report's outcomes from :func:`per_replicate`'s: :data:`DERIVED` added, :data:`PER_YEAR` a year.
+
+    The model's outcomes keep their weekly means; a derived outcome is the sum of its parts'
+    means (the mean of a weekly sum), and those of :data:`PER_YEAR` are multiplied by 52.
+    """
+    keys = ["scenario", "replicate", "outcome"]
+    base = means[~means.outcome.isin(list(DERIVED))].copy()
+    base["outcome"] = base.outcome.astype(str)
+    extra = []
+    for name, parts in DERIVED.items():
+        found = base[base.outcome.isin(parts)]
+        if found.outcome.nunique() == len(parts):
+            total = found.groupby(["scenario", "replicate"], observed=True).value.sum().reset_index()
+            extra.append(total.assign(outcome=name))
+    out = pd.concat([base, *extra], ignore_index=True)[[*keys, "value"]]
+    yearly = out.outcome.isin(list(PER_YEAR))
+    out.loc[yearly, "value"] = out.loc[yearly, "value"] * 52
+    return out
+
+
+def _t(n: int, level: float = 0.95) -> float:
+    return float(stats.t.ppf(0.5 + level / 2, n - 1))
+
+
 def _interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     n = len(values)
     if n < 2:
         return np.nan, np.nan
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    half = _t(n, level) * values.std(ddof=1) / np.sqrt(n)
     return values.mean() - half, values.mean() + half
 
 
 def summarise(means: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario and outcome: replicates, mean, sd and 95% confidence interval of the mean."""
+    """Per scenario and outcome: replicates, mean, sd and 95% confidence interval of the mean.
+
+    The interval of an outcome that cannot be negative is cut at zero (the t interval of a
+    few replicates would reach below it).
+    """
     rows = []
     for (scenario, outcome), group in means.groupby(["scenario", "outcome"], observed=True, sort=False):
         v = group.value.to_numpy(float)
@@ -70,22 +152,51 @@ def summarise(means: pd.DataFrame) -> pd.DataFrame:
                 "n": len(v),
                 "mean": v.mean(),
                 "sd": v.std(ddof=1) if len(v) > 1 else np.nan,
-                "ci_low": low,
+                "ci_low": max(low, 0.0) if (v >= 0).all() and np.isfinite(low) else low,
                 "ci_high": high,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["scenario", "outcome", "n", "mean", "sd", "ci_low", "ci_high"])
 
 
-def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
-    """Hedges' g of ``a`` against ``b``: the standardised mean difference, small-sample corrected."""
-    n1, n2 = len(a), len(b)
-    if n1 < 2 or n2 < 2:
+def log_ratio_interval(
+    base: np.ndarray, other: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float]:
+    """The relative change ``mean(other) / mean(base) - 1`` of paired replicates, with its interval.
+
+    The interval is symmetric on the log of the ratio (delta method, t quantile with n - 1
+    degrees of freedom), so its low end is above -100% whatever the data. Both means must be
+    above zero.
+
+    Returns:
+        ``(relative, low, high)``; the interval is ``nan`` with fewer than two pairs.
+    """
+    mb, mo = float(base.mean()), float(other.mean())
+    if mb <= 0 or mo <= 0:
+        raise ValueError("a log ratio needs both means above zero")
+    rel = mo / mb - 1
+    n = len(base)
+    if n < 2:
+        return rel, np.nan, np.nan
+    z = other / mo - base / mb
+    half = _t(n, level) * z.std(ddof=1) / math.sqrt(n)
+    return rel, math.exp(math.log(mo / mb) - half) - 1, math.exp(math.log(mo / mb) + half) - 1
+
+
+def paired_d(diff: np.ndarray) -> float:
+    """The paired standardised difference: mean difference over the sd of differences, corrected.
+
+    Hedges' small-sample correction ``1 - 3 / (4 (n - 1) - 1)`` on Cohen's d_z. With seeds
+    shared the differences vary little, so d_z is large where a small change is sure: it
+    measures how sure, not how large.
+    """
+    n = len(diff)
+    if n < 3:
         return np.nan
-    pooled = np.sqrt(((n1 - 1) * a.var(ddof=1) + (n2 - 1) * b.var(ddof=1)) / (n1 + n2 - 2))
-    if pooled == 0:
-        return 0.0 if a.mean() == b.mean() else float(np.sign(a.mean() - b.mean()) * np.inf)
-    return float((a.mean() - b.mean()) / pooled * (1 - 3 / (4 * (n1 + n2) - 9)))
+    sd = diff.std(ddof=1)
+    if sd == 0:
+        return 0.0 if diff.mean() == 0 else float(np.sign(diff.mean()) * np.inf)
+    return float(diff.mean() / sd * (1 - 3 / (4 * (n - 1) - 1)))
 
 
 def vargha_delaney(a: np.ndarray, b: np.ndarray) -> float:
@@ -95,37 +206,42 @@ def vargha_delaney(a: np.ndarray, b: np.ndarray) -> float:
     return float((greater + 0.5 * ties) / (len(a) * len(b)))
 
 
-def against_baseline(means: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def against_baseline(means: pd.DataFrame, baseline: str, language: str = "en") -> pd.DataFrame:
     """Each scenario against the baseline, paired by replicate, outcome by outcome.
+
+    An outcome that is zero in every run of both scenarios is left out: there is nothing to say.
 
     Returns:
         One row per (scenario, outcome): ``n`` pairs, ``baseline`` mean, mean ``difference``
-        with its 95% CI, the same ``relative`` to the baseline mean (``rel_low``,
-        ``rel_high``), ``hedges_g``, ``a12`` and a plain-language ``sentence``.
+        with its 95% CI, the ``relative`` change with its 95% CI on the log ratio
+        (``rel_low``, ``rel_high``; ``nan`` when the baseline's mean is 0), ``paired_d``,
+        ``a12``, ``verdict`` (``lower``, ``higher`` or ``unclear``) and a ``sentence`` in
+        ``language``.
     """
     wide = means.pivot_table(
         index=["outcome", "replicate"], columns="scenario", values="value", observed=True
     )
+    title = scenario_title(baseline, language)
     rows = []
     for scenario in wide.columns:
         if scenario == baseline:
             continue
         for outcome, group in wide[[baseline, scenario]].dropna().groupby(level="outcome", observed=True):
             base, other = group[baseline].to_numpy(float), group[scenario].to_numpy(float)
+            if not base.any() and not other.any():
+                continue
             diff = other - base
             low, high = _interval(diff)
-            level = base.mean()
-            scale = abs(level) if level != 0 else np.nan
-            rel, rel_low, rel_high = diff.mean() / scale, low / scale, high / scale
-            said = sentence(outcome, rel, rel_low, rel_high, baseline)
-            if not np.isfinite(rel):  # nothing to be relative to: say it in the outcome's units
-                said = _absolute_sentence(outcome, diff.mean(), low, high, baseline)
+            rel, rel_low, rel_high = _relative(base, other, low, high)
+            # The verdict follows the interval the reader is shown: the relative one where there is one.
+            shown_low, shown_high = (rel_low, rel_high) if np.isfinite(rel) else (low, high)
+            verdict = "higher" if shown_low > 0 else "lower" if shown_high < 0 else "unclear"
             rows.append(
                 {
                     "scenario": scenario,
                     "outcome": outcome,
                     "n": len(diff),
-                    "baseline": level,
+                    "baseline": base.mean(),
                     "mean": other.mean(),
                     "difference": diff.mean(),
                     "ci_low": low,
@@ -133,12 +249,26 @@ def against_baseline(means: pd.DataFrame, baseline: str) -> pd.DataFrame:
                     "relative": rel,
                     "rel_low": rel_low,
                     "rel_high": rel_high,
-                    "hedges_g": hedges_g(other, base),
+                    "paired_d": paired_d(diff),
                     "a12": vargha_delaney(other, base),
-                    "sentence": said,
+                    "verdict": verdict,
+                    "sentence": sentence(
+                        outcome, rel, rel_low, rel_high, title, language, diff.mean(), low, high
+                    ),
                 }
             )
     return pd.DataFrame(rows, columns=_VERSUS_COLUMNS)
+
+
+def _relative(base: np.ndarray, other: np.ndarray, low: float, high: float) -> tuple[float, float, float]:
+    mb, mo = base.mean(), other.mean()
+    if mb <= 0:
+        return np.nan, np.nan, np.nan
+    if mo > 0:
+        return log_ratio_interval(base, other)
+    # Zero in every run of the policy: -100%, and no log; the difference's upper end says how
+    # far up it may be.
+    return -1.0, -1.0, (max(high / mb, -1.0) if np.isfinite(high) else np.nan)
 
 
 _VERSUS_COLUMNS = [
@@ -153,45 +283,103 @@ _VERSUS_COLUMNS = [
     "relative",
     "rel_low",
     "rel_high",
-    "hedges_g",
+    "paired_d",
     "a12",
+    "verdict",
     "sentence",
 ]
 
 
-def sentence(outcome: str, relative: float, low: float, high: float, baseline: str = "baseline") -> str:
-    """One line a policy team can read: "homicides: 18% lower than baseline (95% CI -25% to -11%)".
+def sentence(
+    outcome: str,
+    relative: float,
+    low: float,
+    high: float,
+    baseline: str = "baseline",
+    language: str = "en",
+    difference: float = np.nan,
+    diff_low: float = np.nan,
+    diff_high: float = np.nan,
+) -> str:
+    """One line a policy team can read: "Homicides (...): 18% lower than baseline (95% CI -25% to -11%)".
 
-    The interval is of the relative difference, signed, so that it reads the same way
-    whichever direction the change goes.
+    A change whose interval reaches zero is not called a rise or a fall: the sentence says the
+    runs cannot tell, with the estimate and its interval. Without a baseline level (0) the
+    change is said in the outcome's units.
     """
-    name = KEY_OUTCOMES.get(outcome, outcome.replace("_", " "))
+    name = outcome_name(outcome, language)
     if not np.isfinite(relative):
-        return f"{name}: the baseline is 0, so there is no relative change to report"
-    if round(abs(relative) * 100) == 0:
-        size, direction = "", "about the same as"
-    else:
-        size, direction = f"{abs(relative):.0%} ", "higher than" if relative > 0 else "lower than"
+        if not np.isfinite(difference):
+            return say("sentence_no_level", language, name=name, baseline=baseline)
+        return _absolute(name, difference, diff_low, diff_high, baseline, language)
     if np.isnan(low):
-        return f"{name}: {size}{direction} {baseline} (one pair of runs: no confidence interval)"
-    ci = f"95% CI {low:+.0%} to {high:+.0%}"
+        return say(
+            "sentence_one_pair", language, name=name, baseline=baseline, change=percent(relative, language)
+        )
+    ci = say("ci", language, low=percent(low, language), high=percent(high, language))
     if low <= 0 <= high:
-        ci += ", not distinguishable from no change"
-    return f"{name}: {size}{direction} {baseline} ({ci})"
+        return say(
+            "sentence_unclear",
+            language,
+            name=name,
+            baseline=baseline,
+            change=percent(relative, language),
+            ci=ci,
+        )
+    key = "sentence_higher" if relative > 0 else "sentence_lower"
+    size = percent(abs(relative), language, signed=False)
+    if round(abs(relative) * 100) == 0:
+        size = say("under_one_percent", language)
+    return say(key, language, name=name, size=size, baseline=baseline, ci=ci)
 
 
-def _absolute_sentence(outcome: str, difference: float, low: float, high: float, baseline: str) -> str:
-    name = KEY_OUTCOMES.get(outcome, outcome.replace("_", " "))
-    ci = (
-        "one pair of runs: no confidence interval"
-        if np.isnan(low)
-        else f"95% CI {_signed(low)} to {_signed(high)}"
-    )
-    return f"{name}: {_signed(difference)} against 0 in {baseline} ({ci})"
+def _absolute(name: str, difference: float, low: float, high: float, baseline: str, language: str) -> str:
+    def signed(x: float) -> str:
+        return ("+" if x > 0 else "") + number(x, language)
+
+    if np.isnan(low):
+        return say("sentence_absolute_one", language, name=name, change=signed(difference), baseline=baseline)
+    ci = say("ci", language, low=signed(low), high=signed(high))
+    return say("sentence_absolute", language, name=name, change=signed(difference), baseline=baseline, ci=ci)
 
 
-def _signed(x: float) -> str:
-    return f"{x:+,.0f}" if abs(x) >= 100 else f"{x:+.3g}"
+def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) -> pd.DataFrame:
+    """Outcomes counted in events too few to pin down: how many runs, or residents, would be.
+
+    An outcome of :data:`COUNTS` with, per scenario, fewer events over the policy period than
+    a Poisson count needs for its 95% interval to be within ``precision`` of its level
+    (``(1.96 / precision)^2`` events: 96 for +/-20%).
+
+    Returns:
+        Rows ``scenario, outcome, events`` (mean per replicate), ``replicates`` (now),
+        ``needed_replicates`` and ``needed_population`` (either one is enough).
+    """
+    weeks = int(table.week.max()) + 1 if len(table) else 0
+    needed_events = (1.96 / precision) ** 2
+    counts = derive(per_replicate(table, ["homicides", *DERIVED["young_recruits"]]))
+    counts = counts[counts.outcome.isin(list(COUNTS.values()))]
+    rows = []
+    for (scenario, outcome), group in counts.groupby(["scenario", "outcome"], sort=False):
+        per_year = 52 if outcome in PER_YEAR else 1
+        events = group.value.to_numpy(float) / per_year * weeks
+        total = events.sum()
+        if total >= needed_events:
+            continue
+        per_run = events.mean()
+        shown = next(k for k, v in COUNTS.items() if v == outcome)
+        factor = needed_events / max(total, 1.0)
+        rows.append(
+            {
+                "scenario": scenario,
+                "outcome": shown,
+                "events": per_run,
+                "replicates": len(events),
+                "needed_replicates": math.ceil(len(events) * factor),
+                "needed_population": int(math.ceil(population * factor / 1000) * 1000),
+            }
+        )
+    columns = ["scenario", "outcome", "events", "replicates", "needed_replicates", "needed_population"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def settling(means: pd.DataFrame, tolerance: float = 0.10) -> pd.DataFrame:
@@ -212,9 +400,42 @@ def settling(means: pd.DataFrame, tolerance: float = 0.10) -> pd.DataFrame:
             first = v[:k]
             mean = abs(first.mean())
             cv = first.std(ddof=1) / mean if mean > 0 else (0.0 if first.std() == 0 else np.inf)
-            half = stats.t.ppf(0.975, k - 1) * cv / np.sqrt(k)
+            half = _t(k) * cv / np.sqrt(k)
             rows.append({"scenario": scenario, "outcome": outcome, "k": k, "cv": cv, "half": half})
     table = pd.DataFrame(rows, columns=["scenario", "outcome", "k", "cv", "half"])
     last = table.groupby(["scenario", "outcome"], sort=False).half.transform("last")
     table["settled"] = last <= tolerance
     return table
+
+
+def replicates_for(
+    table: pd.DataFrame, precision: float, population: int, outcomes: tuple[str, ...] = HEADLINE
+) -> int:
+    """Replicates each scenario needs for the mean of each outcome to be known to ``precision``.
+
+    Known to ``precision`` (0.1: +/-10%) means the half-width of the mean's 95% interval, over
+    the mean, is at most ``precision``: from each outcome's coefficient of variation so far
+    (``n >= (t cv / precision)^2``), and for rare events from their counts
+    (:func:`rare_events`). At least 3, so that an interval can be had.
+
+    Raises:
+        ValueError: If ``precision`` is not between 0 and 1.
+    """
+    if not 0 < precision < 1:
+        raise ValueError(
+            f"the target precision must be a share between 0 and 1 (0.1 for +/-10%); got {precision}"
+        )
+    means = derive(per_replicate(table))
+    key = means[means.outcome.isin(outcomes)]
+    needed = 3
+    for _, group in key.groupby(["scenario", "outcome"], sort=False):
+        v = group.value.to_numpy(float)
+        if len(v) < 2 or v.mean() <= 0:
+            continue
+        cv = v.std(ddof=1) / v.mean()
+        needed = max(needed, math.ceil((_t(len(v)) * cv / precision) ** 2))
+    rare = rare_events(table, population, precision)
+    rare = rare[rare.outcome.isin(outcomes)]
+    if not rare.empty:
+        needed = max(needed, int(rare.needed_replicates.max()))
+    return needed

@@ -1,7 +1,15 @@
-"""The report of a results folder: ``report.html`` (self-contained) and ``report.md``.
+"""The report of a results folder: ``report.html`` (self-contained), ``report.md`` and tables to take away.
 
-Numbers come from :mod:`experiments.effects`; this module only lays them out and draws the
-figures (matplotlib, in greys and line styles so that they print well without colour).
+A brief opens it (the question, what each scenario changes, a chart of each policy's changes
+coloured by whether they are for the better, a few sentences that follow the intervals, and
+what the model cannot tell), then the detail (costs, each policy against the baseline, means,
+whether the replicates were enough, effect sizes), the figures and the methods. Both files
+come from one Jinja2 template (``templates/report.j2``); a *kit* writes each element as HTML
+or as Markdown. Beside them: ``summary.csv``, ``effects.csv``, ``costs.csv``,
+``cost_effectiveness.csv``, ``report.xlsx`` (a sheet each) and every figure as a PNG file.
+
+Numbers come from :mod:`experiments.effects` and :mod:`experiments.costs`; words from
+:mod:`experiments.wording` and :mod:`experiments.vocabulary`, in Spanish, Portuguese or English.
 """
 
 from __future__ import annotations
@@ -9,20 +17,33 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-
-# Figures are made with matplotlib.figure.Figure, never pyplot: they are only saved to files,
-# and a library that chose pyplot's backend would take inline plots away from a notebook.
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.figure import Figure
 
+from barrio.experiments import figures as draw
 from barrio.experiments.batch import ResultsError, load, read_manifest
-from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, settling, summarise
+from barrio.experiments.brief import brief_sentences, scenario_changes
+from barrio.experiments.costs import Currency, cost_effectiveness, costs, currency
+from barrio.experiments.effects import (
+    KEY_OUTCOMES,
+    against_baseline,
+    derive,
+    per_replicate,
+    rare_events,
+    settling,
+    summarise,
+)
+from barrio.experiments.figures import OVERVIEW_OUTCOMES
 from barrio.experiments.output import atomic_write
-from barrio.model.population import AGE_BANDS
+from barrio.experiments.vocabulary import outcome_name, scenario_title
+from barrio.experiments.wording import check_language, number, percent, say, texts
 
 __all__ = [
     "OVERVIEW_OUTCOMES",
@@ -36,34 +57,8 @@ __all__ = [
     "write_report",
 ]
 
-_GREYS = ["black", "0.35", "0.55", "0.7", "0.2", "0.45"]
-_DASHES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1))]
-_MARKERS = ["o", "s", "^", "D", "v", "P"]
-#: Panels of the time-series figure.
-_SERIES = [
-    "homicide_rate",
-    "sellers",
-    "recruits",
-    "prisoners_sentenced",
-    "prison_occupancy_pct",
-    "mean_trust",
-]
-_SMOOTH = {"homicide_rate": 52, "recruits": 13}
-#: Weeks of the warm-up shown before the policy period in the time series.
-_WARMUP_SHOWN = 52
-_SWEEP_NOTE = (
-    "Each point of the sweep with the values it set, and key outcomes: mean over the policy period "
-    "across replicates, with its 95% confidence interval. Below, every point is compared with the "
-    "first as its baseline."
-)
-_MEANS_NOTE = (
-    "Mean over replicates of each replicate's policy-period mean, with a t interval: with few "
-    "replicates it is wide, and for outcomes that cannot be negative it may reach below zero."
-)
-_EFFECT_NOTE = (
-    "The difference and its interval are paired by replicate (same seeds); Hedges' g and "
-    "Vargha-Delaney A12 compare the two sets of replicates without pairing."
-)
+#: Sheets of report.xlsx, each also written as NAME.csv.
+SHEETS = ("summary", "effects", "costs", "cost_effectiveness")
 
 
 def choose_baseline(scenarios: list[str], named: str | None = None) -> str:
@@ -103,20 +98,44 @@ def in_order(versus: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
+def _resolved(manifest: dict, name: str) -> dict[str, Any]:
+    """A scenario's resolved values from the manifest (a posterior's runs are under NAME-pNN)."""
+    scenarios = manifest["scenarios"]
+    if name in scenarios:
+        return scenarios[name]["resolved"]
+    return next(v["resolved"] for k, v in scenarios.items() if k.rsplit("-p", 1)[0] == name)
+
+
+def _description(manifest: dict, name: str) -> str:
+    """The description in a scenario's file, if the file is still there to read."""
+    from barrio.model.scenario import load_scenario
+
+    source = manifest["scenarios"].get(name, {}).get("source")
+    if not source or not Path(source).is_file():
+        return ""
+    try:
+        return load_scenario(source).description or ""
+    except Exception:  # a file edited since the run: the report goes on without its words
+        return ""
+
+
 def write_report(
-    out: Path | str, baseline: str | None = None, to: Path | str | None = None
+    out: Path | str, baseline: str | None = None, to: Path | str | None = None, language: str = "en"
 ) -> dict[str, Path]:
-    """Write ``report.html`` and ``report.md`` (with its figures) for a results folder.
+    """Write ``report.html``, ``report.md``, the tables and the figures for a results folder.
 
     Args:
         out: The results folder.
         baseline: Scenario to compare with (default: the one the batch named, else
             "baseline", else the first).
         to: Folder to write into (default: the results folder).
+        language: ``es``, ``pt`` or ``en``.
 
     Returns:
-        The paths written, by kind.
+        The paths written, by kind: ``html``, ``markdown``, ``xlsx``, each table by its file
+        name (``summary.csv``...) and each figure by its name (``forest``, ``series``...).
     """
+    check_language(language)
     out = Path(out)
     to = Path(to) if to is not None else out
     manifest = read_manifest(out)
@@ -130,286 +149,424 @@ def write_report(
     done = table.groupby("scenario", observed=True).replicate.unique()
     order = [s for s in names if s in done.index]
     base = baseline_for(out, manifest, order, baseline)
-    means = per_replicate(table)
-    summary = summarise(means[means.outcome.isin(KEY_OUTCOMES)])
-    versus = against_baseline(means[means.outcome.isin(KEY_OUTCOMES)], base)
-    versus = in_order(versus, order)
-    settle = settling(means[means.outcome.isin(KEY_OUTCOMES)])
+    means = derive(per_replicate(table))
+    key = means[means.outcome.isin(KEY_OUTCOMES)]
+    summary = summarise(key)
+    versus = in_order(against_baseline(key, base, language), order)
+    settle = settling(key)
+    weeks = int(table.week.max()) + 1
+    years = weeks / 52
+    resolved = _resolved(manifest, base)
+    rare = rare_events(table, int(resolved["params"]["neighbourhood"]["population"]))
+    money = currency(resolved["params"]["country"])
+    spending = costs(means, years, money)
+    policies = [s for s in order if s != base]
+    effectiveness = cost_effectiveness(means, base, years) if policies else pd.DataFrame()
     # A posterior's sets are not a sweep's points: their values are in the calibration folder.
     points = None if posterior else sweep_points(manifest, order)
-    figures = {
-        "series": _series_figure(table, order),
-        "costs": _cost_figure(summary, order),
-        "burden": _burden_figure(means, order),
-        "replicates": _replicates_figure(settle, order),
-    }
+
+    figures: dict[str, Figure] = {}
+    if policies and not versus.empty:
+        figures["forest"] = draw.forest_figure(versus, base, language)
     if points is not None:
-        figures = {"sweep": _sweep_figure(summary, points), **figures}
-    pngs = {}
+        figures["sweep"] = draw.sweep_figure(summary, points, language)
+    figures["series"] = draw.series_figure(table, order, language)
+    figures["costs"] = draw.cost_figure(summary, order, language)
+    figures["burden"] = draw.burden_figure(means, order, language)
+    figures["replicates"] = draw.replicates_figure(settle, order, language)
+    paths: dict[str, Path] = {}
+    images: dict[str, bytes] = {}
     for name, fig in figures.items():
-        path = to / f"report-{name}.png"
-        atomic_write(path, lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
-        pngs[name] = path
-    header = _header(manifest, order, base, done, out)
-    sweep = overview(summary, order, done, points) if points is not None else None
-    text = _markdown(header, order, base, summary, versus, settle, pngs, sweep)
-    page = _html(header, order, base, summary, versus, settle, figures, sweep)
-    if posterior:
-        split = _posterior_split(means, versus, base, posterior)
-        text += "\n" + split
-        page = page.replace("</body></html>", _markdown_table_html(split) + "</body></html>")
-    paths = {"html": to / "report.html", "markdown": to / "report.md", **pngs}
+        buffer = io.BytesIO()
+        fig.savefig(buffer, dpi=100, format="png")
+        images[name] = buffer.getvalue()
+        paths[name] = to / f"report-{name}.png"
+        atomic_write(paths[name], lambda p, data=images[name]: p.write_bytes(data))
+
+    sheets = _sheets(summary, versus, spending, effectiveness, language)
+    for name, frame in sheets.items():
+        paths[f"{name}.csv"] = to / f"{name}.csv"
+        atomic_write(paths[f"{name}.csv"], lambda p, f=frame: f.to_csv(p, index=False))
+    paths["xlsx"] = to / "report.xlsx"
+    atomic_write(paths["xlsx"], lambda p: _write_xlsx(p, sheets))
+
+    words = texts(language)
+    context = {
+        "title": words["title_sweep" if points is not None else "title_compare"],
+        "language": language,
+        "t": words,
+        "brief": _brief(manifest, versus, rare, order, base, done, weeks, language) if policies else None,
+        "sweep": overview(summary, order, done, points, language) if points is not None else None,
+        "costs": _costs(spending, effectiveness, order, base, money, years, language),
+        "changes": _changes(versus, key, policies, base, language),
+        "means": _means_table(summary, order, language),
+        "warnings": _warnings(settle, rare, language),
+        "effects": _effects_table(versus, language) if policies else None,
+        "posterior": _posterior_split(key, base, posterior, language) if posterior else None,
+        "figures": [(n, say(f"caption_{n}", language)) for n in figures if n != "forest"],
+        "methods": _methods(manifest, order, base, done, out, language),
+    }
+    template = _environment().get_template("report.j2")
+    page = template.render(kit=_Html(images), **context)
+    text = re.sub(r"\n{3,}", "\n\n", template.render(kit=_Markdown(), **context)).lstrip()
+    paths["html"] = to / "report.html"
+    paths["markdown"] = to / "report.md"
     atomic_write(paths["html"], lambda p: p.write_text(page, encoding="utf-8"))
     atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
     return paths
 
 
-# -- figures ---------------------------------------------------------------------------------
-
-
-def _style(k: int) -> dict:
-    return {"color": _GREYS[k % len(_GREYS)], "linestyle": _DASHES[k % len(_DASHES)]}
-
-
-def _series_figure(table: pd.DataFrame, order: list[str]) -> Figure:
-    """Key outcomes week by week: the mean over replicates and the band they span."""
-    fig = Figure(figsize=(11, 9.5), layout="constrained")
-    axes = fig.subplots(3, 2, sharex=True)
-    # From the last year of the warm-up: its first weeks, when everyone sizes up an empty
-    # market at once, would flatten every later line.
-    data = table[table.outcome.isin(_SERIES) & (table.week >= -_WARMUP_SHOWN)]
-    for ax, outcome in zip(axes.flat, _SERIES, strict=True):
-        for k, scenario in enumerate(order):
-            runs = data[(data.outcome == outcome) & (data.scenario == scenario)]
-            wide = runs.pivot_table(index="week", columns="replicate", values="value", observed=True)
-            if outcome in _SMOOTH:
-                wide = wide.rolling(_SMOOTH[outcome], min_periods=1).mean()
-            style = _style(k)
-            ax.fill_between(
-                wide.index, wide.min(axis=1), wide.max(axis=1), color=style["color"], alpha=0.15, lw=0
-            )
-            ax.plot(wide.index, wide.mean(axis=1), label=scenario, lw=1.4, **style)
-        ax.axvline(0, color="0.6", lw=0.8)
-        ax.set_title(KEY_OUTCOMES[outcome], fontsize=10)
-        ax.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=8)
-    for ax in axes[-1]:
-        ax.set_xlabel(f"week (policy starts at 0, from {-_WARMUP_SHOWN}; band: range over replicates)")
-    return fig
-
-
-def _cost_figure(summary: pd.DataFrame, order: list[str]) -> Figure:
-    """What each scenario costs a week against what it achieves, with 95% intervals."""
-    fig = Figure(figsize=(12, 4), layout="constrained")
-    axes = fig.subplots(1, 3)
-    s = summary.set_index(["scenario", "outcome"])
-    for ax, outcome in zip(axes, ["homicide_rate", "sellers", "prisoners_sentenced"], strict=True):
-        for k, scenario in enumerate(order):
-            enforcement = s.loc[(scenario, "enforcement_cost"), "mean"]
-            programmes = s.loc[(scenario, "programme_spending"), "mean"]
-            y = s.loc[(scenario, outcome)]
-            ax.errorbar(
-                enforcement + programmes,
-                y["mean"],
-                yerr=[[y["mean"] - y["ci_low"]], [y["ci_high"] - y["mean"]]]
-                if np.isfinite(y["ci_low"])
-                else None,
-                fmt=_MARKERS[k % len(_MARKERS)],
-                color=_GREYS[k % len(_GREYS)],
-                capsize=3,
-                label=scenario,
-            )
-        ax.set_xlabel("public spending, USD a week")
-        ax.set_title(KEY_OUTCOMES[outcome], fontsize=10)
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    return fig
-
-
-def _burden_figure(means: pd.DataFrame, order: list[str]) -> Figure:
-    """Who bears it: prisoners and arrests by sex and age, children with a parent in prison."""
-    fig = Figure(figsize=(12, 4), layout="constrained")
-    axes = fig.subplots(1, 3)
-    mean = means.groupby(["scenario", "outcome"], observed=True).value.mean()
-    groups = [(sex, band) for sex in ("female", "male") for band, _, _ in AGE_BANDS]
-    labels = [f"{'W' if sex == 'female' else 'M'} {band.replace('_', '-')}" for sex, band in groups]
-    width = 0.8 / max(len(order), 1)
-    for ax, prefix, title in (
-        (axes[0], "prisoners", "prisoners by sex and age"),
-        (axes[1], "arrests", "arrests a week by sex and age"),
-    ):
-        x = np.arange(len(groups))
-        for k, scenario in enumerate(order):
-            values = [mean.get((scenario, f"{prefix}_{sex}_{band}"), 0.0) for sex, band in groups]
-            ax.bar(
-                x + k * width,
-                values,
-                width,
-                color=_GREYS[k % len(_GREYS)],
-                label=scenario,
-                edgecolor="black",
-                lw=0.4,
-            )
-        ax.set_xticks(x + width * (len(order) - 1) / 2, labels, rotation=45, fontsize=8)
-        ax.set_title(title, fontsize=10)
-    children = [mean.get((s, "children_parent_in_prison"), 0.0) for s in order]
-    axes[2].bar(
-        order, children, color=[_GREYS[k % len(_GREYS)] for k in range(len(order))], edgecolor="black", lw=0.4
+def _environment() -> Environment:
+    # Each kit escapes what it writes (HTML) or writes it as it is (Markdown): no autoescape.
+    return Environment(  # noqa: S701
+        loader=PackageLoader("barrio.experiments", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
     )
-    axes[2].set_title("children with a parent in prison", fontsize=10)
-    axes[2].tick_params(axis="x", rotation=45, labelsize=8)
-    axes[0].legend(fontsize=8)
-    return fig
 
 
-def _replicates_figure(settle: pd.DataFrame, order: list[str]) -> Figure:
-    """Coefficient of variation of key outcomes as replicates accumulate."""
-    outcomes = ["homicide_rate", "sellers", "recruits", "prisoners_sentenced"]
-    fig = Figure(figsize=(12, 3.2), layout="constrained")
-    axes = fig.subplots(1, 4, sharex=True)
-    for ax, outcome in zip(axes, outcomes, strict=True):
-        for k, scenario in enumerate(order):
-            rows = settle[(settle.scenario == scenario) & (settle.outcome == outcome)]
-            ax.plot(rows.k, rows.cv, marker=_MARKERS[k % len(_MARKERS)], ms=3, label=scenario, **_style(k))
-        ax.set_title(KEY_OUTCOMES[outcome], fontsize=9)
-        ax.set_xlabel("replicates")
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("coefficient of variation")
-    axes[0].legend(fontsize=7)
-    return fig
+# -- the tables to take away -----------------------------------------------------------------
 
 
-def sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
-    """The values a sweep set at each of its points (one row per scenario), or None for a comparison."""
-    levers = {run["scenario"]: run["levers"] for run in manifest["runs"] if run.get("levers")}
-    if not levers:
-        return None
-    return pd.DataFrame([levers[s] for s in order if s in levers], index=[s for s in order if s in levers])
+def _sheets(
+    summary: pd.DataFrame,
+    versus: pd.DataFrame,
+    spending: pd.DataFrame,
+    effectiveness: pd.DataFrame,
+    language: str,
+) -> dict[str, pd.DataFrame]:
+    def named(frame: pd.DataFrame, column: str = "outcome") -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        frame = frame.copy()
+        frame.insert(
+            frame.columns.get_loc(column) + 1, "name", [outcome_name(o, language) for o in frame[column]]
+        )
+        return frame
+
+    return {
+        "summary": named(summary),
+        "effects": named(versus),
+        "costs": named(spending),
+        "cost_effectiveness": effectiveness,
+    }
 
 
-#: Outcomes of the short overview (a notebook's preview, the sweep table), drawn against the
-#: swept parameters.
-OVERVIEW_OUTCOMES = ["homicide_rate", "sellers", "prisoners_sentenced", "enforcement_cost"]
+def _write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
 
 
-def _sweep_figure(summary: pd.DataFrame, points: pd.DataFrame) -> Figure:
-    """Each key outcome against each swept parameter: one marker per point, with its 95% interval."""
-    s = summary.set_index(["scenario", "outcome"])
-    rows, cols = len(OVERVIEW_OUTCOMES), len(points.columns)
-    fig = Figure(figsize=(4 * cols + 1, 2.6 * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False, sharex="col")
-    for i, outcome in enumerate(OVERVIEW_OUTCOMES):
-        for j, lever in enumerate(points.columns):
-            ax = axes[i, j]
-            rows_ = [s.loc[(scenario, outcome)] for scenario in points.index]
-            mean = np.array([r["mean"] for r in rows_])
-            low = np.array([r["ci_low"] for r in rows_])
-            high = np.array([r["ci_high"] for r in rows_])
-            spread = [mean - low, high - mean] if np.isfinite(low).all() else None
-            ax.errorbar(points[lever], mean, yerr=spread, fmt="o", color="black", ms=3, capsize=2, lw=0.8)
-            ax.grid(alpha=0.3)
-            if j == 0:
-                ax.set_ylabel(KEY_OUTCOMES[outcome], fontsize=8)
-            if i == rows - 1:
-                ax.set_xlabel(lever, fontsize=8)
-    return fig
+# -- the brief -------------------------------------------------------------------------------
 
 
-def overview(
-    summary: pd.DataFrame, order: list[str], done: pd.Series, points: pd.DataFrame | None = None
-) -> list[list[str]]:
-    """Rows of the short overview, a header first.
+def _brief(
+    manifest: dict,
+    versus: pd.DataFrame,
+    rare: pd.DataFrame,
+    order: list[str],
+    base: str,
+    done: pd.Series,
+    weeks: int,
+    language: str,
+) -> dict[str, Any]:
+    policies = [s for s in order if s != base]
+    quoted = ", ".join(
+        f"«{scenario_title(p, language)}»" if language != "en" else f"“{scenario_title(p, language)}”"
+        for p in policies
+    )
+    base_values = _resolved(manifest, base)
+    population = int(base_values["params"]["neighbourhood"]["population"])
+    years = weeks / 52
+    span = (
+        say("years", language, n=number(years, language))
+        if weeks % 52 == 0
+        else say("weeks", language, n=weeks)
+    )
+    pairs = min(len(done[s]) for s in order)
+    scenarios = []
+    for policy in policies:
+        description = _description(manifest, policy)
+        if description and language != "en":
+            description += " " + say("description_language", language)
+        scenarios.append(
+            {
+                "title": scenario_title(policy, language),
+                "description": description,
+                "changes": scenario_changes(_resolved(manifest, policy), base_values, language),
+            }
+        )
+    return {
+        "question": say(
+            "question",
+            language,
+            population=number(population, language),
+            years=span,
+            baseline=scenario_title(base, language),
+            policies=quoted,
+            replicates=pairs,
+        ),
+        "scenarios": scenarios,
+        "forest_caption": say("forest_caption", language, baseline=scenario_title(base, language)),
+        "sentences": brief_sentences(versus, language, pairs, rare),
+    }
 
-    Each scenario (or sweep point, with the values it set), its finished replicates and the
-    key outcomes' means with their 95% intervals.
 
-    Args:
-        summary: Per scenario and outcome, as :func:`experiments.effects.summarise` gives it.
-        order: The scenarios with finished runs, in the batch's order.
-        done: The finished replicates of each scenario.
-        points: The values each sweep point set (:func:`sweep_points`), or None.
-    """
-    s = summary.set_index(["scenario", "outcome"])
-    levers = list(points.columns) if points is not None else []
-    first = "point" if points is not None else "scenario"
-    rows = [[first, *levers, "replicates", *(KEY_OUTCOMES[o] for o in OVERVIEW_OUTCOMES)]]
-    for scenario in order:
-        values = points.loc[scenario] if points is not None else []
-        cells = [scenario, *(_fmt(v) if isinstance(v, float) else str(v) for v in values)]
-        cells.append(str(len(done[scenario])))
-        cells += [
-            with_interval(s.loc[(scenario, o)]) if (scenario, o) in s.index else "-"
-            for o in OVERVIEW_OUTCOMES
+# -- the detail ------------------------------------------------------------------------------
+
+
+def _interval(mean: float, low: float, high: float, language: str) -> str:
+    if not np.isfinite(low):  # one replicate: no interval to show
+        return number(mean, language)
+    return say(
+        "interval",
+        language,
+        mean=number(mean, language),
+        low=number(low, language),
+        high=number(high, language),
+    )
+
+
+def with_interval(row: pd.Series, language: str = "en") -> str:
+    """A summary row as "mean (low to high)"."""
+    return _interval(row["mean"], row["ci_low"], row["ci_high"], language)
+
+
+def _change(row: Any, language: str) -> str:
+    if np.isfinite(row.relative):
+        ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
+        return f"{percent(row.relative, language)} ({ci})"
+
+    def signed(x: float) -> str:
+        return ("+" if x > 0 else "") + number(x, language)
+
+    ci = say("ci", language, low=signed(row.ci_low), high=signed(row.ci_high))
+    return f"{signed(row.difference)} ({ci})"
+
+
+def _changes(
+    versus: pd.DataFrame, key: pd.DataFrame, policies: list[str], base: str, language: str
+) -> list[dict[str, Any]]:
+    """Per policy, each key outcome against the baseline; those zero in every run of both only named."""
+    out = []
+    for policy in policies:
+        rows = versus[versus.scenario == policy]
+        header = [
+            say("col_outcome", language),
+            scenario_title(base, language),
+            scenario_title(policy, language),
+            say("col_change", language),
         ]
-        rows.append(cells)
+        body = [
+            [
+                outcome_name(r.outcome, language),
+                number(r.baseline, language),
+                number(r.mean, language),
+                (_change(r, language), draw.judge(r.outcome, r.verdict)),
+            ]
+            for r in rows.itertuples()
+        ]
+        both = key[key.scenario.isin([base, policy])]
+        zero = [o for o in KEY_OUTCOMES if o in set(both.outcome) and not both[both.outcome == o].value.any()]
+        hidden = (
+            say("hidden", language, names=", ".join(outcome_name(o, language) for o in zero)) if zero else ""
+        )
+        heading = say(
+            "changes_title",
+            language,
+            policy=scenario_title(policy, language),
+            baseline=scenario_title(base, language),
+        )
+        out.append({"heading": heading, "table": [header, *body], "hidden": hidden})
+    return out
+
+
+def _means_table(summary: pd.DataFrame, order: list[str], language: str) -> list[list[str]]:
+    s = summary.set_index(["scenario", "outcome"])
+    rows = [[say("col_outcome", language), *(scenario_title(x, language) for x in order)]]
+    for outcome in KEY_OUTCOMES:
+        if not all((x, outcome) in s.index for x in order):
+            continue
+        rows.append(
+            [outcome_name(outcome, language), *(with_interval(s.loc[(x, outcome)], language) for x in order)]
+        )
     return rows
 
 
-def html_table(rows: list[list[str]]) -> str:
-    """A header row and rows of text as an HTML table (text escaped)."""
-    head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in rows[0]) + "</tr>"
-    body = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:]]
-    return "<table>" + head + "".join(body) + "</table>"
-
-
-# -- text ------------------------------------------------------------------------------------
-
-
-def _fmt(x: float) -> str:
-    if not np.isfinite(x):
-        return "-"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
-
-
-def with_interval(row: pd.Series) -> str:
-    """A summary row as "mean (low to high)"."""
-    return f"{_fmt(row['mean'])} ({_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
-
-
-def _title(sweep: list[list[str]] | None) -> str:
-    return "Barrio sweep" if sweep is not None else "Barrio comparison"
-
-
-def _warnings(settle: pd.DataFrame) -> list[str]:
-    last = settle.groupby(["scenario", "outcome"], sort=False).tail(1)
-    loose = last[~last.settled]
-    return [
-        f"{row.outcome} in {row.scenario}: the mean is known only to about +/-{row.half:.0%} "
-        f"(95% CI) with {row.k} replicates; run more replicates before reading small differences"
-        for row in loose.itertuples()
-        if np.isfinite(row.half)
+def _effects_table(versus: pd.DataFrame, language: str) -> list[list[str]]:
+    rows = [
+        [
+            say("col_scenario", language),
+            say("col_outcome", language),
+            say("col_difference", language),
+            say("col_paired_d", language),
+            "A12",
+        ]
     ]
+    for r in versus.itertuples():
+        rows.append(
+            [
+                scenario_title(r.scenario, language),
+                outcome_name(r.outcome, language),
+                _interval(r.difference, r.ci_low, r.ci_high, language),
+                number(r.paired_d, language),
+                number(r.a12, language, digits=2),
+            ]
+        )
+    return rows
 
 
-def _header(manifest: dict, order: list[str], base: str, done: pd.Series, out: Path) -> list[str]:
-    """What was compared, how many replicates each, what is missing, and with which code."""
+def _warnings(settle: pd.DataFrame, rare: pd.DataFrame, language: str) -> list[str]:
+    """Rare events (the scenario with fewest), then each outcome whose mean is loose, in every scenario."""
+    lines = []
+    for _, group in rare.groupby("outcome", sort=False):
+        r = group.sort_values("events").iloc[0]
+        lines.append(
+            say(
+                "brief_rare",
+                language,
+                name=outcome_name(r.outcome, language),
+                events=number(r.events, language),
+                scenario=scenario_title(r.scenario, language),
+                replicates=number(r.needed_replicates, language),
+                population=number(r.needed_population, language),
+            )
+        )
+    last = settle.groupby(["scenario", "outcome"], sort=False).tail(1)
+    # With one replicate there is nothing to settle: the table is empty (and of no dtype).
+    loose = last[~last.settled.astype(bool) & np.isfinite(last.half.astype(float))]
+    for outcome in [o for o in KEY_OUTCOMES if o in set(loose.outcome)]:
+        rows = loose[loose.outcome == outcome]
+        values = ", ".join(
+            say(
+                "warn_value",
+                language,
+                half=percent(r.half, language, signed=False),
+                scenario=scenario_title(r.scenario, language),
+            )
+            for r in rows.itertuples()
+        )
+        k = "/".join(str(v) for v in sorted(set(rows.k)))
+        lines.append(say("warn_loose", language, outcome=outcome_name(outcome, language), values=values, k=k))
+    return lines
+
+
+def _costs(
+    spending: pd.DataFrame,
+    effectiveness: pd.DataFrame,
+    order: list[str],
+    base: str,
+    money: Currency,
+    years: float,
+    language: str,
+) -> dict[str, Any]:
+    header = [
+        say("col_scenario", language),
+        say("col_spending", language),
+        say("col_per_year", language, currency="USD"),
+        say("col_period", language, currency="USD"),
+        say("col_per_year", language, currency=money.code),
+        say("col_period", language, currency=money.code),
+    ]
+    rows = [header]
+    for scenario in order:
+        for r in spending[spending.scenario == scenario].itertuples():
+            programmes = spending[
+                (spending.scenario == scenario) & (spending.outcome == "programme_spending")
+            ]
+            if r.outcome != "total_cost" and not programmes.per_year.any():
+                continue  # without programmes the total is the enforcement cost: one row says it
+            rows.append(
+                [
+                    scenario_title(scenario, language),
+                    outcome_name(r.outcome, language),
+                    _interval(r.per_year, r.low, r.high, language),
+                    number(r.period, language),
+                    number(r.per_year_local, language),
+                    number(r.period_local, language),
+                ]
+            )
+    span = say("years", language, n=number(years, language))
+    note = say(
+        "costs_note",
+        language,
+        years=span,
+        rate=number(money.rate, language),
+        currency=money.code,
+        year=money.year,
+        source=money.source,
+    )
+    result: dict[str, Any] = {"note": note, "table": rows, "effectiveness": None}
+    if not effectiveness.empty:
+        kinds = list(dict.fromkeys(effectiveness.averted_outcome))
+        ce = [
+            [
+                say("col_scenario", language),
+                say("ce_extra", language),
+                *(say(f"averted_{k}", language) for k in kinds),
+            ]
+        ]
+        for scenario in dict.fromkeys(effectiveness.scenario):
+            part = effectiveness[effectiveness.scenario == scenario].set_index("averted_outcome")
+            cells = [scenario_title(scenario, language), number(part.extra_cost.iloc[0], language)]
+            cells += [_effectiveness_cell(part.loc[k], language) for k in kinds]
+            ce.append(cells)
+        result["effectiveness"] = ce
+        result["effectiveness_note"] = say("ce_note", language, baseline=scenario_title(base, language))
+    return result
+
+
+def _effectiveness_cell(row: pd.Series, language: str) -> tuple[str, str]:
+    averted = number(row.averted, language)
+    ci = say("ci", language, low=number(row.averted_low, language), high=number(row.averted_high, language))
+    if row.status == "raises":
+        return say("ce_raises", language, averted=number(-row.averted, language)), "worse"
+    if row.status == "none":
+        return say("ce_none", language), "unclear"
+    if row.status == "unclear":
+        return say("ce_unclear", language, averted=averted, ci=ci), "unclear"
+    bounded = np.isfinite(row.low)
+    interval = (
+        say("ci", language, low=number(row.low, language), high=number(row.high, language))
+        if bounded
+        else say("ce_unbounded", language)
+    )
+    return say(
+        "ce_value", language, value=number(row.per_averted, language), ci=interval, averted=averted
+    ), "better"
+
+
+def _methods(
+    manifest: dict, order: list[str], base: str, done: pd.Series, out: Path, language: str
+) -> list[str]:
+    """What was compared, how many replicates each, what is missing, with which code, and how."""
     planned: dict[str, set[int]] = {}
     for run in manifest["runs"]:
         planned.setdefault(run["scenario"], set()).add(run["replicate"])
     counts = sorted({len(done[s]) for s in order})
     each = (
-        f"{counts[0]} replicate(s) each"
+        say("each_replicates", language, n=counts[0])
         if len(counts) == 1
-        else "replicates: " + ", ".join(f"{s} {len(done[s])}" for s in order)
+        else say("some_replicates", language, counts=", ".join(f"{s} {len(done[s])}" for s in order))
     )
     lines = [
-        f"Scenarios: {', '.join(order)}; {each}, replicate i of every scenario with the same seed "
-        "(paired differences: only replicates finished for both sides are paired).",
-        f"Compared with: {base}. Means are over the policy period (weeks 0 and after) of each replicate.",
+        say("methods_scenarios", language, scenarios=", ".join(order), each=each),
+        say("methods_baseline", language, baseline=base),
+        say("methods_relative", language),
     ]
     missing = []
     for scenario, replicates in planned.items():
         have = set(done[scenario]) if scenario in done.index else set()
         lacking = sorted(replicates - have)
         if lacking and not have:
-            missing.append(f"{scenario} (all {len(lacking)})")
+            missing.append(say("missing_all", language, scenario=scenario, n=len(lacking)))
         elif lacking:
-            missing.append(f"{scenario} (replicate {', '.join(map(str, lacking))})")
+            missing.append(
+                say("missing_some", language, scenario=scenario, replicates=", ".join(map(str, lacking)))
+            )
     if missing:
-        lines.append(
-            "Not finished yet, so not in this report: " + "; ".join(missing) + ". Run the same command "
-            "again on this folder to complete them; finished runs are kept."
-        )
+        lines.append(say("missing", language, missing="; ".join(missing)))
     finished = max(p.stat().st_mtime for p in (out / "runs").glob("*.parquet"))
     stamp = datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds")
     finished_runs = [
@@ -421,124 +578,20 @@ def _header(manifest: dict, order: list[str], base: str, done: pd.Series, out: P
     elif len(versions) == 1:
         code = f"Barrio {versions[0]}"
     else:
-        code = f"runs of {len(versions)} versions of the code ({', '.join(versions)})"
-    lines.append(f"{code}; last run finished {stamp}.")
+        code = f"{len(versions)} versions of the code ({', '.join(versions)})"
+    lines.append(say("code_line", language, code=code, stamp=stamp))
+    lines.append(say("tables_note", language))
     return lines
 
 
-def _markdown(header, order, base, summary, versus, settle, pngs, sweep) -> str:
-    lines = [f"# {_title(sweep)}", "", *header, ""]
-    if sweep is not None:
-        lines += ["## The sweep", "", _SWEEP_NOTE, ""]
-        lines += ["| " + " | ".join(sweep[0]) + " |", "|---" * len(sweep[0]) + "|"]
-        lines += ["| " + " | ".join(row) + " |" for row in sweep[1:]]
-        lines.append("")
-    lines += ["## Against the baseline", ""]
-    for scenario in order:
-        if scenario == base:
-            continue
-        lines.append(f"**{scenario}**")
-        lines.append("")
-        lines += [f"- {row.sentence}" for row in versus[versus.scenario == scenario].itertuples()]
-        lines.append("")
-    lines += ["## Means with 95% confidence intervals", "", _MEANS_NOTE, ""]
-    lines += ["| outcome | " + " | ".join(order) + " |", "|---|" + "---|" * len(order)]
-    s = summary.set_index(["scenario", "outcome"])
-    for outcome in KEY_OUTCOMES:
-        cells = []
-        for scenario in order:
-            row = s.loc[(scenario, outcome)]
-            cells.append(with_interval(row))
-        lines.append(f"| {KEY_OUTCOMES[outcome]} | " + " | ".join(cells) + " |")
-    lines += ["", "## Effect sizes", "", _EFFECT_NOTE, ""]
-    lines += ["| scenario | outcome | difference (95% CI) | Hedges' g | A12 |"]
-    lines.append("|---|---|---|---|---|")
-    for row in versus.itertuples():
-        lines.append(
-            f"| {row.scenario} | {KEY_OUTCOMES.get(row.outcome, row.outcome)} | {_fmt(row.difference)} "
-            f"({_fmt(row.ci_low)} to {_fmt(row.ci_high)}) | {_fmt(row.hedges_g)} | {row.a12:.2f} |"
-        )
-    warnings = _warnings(settle)
-    lines += ["", "## Were the replicates enough?", ""]
-    lines += [f"- {w}" for w in warnings] or ["- Every key outcome's mean is known to within about +/-10%."]
-    lines += ["", "## Figures", ""]
-    lines += [f"![{name}]({path.name})" for name, path in pngs.items()]
-    return "\n".join(lines) + "\n"
+def _posterior_split(key: pd.DataFrame, base: str, posterior: dict, language: str) -> dict[str, Any]:
+    """The section on a run over a calibration's posterior: parameter against seed variance.
 
-
-def _img(fig: Figure) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, dpi=100, format="png")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _html(header, order, base, summary, versus, settle, figures, sweep) -> str:
-    e = html.escape
-    title = _title(sweep)
-    parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>",
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#111}"
-        "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #999;padding:3px 6px}"
-        ".warn{background:#eee;border-left:4px solid #444;padding:4px 8px}</style></head><body>",
-        f"<h1>{title}</h1>",
-        *(f"<p>{e(line)}</p>" for line in header),
-    ]
-    if sweep is not None:
-        parts.append(f"<h2>The sweep</h2><p>{e(_SWEEP_NOTE)}</p>{html_table(sweep)}")
-    parts.append("<h2>Against the baseline</h2>")
-    for scenario in order:
-        if scenario == base:
-            continue
-        parts.append(f"<h3>{e(scenario)}</h3><ul>")
-        parts += [f"<li>{e(row.sentence)}</li>" for row in versus[versus.scenario == scenario].itertuples()]
-        parts.append("</ul>")
-    parts.append(f"<h2>Means with 95% confidence intervals</h2><p>{e(_MEANS_NOTE)}</p>")
-    parts.append("<table><tr><th>outcome</th>")
-    parts += [f"<th>{e(s)}</th>" for s in order]
-    parts.append("</tr>")
-    s = summary.set_index(["scenario", "outcome"])
-    for outcome in KEY_OUTCOMES:
-        parts.append(f"<tr><td>{e(KEY_OUTCOMES[outcome])}</td>")
-        for scenario in order:
-            row = s.loc[(scenario, outcome)]
-            parts.append(f"<td>{with_interval(row)}</td>")
-        parts.append("</tr>")
-    parts.append(
-        f"</table><h2>Effect sizes</h2><p>{e(_EFFECT_NOTE)}</p><table><tr><th>scenario</th><th>outcome</th>"
-    )
-    parts.append("<th>difference (95% CI)</th><th>Hedges' g</th><th>A12</th></tr>")
-    for row in versus.itertuples():
-        parts.append(
-            f"<tr><td>{e(row.scenario)}</td><td>{e(KEY_OUTCOMES.get(row.outcome, row.outcome))}</td>"
-            f"<td>{_fmt(row.difference)} ({_fmt(row.ci_low)} to {_fmt(row.ci_high)})</td>"
-            f"<td>{_fmt(row.hedges_g)}</td><td>{row.a12:.2f}</td></tr>"
-        )
-    parts.append("</table><h2>Were the replicates enough?</h2>")
-    warnings = _warnings(settle)
-    parts += [f"<p class='warn'>{e(w)}</p>" for w in warnings] or [
-        "<p>Every key outcome's mean is known to within about +/-10%.</p>"
-    ]
-    captions = {
-        "sweep": "Key outcomes against each swept parameter (bars: 95% intervals)",
-        "series": "Key outcomes week by week (line: mean of replicates; band: their range)",
-        "costs": "Public spending against outcomes (bars: 95% intervals)",
-        "burden": "Who bears it",
-        "replicates": "Coefficient of variation as replicates accumulate",
-    }
-    for name, fig in figures.items():
-        parts.append(
-            f"<h2>{e(captions[name])}</h2><img alt='{e(name)}' src='data:image/png;base64,{_img(fig)}'>"
-        )
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _posterior_split(means: pd.DataFrame, versus: pd.DataFrame, base: str, posterior: dict) -> str:
-    """The report's section on a run over a calibration's posterior: parameters against seeds."""
+    Scenarios and outcomes are named as in the results, as the tables to take away name them.
+    """
     from barrio.experiments.posterior import uncertainty_split
 
     replicates = int(posterior["replicates"])
-    key = means[means.outcome.isin(KEY_OUTCOMES)]
     levels = uncertainty_split(key, replicates)
     paired = key.pivot_table(
         index=["replicate", "outcome"], columns="scenario", values="value", observed=True
@@ -548,46 +601,204 @@ def _posterior_split(means: pd.DataFrame, versus: pd.DataFrame, base: str, poste
         difference = (paired[scenario] - paired[base]).rename("value").reset_index()
         rows.append(uncertainty_split(difference.assign(scenario=f"{scenario} - {base}"), replicates))
     split = pd.concat([levels, *rows], ignore_index=True)
-    lines = [
-        "## Parameter and seed uncertainty",
-        "",
-        f"Every scenario was run over the {posterior['sets']} accepted parameter sets of the calibration "
-        f"'{posterior.get('calibration')}' ({posterior['folder']}), {replicates} seed(s) each, paired by set "
-        "and seed, so the intervals above carry both what the data leave unknown about the parameters and "
-        "chance. The spread of each scenario's outcomes, and of each difference from the baseline, splits "
-        "into the variance between the parameter sets' means and the variance between seeds within a set:",
-        "",
-        "| scenario | outcome | parameter variance | seed variance | share from the parameters |",
-        "|---|---|---|---|---|",
+    table = [
+        [
+            say("col_scenario", language),
+            say("col_outcome", language),
+            say("col_parameter_variance", language),
+            say("col_seed_variance", language),
+            say("col_parameter_share", language),
+        ]
     ]
-    for row in split.itertuples():
-        share = "n/a" if np.isnan(row.parameter_share) else f"{row.parameter_share:.0%}"
-        lines.append(
-            f"| {row.scenario} | {KEY_OUTCOMES.get(row.outcome, row.outcome)} | {_fmt(row.parameters)} "
-            f"| {_fmt(row.seeds)} | {share} |"
+    for r in split.itertuples():
+        share = "-" if np.isnan(r.parameter_share) else percent(r.parameter_share, language, signed=False)
+        table.append(
+            [r.scenario, r.outcome, number(r.parameters, language), number(r.seeds, language), share]
         )
-    return "\n".join(lines) + "\n"
+    note = say(
+        "posterior_note",
+        language,
+        sets=posterior["sets"],
+        calibration=posterior.get("calibration"),
+        folder=posterior["folder"],
+        replicates=replicates,
+    )
+    return {"note": note, "table": table}
 
 
-def _markdown_table_html(text: str) -> str:
-    """A section written as Markdown (a heading, paragraphs and one table), as HTML."""
-    e = html.escape
-    parts = []
-    table_open = False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            parts.append(f"<h2>{e(line[3:])}</h2>")
-        elif line.startswith("|---"):
-            continue
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            tag = "th" if not table_open else "td"
-            if not table_open:
-                parts.append("<table>")
-                table_open = True
-            parts.append("<tr>" + "".join(f"<{tag}>{e(c)}</{tag}>" for c in cells) + "</tr>")
-        elif line.strip():
-            parts.append(f"<p>{e(line)}</p>")
-    if table_open:
-        parts.append("</table>")
-    return "\n".join(parts)
+# -- sweeps ----------------------------------------------------------------------------------
+
+
+def sweep_points(manifest: dict, order: list[str]) -> pd.DataFrame | None:
+    """The values a sweep set at each of its points (one row per scenario), or None for a comparison."""
+    levers = {run["scenario"]: run["levers"] for run in manifest["runs"] if run.get("levers")}
+    if not levers:
+        return None
+    return pd.DataFrame([levers[s] for s in order if s in levers], index=[s for s in order if s in levers])
+
+
+def overview(
+    summary: pd.DataFrame,
+    order: list[str],
+    done: pd.Series,
+    points: pd.DataFrame | None = None,
+    language: str = "en",
+) -> list[list[str]]:
+    """Rows of the short overview, a header first.
+
+    Each scenario (or sweep point, with the values it set), its finished replicates and the
+    key outcomes' means with their 95% intervals.
+
+    Args:
+        summary: Per scenario and outcome, as :func:`experiments.effects.summarise` gives it.
+        order: The scenarios with finished runs, in the batch's order.
+        done: The finished replicates of each scenario.
+        points: The values each sweep point set (:func:`sweep_points`), or None.
+        language: The language of the header and the numbers.
+    """
+    s = summary.set_index(["scenario", "outcome"])
+    levers = list(points.columns) if points is not None else []
+    first = say("col_point" if points is not None else "col_scenario", language)
+    rows = [
+        [
+            first,
+            *levers,
+            say("col_replicates", language),
+            *(outcome_name(o, language) for o in OVERVIEW_OUTCOMES),
+        ]
+    ]
+    for scenario in order:
+        values = points.loc[scenario] if points is not None else []
+        cells = [scenario, *(number(v, language) if isinstance(v, float) else str(v) for v in values)]
+        cells.append(str(len(done[scenario])))
+        cells += [
+            with_interval(s.loc[(scenario, o)], language) if (scenario, o) in s.index else "-"
+            for o in OVERVIEW_OUTCOMES
+        ]
+        rows.append(cells)
+    return rows
+
+
+def html_table(rows: list[list[str]]) -> str:
+    """A header row and rows of text as an HTML table (text escaped)."""
+    return _Html({}).table(rows)
+
+
+# -- the kits: one per format ----------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1000px;margin:1.5em auto;
+padding:0 1em;color:#111;line-height:1.45}
+img{max-width:100%;height:auto}
+figure{margin:1em 0}
+figcaption{font-size:0.9em;color:#333}
+table{border-collapse:collapse;font-size:0.88em;margin:0.5em 0;max-width:100%}
+td,th{border:1px solid #999;padding:3px 6px;vertical-align:top}
+th{background:#eee}
+.better{color:#1b7837;font-weight:600}
+.worse{color:#b2182b;font-weight:600}
+.unclear{color:#555}
+.neutral{color:#2166ac}
+.box{border:2px solid #444;background:#f6f6f6;padding:0.4em 1em;margin:1em 0}
+.box h3{margin-top:0.3em}
+.warn li{background:#eee;border-left:4px solid #444;padding:2px 8px;margin:3px 0;list-style:none}
+.sentences li{margin:0.3em 0}
+.page-break{break-after:page;border-top:1px solid #ccc;margin:2em 0}
+@media print{body{max-width:none}}
+"""
+
+
+class _Html:
+    """Writes each element of the report as HTML, figures embedded, text escaped."""
+
+    def __init__(self, images: dict[str, bytes]) -> None:
+        self.images = images
+
+    def begin(self, title: str, language: str) -> str:
+        return (
+            f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        )
+
+    def end(self) -> str:
+        return "</body></html>"
+
+    def heading(self, level: int, text: str) -> str:
+        return f"<h{level}>{html.escape(text)}</h{level}>"
+
+    def paragraph(self, text: str, strong: bool = False) -> str:
+        inner = html.escape(text)
+        return f"<p><strong>{inner}</strong></p>" if strong else f"<p>{inner}</p>"
+
+    def items(self, items: list[str], css: str = "") -> str:
+        body = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+        return f"<ul class='{css}'>{body}</ul>"
+
+    def table(self, rows: list[list[Any]]) -> str:
+        def cell(tag: str, value: Any) -> str:
+            text, css = value if isinstance(value, tuple) else (value, "")
+            return (
+                f"<{tag} class='{css}'>{html.escape(str(text))}</{tag}>"
+                if css
+                else f"<{tag}>{html.escape(str(text))}</{tag}>"
+            )
+
+        head = "<tr>" + "".join(cell("th", c) for c in rows[0]) + "</tr>"
+        body = "".join("<tr>" + "".join(cell("td", c) for c in row) + "</tr>" for row in rows[1:])
+        return f"<table>{head}{body}</table>"
+
+    def figure(self, name: str, caption: str) -> str:
+        data = base64.b64encode(self.images[name]).decode("ascii")
+        return (
+            f"<figure id='figure-{name}'><img alt='{html.escape(caption)}' "
+            f"src='data:image/png;base64,{data}'>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+
+    def box(self, title: str, items: list[str], source: str) -> str:
+        return (
+            f"<aside class='box'><h3>{html.escape(title)}</h3>{self.items(items)}"
+            f"<p><small>{html.escape(source)}</small></p></aside>"
+        )
+
+    def page_break(self) -> str:
+        return "<div class='page-break'></div>"
+
+
+class _Markdown:
+    """Writes each element of the report as Markdown, figures as links to their PNG files."""
+
+    def begin(self, title: str, language: str) -> str:
+        return ""
+
+    def end(self) -> str:
+        return ""
+
+    def heading(self, level: int, text: str) -> str:
+        return f"\n{'#' * level} {text}\n"
+
+    def paragraph(self, text: str, strong: bool = False) -> str:
+        return f"\n**{text}**\n" if strong else f"\n{text}\n"
+
+    def items(self, items: list[str], css: str = "") -> str:
+        return "\n" + "\n".join(f"- {i}" for i in items) + "\n"
+
+    def table(self, rows: list[list[Any]]) -> str:
+        def cell(value: Any) -> str:
+            text = value[0] if isinstance(value, tuple) else value
+            return str(text).replace("|", "\\|")
+
+        lines = ["| " + " | ".join(cell(c) for c in rows[0]) + " |", "|---" * len(rows[0]) + "|"]
+        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows[1:]]
+        return "\n" + "\n".join(lines) + "\n"
+
+    def figure(self, name: str, caption: str) -> str:
+        return f"\n![{name}](report-{name}.png)\n\n*{caption}*\n"
+
+    def box(self, title: str, items: list[str], source: str) -> str:
+        lines = [f"> **{title}**", ">", *(f"> - {i}" for i in items), ">", f"> {source}"]
+        return "\n" + "\n".join(lines) + "\n"
+
+    def page_break(self) -> str:
+        return "\n---\n"

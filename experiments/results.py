@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from barrio.experiments.batch import BatchResult, load, read_manifest
-from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, per_replicate, summarise
+from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, derive, per_replicate, summarise
 from barrio.experiments.report import (
     baseline_for,
     html_table,
@@ -115,8 +115,12 @@ class Results:
 
     @functools.cached_property
     def means(self) -> pd.DataFrame:
-        """Per run and outcome, the mean over the policy period (``scenario, replicate, outcome, value``)."""
-        return per_replicate(self.table)
+        """Per run and outcome, the mean over the policy period (``scenario, replicate, outcome, value``).
+
+        With the report's outcomes added up from the model's (``prisoners``, ``young_recruits``,
+        ``women_prisoners``, ``total_cost``), and weekly flows a year (:func:`experiments.effects.derive`).
+        """
+        return derive(per_replicate(self.table))
 
     def summary(self, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
         """Per scenario and outcome: replicates, mean, sd and the 95% confidence interval of the mean.
@@ -135,8 +139,8 @@ class Results:
 
         Returns:
             One row per (scenario, outcome), as :func:`experiments.effects.against_baseline`
-            gives it: the paired difference with its 95% CI, the same relative to the baseline,
-            Hedges' g, Vargha-Delaney A12 and a plain sentence.
+            gives it: the paired difference with its 95% CI, the relative change with its CI on
+            the log ratio, a paired effect size, Vargha-Delaney A12, a verdict and a sentence.
 
         Raises:
             ResultsError: If ``baseline`` is not among the scenarios with finished runs.
@@ -158,17 +162,20 @@ class Results:
 
         return analyse(self.folder)
 
-    def report(self, path: Path | str | None = None, baseline: str | None = None) -> dict[str, Path]:
-        """Write ``report.html`` (self-contained) and ``report.md`` with its figures.
+    def report(
+        self, path: Path | str | None = None, baseline: str | None = None, language: str = "en"
+    ) -> dict[str, Path]:
+        """Write ``report.html`` (self-contained) and ``report.md`` with its figures and tables.
 
         Args:
             path: Folder to write into (default: the results folder).
             baseline: Scenario to compare with (default: :attr:`baseline`).
+            language: ``es``, ``pt`` or ``en``.
 
         Returns:
             The paths written, by kind (``html``, ``markdown`` and the figures).
         """
-        return write_report(self.folder, baseline=baseline, to=path)
+        return write_report(self.folder, baseline=baseline, to=path, language=language)
 
     def _select(self, outcomes: Iterable[str] | None) -> pd.DataFrame:
         wanted = list(KEY_OUTCOMES) if outcomes is None else list(outcomes)

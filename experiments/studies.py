@@ -9,6 +9,7 @@ scenario file, a :class:`~model.scenario.Scenario` or bare :class:`~model.params
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import math
 import os
@@ -21,11 +22,13 @@ from tqdm.auto import tqdm
 
 from barrio.experiments import capacity
 from barrio.experiments.batch import MAX_SEED, BatchError, RunSpec, execute, plan
+from barrio.experiments.effects import replicates_for
 from barrio.experiments.execution import executor
 from barrio.experiments.posterior import over_posterior
 from barrio.experiments.report import choose_baseline, write_report
 from barrio.experiments.results import Results
 from barrio.experiments.sweep import Experiment, Sweep, load_experiment
+from barrio.experiments.wording import check_language
 from barrio.model.params import Params
 from barrio.model.run import run as run_model
 from barrio.model.scenario import Scenario, load_scenario
@@ -163,6 +166,9 @@ def compare(
     allow_other_version: bool = False,
     force: bool = False,
     posterior: Path | str | None = None,
+    language: str = "en",
+    target_precision: float | None = None,
+    max_replicates: int = 100,
 ) -> Results:
     """Run every scenario ``replicates`` times, paired by seed, save each run, and write the report.
 
@@ -190,6 +196,11 @@ def compare(
         posterior: A calibration folder (``barrio calibrate``): every scenario is run over each
             of its accepted parameter sets, ``replicates`` paired seeds each, and the report
             shows how much of the spread comes from the parameters and how much from chance.
+        language: Language of the report: ``es``, ``pt`` or ``en``.
+        target_precision: Add replicates (up to ``max_replicates``) until the mean of every
+            headline outcome is known to this share of itself (0.1: its 95% interval within
+            +/-10%); ``replicates`` is where it starts.
+        max_replicates: The most replicates ``target_precision`` may ask for.
 
     Returns:
         The results folder as :class:`Results` (``.table``, ``.effects()``, ``.report()``).
@@ -241,7 +252,57 @@ def compare(
     out = Path(out) if out is not None else Path("results") / "-".join(names)[:80]
     description = {"command": "compare", "baseline": choose_baseline(names, baseline), "root_seed": seed}
     description.update(extra)
-    return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
+    report = functools.partial(write_report, language=check_language(language))
+    if target_precision is None:
+        return _execute(
+            specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version, report
+        )
+    if posterior is not None:
+        raise BatchError("target_precision is not available with a posterior: give replicates instead")
+    if not 0 < target_precision < 1:
+        raise BatchError(
+            f"target_precision must be a share between 0 and 1 (0.1: +/-10%); got {target_precision}"
+        )
+    _check_count("max_replicates", max_replicates, replicates)
+    population = max(s.params.neighbourhood.population for s in chosen)
+    while True:
+        # The report is written once, when the replicates are all there.
+        results = _execute(
+            specs,
+            out,
+            description,
+            jobs,
+            scheduler,
+            time_limit,
+            progress,
+            allow_other_version,
+            lambda _: None,
+        )
+        needed = replicates_for(results.table, target_precision, population)
+        if needed <= replicates or replicates >= max_replicates or results.batch.failed:
+            if needed > replicates:
+                log.warning(
+                    "%s: %d replicates would be needed for +/-%.0f%% on the headline outcomes; stopped at %d",
+                    out,
+                    needed,
+                    100 * target_precision,
+                    replicates,
+                )
+            if results.batch.done or results.batch.skipped:
+                report(out)
+            return results
+        replicates = min(needed, max_replicates)
+        log.info("%s: adding replicates up to %d for +/-%.0f%%", out, replicates, 100 * target_precision)
+        size = capacity.estimate(
+            len(chosen),
+            len(chosen) * replicates,
+            population,
+            max(_weeks(s) for s in chosen),
+            _jobs(jobs),
+            bool(scheduler),
+        )
+        capacity.check(size, f"compare of {len(chosen)} scenario(s) x {replicates:,} replicate(s)", force)
+        specs = plan(chosen, replicates, seed)
 
 
 def sweep(
@@ -257,6 +318,7 @@ def sweep(
     progress: bool = True,
     allow_other_version: bool = False,
     force: bool = False,
+    language: str = "en",
 ) -> Results:
     """Run an experiment: a base scenario with parameters varied over a grid or a Latin hypercube.
 
@@ -277,6 +339,7 @@ def sweep(
         progress: Show a progress bar (a widget in a notebook).
         allow_other_version: Add to a folder of runs made by other code.
         force: Run even if the plan looks too large for this machine's memory.
+        language: Language of the report: ``es``, ``pt`` or ``en``.
 
     Returns:
         The results folder as :class:`Results`.
@@ -311,7 +374,10 @@ def sweep(
     ]
     out = Path(out) if out is not None else Path("results") / design.experiment.name
     description = {"command": "sweep", "experiment": design.source, "root_seed": design.experiment.seed}
-    return _execute(specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version)
+    report = functools.partial(write_report, language=check_language(language))
+    return _execute(
+        specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version, report
+    )
 
 
 def explore(

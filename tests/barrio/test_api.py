@@ -14,6 +14,7 @@ from barrio import experiments
 from barrio.cli import main
 from barrio.experiments import batch
 from barrio.experiments.batch import BatchError
+from barrio.experiments.effects import KEY_OUTCOMES
 from barrio.experiments.report import with_interval
 from barrio.experiments.sweep import Experiment
 from barrio.model.run import run as run_model
@@ -82,17 +83,23 @@ def test_compare_returns_results_with_table_effects_and_a_preview(compared):
     ]
     pd.testing.assert_frame_equal(compared.table, experiments.load(compared.folder))
     effects = compared.effects()
-    assert set(effects.scenario) == {"mano_dura"} and "homicide_rate" in set(effects.outcome)
+    assert set(effects.scenario) == {"mano_dura"}
+    # Every key outcome is compared but those zero in every run of both, which say nothing.
+    key = compared.means[compared.means.outcome.isin(KEY_OUTCOMES)]
+    silent = {o for o, part in key.groupby("outcome") if not part.value.any()}
+    assert set(effects.outcome) == set(key.outcome) - silent and "prison_occupancy_pct" in set(
+        effects.outcome
+    )
     assert (effects.n == 2).all()
-    prisoners = compared.effects(outcomes=["prisoners_sentenced"])
-    assert list(prisoners.outcome) == ["prisoners_sentenced"]
+    occupancy = compared.effects(outcomes=["prison_occupancy_pct"])
+    assert list(occupancy.outcome) == ["prison_occupancy_pct"]
     # The preview shows each scenario with its replicates and the key outcomes with intervals.
     page = compared._repr_html_()
     summary = compared.summary().set_index(["scenario", "outcome"])
     for scenario in ("baseline", "mano_dura"):
         homicides = with_interval(summary.loc[(scenario, "homicide_rate")])
         assert f"<td>{scenario}</td><td>2</td><td>{homicides}</td>" in page
-    assert "homicides per 100,000 a year" in page and "compared with baseline" in page
+    assert "Homicides (per 100,000 a year)" in page and "compared with baseline" in page
     assert repr(compared).startswith("<Results: Barrio comparison of 2 scenario(s) in ")
 
 
@@ -100,7 +107,8 @@ def test_the_report_and_load_give_the_same_numbers(compared, tmp_path):
     assert (compared.folder / "report.html").exists()  # compare writes it, as the command does
     elsewhere = compared.report(tmp_path / "elsewhere", baseline="mano_dura")
     assert elsewhere["html"] == tmp_path / "elsewhere" / "report.html" and elsewhere["markdown"].exists()
-    assert "**baseline**" in elsewhere["markdown"].read_text()  # compared with mano_dura this time
+    # Compared with mano_dura this time: the baseline is the scenario said to change things.
+    assert "**Status quo (baseline)**" in elsewhere["markdown"].read_text()
     loaded = barrio.load(compared.folder)
     assert loaded.batch is None and loaded.kind == "comparison"
     pd.testing.assert_frame_equal(loaded.effects(), compared.effects())

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barrio.experiments.costs import cost_per_recruit_averted
+from barrio.experiments.costs import cost_effectiveness, cost_per_recruit_averted, costs, currency, fieller
 
 
 def table(seed: int, recruits: list[float], spending: list[float]) -> pd.DataFrame:
@@ -38,3 +38,84 @@ def test_no_recruit_averted_gives_nan_and_unpaired_tables_are_refused():
     assert np.isnan(cost_per_recruit_averted(same, same))
     with pytest.raises(ValueError, match="same seeds"):
         cost_per_recruit_averted(table(0, [1, 1], [0, 0]), table(1, [1, 1], [0, 0]))
+
+
+def test_fiellers_interval_by_hand():
+    cost, averted = np.array([10.0, 12.0, 14.0]), np.array([2.0, 2.0, 2.0])
+    # averted is known exactly (no spread): the interval is the cost's t interval over 2.
+    ratio, low, high = fieller(cost, averted)
+    half = 4.302653 * 2 / np.sqrt(3)  # cost: mean 12, sd 2
+    assert ratio == pytest.approx(6)
+    assert low == pytest.approx((12 - half) / 2, rel=1e-5) and high == pytest.approx(
+        (12 + half) / 2, rel=1e-5
+    )
+    # Averted not distinguishable from zero: no bounded interval.
+    assert np.isnan(fieller(cost, np.array([-1.0, 1.0, 0.5]))[1])
+
+
+def means(baseline: dict[str, list[float]], policy: dict[str, list[float]]) -> pd.DataFrame:
+    rows = [
+        {"scenario": name, "replicate": r, "outcome": outcome, "value": v}
+        for name, values in (("baseline", baseline), ("policy", policy))
+        for outcome, series in values.items()
+        for r, v in enumerate(series)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_cost_effectiveness_says_plainly_when_a_policy_raises_the_outcome():
+    table = means(
+        # homicides a week, young recruits a year, prisoners held; total cost a year
+        {
+            "homicides": [1.0, 1.2, 1.1],
+            "young_recruits": [10, 11, 12],
+            "prisoners": [5, 5, 5],
+            "total_cost": [100] * 3,
+        },
+        {
+            "homicides": [0.5, 0.6, 0.5],
+            "young_recruits": [14, 15, 17],
+            "prisoners": [0, 0, 0],
+            "total_cost": [160] * 3,
+        },
+    )
+    rows = cost_effectiveness(table, "baseline", years=2).set_index("averted_outcome")
+    homicides = rows.loc["homicides"]
+    # Averted over 2 years: (1.1 - 0.5333) x 104 weeks = 58.9; extra cost 60 x 2 = 120.
+    assert homicides.status == "averts" and homicides.averted == pytest.approx((1.1 - 1.6 / 3) * 104)
+    assert homicides.per_averted == pytest.approx(120 / homicides.averted)
+    assert homicides.low < homicides.per_averted < homicides.high
+    young = rows.loc["young_recruits"]
+    assert young.status == "raises" and young.averted < 0 and np.isnan(young.per_averted)
+    assert rows.loc["prisoner_years"].averted == pytest.approx(10)  # 5 prisoners for 2 years
+    same = {"prisoners": [1, 1], "total_cost": [1, 1]}
+    nothing = means(
+        {"homicides": [0.0] * 2, "young_recruits": [1, 2], **same},
+        {"homicides": [0.0] * 2, "young_recruits": [2, 1], **same},
+    )
+    statuses = cost_effectiveness(nothing, "baseline", years=1).set_index("averted_outcome").status
+    assert statuses["homicides"] == "none" and statuses["young_recruits"] == "unclear"
+
+
+def test_costs_a_year_and_over_the_period_in_both_currencies():
+    table = means({"total_cost": [100.0, 120.0]}, {"total_cost": [200.0, 200.0]})
+    brl = currency("brazil")
+    assert brl.code == "BRL" and brl.year == 2024 and "Statista" in brl.source
+    rows = costs(table, years=3, money=brl).set_index("scenario")
+    assert rows.loc["baseline", "per_year"] == 110 and rows.loc["baseline", "period"] == 330
+    assert rows.loc["baseline", "period_local"] == pytest.approx(330 * brl.rate)
+    assert rows.loc["baseline", "low"] >= 0  # spending cannot be negative
+    for context in (
+        "brazil",
+        "colombia",
+        "mexico",
+        "ecuador",
+        "bolivia",
+        "peru",
+        "chile",
+        "uruguay",
+        "haiti",
+    ):
+        assert currency(context).rate > 0
+    with pytest.raises(KeyError, match=r"currencies.yaml: no currency for the context 'atlantis'"):
+        currency("atlantis")

@@ -1,5 +1,6 @@
 """The numbers of a report, checked against a hand computation, and the report files."""
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -7,22 +8,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from barrio.experiments.batch import execute, plan
+from barrio.experiments.batch import execute, load, plan
+from barrio.experiments.brief import brief_sentences
 from barrio.experiments.effects import (
     against_baseline,
-    hedges_g,
+    derive,
+    log_ratio_interval,
+    paired_d,
     per_replicate,
+    rare_events,
+    replicates_for,
     sentence,
     settling,
     summarise,
     vargha_delaney,
 )
 from barrio.experiments.execution import InProcessExecutor
-from barrio.experiments.report import _fmt, choose_baseline, write_report
+from barrio.experiments.report import choose_baseline, with_interval, write_report
+from barrio.experiments.studies import resized
+from barrio.experiments.vocabulary import outcome_name
+from barrio.model.scenario import load_scenario
 from tests.experiments.test_batch import tiny
 
 ROOT = Path(__file__).resolve().parents[2]
+T2 = 4.302653  # t(0.975, 2 degrees of freedom)
 
 
 def hand_table() -> pd.DataFrame:
@@ -49,50 +61,198 @@ def test_means_intervals_and_paired_differences_match_a_hand_computation():
     base = means[means.scenario == "baseline"].value.to_numpy()
     assert list(base) == [11, 15, 9]  # week -1 is left out
     summary = summarise(means).set_index("scenario").loc["baseline"]
-    # mean 35/3, sd = sqrt(((11-35/3)^2 + (15-35/3)^2 + (9-35/3)^2) / 2) = sqrt(28/3), t(0.975, 2) = 4.3027
+    # mean 35/3, sd = sqrt(((11-35/3)^2 + (15-35/3)^2 + (9-35/3)^2) / 2) = sqrt(28/3)
     assert summary["mean"] == pytest.approx(35 / 3)
-    half = 4.302653 * np.sqrt(28 / 3) / np.sqrt(3)
+    half = T2 * np.sqrt(28 / 3) / np.sqrt(3)
     assert summary["ci_low"] == pytest.approx(35 / 3 - half, rel=1e-5)
     assert summary["ci_high"] == pytest.approx(35 / 3 + half, rel=1e-5)
 
     row = against_baseline(means, "baseline").iloc[0]
     # policy means 8, 7, 11 against 11, 15, 9: differences -3, -8, +2, mean -3, sd 5,
     # half-width 4.3027 x 5 / sqrt(3) (paired by rank instead it would be -2, -3, -4, sd 1).
-    half = 4.302653 * 5 / np.sqrt(3)
-    level = 35 / 3
-    assert row["baseline"] == pytest.approx(level) and row["mean"] == pytest.approx(26 / 3)
+    half = T2 * 5 / np.sqrt(3)
+    assert row["baseline"] == pytest.approx(35 / 3) and row["mean"] == pytest.approx(26 / 3)
     assert row["difference"] == pytest.approx(-3.0)
     assert row["ci_low"] == pytest.approx(-3 - half, rel=1e-5)
     assert row["ci_high"] == pytest.approx(-3 + half, rel=1e-5)
-    assert row["relative"] == pytest.approx(-3 / level)
-    assert row["rel_low"] == pytest.approx((-3 - half) / level, rel=1e-5)
-    assert row["rel_high"] == pytest.approx((-3 + half) / level, rel=1e-5)
-    policy, baseline = np.array([8, 7, 11.0]), np.array([11, 15, 9.0])
-    assert row["hedges_g"] == pytest.approx(hedges_g(policy, baseline)) and row["hedges_g"] < 0
-    assert row["a12"] == pytest.approx(vargha_delaney(policy, baseline))
+    # The relative change on the log ratio: z_i = policy_i / (26/3) - baseline_i / (35/3).
+    z = np.array([8, 7, 11]) / (26 / 3) - np.array([11, 15, 9]) / (35 / 3)
+    log_half = T2 * z.std(ddof=1) / np.sqrt(3)
+    assert row["relative"] == pytest.approx(26 / 35 - 1)
+    assert row["rel_low"] == pytest.approx(26 / 35 * math.exp(-log_half) - 1, rel=1e-5)
+    assert row["rel_high"] == pytest.approx(26 / 35 * math.exp(log_half) - 1, rel=1e-5)
+    # The old interval, the difference's over the baseline mean, reached -132%; this one cannot.
+    assert (-3 - half) / (35 / 3) < -1 < row["rel_low"]
+    # Paired d: -3 / 5 with Hedges' correction 1 - 3 / (4 x 2 - 1) = 4/7.
+    assert row["paired_d"] == pytest.approx(-3 / 5 * 4 / 7)
+    assert row["a12"] == pytest.approx(vargha_delaney(np.array([8, 7, 11.0]), np.array([11, 15, 9.0])))
+    assert row["verdict"] == "unclear"
     assert row["sentence"] == (
-        "homicides per 100,000 a year: 26% lower than baseline "
-        "(95% CI -132% to +81%, not distinguishable from no change)"
+        "Homicides (per 100,000 a year): no clear change from Status quo (baseline) "
+        f"(estimate -26%, 95% CI -{round(-100 * row['rel_low'])}% to +{round(100 * row['rel_high'])}%)"
     )
 
 
 def test_effect_sizes_by_hand():
+    # differences 1, 2, 3: mean 2, sd 1, correction 1 - 3 / (4 x 2 - 1) = 4/7
+    assert paired_d(np.array([1.0, 2.0, 3.0])) == pytest.approx(2 * 4 / 7)
+    assert np.isnan(paired_d(np.array([1.0, 2.0])))  # too few pairs to say
     a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 3.0, 4.0])
-    # pooled sd 1, difference -1, correction 1 - 3 / (4 x 6 - 9) = 0.8
-    assert hedges_g(a, b) == pytest.approx(-0.8)
     # pairs where a > b: (3, 2) only; ties: (2, 2), (3, 3): (1 + 0.5 x 2) / 9
     assert vargha_delaney(a, b) == pytest.approx(2 / 9)
 
 
-def test_sentences_say_direction_size_and_uncertainty():
-    assert sentence("sellers", 0.05, -0.02, 0.12) == (
-        "sellers: 5% higher than baseline (95% CI -2% to +12%, not distinguishable from no change)"
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1e6, allow_subnormal=False), st.floats(0, 1e6, allow_subnormal=False)),
+        min_size=2,
+        max_size=12,
     )
-    assert "18% lower than baseline (95% CI -25% to -11%)" in sentence("homicide_rate", -0.18, -0.25, -0.11)
-    assert "no relative change" in sentence("recruits", np.nan, np.nan, np.nan)
-    # An interval that reaches no change exactly does not exclude it.
-    assert "not distinguishable" in sentence("sellers", 0.1, 0.0, 0.2)
-    assert "not distinguishable" not in sentence("sellers", 0.1, 0.01, 0.2)
+)
+def test_the_relative_interval_never_passes_minus_100_percent(pairs):
+    base, other = (np.array(side, dtype=float) for side in zip(*pairs, strict=True))
+    if base.mean() <= 0 or other.mean() <= 0:
+        return
+    with np.errstate(over="ignore"):
+        rel, low, high = log_ratio_interval(base, other)
+    assert low > -1 or math.isclose(low, -1)
+    assert low <= rel + 1e-9 and rel <= high + 1e-9 * max(1, abs(rel))
+
+
+def test_a_policy_zero_in_every_run_is_minus_100_percent_with_an_upper_end():
+    means = pd.DataFrame(
+        {
+            "scenario": ["baseline"] * 3 + ["policy"] * 3,
+            "replicate": [0, 1, 2] * 2,
+            "outcome": "riots",
+            "value": [2.0, 4.0, 3.0, 0.0, 0.0, 0.0],
+        }
+    )
+    row = against_baseline(means, "baseline").iloc[0]
+    assert row["relative"] == -1 and row["rel_low"] == -1 and -1 < row["rel_high"] < 0
+
+
+def _planted(rng: np.random.Generator, n: int, effect: float) -> pd.DataFrame:
+    """Paired replicates: a baseline varying from seed to seed, the policy ``effect`` times it, and noise."""
+    base = rng.gamma(20, 5, n)
+    policy = base * (1 + effect) * rng.lognormal(0, 0.08, n)
+    return pd.DataFrame(
+        {
+            "scenario": ["baseline"] * n + ["policy"] * n,
+            "replicate": [*range(n), *range(n)],
+            "outcome": "sellers",
+            "value": [*base, *policy],
+        }
+    )
+
+
+def test_a_planted_effect_is_recovered_with_its_sign_and_interval():
+    rng = np.random.default_rng(20)
+    row = against_baseline(_planted(rng, 10, -0.30), "baseline").iloc[0]
+    assert row["verdict"] == "lower" and row["rel_high"] < 0
+    assert row["rel_low"] < -0.30 < row["rel_high"]
+    assert "30% lower" in row["sentence"] or "lower than" in row["sentence"]
+    # No effect planted: the interval includes none, and the sentence does not call it a change.
+    row = against_baseline(_planted(rng, 10, 0.0), "baseline").iloc[0]
+    assert row["rel_low"] < 0 < row["rel_high"] and row["verdict"] == "unclear"
+    assert "no clear change" in row["sentence"]
+    # Over many experiments the 95% interval holds the planted -30% about 95 times in 100.
+    held = []
+    for _ in range(400):
+        runs = _planted(rng, 8, -0.30).value.to_numpy()
+        _, low, high = log_ratio_interval(runs[:8], runs[8:])
+        held.append(low <= -0.3 * 1.0032 <= high)
+    # exp(sigma^2 / 2) = 1.0032: the planted noise's mean; the ratio of means estimates that.
+    assert 0.90 <= np.mean(held) <= 0.99
+
+
+def test_an_outcome_zero_in_every_run_of_both_is_left_out():
+    means = pd.DataFrame(
+        {
+            "scenario": ["baseline"] * 4 + ["policy"] * 4,
+            "replicate": [0, 1, 0, 1] * 2,
+            "outcome": ["homicide_rate", "homicide_rate", "sellers", "sellers"] * 2,
+            "value": [0.0, 0.0, 10.0, 12.0, 0.0, 0.0, 9.0, 11.0],
+        }
+    )
+    versus = against_baseline(means, "baseline")
+    assert list(versus.outcome) == ["sellers"]
+
+
+def test_sentences_follow_the_intervals_in_every_language():
+    assert sentence("sellers", 0.05, -0.02, 0.12) == (
+        "Active sellers: no clear change from baseline (estimate +5%, 95% CI -2% to +12%)"
+    )
+    assert sentence("homicide_rate", -0.18, -0.25, -0.11) == (
+        "Homicides (per 100,000 a year): 18% lower than baseline (95% CI -25% to -11%)"
+    )
+    assert "no clear change" in sentence("sellers", 0.1, 0.0, 0.2)  # reaching no change is not a rise
+    assert "higher than" in sentence("sellers", 0.1, 0.01, 0.2)
+    assert sentence("sellers", 0.1, 0.01, 0.2, "Situación actual", "es") == (
+        "Vendedores activos: 10% más que en «Situación actual» (IC 95% +1% a +20%)"
+    )
+    assert "sem mudança clara" in sentence("sellers", 0.1, -0.01, 0.2, "Situação atual", "pt")
+    assert "no interval" in sentence("sellers", 0.1, np.nan, np.nan)
+
+
+def _versus(rows: list[tuple[str, str, float, float, float]]) -> pd.DataFrame:
+    """Comparison rows (scenario, outcome, relative, low, high), verdicts from the intervals."""
+    frame = pd.DataFrame(rows, columns=["scenario", "outcome", "relative", "rel_low", "rel_high"])
+    frame["difference"] = frame.relative
+    frame["ci_low"], frame["ci_high"] = frame.rel_low, frame.rel_high
+    frame["verdict"] = np.where(frame.rel_low > 0, "higher", np.where(frame.rel_high < 0, "lower", "unclear"))
+    return frame
+
+
+def test_the_briefs_sentences_follow_the_intervals():
+    versus = _versus(
+        [
+            ("mano_dura", "homicide_rate", -0.20, -0.30, -0.10),  # lower and lower is better
+            ("mano_dura", "prisoners", 0.40, 0.20, 0.60),  # higher and higher is worse
+            ("mano_dura", "young_recruits", -0.25, -0.60, 0.15),  # could be either
+            ("mano_dura", "mean_trust", 0.05, 0.01, 0.09),  # higher trust is better
+        ]
+    )
+    said = brief_sentences(versus, "en", replicates=5)
+    assert 3 <= len(said) <= 5
+    better, worse, unclear = said[0], said[1], said[2]
+    assert better.startswith("With Mano dura (crackdown), better:")
+    assert "Homicides (per 100,000 a year) -20% (95% CI -30% to -10%)" in better and "Trust" in better
+    assert worse.startswith("With Mano dura (crackdown), worse:") and "Prisoners" in worse
+    young = outcome_name("young_recruits", "en")
+    assert young in unclear and "cannot tell" in unclear
+    assert young not in better and young not in worse  # an interval across zero is no rise or fall
+    es = brief_sentences(versus, "es", replicates=5)
+    assert es[0].startswith("Con Mano dura, mejora:") and outcome_name("young_recruits", "es") in es[2]
+
+
+def test_rare_events_say_how_many_replicates_or_residents_would_do():
+    rows = [
+        {"scenario": "baseline", "replicate": r, "week": w, "outcome": "homicides", "value": v}
+        for r in range(3)
+        for w, v in enumerate([1, 0, 0, 1])  # 2 homicides a run over the policy period: 6 in all
+    ]
+    rare = rare_events(pd.DataFrame(rows), population=4000, precision=0.2).iloc[0]
+    # A Poisson count known to +/-20% needs (1.96 / 0.2)^2 = 96.04 events: 16 times the 6 seen.
+    assert rare["outcome"] == "homicide_rate" and rare["events"] == pytest.approx(2)
+    assert rare["needed_replicates"] == math.ceil(3 * 96.04 / 6)
+    assert rare["needed_population"] == math.ceil(4000 * 96.04 / 6 / 1000) * 1000
+
+
+def test_replicates_for_a_precision_come_from_the_spread_so_far():
+    rows = [
+        {"scenario": "a", "replicate": r, "week": 0, "outcome": "prisoners_sentenced", "value": v}
+        for r, v in enumerate([90.0, 100.0, 110.0])
+    ] + [
+        {"scenario": "a", "replicate": r, "week": 0, "outcome": "prisoners_pretrial", "value": 0.0}
+        for r in range(3)
+    ]
+    # prisoners: mean 100, sd 10, cv 0.1; +/-5% needs (4.3027 x 0.1 / 0.05)^2 = 74.05 replicates.
+    assert replicates_for(pd.DataFrame(rows), 0.05, 4000) == 75
+    assert replicates_for(pd.DataFrame(rows), 0.5, 4000) == 3
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        replicates_for(pd.DataFrame(rows), 10, 4000)
 
 
 def test_settling_warns_when_the_mean_is_not_pinned_down():
@@ -117,25 +277,77 @@ def test_the_baseline_is_the_named_one_else_baseline_else_the_first():
         choose_baseline(["a", "b"], "c")
 
 
-def test_the_report_files_carry_the_numbers_and_embed_their_figures(tmp_path):
-    execute(plan([tiny("baseline"), tiny("crackdown")], 3), tmp_path, InProcessExecutor(), progress=False)
-    paths = write_report(tmp_path)
+@pytest.fixture(scope="module")
+def small_batch(tmp_path_factory) -> Path:
+    """The library's baseline and mano dura at 2,000 residents, half a year each way, 3 replicates."""
+    out = tmp_path_factory.mktemp("batch")
+    scenarios = [resized(load_scenario(name), 26, 26, 2000) for name in ("baseline", "mano_dura")]
+    execute(plan(scenarios, 3), out, InProcessExecutor(), progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_report(small_batch, tmp_path_factory) -> dict[str, Path]:
+    return write_report(small_batch, to=tmp_path_factory.mktemp("report"))
+
+
+@pytest.mark.slow
+def test_the_report_files_carry_the_numbers_and_embed_their_figures(small_batch, small_report):
+    paths = small_report
     page = paths["html"].read_text()
     text = paths["markdown"].read_text()
-    assert page.count("data:image/png;base64,") == 4 and "src='report-" not in page  # self-contained
-    assert "crackdown" in page and "enforcement cost (USD a week):" in page
-    assert "## Means with 95% confidence intervals" in text and "![series](report-series.png)" in text
+    figures = ("forest", "series", "costs", "burden", "replicates")
+    # Self-contained: every figure embedded, none linked.
+    assert page.count("data:image/png;base64,") == len(figures) and "src='report-" not in page
+    assert "http://" not in page and "https://" not in page  # nothing to fetch: it opens offline
+    assert text.index("## Brief") < text.index("## Detail") < text.index("## Methods")
+    assert "What this model cannot tell" in text and "![forest](report-forest.png)" in text
+    for name in figures:
+        assert paths[name].read_bytes()[:4] == b"\x89PNG" and paths[name].stat().st_size > 10_000
     # The table carries the numbers of the runs: each scenario's mean sellers with its interval.
-    from barrio.experiments.batch import load
-
-    summary = summarise(per_replicate(load(tmp_path))).set_index(["scenario", "outcome"])
-    cells = [summary.loc[(s, "sellers")] for s in ("baseline", "crackdown")]
-    expected = " | ".join(f"{_fmt(c['mean'])} ({_fmt(c['ci_low'])} to {_fmt(c['ci_high'])})" for c in cells)
-    assert f"| sellers | {expected} |" in text
-    for name in ("series", "costs", "burden", "replicates"):
-        assert paths[name].stat().st_size > 10_000
+    summary = summarise(derive(per_replicate(load(small_batch)))).set_index(["scenario", "outcome"])
+    cells = [with_interval(summary.loc[(s, "sellers")]) for s in ("baseline", "mano_dura")]
+    assert f"| Active sellers | {' | '.join(cells)} |" in text
 
 
+@pytest.mark.slow
+def test_the_spreadsheet_holds_the_numbers_of_the_report(small_report):
+    paths = small_report
+    text = paths["markdown"].read_text()
+    sheets = pd.read_excel(paths["xlsx"], sheet_name=None)
+    assert set(sheets) == {"summary", "effects", "costs", "cost_effectiveness"}
+    summary = sheets["summary"]
+    pd.testing.assert_frame_equal(summary, pd.read_csv(paths["summary.csv"]), check_dtype=False)
+    means_section = text.split("### Means with 95% confidence intervals")[1].split("###")[0]
+    for outcome in ("sellers", "prisoners", "total_cost", "mean_trust"):
+        rows = summary[summary.outcome == outcome].set_index("scenario")
+        cells = [with_interval(rows.loc[s]) for s in ("baseline", "mano_dura")]
+        assert f"| {outcome_name(outcome, 'en')} | {' | '.join(cells)} |" in means_section
+    effects = sheets["effects"]
+    changes = text.split("### Mano dura (crackdown) against Status quo (baseline)")[1].split("###")[0]
+    for row in effects.itertuples():
+        assert f"| {row.name} | " in changes  # every compared outcome is in the report's table
+    shown = effects[effects.outcome == "total_cost"].iloc[0]
+    assert f"{round(100 * shown.relative):+d}%" in changes
+
+
+@pytest.mark.slow
+def test_the_report_speaks_each_language(small_batch, tmp_path):
+    for language, words in (("es", "## Resumen"), ("pt", "## Resumo")):
+        paths = write_report(small_batch, to=tmp_path / language, language=language)
+        text = paths["markdown"].read_text()
+        assert words in text
+        assert f"<html lang='{language}'>" in paths["html"].read_text()
+    summary = pd.read_csv(tmp_path / "es" / "summary.csv").set_index(["scenario", "outcome"])
+    sellers = summary.loc[("baseline", "sellers")]
+    spanish = (tmp_path / "es" / "report.md").read_text()
+    assert with_interval(sellers, "es") in spanish and " a " in with_interval(sellers, "es")
+    assert "," in f"{sellers['mean']:.3g}".replace(".", ",")  # Spanish writes a decimal comma
+    with pytest.raises(ValueError, match="not one of the report's: es, pt, en"):
+        write_report(small_batch, to=tmp_path / "x", language="fr")
+
+
+@pytest.mark.slow
 def test_a_report_of_an_unfinished_batch_says_what_is_missing(tmp_path):
     from barrio.experiments.batch import ResultsError
 
@@ -173,3 +385,81 @@ def test_writing_figures_leaves_the_callers_matplotlib_backend_alone():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.split() == ["svg", "True", "[]"]
+
+
+#: Screenshots of the brief, one per language (not test-results/: pytest-playwright empties it).
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_brief_opens_offline_in_chromium_in_each_language(small_batch, tmp_path, page):
+    """Each language's report opened from disk with every request outside the file refused."""
+    outside: list[str] = []
+
+    def only_the_file(route):
+        url = route.request.url
+        if url.startswith(("file://", "data:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", only_the_file)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for language, heading in (("es", "Resumen"), ("pt", "Resumo"), ("en", "Brief")):
+        paths = write_report(small_batch, to=tmp_path / language, language=language)
+        page.set_viewport_size({"width": 1100, "height": 1500})
+        page.goto(paths["html"].as_uri())
+        assert page.locator("h2").first.inner_text() == heading
+        forest = page.locator("#figure-forest img")
+        assert forest.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.screenshot(path=str(SCREENSHOTS / f"report-brief-{language}.png"))
+        # Every figure fits the page, also on a narrow screen.
+        for width in (1100, 640):
+            page.set_viewport_size({"width": width, "height": 1000})
+            wider = page.evaluate(
+                "() => [...document.images].filter(i => i.getBoundingClientRect().right > "
+                "document.documentElement.clientWidth + 1).length"
+            )
+            assert wider == 0
+    assert outside == []
+
+
+@pytest.mark.slow
+def test_a_target_precision_adds_replicates_until_it_is_met_or_the_most_allowed(tmp_path):
+    from barrio.experiments.studies import compare
+
+    scenarios = [tiny("baseline"), tiny("crackdown")]
+    results = compare(
+        scenarios, replicates=2, target_precision=0.5, max_replicates=4, out=tmp_path, jobs=1, progress=False
+    )
+    done = results.finished
+    assert done["baseline"] == done["crackdown"]  # still paired
+    n = len(done["baseline"])
+    assert 3 <= n <= 4  # at least 3 for an interval; no more than allowed
+    needed = replicates_for(results.table, 0.5, 600)
+    assert needed <= n or n == 4
+    with pytest.raises(ValueError, match="max_replicates"):
+        compare(
+            scenarios,
+            replicates=3,
+            target_precision=0.5,
+            max_replicates=2,
+            out=tmp_path,
+            jobs=1,
+            progress=False,
+        )
+
+
+@pytest.mark.slow
+def test_barrio_report_writes_the_language_asked_for(small_batch, capsys):
+    from barrio.cli import main
+
+    assert main(["report", str(small_batch), "--language", "pt"]) == 0
+    assert f"xlsx     {small_batch / 'report.xlsx'}" in capsys.readouterr().out
+    assert "## Resumo" in (small_batch / "report.md").read_text()
+    with pytest.raises(SystemExit) as refused:
+        main(["compare", "baseline", "--target-precision", "2"])
+    assert refused.value.code == 2
+    assert "must be a share between 0 and 1" in capsys.readouterr().err

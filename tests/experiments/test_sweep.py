@@ -135,8 +135,9 @@ def test_barrio_sweep_runs_a_file_and_reports_problems_with_exit_status_2(folder
     sweep = text.split("## The sweep")[1].split("##")[0]
     rows = [line for line in sweep.splitlines() if line.startswith("| grid-")]
     assert [row.split(" | ")[1] for row in rows] == ["0.2", "0.8"]
-    assert "policing.punitive_intensity" in sweep and "sentenced prisoners" in sweep
-    assert (out / "report.html").read_text().count("data:image/png;base64,") == 5
+    assert "policing.punitive_intensity" in sweep and "Sentenced prisoners" in sweep
+    # The brief's chart, the sweep's and the four of every report.
+    assert (out / "report.html").read_text().count("data:image/png;base64,") == 6
     (folder / "broken.yaml").write_text("name: grid\nvary: {}\n")
     assert main(["sweep", str(folder / "broken.yaml"), "-q"]) == 2
     assert "give exactly one of 'vary'" in capsys.readouterr().err

@@ -1,0 +1,160 @@
+"""The brief that opens a report: what each scenario changes, and a few sentences that follow the intervals.
+
+The sentences are built from the comparison's verdicts (``lower``, ``higher``, ``unclear``),
+never from the point estimates alone: an outcome whose interval includes no change is listed
+among those the runs cannot tell, not called a rise or a fall.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from barrio.experiments.effects import HEADLINE
+from barrio.experiments.figures import judge
+from barrio.experiments.vocabulary import outcome_name, scenario_title
+from barrio.experiments.wording import number, percent, say
+
+__all__ = ["MAX_SENTENCES", "brief_sentences", "scenario_changes"]
+
+#: The brief says at most this many sentences.
+MAX_SENTENCES = 5
+
+
+def _flat(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            flat |= _flat(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _value(x: Any, language: str) -> str:
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int | float):
+        return number(float(x), language)
+    return str(x)
+
+
+def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], language: str) -> list[str]:
+    """What a scenario changes from the baseline, in words: its starting values, then its timeline.
+
+    Args:
+        resolved: The scenario's resolved values (``Scenario.resolved()``, as in the manifest).
+        base: The baseline's.
+        language: The report's language.
+    """
+    mine, theirs = _flat(resolved["params"]), _flat(base["params"])
+    lines = []
+    start = [
+        say(
+            "setting_change",
+            language,
+            path=path,
+            before=_value(theirs.get(path), language),
+            after=_value(v, language),
+        )
+        for path, v in mine.items()
+        if theirs.get(path) != v
+    ]
+    if start:
+        lines.append(f"{say('from_the_start', language)}: " + "; ".join(start))
+    current = dict(theirs)
+    for event in resolved.get("timeline", []):
+        week = event.get("week")
+        if week is None:
+            week = round(float(event.get("year", 0)) * 52)
+        changes = [
+            say(
+                "setting_change",
+                language,
+                path=path,
+                before=_value(current.get(path), language),
+                after=_value(v, language),
+            )
+            for path, v in event.get("set", {}).items()
+        ]
+        if event.get("shock"):
+            shock = event["shock"]
+            changes.append(say("shock", language, name=shock.get("name", "shock"), weeks=shock.get("weeks")))
+        if changes:
+            lines.append(f"{say('from_week', language, week=week)}: " + "; ".join(changes))
+    return lines or [say("no_change", language)]
+
+
+def _item(row: pd.Series, language: str) -> str:
+    name = outcome_name(row.outcome, language)
+    if np.isfinite(row.relative):
+        change = percent(row.relative, language)
+        ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
+    else:
+        change = ("+" if row.difference > 0 else "") + number(row.difference, language)
+        ci = say("ci", language, low=number(row.ci_low, language), high=number(row.ci_high, language))
+    return say("brief_item", language, name=name, change=change, ci=ci)
+
+
+def brief_sentences(
+    versus: pd.DataFrame, language: str, replicates: int, rare: pd.DataFrame | None = None
+) -> list[str]:
+    """Three to five plain sentences: what got better, what got worse, what the runs cannot tell.
+
+    Args:
+        versus: The comparison (:func:`experiments.effects.against_baseline`), with ``verdict``.
+        language: The report's language.
+        replicates: Pairs of runs behind each figure.
+        rare: Rare-event warnings (:func:`experiments.effects.rare_events`).
+
+    Returns:
+        Per policy (in the table's order), a sentence of its headline outcomes that are surely
+        better, one of those surely worse, and one of those the runs cannot tell; then how
+        sure the figures are and, for rare events, what more would take; at most
+        :data:`MAX_SENTENCES` in all, the policies' own first.
+    """
+    headline = versus[versus.outcome.isin(HEADLINE)]
+    rank = {name: k for k, name in enumerate(HEADLINE)}
+    said: list[str] = []
+    unclear_said: list[str] = []
+    for policy in dict.fromkeys(headline.scenario):
+        rows = headline[headline.scenario == policy].sort_values("outcome", key=lambda c: c.map(rank))
+        judged = [judge(r.outcome, r.verdict) for r in rows.itertuples()]
+        title = scenario_title(policy, language)
+        better = [
+            _item(r, language) for (_, r), j in zip(rows.iterrows(), judged, strict=True) if j == "better"
+        ]
+        worse = [
+            _item(r, language) for (_, r), j in zip(rows.iterrows(), judged, strict=True) if j == "worse"
+        ]
+        unclear = [
+            outcome_name(r.outcome, language)
+            for r, j in zip(rows.itertuples(), judged, strict=True)
+            if j == "unclear"
+        ]
+        if better:
+            said.append(say("brief_better", language, policy=title, items="; ".join(better)))
+        if worse:
+            said.append(say("brief_worse", language, policy=title, items="; ".join(worse)))
+        if unclear:
+            unclear_said.append(say("brief_unclear", language, policy=title, names="; ".join(unclear)))
+    closing = [say("brief_how_sure", language, replicates=replicates)]
+    if rare is not None and not rare.empty:
+        worst = rare.sort_values("events").iloc[0]
+        closing.insert(
+            0,
+            say(
+                "brief_rare",
+                language,
+                name=outcome_name(worst.outcome, language),
+                events=number(worst.events, language),
+                scenario=scenario_title(worst.scenario, language),
+                replicates=number(worst.needed_replicates, language),
+                population=number(worst.needed_population, language),
+            ),
+        )
+    room = MAX_SENTENCES - len(closing)
+    return (said + unclear_said)[:room] + closing
