@@ -101,7 +101,7 @@ def forest_figure(versus: pd.DataFrame, base: str, language: str) -> Figure:
     ends = [1 + v for v in (*rows.rel_low.dropna(), *rows.rel_high.dropna(), *rows.relative) if v > -1]
     low, high = min([0.8, *ends]), max([1.25, *ends])
     ax.set_xlim(low / 1.15, high * 1.15)
-    ticks = [r for r in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 50) if low / 1.15 <= r <= high * 1.15]
+    ticks = [r for r in (0.1, 0.25, 0.5, 1, 2, 5, 20, 100) if low / 1.15 <= r <= high * 1.15]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v - 1, language)))
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
