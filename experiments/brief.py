@@ -7,6 +7,7 @@ among those the runs cannot tell, not called a rise or a fall.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from barrio.experiments.effects import HEADLINE
 from barrio.experiments.figures import judge
 from barrio.experiments.vocabulary import outcome_name, scenario_title
 from barrio.experiments.wording import number, percent, say
+from barrio.model.params import parameter_table
 
 __all__ = ["MAX_SENTENCES", "brief_sentences", "scenario_changes"]
 
@@ -34,6 +36,23 @@ def _flat(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+@functools.cache
+def _meanings() -> dict[str, tuple[str, str]]:
+    return {row["path"]: (row["meaning"], row["unit"]) for row in parameter_table()}
+
+
+def _setting(path: str, before: Any, after: Any, language: str) -> str:
+    """One value changed; in English with the parameter's meaning and unit (they are written in English)."""
+    text = say(
+        "setting_change", language, path=path, before=_value(before, language), after=_value(after, language)
+    )
+    meaning, unit = _meanings().get(path, ("", ""))
+    if language != "en" or not meaning:
+        return text
+    unit = f" {unit}" if unit and not isinstance(after, bool) else ""
+    return f"{meaning.rstrip('.')} ({text}{unit})"
+
+
 def _value(x: Any, language: str) -> str:
     if isinstance(x, bool):
         return str(x).lower()
@@ -43,7 +62,7 @@ def _value(x: Any, language: str) -> str:
 
 
 def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], language: str) -> list[str]:
-    """What a scenario changes from the baseline, in words: its starting values, then its timeline.
+    """What a scenario changes from the baseline, one change a line: its starting values, then its timeline.
 
     Args:
         resolved: The scenario's resolved values (``Scenario.resolved()``, as in the manifest).
@@ -53,38 +72,20 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
     mine, theirs = _flat(resolved["params"]), _flat(base["params"])
     lines = []
     start = [
-        say(
-            "setting_change",
-            language,
-            path=path,
-            before=_value(theirs.get(path), language),
-            after=_value(v, language),
-        )
-        for path, v in mine.items()
-        if theirs.get(path) != v
+        _setting(path, theirs.get(path), v, language) for path, v in mine.items() if theirs.get(path) != v
     ]
-    if start:
-        lines.append(f"{say('from_the_start', language)}: " + "; ".join(start))
-    current = dict(theirs)
+    lines += [f"{say('from_the_start', language)}: {change}" for change in start]
+    current = dict(mine)  # the timeline changes the scenario's own values, in order
     for event in resolved.get("timeline", []):
         week = event.get("week")
         if week is None:
             week = round(float(event.get("year", 0)) * 52)
-        changes = [
-            say(
-                "setting_change",
-                language,
-                path=path,
-                before=_value(current.get(path), language),
-                after=_value(v, language),
-            )
-            for path, v in event.get("set", {}).items()
-        ]
+        changes = [_setting(path, current.get(path), v, language) for path, v in event.get("set", {}).items()]
         if event.get("shock"):
             shock = event["shock"]
             changes.append(say("shock", language, name=shock.get("name", "shock"), weeks=shock.get("weeks")))
-        if changes:
-            lines.append(f"{say('from_week', language, week=week)}: " + "; ".join(changes))
+        lines += [f"{say('from_week', language, week=week)}: {change}" for change in changes]
+        current.update(event.get("set", {}))
     return lines or [say("no_change", language)]
 
 

@@ -463,3 +463,28 @@ def test_barrio_report_writes_the_language_asked_for(small_batch, capsys):
         main(["compare", "baseline", "--target-precision", "2"])
     assert refused.value.code == 2
     assert "must be a share between 0 and 1" in capsys.readouterr().err
+
+
+def test_what_a_scenario_changes_is_said_value_by_value_in_order():
+    from barrio.experiments.brief import scenario_changes
+
+    base = {"params": {"policing": {"units_per_10k": 5.0, "arrest_possession": False}}}
+    mine = {
+        "params": {"policing": {"units_per_10k": 8.0, "arrest_possession": False}},
+        "timeline": [
+            {"week": 10, "set": {"policing.units_per_10k": 10.0, "policing.arrest_possession": True}},
+            {"year": 1.0, "set": {"policing.units_per_10k": 4.0}},
+        ],
+    }
+    lines = scenario_changes(mine, base, "es")
+    assert lines == [
+        "Desde el inicio: policing.units_per_10k: 5 → 8",
+        "Desde la semana 10: policing.units_per_10k: 8 → 10",
+        "Desde la semana 10: policing.arrest_possession: false → true",
+        "Desde la semana 52: policing.units_per_10k: 10 → 4",
+    ]
+    english = scenario_changes(mine, base, "en")[0]
+    assert english.startswith(
+        "From the start: Patrol units working the neighbourhood (policing.units_per_10k: 5 → 8"
+    )
+    assert scenario_changes(base, base, "pt") == ["Os mesmos valores da situação de partida."]
