@@ -15,7 +15,14 @@ import pandas as pd
 import pytest
 
 from barrio.experiments.batch import load, read_manifest
-from barrio.experiments.calibration import Statistic, Target, implausibility, load_calibration, statistic_of
+from barrio.experiments.calibration import (
+    Statistic,
+    Target,
+    implausibility,
+    load_calibration,
+    ranked,
+    statistic_of,
+)
 from barrio.experiments.holdout import hold_out, load_holdout
 from barrio.experiments.posterior import load_posterior, on_city, over_posterior, uncertainty_split
 from barrio.model.errors import BarrioError
@@ -80,7 +87,7 @@ def test_a_calibration_file_with_mistakes_names_each(tmp_path):
     path.write_text(
         TOY.replace(
             "selling.reluctance: [20, 150]", "selling.reluctanse: [20, 150]\n  groups.lethality: [0, 2]"
-        )  # noqa: E501
+        )
         .replace("outcome: sellers", "outcome: selers")
         .replace("weeks: [0, 30]", "weeks: [0, 40]")
     )
@@ -297,3 +304,11 @@ def test_a_held_out_file_with_mistakes_names_each(tmp_path):
 def test_the_library_held_out_file_reads():
     holdout = load_holdout(Path(__file__).parents[2] / "calibrations" / "bogota.yaml")
     assert holdout.scenario == "bogota" and all(t.source for t in holdout.targets)
+
+
+def test_a_point_is_judged_by_the_implausibility_of_the_rank_asked():
+    values = np.array([[5.0, 1.0, 2.0], [0.5, np.nan, 0.1]])
+    assert list(ranked(values, 1)) == [5.0, np.inf]  # a target not measured rules a point out
+    assert list(ranked(values, 2)) == [2.0, 0.5]
+    assert list(ranked(values, 3)) == [1.0, 0.1]
+    assert list(ranked(values, 9)) == [1.0, 0.1]
