@@ -207,8 +207,8 @@ def posterior_markdown(folder: Path | str) -> str:
         "",
         f"`barrio calibrate` on `{meta.get('file', name)}` ({meta.get('runs', '?')} model runs; "
         f"{len(posterior)} accepted parameter sets). Each fitted parameter's range searched and "
-        "the accepted sets' median and 5% to 95% range; `barrio compare ... --posterior "
-        f"{Path(folder).as_posix()}` runs policies over these sets.",
+        "the accepted sets' median and 5% to 95% range; `barrio compare ... --posterior DIR`, with "
+        "DIR this calibration's folder, runs policies over these sets.",
         "",
         "| parameter | range searched | posterior median | 5% to 95% |",
         "|---|---|---|---|",
