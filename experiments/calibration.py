@@ -55,7 +55,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.stats import qmc
 
 from barrio.experiments.batch import BatchError, RunSpec, execute, load, replicate_seeds
@@ -63,9 +63,10 @@ from barrio.experiments.execution import executor
 from barrio.experiments.output import atomic_write
 from barrio.experiments.posterior import parameter_values
 from barrio.experiments.studies import resized
+from barrio.experiments.studyfile import StudyFile, read_study
 from barrio.model.outcomes import OUTCOMES
 from barrio.model.params import parameter_table
-from barrio.model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
+from barrio.model.scenario import Scenario, ScenarioError, load_scenario, locate_beside
 
 __all__ = [
     "Calibration",
@@ -74,6 +75,7 @@ __all__ = [
     "Statistic",
     "Target",
     "calibrate",
+    "check_outcomes",
     "load_calibration",
     "statistic_of",
     "target_fit",
@@ -193,28 +195,8 @@ def load_calibration(path: Path | str) -> Fitted:
         ScenarioError: If the file, its scenario, a parameter or a target cannot be used.
     """
     path = Path(path)
-    file = str(path)
-    if not path.is_file():
-        raise ScenarioError([Problem(file, None, "", "no such file")])
-    data, lines, problems = read_yaml(path)
-    if problems:
-        raise ScenarioError(problems)
-
-    def problem(loc: tuple, message: str) -> None:
-        line = next((lines[loc[:k]][1] for k in range(len(loc), 0, -1) if loc[:k] in lines), None)
-        problems.append(Problem(file, line, ".".join(map(str, loc)), message))
-
-    calibration = None
-    try:
-        calibration = Calibration.model_validate(data)
-    except ValidationError as err:
-        for e in err.errors():
-            message = (
-                "unknown name" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
-            )
-            problem(tuple(e["loc"]), message)
-    if calibration is None:
-        raise ScenarioError(problems)
+    calibration, file = read_study(path, Calibration)
+    problem = file.problem
     base = None
     try:
         base = load_scenario(locate_beside(calibration.scenario, path.parent))
@@ -242,12 +224,8 @@ def load_calibration(path: Path | str) -> Fitted:
                 )
         low.append(lo)
         high.append(hi)
-    for k, target in enumerate(calibration.targets):
-        for outcome in target.statistic.outcomes():
-            if outcome not in OUTCOMES:
-                problem(("targets", k, "statistic"), f"'{outcome}' is not an outcome (see model/outcomes.py)")
-    if problems or base is None:
-        raise ScenarioError(problems)
+    check_outcomes(file, calibration.targets)
+    file.check()
     base = resized(base, calibration.weeks, calibration.warmup, calibration.population)
     horizon = base.params.timing.horizon_weeks
     for k, target in enumerate(calibration.targets):
@@ -257,9 +235,18 @@ def load_calibration(path: Path | str) -> Fitted:
                 problem(
                     ("targets", k, "statistic"), f"window {list(window)} ends after the run's {horizon} weeks"
                 )
-    if problems:
-        raise ScenarioError(problems)
-    return Fitted(calibration, file, base, tuple(calibration.parameters), np.array(low), np.array(high))
+    file.check()
+    return Fitted(calibration, str(path), base, tuple(calibration.parameters), np.array(low), np.array(high))
+
+
+def check_outcomes(file: StudyFile, targets: Sequence[Target]) -> None:
+    """Note every target that reads an outcome the model does not have."""
+    for k, target in enumerate(targets):
+        for outcome in target.statistic.outcomes():
+            if outcome not in OUTCOMES:
+                file.problem(
+                    ("targets", k, "statistic"), f"'{outcome}' is not an outcome (see model/outcomes.py)"
+                )
 
 
 def statistic_of(statistic: Statistic, wide: pd.DataFrame) -> float:
@@ -384,9 +371,7 @@ def calibrate(
     worst = pd.Series(ranked(distance.to_numpy(), method.rank), index=distance.index)
     accepted = worst[worst < method.cutoff].index.tolist()
     if len(accepted) < 3:
-        log.warning(
-            "only %d set(s) within the cutoff; keeping all %d", len(accepted), len(sets)
-        )
+        log.warning("only %d set(s) within the cutoff; keeping all %d", len(accepted), len(sets))
         accepted = list(range(len(sets)))
     posterior = pd.DataFrame(sets[accepted], columns=list(fitted.names))
     posterior.insert(0, "set", accepted)

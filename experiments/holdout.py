@@ -26,16 +26,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from barrio.experiments.batch import BatchError, execute, load
-from barrio.experiments.calibration import Target, target_fit, targets_by_run
+from barrio.experiments.calibration import Target, check_outcomes, target_fit, targets_by_run
 from barrio.experiments.execution import executor
 from barrio.experiments.output import atomic_write
 from barrio.experiments.posterior import over_posterior
 from barrio.experiments.studies import resized
-from barrio.model.outcomes import OUTCOMES
-from barrio.model.scenario import Problem, ScenarioError, load_scenario, locate_beside, read_yaml
+from barrio.experiments.studyfile import read_study
+from barrio.model.scenario import ScenarioError, load_scenario, locate_beside
 
 __all__ = ["HoldOut", "hold_out", "load_holdout"]
 
@@ -63,34 +63,14 @@ def load_holdout(path: Path | str) -> HoldOut:
         ScenarioError: If the file, its scenario or a target cannot be used.
     """
     path = Path(path)
-    file = str(path)
-    if not path.is_file():
-        raise ScenarioError([Problem(file, None, "", "no such file")])
-    data, lines, problems = read_yaml(path)
-    if problems:
-        raise ScenarioError(problems)
-
-    def problem(loc: tuple, message: str) -> None:
-        line = next((lines[loc[:k]][1] for k in range(len(loc), 0, -1) if loc[:k] in lines), None)
-        problems.append(Problem(file, line, ".".join(map(str, loc)), message))
-
-    try:
-        holdout = HoldOut.model_validate(data)
-    except ValidationError as err:
-        for e in err.errors():
-            message = (
-                "unknown name" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
-            )
-            problem(tuple(e["loc"]), message)
-        raise ScenarioError(problems) from None
+    holdout, file = read_study(path, HoldOut)
+    problem = file.problem
     try:
         load_scenario(locate_beside(holdout.scenario, path.parent))
     except ScenarioError as err:
         problem(("scenario",), f"cannot use the scenario: {err.problems[0].message}")
+    check_outcomes(file, holdout.targets)
     for k, target in enumerate(holdout.targets):
-        for outcome in target.statistic.outcomes():
-            if outcome not in OUTCOMES:
-                problem(("targets", k, "statistic"), f"'{outcome}' is not an outcome (see model/outcomes.py)")
         if holdout.weeks is not None:
             for window in (target.statistic.weeks, target.statistic.earlier):
                 if window is not None and window[1] > holdout.weeks:
@@ -98,8 +78,7 @@ def load_holdout(path: Path | str) -> HoldOut:
                         ("targets", k, "statistic"),
                         f"window {list(window)} ends after the run's {holdout.weeks} weeks",
                     )
-    if problems:
-        raise ScenarioError(problems)
+    file.check()
     return holdout
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "on_city",
     "over_posterior",
     "parameter_values",
+    "point_estimate",
     "posterior_markdown",
     "uncertainty_split",
 ]
@@ -220,3 +221,18 @@ def posterior_markdown(folder: Path | str) -> str:
         within = int(fit["within_error"].sum())
         lines += ["", f"{within} of {len(fit)} targets within their observation error (docs/calibration.md)."]
     return "\n".join(lines) + "\n"
+
+
+def point_estimate(folder: Path | str) -> dict[str, Any]:
+    """The accepted sets' median of each fitted parameter that describes the city.
+
+    Parameters the calibration's own timeline set (a pact's strength) describe an event, not
+    the city, and are left out; whole-number parameters are rounded.
+
+    Raises:
+        BarrioError: If the folder holds no finished calibration.
+    """
+    posterior, meta = load_posterior(folder)
+    events = set(meta.get("city", {}).get("timeline_sets", []))
+    names = [n for n in meta["parameters"] if n not in events]
+    return parameter_values(names, posterior[names].median().to_numpy())
