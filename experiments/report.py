@@ -503,13 +503,19 @@ def _costs(
         ce = [
             [
                 say("col_scenario", language),
-                say("ce_extra", language),
+                say("ce_extra", language, currency="USD"),
+                say("ce_extra", language, currency=money.code),
                 *(say(f"averted_{k}", language) for k in kinds),
             ]
         ]
         for scenario in dict.fromkeys(effectiveness.scenario):
             part = effectiveness[effectiveness.scenario == scenario].set_index("averted_outcome")
-            cells = [scenario_title(scenario, language), number(part.extra_cost.iloc[0], language)]
+            extra = part.extra_cost.iloc[0]
+            cells = [
+                scenario_title(scenario, language),
+                number(extra, language),
+                number(extra * money.rate, language),
+            ]
             cells += [_effectiveness_cell(part.loc[k], language) for k in kinds]
             ce.append(cells)
         result["effectiveness"] = ce
