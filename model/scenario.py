@@ -201,7 +201,10 @@ class Scenario:
         parameter set, a notebook's what-if): where the scenario's timeline sets the parameter
         (``mano_dura`` raises ``policing.punitive_intensity`` at year 0), the timeline sets the
         new value instead, so the warm-up and the weeks before the event are the scenario's;
-        where it does not, the new value holds from the first week.
+        where it does not, the new value holds from the first week. Every event that sets the
+        parameter takes the new value: a scenario that switches a lever off later, and should
+        keep that switch under a sweep, switches it off through another lever
+        (``fortaleza_pact`` breaks its pact through ``groups.truce_break``).
 
         Raises:
             ParameterError: If a value is out of range or not a parameter.
