@@ -164,10 +164,16 @@ def cost_effectiveness(means: pd.DataFrame, baseline: str, years: float) -> pd.D
     wide = means.pivot_table(index="replicate", columns=["outcome", "scenario"], values="value")
     rows = []
     for scenario in dict.fromkeys(means.scenario):
-        if scenario == baseline:
+        if (
+            scenario == baseline
+            or ("total_cost", scenario) not in wide
+            or ("total_cost", baseline) not in wide
+        ):
             continue
         cost = (wide["total_cost", scenario] - wide["total_cost", baseline]).to_numpy(float) * years
         for name, outcome in AVERTED.items():
+            if (outcome, scenario) not in wide or (outcome, baseline) not in wide:
+                continue  # a folder of older runs, without the outcomes it is counted from
             # homicides is a weekly count; the others are a year's (or a stock held a year).
             scale = 52 * years if outcome == "homicides" else years
             averted = (wide[outcome, baseline] - wide[outcome, scenario]).to_numpy(float) * scale
