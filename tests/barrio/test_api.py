@@ -36,6 +36,7 @@ def test_the_namespace_is_small_flat_and_loads_the_heavy_parts_only_when_used():
         "run",
         "compare",
         "sweep",
+        "explore",
         "load",
         "Results",
         "Scenario",
