@@ -60,7 +60,7 @@ def test_the_comparison_notebook_compares_the_two_policies(tmp_path, kernel):
     preview = next(shown(c, "text/html") for c in cells if "Barrio comparison" in shown(c, "text/html"))
     assert "<td>baseline</td><td>4</td>" in preview and "<td>mano_dura</td><td>4</td>" in preview
     sentences = next(shown(c, "stream") for c in cells if "Status quo (baseline)" in shown(c, "stream"))
-    assert "Homicides (per 100,000 a year):" in sentences
+    assert "Policing and prison cost (USD a year):" in sentences  # outcomes by their names
     assert any(drew_a_picture(c) for c in cells), "the plot did not show inline"
     folder = work / "results" / "notebook-mano-dura"
     assert (folder / "report.html").exists() and len(list((folder / "runs").glob("*.parquet"))) == 8
