@@ -30,6 +30,7 @@ from barrio.experiments.report import (
     sweep_points,
     write_report,
 )
+from barrio.experiments.wording import check_language
 
 if TYPE_CHECKING:
     from barrio.experiments.exploration import Analysis
@@ -130,12 +131,15 @@ class Results:
         """
         return summarise(self._select(outcomes))
 
-    def effects(self, baseline: str | None = None, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
+    def effects(
+        self, baseline: str | None = None, outcomes: Iterable[str] | None = None, language: str = "en"
+    ) -> pd.DataFrame:
         """Each scenario against the baseline, paired by replicate, outcome by outcome.
 
         Args:
             baseline: Scenario to compare with (default: :attr:`baseline`).
             outcomes: Outcomes to compare (default: the report's key outcomes).
+            language: Language of the sentences: ``es``, ``pt`` or ``en``.
 
         Returns:
             One row per (scenario, outcome), as :func:`experiments.effects.against_baseline`
@@ -146,7 +150,9 @@ class Results:
             ResultsError: If ``baseline`` is not among the scenarios with finished runs.
         """
         base = baseline_for(self.folder, self.manifest, self.scenarios, baseline)
-        return in_order(against_baseline(self._select(outcomes), base), self.scenarios)
+        return in_order(
+            against_baseline(self._select(outcomes), base, check_language(language)), self.scenarios
+        )
 
     def points(self) -> pd.DataFrame | None:
         """The values each point of a sweep set (one row per point), or None for a comparison."""

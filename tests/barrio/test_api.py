@@ -94,6 +94,8 @@ def test_compare_returns_results_with_table_effects_and_a_preview(compared):
     assert (effects.n == 2).all()
     occupancy = compared.effects(outcomes=["prison_occupancy_pct"])
     assert list(occupancy.outcome) == ["prison_occupancy_pct"]
+    spanish = compared.effects(outcomes=["prison_occupancy_pct"], language="es").sentence.item()
+    assert spanish.startswith("Ocupación de la cárcel (%):") and "«Situación actual»" in spanish
     # The preview shows each scenario with its replicates and the key outcomes with intervals.
     page = compared._repr_html_()
     summary = compared.summary().set_index(["scenario", "outcome"])
