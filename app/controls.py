@@ -29,12 +29,13 @@ and its words (``unit_NAME``) to :data:`app.labels.TEXT`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from barrio.app.labels import PAGE_LEVERS, PageLever
 from barrio.model import ParameterError, Params
+from barrio.model.programmes import PROGRAMMES, programme_runs
 from barrio.model.scenario import lever_paths
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "PageLeverError",
     "Section",
     "build_controls",
+    "no_effect_because",
+    "possible_now",
 ]
 
 
@@ -125,6 +128,10 @@ class Control:
             return bool(value)
         return round(float(value) / self.scale, 6)
 
+    def page_value(self, value: object) -> float | bool:
+        """A model's value of the lever, in the page's unit."""
+        return bool(value) if self.switch else round(float(value) / self.scale, 6)
+
     def model_value(self, shown: float | bool) -> float | bool:
         """The model's value for a value shown on the page."""
         return bool(shown) if self.switch else float(shown) * self.scale
@@ -202,3 +209,29 @@ def build_controls(table: Mapping[str, PageLever]) -> tuple[Control, ...]:
 
 #: Every control on the page, in the order shown.
 CONTROLS: tuple[Control, ...] = build_controls(PAGE_LEVERS)
+
+
+def no_effect_because(control: Control, params: Params) -> Control | None:
+    """The control that makes ``control`` have no effect under ``params``, if there is one.
+
+    A programme's settings (a transfer's amount) do nothing while the programme does not
+    run; whether it runs is the model's rule (:func:`model.programmes.programme_runs`).
+    """
+    parts = control.path.split(".")
+    setting = len(parts) == 3 and parts[0] == "programmes" and parts[1] in PROGRAMMES
+    if setting and parts[2] != "budget_week" and not programme_runs(params, parts[1]):
+        budget = f"programmes.{parts[1]}.budget_week"
+        return next((c for c in CONTROLS if c.path == budget), None)
+    return None
+
+
+def possible_now(control: Control, accepts: Callable[[str, object], bool]) -> tuple[float, float] | None:
+    """The lowest and highest slider positions the model accepts now, in the page's unit.
+
+    ``accepts(path, model_value)`` is the model's own check with the other levers as they
+    are (:meth:`app.session.Workshop.accepts`): the page does not restate the model's rules.
+    """
+    count = round((control.high - control.low) / control.step)
+    positions = [round(control.low + k * control.step, 6) for k in range(count + 1)]
+    accepted = [p for p in positions if accepts(control.path, control.model_value(p))]
+    return (accepted[0], accepted[-1]) if accepted else None

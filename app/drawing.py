@@ -19,7 +19,20 @@ from PIL import Image
 from barrio.model import BarrioModel
 from barrio.model.policing import UnitKind
 
-__all__ = ["COLOURS", "Layer", "group_colour", "map_pixels", "map_png"]
+__all__ = [
+    "COLOURS",
+    "GROUP_PALETTE",
+    "LAYER_RAMPS",
+    "Layer",
+    "group_colour",
+    "group_fill",
+    "group_name",
+    "groups_on_map",
+    "map_pixels",
+    "map_png",
+    "map_summary",
+    "ramp",
+]
 
 
 class Layer(StrEnum):
@@ -31,22 +44,40 @@ class Layer(StrEnum):
     TRUST = "trust"
 
 
-#: Colours of the marks (RGB, 0-255); the page's legend uses the same.
+#: Colours of the marks (RGB, 0-255); the page's legend uses the same. Chosen, with the
+#: groups' colours, to stay apart under the common colour-vision deficiencies (checked by a
+#: test that simulates them); each mark is also drawn inside a dark frame, so that it shows
+#: on every layer's fill, whatever its colour.
 COLOURS: dict[str, tuple[int, int, int]] = {
     "empty": (236, 236, 236),
     "sellers": (20, 20, 20),
-    "police": (25, 80, 220),
-    "community": (0, 190, 210),
-    "soldiers": (40, 110, 40),
-    "incidents": (220, 20, 30),
+    "police": (0, 90, 200),
+    "community": (120, 220, 245),
+    "soldiers": (250, 235, 60),
+    "incidents": (230, 30, 40),
+    "frame": (25, 25, 25),
 }
 _UNIT_COLOUR = {
     UnitKind.POLICE: COLOURS["police"],
     UnitKind.COMMUNITY: COLOURS["community"],
     UnitKind.SOLDIERS: COLOURS["soldiers"],
 }
-_LAYER_MAP = {Layer.DEMAND: "YlOrBr", Layer.PRESENCE: "Greens", Layer.TRUST: "Blues"}
-_PALETTE = (np.array(colormaps["tab10"].colors) * 255).astype(np.uint8)
+#: Each layer's colour ramp (a matplotlib colormap) and the part of it used: single-hue
+#: ramps, cut before their darkest shades so that the marks' frames stay visible.
+LAYER_RAMPS: dict[Layer, tuple[str, float]] = {
+    Layer.DEMAND: ("Oranges", 0.7),
+    Layer.PRESENCE: ("Greens", 0.7),
+    Layer.TRUST: ("Purples", 0.7),
+}
+#: The groups' colours: six of Okabe and Ito's colour-blind-safe set (a group's code picks
+#: one, in turn). Tab10 made red and green groups nearly one colour under deuteranopia.
+GROUP_PALETTE = np.array(
+    [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (213, 94, 0), (204, 121, 167)],
+    dtype=np.uint8,
+)
+#: Share of a group's colour in its blocks' fill (the rest is white): light enough for the
+#: marks on top, strong enough for the groups to stay apart.
+GROUP_TINT = 0.7
 #: Violence-layer value at which the incident mark is fully red (about one incident in the
 #: last few weeks, given the layer's 10% weekly memory).
 _VIOLENCE_FULL = 0.1
@@ -54,8 +85,31 @@ _VIOLENCE_FULL = 0.1
 
 def group_colour(code: int) -> tuple[int, int, int]:
     """The colour of group ``code`` on the map."""
-    r, g, b = _PALETTE[code % len(_PALETTE)]
+    r, g, b = GROUP_PALETTE[code % len(GROUP_PALETTE)]
     return int(r), int(g), int(b)
+
+
+def group_fill(code: int) -> tuple[int, int, int]:
+    """The fill of a block that group ``code`` holds (its colour, lightened)."""
+    r, g, b = (np.array(group_colour(code)) * GROUP_TINT + 255 * (1 - GROUP_TINT)).astype(np.uint8)
+    return int(r), int(g), int(b)
+
+
+def group_name(code: int) -> str:
+    """A group's name on the map's legend: a letter by its code (A, B, ... Z, AA, ...)."""
+    letters = ""
+    code += 1
+    while code:
+        code, rest = divmod(code - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def ramp(layer: Layer, steps: int = 6) -> list[tuple[int, int, int]]:
+    """Colours of a layer's fill from its lowest value to its highest, for the legend."""
+    name, top = LAYER_RAMPS[layer]
+    rgba = colormaps[name](np.linspace(0.0, top, steps))
+    return [tuple(int(c) for c in row[:3] * 255) for row in rgba]
 
 
 def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
@@ -66,7 +120,8 @@ def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
         out[:] = COLOURS["empty"]
         held = control >= 0
         # A light tint of the group's colour, so that the marks on top stay visible.
-        out[held] = (_PALETTE[control[held] % len(_PALETTE)] * 0.45 + 255 * 0.55).astype(np.uint8)
+        tint = GROUP_PALETTE[control[held] % len(GROUP_PALETTE)] * GROUP_TINT + 255 * (1 - GROUP_TINT)
+        out[held] = tint.astype(np.uint8)
         return out
     if layer == Layer.DEMAND:
         values = model.grid.demand.data
@@ -75,7 +130,8 @@ def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
         values = model.grid.state_presence.data
     else:
         values = model.blocks.trust.reshape(model.shape)
-    rgba = colormaps[_LAYER_MAP[layer]](np.clip(values, 0.0, 1.0) * 0.85)
+    name, top = LAYER_RAMPS[layer]
+    rgba = colormaps[name](np.clip(values, 0.0, 1.0) * top)
     return (rgba[..., :3] * 255).astype(np.uint8)
 
 
@@ -98,17 +154,21 @@ def map_pixels(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8
         img[x * tile + mid - half : x * tile + mid + half, y * tile + mid - half : y * tile + mid + half] = (
             COLOURS["sellers"]
         )
+    # A mark is a square of its colour in a dark frame, so that it shows on any fill.
     mark = max(2, tile // 3 + 1)
+    frame = np.array(COLOURS["frame"])
     for unit in model.patrols:
         x, y = unit.cell.coordinate
-        img[x * tile + 1 : x * tile + 1 + mark, y * tile + 1 : y * tile + 1 + mark] = _UNIT_COLOUR[unit.kind]
+        square = img[x * tile : x * tile + mark + 2, y * tile : y * tile + mark + 2]
+        square[:] = frame
+        square[1:-1, 1:-1] = _UNIT_COLOUR[unit.kind]
     violence = model.grid.violence.data
     for x, y in np.argwhere(violence > 0.005):
         alpha = min(1.0, float(violence[x, y]) / _VIOLENCE_FULL)
-        corner = img[
-            (x + 1) * tile - 1 - mark : (x + 1) * tile - 1, (y + 1) * tile - 1 - mark : (y + 1) * tile - 1
-        ]
-        corner[:] = (corner * (1 - alpha) + np.array(COLOURS["incidents"]) * alpha).astype(np.uint8)
+        corner = img[(x + 1) * tile - mark - 2 : (x + 1) * tile, (y + 1) * tile - mark - 2 : (y + 1) * tile]
+        corner[0, :], corner[-1, :], corner[:, 0], corner[:, -1] = frame, frame, frame, frame
+        inner = corner[1:-1, 1:-1]
+        inner[:] = (inner * (1 - alpha) + np.array(COLOURS["incidents"]) * alpha).astype(np.uint8)
     # Arrays are indexed (x, y); an image is (row, column) with row 0 at the top.
     return np.ascontiguousarray(img.transpose(1, 0, 2)[::-1])
 
@@ -118,3 +178,27 @@ def map_png(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8) -
     buffer = io.BytesIO()
     Image.fromarray(map_pixels(model, layer, tile)).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def map_summary(model: BarrioModel) -> dict[str, int]:
+    """What the map shows, counted, for its text alternative.
+
+    Its size, the groups and the share of blocks they hold, sellers, patrols, blocks with violence.
+    """
+    control = model.grid.control.data
+    held = control >= 0
+    return {
+        "width": int(control.shape[0]),
+        "height": int(control.shape[1]),
+        "groups": len(np.unique(control[held])),
+        "held": round(100 * float(held.mean())),
+        "sellers": len(model.market.seller_ids),
+        "patrols": len(model.patrols),
+        "violent": int((model.grid.violence.data > 0.005).sum()),
+    }
+
+
+def groups_on_map(model: BarrioModel) -> list[int]:
+    """Codes of the groups holding blocks, in code order (the legend names them)."""
+    control = model.grid.control.data
+    return [int(c) for c in np.unique(control[control >= 0])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from barrio.app.help import HELP_TEXT
 from barrio.experiments.vocabulary import CHART_TITLES, SCENARIO_TITLES, scenario_title
 
 __all__ = ["LANGUAGES", "PAGE_LEVERS", "SCENARIO_TITLES", "TEXT", "PageLever", "say", "scenario_title"]
@@ -384,6 +385,8 @@ PAGE_LEVERS: dict[str, PageLever] = {
 TEXT.update({lever.key: lever.label for lever in PAGE_LEVERS.values()})
 # The charts are named for the outcomes they draw, as the batch report names them.
 TEXT.update(CHART_TITLES)
+# Each lever's help and the words of the room's features (speed, events, maps), in app/help.py.
+TEXT.update(HELP_TEXT)
 
 
 def say(key: str, language: str, **values: object) -> str:

@@ -11,24 +11,34 @@ import ctypes.util
 import gc
 import logging
 import os
-import sys
 import threading
 import time
-from collections.abc import Callable
 
+import pandas as pd
 import solara
 import solara.lab
 
+from barrio.app.address import PageAddress, read_address
 from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV, SessionGate
-from barrio.app.charts import PANELS, STYLES, chart_option
-from barrio.app.controls import CONTROLS, Control, Section
-from barrio.app.drawing import COLOURS, Layer, map_png
+from barrio.app.charts import (
+    HOMICIDE_WINDOW,
+    PANEL_UNITS,
+    PANELS,
+    STYLES,
+    chart_option,
+    panel_series,
+    shown_weeks,
+)
+from barrio.app.controls import CONTROLS, Control, Section, no_effect_because, possible_now
+from barrio.app.drawing import Layer, groups_on_map, map_png, map_summary
 from barrio.app.labels import LANGUAGES, say, scenario_title
+from barrio.app.panels import CSS, BrowserBridge, Legend, Lever, RunDetails, RunMap, chart_events
+from barrio.app.routes import guard_routes
 from barrio.app.session import Workshop
-from barrio.model import ParameterError, Params
+from barrio.model import ParameterError
 from barrio.model.scenario import scenario_library
 
-__all__ = ["Page"]
+__all__ = ["FRAME_WEEKS", "SPEEDS", "Lever", "Page", "frame_plan"]
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +48,6 @@ FRAME_WEEKS = 4
 FRAME_PAUSE_S = 0.05
 #: The page's starting scenario, seed and language, set by ``barrio app``.
 SCENARIO_ENV, SEED_ENV, LANGUAGE_ENV = "BARRIO_APP_SCENARIO", "BARRIO_APP_SEED", "BARRIO_APP_LANGUAGE"
-
-_CSS = """
-.barrio-page { font-size: 15px; }
-.barrio-levers { width: 340px; min-width: 340px; max-height: calc(100vh - 24px); overflow-y: auto; }
-.barrio-lever { margin-bottom: -14px; }
-.barrio-lever-label { font-size: 14px; }
-.barrio-week { font-size: 20px; font-weight: 600; }
-.barrio-legend span.chip { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px;
-  vertical-align: middle; border: 1px solid #999; }
-.barrio-map img { max-width: 100%; height: auto; }
-.barrio-charts { flex: 1; min-width: 420px; display: grid; grid-template-columns: 1fr 1fr; gap: 4px; }
-.barrio-charts-wide { flex-basis: 100%; grid-template-columns: 1fr 1fr 1fr; }
-"""
-
 
 #: The sessions this server admits (``barrio app --max-sessions``).
 GATE = SessionGate(int(os.environ.get(MAX_SESSIONS_ENV, DEFAULT_MAX_SESSIONS)))
@@ -98,100 +94,28 @@ def _libc():
 
 solara.lab.on_kernel_start(_session_started)
 
-#: Solara's diagnostic routes: they show the host's CPU, memory and sessions, to this machine only.
-DIAGNOSTIC_ROUTES = ("/resourcez",)
-LOCAL_CLIENTS = ("127.0.0.1", "::1")
+guard_routes(LANGUAGE_ENV)
 
 
-def _local_only(app):
-    """An ASGI app that answers only clients on this machine (404 to others, as if it were not there)."""
-
-    async def guarded(scope, receive, send):
-        client = (scope.get("client") or ("", 0))[0]
-        if client not in LOCAL_CLIENTS:
-            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        await app(scope, receive, send)
-
-    return guarded
+#: Speeds the room can choose, in weeks a second; 0 is as fast as the machine goes.
+SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0, 0.0)
 
 
-def _guard_diagnostics() -> None:
-    """Keep Solara's diagnostic routes from clients on the network (``barrio app --host 0.0.0.0``)."""
-    # Only under Solara's server, which has loaded its app before this page; a test or a
-    # notebook importing the page must not start loading the server.
-    solara_starlette = sys.modules.get("solara.server.starlette")
-    if solara_starlette is None:
-        return
-    for route in solara_starlette.app.router.routes:
-        if getattr(route, "path", None) in DIAGNOSTIC_ROUTES and not getattr(route, "barrio_guarded", False):
-            route.app = _local_only(route.app)
-            route.barrio_guarded = True
+def frame_plan(speed: float) -> tuple[int, float]:
+    """Weeks to run in a frame and the least time the frame takes, at ``speed`` weeks a second.
 
-
-_guard_diagnostics()
-
-
-def _rgb(colour: tuple[int, int, int]) -> str:
-    return "rgb({}, {}, {})".format(*colour)
-
-
-@solara.component
-def Lever(
-    control: Control,
-    value: float | bool,
-    language: str,
-    on_change: Callable[[Control, float | bool], None],
-    refusals: int = 0,
-) -> None:
-    """One slider or switch, labelled in the room's language, showing the run's ``value``.
-
-    ``refusals`` counts the values the model refused: when it changes, the slider goes back
-    to the model's value instead of staying where the refused move left it.
+    Slow speeds run a week a frame, so that the room sees every week; fast ones run up to
+    :data:`FRAME_WEEKS` a frame. At 0 (as fast as possible) a frame waits only
+    :data:`FRAME_PAUSE_S`, for the browser to keep up.
     """
-    label = say(control.key, language)
-    position = solara.use_reactive(value)
-    solara.use_effect(lambda: position.set(value), [value, refusals])
-
-    def moved(shown: float | bool) -> None:
-        # The slider snaps a value off its step (0.33 from a scenario file) to the step and
-        # reports it as a move; only a real move may change the lever.
-        if not control.switch and abs(float(shown) - float(value)) < control.step / 2:
-            return
-        on_change(control, shown)
-
-    with solara.Div(classes=["barrio-lever", f"lever-{control.key}"]):
-        if control.switch:
-            solara.Switch(label=label, value=position, on_value=moved)
-        else:
-            solara.Text(f"{label}: {value:g} {say(control.unit, language)}", classes=["barrio-lever-label"])
-            solara.SliderFloat(
-                "",
-                value=position,
-                # A scenario file may go beyond the workshop range: widen, never clamp.
-                min=min(control.low, float(value)),
-                max=max(control.high, float(value)),
-                step=control.step,
-                on_value=moved,
-                thumb_label=False,
-            )
+    if speed <= 0:
+        return FRAME_WEEKS, FRAME_PAUSE_S
+    weeks = max(1, min(FRAME_WEEKS, int(speed // 4)))
+    return weeks, max(FRAME_PAUSE_S, weeks / speed)
 
 
-@solara.component
-def Legend(layer: Layer, language: str) -> None:
-    """What the marks on the map mean."""
-    items = [
-        (COLOURS[k], say(f"legend_{k}", language)) for k in ("sellers", "police", "community", "soldiers")
-    ]
-    items.append((COLOURS["incidents"], say("legend_incidents", language)))
-    chips = "".join(f'<span class="chip" style="background:{_rgb(c)}"></span>{text}' for c, text in items)
-    fill = say("legend_group", language) if layer == Layer.TERRITORY else say("legend_low_high", language)
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=f"{say(f'layer_{layer}', language)}: {fill} · {chips}",
-        classes=["barrio-legend"],
-    )
+def _speed_name(speed: float, language: str) -> str:
+    return say("speed_max", language) if speed <= 0 else f"{speed:g}"
 
 
 @solara.component
@@ -211,36 +135,57 @@ def Full(language: str) -> None:
         solara.Markdown(say("full", language, limit=GATE.limit))
 
 
+def _library() -> list[str]:
+    """Scenario names the page offers: the library's, and the one given to ``barrio app`` first."""
+    names = list(scenario_library())
+    first = os.environ.get(SCENARIO_ENV, "baseline")
+    return names if first in names else [first, *names]
+
+
 @solara.component
 def Workshop_() -> None:
     """The workshop: levers, maps and charts of this session's own runs."""
-    language = solara.use_reactive(os.environ.get(LANGUAGE_ENV, "es"))
-    lang = language.value
-    workshop = solara.use_memo(
-        lambda: _start(os.environ.get(SCENARIO_ENV, "baseline"), int(os.environ.get(SEED_ENV, "1"))), []
+    router = solara.use_router()
+    # What the address asks for (a reload, or a link such as ?scenario=mano_dura&lang=pt).
+    address, address_problems = solara.use_memo(
+        lambda: read_address(router.search, set(_library()), set(LANGUAGES), {str(v) for v in Layer}), []
     )
+    language = solara.use_reactive(address.language or os.environ.get(LANGUAGE_ENV, "es"))
+    lang = language.value
+    error = solara.use_reactive("")
+    workshop = solara.use_memo(lambda: _start(address, error), [])
     tick = solara.use_reactive(0)
     _ = tick.value  # read here so that the page redraws whenever the runs advance
     playing = solara.use_reactive(False)
-    layer = solara.use_reactive(Layer.TERRITORY)
-    side_by_side = solara.use_reactive(False)
-    other = solara.use_reactive("mano_dura" if workshop.first_name == "baseline" else "baseline")
-    error = solara.use_reactive("")
+    speed = solara.use_reactive(address.speed if address.speed in SPEEDS else 0.0)
+    layer = solara.use_reactive(Layer(address.layer) if address.layer else Layer.TERRITORY)
+    side_by_side = solara.use_reactive(workshop.other is not None)
+    other = solara.use_reactive(
+        workshop.other_name or ("mano_dura" if workshop.first_name == "baseline" else "baseline")
+    )
+    levers_open = solara.use_reactive(False)
+    large = solara.use_reactive(False)
+    # Why the model refused each lever's last value, by control key (shown under the lever).
+    refused = solara.use_reactive({})
     # Bumped when the model refuses a value, so that the levers are drawn again from the
     # model's values (a slider otherwise keeps showing the refused position).
     refusals = solara.use_reactive(0)
+    if address_problems and not error.value and tick.value == 0:
+        error.value = f"{say('error_levers', lang)} " + "; ".join(address_problems)
 
     def play_loop() -> None:
         generation = workshop.generation
         try:
             # A pause, a new play, a reset or a closed page each end this loop.
             while playing.value and task.is_current():
+                weeks, seconds = frame_plan(speed.value)
+                started = time.monotonic()
                 with workshop.lock:
                     if workshop.generation != generation or workshop.finished:
                         break
-                    workshop.advance(FRAME_WEEKS)
+                    workshop.advance(weeks)
                 tick.value += 1
-                time.sleep(FRAME_PAUSE_S)
+                time.sleep(max(FRAME_PAUSE_S, seconds - (time.monotonic() - started)))
         except Exception as exc:
             # Shown on the page: a run that failed must not look as if it were playing.
             error.value = f"{type(exc).__name__}: {exc}"
@@ -250,11 +195,9 @@ def Workshop_() -> None:
 
     task = solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
-    def refused(exc: ParameterError) -> None:
-        error.value = f"{say('error_levers', lang)} " + "; ".join(f"{p}: {m}" for p, m in exc.problems)
-        refusals.value += 1
-
     def step() -> None:
+        if rebuilding.pending:
+            return  # disabled while preparing; a click that arrives before the button knows is dropped
         workshop.advance(FRAME_WEEKS)
         tick.value += 1
 
@@ -268,21 +211,28 @@ def Workshop_() -> None:
             workshop.reset()
             error.value = ""
         except ParameterError as exc:
-            refused(exc)
+            error.value = f"{say('error_levers', lang)} " + "; ".join(f"{p}: {m}" for p, m in exc.problems)
+            refusals.value += 1
         tick.value += 1
 
     rebuilding = solara.lab.use_task(rebuild, dependencies=[resets.value], prefer_threaded=True)
+    busy = rebuilding.pending
 
     def reset() -> None:
         playing.value = False
+        refused.value = {}
         resets.value += 1
 
     def change(control: Control, shown: float | bool) -> None:
+        if busy:
+            return  # controls are disabled while preparing; a late click is dropped, not queued
         try:
             workshop.set_lever(control.path, control.checked(shown, control.shown(workshop.levers())))
+            refused.value = {k: v for k, v in refused.value.items() if k != control.key}
             error.value = ""
-        except ParameterError as exc:
-            refused(exc)
+        except ParameterError:
+            refused.value = {**refused.value, control.key: _refusal(control, shown, workshop, lang)}
+            refusals.value += 1
         tick.value += 1
 
     def unknown(what: str, value: object) -> None:
@@ -311,74 +261,158 @@ def Workshop_() -> None:
             workshop.compare_with(None)
             tick.value += 1
 
+    def choose_speed(name: str) -> None:
+        chosen = next((s for s in SPEEDS if _speed_name(s, lang) == name), None)
+        if chosen is None:
+            unknown(say("speed", lang), name)
+        else:
+            speed.value = chosen
+
     with workshop.lock:
         runs = workshop.runs
         main = runs[0]
         maps = [map_png(r.model, layer.value) for r in runs]
+        summaries = [map_summary(r.model) for r in runs]
+        groups = groups_on_map(main.model)
         labels = [scenario_title(r.name, lang) for r in runs]
         if workshop.changes:
             labels[0] += f" · {say('with_changes', lang)}"
-        histories = [(label, r.history(), r.residents) for label, r in zip(labels, runs, strict=True)]
-        charts = [chart_option(panel, histories, lang, main.horizon) for panel in PANELS]
+        histories = [
+            (label, r.history(lead=HOMICIDE_WINDOW), r.residents)
+            for label, r in zip(labels, runs, strict=True)
+        ]
+        events = chart_events(workshop, lang)
+        charts = [chart_option(panel, histories, lang, main.horizon, events) for panel in PANELS]
+        now = [[panel_series(h, panel, n) for panel in PANELS] for _, h, n in histories]
         levers = workshop.levers()
+        spending = {c.key: _programme_note(c, main, lang) for c in CONTROLS}
         week, (years, months), finished = main.week, main.clock, main.finished
+        description = main.scenario.description
+        state = PageAddress(
+            scenario=workshop.scenario_name if workshop.scenario_name in scenario_library() else None,
+            language=lang,
+            week=week,
+            start={_control(p).key: _control(p).page_value(v) for p, v in workshop.start_changes.items()},
+            moves=[(w, _control(p).key, _control(p).page_value(v)) for w, p, v in workshop.moves],
+            compare=workshop.other_name if workshop.other is not None else None,
+            layer=str(layer.value) if layer.value != Layer.TERRITORY else None,
+            speed=speed.value if speed.value else None,
+        )
 
-    # Scenarios by the name the room reads; a file given to `barrio app` is listed first.
-    names = list(scenario_library())
-    if workshop.first_name not in names:
-        names.insert(0, workshop.first_name)
-    by_title = {scenario_title(n, lang): n for n in names}
+    by_title = {scenario_title(n, lang): n for n in _library()}
     layers = {say(f"layer_{v}", lang): v for v in Layer}
     two = len(runs) > 1
 
     solara.Title(say("title", lang))
-    solara.Style(_CSS)
-    with solara.Row(
-        classes=["barrio-page"], style={"align-items": "flex-start", "gap": "12px", "padding": "8px"}
-    ):
-        with solara.Column(classes=["barrio-levers"]):
-            solara.Select(
-                say("scenario", lang),
-                values=list(by_title),
-                value=scenario_title(workshop.scenario_name, lang),
-                on_value=load,
-                classes=["barrio-scenario"],
+    solara.Style(CSS)
+    BrowserBridge(lang=lang, query=state.query())
+    page_classes = ["barrio-page"] + (["barrio-large"] if large.value else [])
+    with solara.Row(classes=page_classes):
+        lever_classes = ["barrio-levers"] + (["barrio-levers-open"] if levers_open.value else [])
+        with solara.Column(classes=lever_classes):
+            # On a phone the levers open over the page (so that nothing under them moves): a way back.
+            solara.Button(
+                f"{say('levers_toggle', lang)} ✕",
+                on_click=lambda: levers_open.set(False),
+                outlined=True,
+                classes=["barrio-levers-toggle", "barrio-levers-close"],
             )
-            solara.Text(say("levers_note", lang), style={"font-size": "13px", "color": "#555"})
-            for section in Section:
-                with solara.Card(say(section.value, lang), margin=0, classes=[f"section-{section.value}"]):
-                    for control in CONTROLS:
-                        if control.section == section:
-                            Lever(control, control.shown(levers), lang, change, refusals.value)
-        with solara.Column(style={"flex": "1", "min-width": "0"}):
-            with solara.Row(style={"align-items": "center", "gap": "10px", "flex-wrap": "wrap"}):
-                solara.Button(
-                    say("pause" if playing.value else "play", lang),
-                    on_click=lambda: playing.set(not playing.value),
-                    color="primary",
-                    disabled=finished or rebuilding.pending,
-                    classes=["barrio-play"],
-                )
-                solara.Button(
-                    say("step", lang),
-                    on_click=step,
-                    disabled=playing.value or finished,
-                    classes=["barrio-step"],
-                )
-                solara.Button(say("reset", lang), on_click=reset, classes=["barrio-reset"])
-                text = say("time", lang, years=years, months=months, week=week)
-                if finished:
-                    text += f" · {say('finished', lang)}"
-                solara.Text(text, classes=["barrio-week"])
+            with solara.Row(style={"align-items": "center", "gap": "8px", "flex-wrap": "wrap"}):
                 solara.ToggleButtonsSingle(
                     value=lang,
                     values=list(LANGUAGES),
                     on_value=lambda code: (
                         language.set(code) if code in LANGUAGES else unknown("language", code)
                     ),
+                    dense=True,
                     classes=["barrio-language"],
                 )
-            with solara.Row(style={"align-items": "center", "gap": "10px", "flex-wrap": "wrap"}):
+                solara.Switch(
+                    label=say("large_text", lang),
+                    value=large.value,
+                    on_value=large.set,
+                    classes=["barrio-large-text"],
+                    style={"margin": "0"},
+                )
+                solara.FileDownload(
+                    lambda: _table_csv(workshop),
+                    filename=f"barrio-{workshop.scenario_name}-week-{week}.csv",
+                    label=say("download_csv", lang),
+                    mime_type="text/csv",
+                )
+            solara.Select(
+                say("scenario", lang),
+                values=list(by_title),
+                value=scenario_title(workshop.scenario_name, lang),
+                on_value=load,
+                disabled=busy,
+                dense=True,
+                classes=["barrio-scenario"],
+            )
+            if description:
+                solara.Text(description, classes=["barrio-description"])
+            solara.Text(say("levers_note", lang), style={"font-size": "12px", "color": "#555"})
+            for section in Section:
+                with solara.Card(say(section.value, lang), margin=0, classes=[f"section-{section.value}"]):
+                    for control in CONTROLS:
+                        if control.section != section:
+                            continue
+                        blocker = no_effect_because(control, levers)
+                        note = say("no_effect", lang, lever=say(blocker.key, lang)) if blocker else ""
+                        Lever(
+                            control,
+                            control.shown(levers),
+                            lang,
+                            change,
+                            refusals.value,
+                            note=note or spending[control.key],
+                            refused=refused.value.get(control.key, ""),
+                            no_effect=blocker is not None,
+                            disabled=busy,
+                        )
+        with solara.Column(classes=["barrio-main"], style={"gap": "2px"}):
+            with solara.Row(classes=["barrio-bar"]):
+                solara.Button(
+                    say("levers_toggle", lang),
+                    on_click=lambda: levers_open.set(not levers_open.value),
+                    outlined=True,
+                    classes=["barrio-levers-toggle"],
+                    small=True,
+                )
+                solara.Button(
+                    say("pause" if playing.value else "play", lang),
+                    on_click=lambda: playing.set(not playing.value),
+                    color="primary",
+                    disabled=finished or busy,
+                    classes=["barrio-play"],
+                    small=True,
+                )
+                solara.Button(
+                    say("step", lang),
+                    on_click=step,
+                    disabled=playing.value or finished or busy,
+                    classes=["barrio-step"],
+                    small=True,
+                )
+                solara.Button(
+                    say("reset", lang), on_click=reset, disabled=busy, classes=["barrio-reset"], small=True
+                )
+                text = say("time", lang, years=years, months=months, week=week)
+                if finished:
+                    text += f" · {say('finished', lang)}"
+                solara.Text(text, classes=["barrio-week"])
+                if busy:
+                    # Over the page, at its foot: nothing moves while the neighbourhood is prepared.
+                    solara.Text(say("preparing", lang), classes=["barrio-preparing"])
+            with solara.Row(classes=["barrio-bar"]):
+                solara.Text(f"{say('speed', lang)} ({say('speed_unit', lang)}):", style={"font-size": "13px"})
+                solara.ToggleButtonsSingle(
+                    value=_speed_name(speed.value, lang),
+                    values=[_speed_name(s, lang) for s in SPEEDS],
+                    on_value=choose_speed,
+                    dense=True,
+                    classes=["barrio-speed"],
+                )
                 solara.Select(
                     say("layer", lang),
                     values=list(layers),
@@ -386,14 +420,17 @@ def Workshop_() -> None:
                     on_value=lambda text: (
                         layer.set(layers[text]) if text in layers else unknown("layer", text)
                     ),
-                    style={"max-width": "220px"},
+                    dense=True,
+                    style={"max-width": "200px"},
                     classes=["barrio-layer"],
                 )
                 solara.Switch(
                     label=say("side_by_side", lang),
                     value=side_by_side.value,
                     on_value=lambda on: compare(on, scenario_title(other.value, lang)),
+                    disabled=busy,
                     classes=["barrio-side-by-side"],
+                    style={"margin": "0"},
                 )
                 if side_by_side.value:
                     solara.Select(
@@ -401,33 +438,32 @@ def Workshop_() -> None:
                         values=list(by_title),
                         value=scenario_title(other.value, lang),
                         on_value=lambda title: compare(True, title),
-                        style={"max-width": "260px"},
+                        disabled=busy,
+                        dense=True,
+                        style={"max-width": "220px"},
                         classes=["barrio-other"],
                     )
-            if rebuilding.pending:
-                solara.ProgressLinear(True)
-                solara.Text(say("preparing", lang), classes=["barrio-preparing"])
             if error.value:
                 solara.Error(error.value, classes=["barrio-error"])
-            with solara.Row(style={"gap": "10px", "align-items": "flex-start", "flex-wrap": "wrap"}):
-                for label, png, (colour, dash) in zip(labels, maps, STYLES, strict=False):
-                    with solara.Column(classes=["barrio-map"], style={"width": "300px" if two else "440px"}):
-                        # The run's line on the charts, beside its name.
-                        line = f'<span style="display:inline-block;width:28px;border-top:3px {dash} {colour};'
-                        line += 'vertical-align:middle;margin-right:6px"></span>'
-                        solara.HTML(
-                            tag="div", unsafe_innerHTML=f"{line}<b>{label}</b>", classes=["barrio-map-title"]
+            with solara.Div(classes=["barrio-stage"] + (["barrio-two"] if two else [])):
+                with solara.Div(classes=["barrio-maps"]):
+                    for label, png, summary, style in zip(labels, maps, summaries, STYLES, strict=False):
+                        alt = say(
+                            "map_alt", lang, layer=say(f"layer_{layer.value}", lang), week=week, **summary
                         )
-                        solara.Image(png, width="100%")
-                # Side by side, the charts go below the maps, three to a row, so that the
-                # first row shows on a 1280 x 720 screen.
-                with solara.Div(classes=["barrio-charts", "barrio-charts-wide" if two else ""]):
-                    for panel, option in zip(PANELS, charts, strict=True):
+                        RunMap(label, png, alt, style)
+                with solara.Div(classes=["barrio-charts"]):
+                    for k, (panel, option) in enumerate(zip(PANELS, charts, strict=True)):
                         with solara.Div(classes=["barrio-chart", f"chart-{panel}"]):
+                            solara.Text(
+                                _monitor(panel, [series[k] for series in now], lang),
+                                classes=["barrio-monitor"],
+                            )
                             solara.FigureEcharts(
                                 option=option,
+                                responsive=True,
                                 attributes={
-                                    "style": f"height: {135 if two else 165}px; width: 100%;",
+                                    "class": "barrio-chart-box",
                                     # The lines are drawn on a canvas, out of reach of the DOM:
                                     # these say what the chart shows (they arrive with the
                                     # option, in one message), so a browser test can wait
@@ -435,26 +471,75 @@ def Workshop_() -> None:
                                     "data-week": str(week),
                                     "data-language": lang,
                                     "data-runs": str(len(runs)),
+                                    "data-events": str(
+                                        sum(0 <= e.week < shown_weeks(week, main.horizon) for e in events)
+                                    ),
                                 },
                             )
-            Legend(layer.value, lang)
+            Legend(layer.value, groups, lang)
             RunDetails(workshop.seed, levers, lang)
 
 
-@solara.component
-def RunDetails(seed: int, levers: Params, lang: str) -> None:
-    """The levers the running model is using, read back from it, and the seed."""
-    parts = []
-    for control in CONTROLS:
-        value = control.shown(levers)
-        shown = say("yes" if value else "no", lang) if control.switch else f"{value:g}"
-        parts.append(f"{say(control.key, lang)}: {shown}")
-    text = f"{say('this_run', lang)} ({say('seed', lang)} {seed}): " + " · ".join(parts)
-    solara.Text(text, classes=["barrio-run-details"], style={"font-size": "12px", "color": "#555"})
+def _control(path: str) -> Control:
+    return next(c for c in CONTROLS if c.path == path)
 
 
-def _start(scenario: str, seed: int) -> Workshop:
-    workshop = Workshop(scenario, seed=seed)
+def _monitor(panel: str, values: list, lang: str) -> str:
+    """A chart's current value(s) with its unit; side by side, the gap between the runs."""
+    latest = [float(v.iloc[-1]) if len(v) else None for v in values]
+    if latest[0] is None:
+        return "—"
+    unit = say(PANEL_UNITS[panel], lang)
+    text = f"{say('now', lang)}: {latest[0]:,.1f}"
+    if len(latest) > 1 and latest[1] is not None:
+        text += f" / {latest[1]:,.1f} · {say('gap', lang)} {latest[0] - latest[1]:+,.1f}"
+    return f"{text} {unit}"
+
+
+def _programme_note(control: Control, run, lang: str) -> str:
+    """For a programme's budget: what it spent and whom it reached last week."""
+    parts = control.path.split(".")
+    if len(parts) != 3 or parts[0] != "programmes" or parts[2] != "budget_week":
+        return ""
+    week = run.programme_week(parts[1])
+    if week is None:
+        return ""
+    spent, reached = week
+    return say("programme_week", lang, spent=f"{spent:,.0f}", reached=f"{reached:,}")
+
+
+def _refusal(control: Control, shown: object, workshop: Workshop, lang: str) -> str:
+    """Why a value was refused, in the room's language and the slider's unit, with what is possible now."""
+    unit = say(control.unit, lang)
+    possible = possible_now(control, workshop.accepts)
+    value = f"{shown:g}" if isinstance(shown, int | float) and not isinstance(shown, bool) else str(shown)
+    if possible is None:
+        return f"{say('error_levers', lang)} {value} {unit}"
+    low, high = possible
+    return say("refused", lang, value=value, unit=unit, low=f"{low:g}", high=f"{high:g}")
+
+
+def _table_csv(workshop: Workshop) -> str:
+    """Every outcome of every week of the runs on show, one row per run and week."""
+    with workshop.lock:
+        tables = [r.table().assign(run=r.name, seed=workshop.seed) for r in workshop.runs]
+    return pd.concat(tables).reset_index().to_csv(index=False)
+
+
+def _start(address: PageAddress, error: solara.Reactive[str]) -> Workshop:
+    """This session's workshop, as the address asks (scenario, changes, week), or the server's start."""
+    scenario = address.scenario or os.environ.get(SCENARIO_ENV, "baseline")
+    workshop = Workshop(scenario, seed=int(os.environ.get(SEED_ENV, "1")))
     _WORKSHOPS[solara.get_kernel_id()] = workshop
-    workshop.reset()
+    if address.compare:
+        workshop.compare_with(address.compare)
+    try:
+        workshop.restore(address.model_changes(), address.model_moves(), address.week)
+    except ParameterError as exc:
+        error.value = f"{say('error_levers', address.language or 'en')} " + "; ".join(
+            f"{p}: {m}" for p, m in exc.problems
+        )
+        with workshop.lock:
+            workshop.changes = {}
+        workshop.reset()
     return workshop

@@ -13,22 +13,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from barrio.app.calendar import clock
 from barrio.app.capacity import WarmupCache
 from barrio.app.charts import CHART_OUTCOMES
-from barrio.model import BarrioModel, Params, Scenario, load_scenario, make_model
+from barrio.model import BarrioModel, ParameterError, Params, Scenario, load_scenario, make_model
 
 #: Warmed-up models shared by every session of this server, by (scenario hash, seed).
 WARMUPS = WarmupCache()
 
 __all__ = ["Simulation", "Workshop", "clock"]
-
-WEEKS_PER_MONTH = 52 / 12
-
-
-def clock(week: int) -> tuple[int, int]:
-    """Year (from 1) and month (1-12) of the policy period that ``week`` falls in."""
-    years, rest = divmod(max(week, 0), 52)
-    return years + 1, min(int(rest / WEEKS_PER_MONTH) + 1, 12)
 
 
 @dataclass
@@ -93,10 +86,25 @@ class Simulation:
                 return
             self.model.step()
 
-    def history(self) -> pd.DataFrame:
-        """The chart outcomes of every policy week so far (index: week)."""
+    def history(self, lead: int = 0) -> pd.DataFrame:
+        """The chart outcomes of every policy week so far (index: week).
+
+        Args:
+            lead: Warm-up weeks to include before week 0 (negative weeks), for averages over
+                past weeks such as the yearly homicide rate.
+        """
         table = self.model.outcomes.wide()
-        return table.loc[table.index >= 0, list(CHART_OUTCOMES)]
+        return table.loc[table.index >= -lead, list(CHART_OUTCOMES)]
+
+    def table(self) -> pd.DataFrame:
+        """Every outcome of every policy week so far, as ``barrio run`` records them (index: week)."""
+        table = self.model.outcomes.wide()
+        return table.loc[table.index >= 0]
+
+    def programme_week(self, name: str) -> tuple[float, int] | None:
+        """What the programme ``name`` spent (USD) and how many people it reached last week, if it runs."""
+        running = self.model.programmes.get(name)
+        return None if running is None else (float(running.spending), int(running.reached))
 
 
 class Workshop:
@@ -122,6 +130,10 @@ class Workshop:
         self.other_name: str | None = None
         self.main: Simulation | None = None
         self.other: Simulation | None = None
+        #: The room's changes in force from week 0 of the runs on show (those made before the last reset).
+        self.start_changes: dict[str, object] = {}
+        #: Levers moved during the runs on show: (week, dotted path, model value), in order.
+        self.moves: list[tuple[int, str, object]] = []
 
     @property
     def runs(self) -> list[Simulation]:
@@ -159,7 +171,35 @@ class Workshop:
         other = Simulation(other_name, load_scenario(other_name), self.seed) if other_name else None
         with self.lock:
             self.main, self.other = main, other
+            self.start_changes, self.moves = dict(self.changes), []
             self.generation += 1
+
+    def restore(self, start: dict[str, object], moves: list[tuple[int, str, object]], week: int) -> None:
+        """Make the runs again: ``start`` changes from week 0, ``moves`` at their weeks, up to ``week``.
+
+        The same seed, changes and weeks give the same runs, so a page reloaded (its state
+        kept in its address) shows what it showed.
+
+        Raises:
+            ParameterError: If a change is out of range (the runs then start from the scenario).
+        """
+        self.base.with_changes(dict(start))  # checked before anything is run
+        with self.lock:
+            self.changes = dict(start)
+        self.reset()
+        for at, path, value in sorted(moves, key=lambda m: m[0]):
+            self.advance(max(0, at - self.main.week))
+            self.set_lever(path, value)
+        self.advance(max(0, week - self.main.week))
+
+    def accepts(self, path: str, value: object) -> bool:
+        """Whether the model accepts ``value`` for the lever ``path`` with the other levers as they are."""
+        try:
+            with self.lock:
+                self.base.with_changes({**self.changes, path: value})
+        except ParameterError:
+            return False
+        return True
 
     def release(self) -> None:
         """Drop the runs (their models are the session's memory) when the session has closed."""
@@ -177,6 +217,7 @@ class Workshop:
             self.base.with_changes({**self.changes, path: value})
             if self.main is not None:
                 self.main.model.change_levers({path: value})
+                self.moves.append((self.main.week, path, value))
             self.changes[path] = value
 
     def levers(self) -> Params:

@@ -40,6 +40,7 @@ from barrio.model.selling import leave_market
 
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
+    from barrio.model.params import Params
 
 __all__ = [
     "PROGRAMMES",
@@ -52,6 +53,7 @@ __all__ = [
     "Reentry",
     "School",
     "Women",
+    "programme_runs",
     "programme_week",
 ]
 
@@ -404,6 +406,14 @@ PROGRAMMES: dict[str, type[Programme]] = {
 }
 
 
+def programme_runs(params: Params, name: str) -> bool:
+    """Whether the programme ``name`` runs under ``params``: only with a weekly budget above zero.
+
+    Its other settings (a transfer's amount, its targeting) have no effect while it does not run.
+    """
+    return getattr(params.programmes, name).budget_week > 0
+
+
 class Programmes:
     """The registry: the programmes running, in the order of :data:`PROGRAMMES`, and what they provide.
 
@@ -442,7 +452,7 @@ class Programmes:
     def sync(self, model: BarrioModel) -> None:
         """Start the programmes whose budget is above zero, stop the others."""
         for name, kind in PROGRAMMES.items():
-            running = getattr(model.params.programmes, name).budget_week > 0
+            running = programme_runs(model.params, name)
             if running and name not in self._running:
                 self._running[name] = kind(model)
             elif not running and name in self._running:

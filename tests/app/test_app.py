@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barrio.app.charts import PANELS, chart_option, panel_series
+from barrio.app.charts import PANEL_UNITS, PANELS, chart_option, panel_series
 from barrio.app.controls import CONTROLS, DISPLAY_UNITS, PageLeverError, build_controls
-from barrio.app.drawing import COLOURS, Layer, group_colour, map_pixels
+from barrio.app.drawing import COLOURS, GROUP_TINT, Layer, group_colour, group_fill, map_pixels
 from barrio.app.labels import LANGUAGES, PAGE_LEVERS, SCENARIO_TITLES, TEXT, PageLever, say, scenario_title
 from barrio.app.server import (
     CannotListenError,
@@ -305,9 +305,11 @@ def test_map_tints_territory_marks_sellers_patrols_and_violence(drawn):
         return bool((tile == np.array(colour)).all(axis=-1).any())
 
     held = _tile(img, model, 0, 0, 8)
-    tint = (np.array(group_colour(2)) * 0.45 + 255 * 0.55).astype(np.uint8)
-    assert has(held, tint)
+    tint = (np.array(group_colour(2)) * GROUP_TINT + 255 * (1 - GROUP_TINT)).astype(np.uint8)
+    assert has(held, tint) and tuple(tint) == group_fill(2)
     assert has(_tile(img, model, 1, 1, 8), COLOURS["incidents"])
+    # Each mark sits in a dark frame, so that it shows on any fill.
+    assert has(_tile(img, model, 1, 1, 8), COLOURS["frame"])
     assert has(_tile(img, model, sx, sy, 8), COLOURS["sellers"])
     unit = model.patrols[0]
     ux, uy = unit.cell.coordinate
@@ -364,7 +366,11 @@ def test_every_panel_draws_one_line_per_run():
         assert [s["name"] for s in option["series"]] == ["a", "b"]
         assert len(option["series"][0]["data"]) == 8 and len(option["series"][1]["data"]) == 4
         assert option["title"]["text"] == say(panel, "es")
-        assert option["xAxis"]["max"] == pytest.approx(30 / 52)
+        # The time axis spans the horizon (30 weeks, less than a year), each week named.
+        assert option["xAxis"][0]["data"][:2] == ["Año 1, mes 1 (semana 0)", "Año 1, mes 1 (semana 1)"]
+        assert len(option["xAxis"][0]["data"]) == 30
+        # The tooltip gives each run's value with the panel's unit.
+        assert option["tooltip"]["formatter"].endswith(f"{{c1}} {say(PANEL_UNITS[panel], 'es')}")
 
 
 # Server ---------------------------------------------------------------------------------
