@@ -158,4 +158,24 @@ def brief_sentences(
             ),
         )
     room = MAX_SENTENCES - len(closing)
+    if len(said) + len(unclear_said) > room:
+        # Too many policies for a sentence of each kind: one sentence per policy, in order.
+        said = [_compact(headline, policy, rank, language) for policy in dict.fromkeys(headline.scenario)]
+        unclear_said = []
     return (said + unclear_said)[:room] + closing
+
+
+def _compact(headline: pd.DataFrame, policy: str, rank: dict[str, int], language: str) -> str:
+    """One policy's headline outcomes in one sentence: better, worse, and what the runs cannot tell."""
+    rows = headline[headline.scenario == policy].sort_values("outcome", key=lambda c: c.map(rank))
+    kinds: dict[str, list[str]] = {"better": [], "worse": [], "unclear": []}
+    for (_, row), r in zip(rows.iterrows(), rows.itertuples(), strict=True):
+        kind = judge(r.outcome, r.verdict)
+        if kind in kinds:
+            kinds[kind].append(
+                _item(row, language) if kind != "unclear" else outcome_name(r.outcome, language)
+            )
+    parts = [
+        say(f"compact_{kind}", language, items=", ".join(items)) for kind, items in kinds.items() if items
+    ]
+    return say("brief_compact", language, policy=scenario_title(policy, language), parts="; ".join(parts))

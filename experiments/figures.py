@@ -121,7 +121,8 @@ def forest_figure(versus: pd.DataFrame, base: str, language: str) -> Figure:
             )[0]
             for k, p in enumerate(policies)
         ]
-    ax.legend(handles=handles, fontsize=8, loc="best")
+    # Below the axes, where it hides no interval; "outside" lets the layout make room for it.
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncol=3, frameon=False)
     return fig
 
 

@@ -508,7 +508,7 @@ def _costs(
                 *(say(f"averted_{k}", language) for k in kinds),
             ]
         ]
-        for scenario in dict.fromkeys(effectiveness.scenario):
+        for scenario in [s for s in order if s in set(effectiveness.scenario)]:
             part = effectiveness[effectiveness.scenario == scenario].set_index("averted_outcome")
             extra = part.extra_cost.iloc[0]
             cells = [

@@ -488,3 +488,19 @@ def test_what_a_scenario_changes_is_said_value_by_value_in_order():
         "From the start: Patrol units working the neighbourhood (policing.units_per_10k: 5 → 8"
     )
     assert scenario_changes(base, base, "pt") == ["Os mesmos valores da situação de partida."]
+
+
+def test_with_many_policies_the_brief_gives_each_one_sentence():
+    rows = []
+    for policy in ("mano_dura", "cash_transfer", "integrated"):
+        rows += [
+            (policy, "homicide_rate", -0.20, -0.30, -0.10),
+            (policy, "prisoners", 0.40, 0.20, 0.60),
+            (policy, "young_recruits", -0.25, -0.60, 0.15),
+        ]
+    said = brief_sentences(_versus(rows), "en", replicates=5)
+    assert len(said) == 4  # a sentence a policy, and how sure
+    for sentence_, title in zip(said, ("Mano dura", "Conditional cash", "Integrated"), strict=False):
+        assert sentence_.startswith(f"With {title}")
+        assert "better Homicides" in sentence_ and "worse Prisoners" in sentence_
+        assert sentence_.endswith("no clear change in New sellers aged 12-24 (a year).")
