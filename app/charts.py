@@ -181,8 +181,10 @@ def chart_option(
                     "lineStyle": {"color": EVENT_COLOURS[e.kind], "type": "dotted", "width": 1.5},
                     "label": {
                         "formatter": e.label,
-                        "position": "insideEndTop",
-                        "fontSize": 10,
+                        # Across the top of the line, not along it: a room reads it level.
+                        "position": "end",
+                        "fontSize": 9,
+                        "backgroundColor": "rgba(255, 255, 255, 0.8)",
                         "color": EVENT_COLOURS[e.kind],
                     },
                 }
@@ -193,7 +195,7 @@ def chart_option(
     return {
         "animation": False,
         "title": {"text": say(panel, language), "textStyle": {"fontSize": 12}, "left": 2, "top": 2},
-        "grid": {"left": 44, "right": 12, "top": 28, "bottom": 22},
+        "grid": {"left": 44, "right": 12, "top": 36, "bottom": 22},
         "xAxis": [
             # The weeks, named for the tooltip; their labels are drawn by the second axis.
             {"type": "category", "data": names, "boundaryGap": False, "axisLabel": {"show": False}},
