@@ -23,6 +23,7 @@ __all__ = [
     "COLOURS",
     "GROUP_PALETTE",
     "LAYER_RAMPS",
+    "GroupColours",
     "Layer",
     "group_colour",
     "group_fill",
@@ -83,15 +84,44 @@ GROUP_TINT = 0.7
 _VIOLENCE_FULL = 0.1
 
 
-def group_colour(code: int) -> tuple[int, int, int]:
+class GroupColours:
+    """Which of :data:`GROUP_PALETTE` each group gets, kept for a run.
+
+    A group keeps its colour while it lasts; a group founded later (a split) takes a colour
+    no group on the map has, while one is free, so that the legend's colours name one group
+    each. Without one, group ``code`` gets colour ``code`` modulo the palette.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[int, int] = {}
+
+    def update(self, codes: list[int]) -> None:
+        """Give the groups on the map (``codes``) their colours; new ones take a free one."""
+        in_use = {self.index[c] for c in codes if c in self.index}
+        for code in codes:
+            if code not in self.index:
+                free = [k for k in range(len(GROUP_PALETTE)) if k not in in_use]
+                self.index[code] = free[0] if free else code % len(GROUP_PALETTE)
+                in_use.add(self.index[code])
+
+    def of(self, code: int) -> int:
+        """The palette index of group ``code``."""
+        return self.index.get(code, code % len(GROUP_PALETTE))
+
+    def table(self, n_codes: int) -> np.ndarray:
+        """Palette index by group code, for codes ``0 .. n_codes - 1``."""
+        return np.array([self.of(code) for code in range(n_codes)], dtype=np.int64)
+
+
+def group_colour(code: int, colours: GroupColours | None = None) -> tuple[int, int, int]:
     """The colour of group ``code`` on the map."""
-    r, g, b = GROUP_PALETTE[code % len(GROUP_PALETTE)]
+    r, g, b = GROUP_PALETTE[(colours or GroupColours()).of(code)]
     return int(r), int(g), int(b)
 
 
-def group_fill(code: int) -> tuple[int, int, int]:
+def group_fill(code: int, colours: GroupColours | None = None) -> tuple[int, int, int]:
     """The fill of a block that group ``code`` holds (its colour, lightened)."""
-    r, g, b = (np.array(group_colour(code)) * GROUP_TINT + 255 * (1 - GROUP_TINT)).astype(np.uint8)
+    r, g, b = (np.array(group_colour(code, colours)) * GROUP_TINT + 255 * (1 - GROUP_TINT)).astype(np.uint8)
     return int(r), int(g), int(b)
 
 
@@ -112,7 +142,7 @@ def ramp(layer: Layer, steps: int = 6) -> list[tuple[int, int, int]]:
     return [tuple(int(c) for c in row[:3] * 255) for row in rgba]
 
 
-def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
+def _fill(model: BarrioModel, layer: Layer, colours: GroupColours | None) -> np.ndarray:
     """One RGB colour per block, shape ``(width, height, 3)``."""
     control = model.grid.control.data
     if layer == Layer.TERRITORY:
@@ -120,7 +150,9 @@ def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
         out[:] = COLOURS["empty"]
         held = control >= 0
         # A light tint of the group's colour, so that the marks on top stay visible.
-        tint = GROUP_PALETTE[control[held] % len(GROUP_PALETTE)] * GROUP_TINT + 255 * (1 - GROUP_TINT)
+        codes = control[held]
+        index = codes % len(GROUP_PALETTE) if colours is None else colours.table(int(codes.max()) + 1)[codes]
+        tint = GROUP_PALETTE[index] * GROUP_TINT + 255 * (1 - GROUP_TINT)
         out[held] = tint.astype(np.uint8)
         return out
     if layer == Layer.DEMAND:
@@ -135,15 +167,17 @@ def _fill(model: BarrioModel, layer: Layer) -> np.ndarray:
     return (rgba[..., :3] * 255).astype(np.uint8)
 
 
-def map_pixels(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8) -> np.ndarray:
+def map_pixels(
+    model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8, colours: GroupColours | None = None
+) -> np.ndarray:
     """The map as an RGB array of shape ``(height x tile, width x tile, 3)``; north is up."""
     width, height = model.shape
-    img = np.repeat(np.repeat(_fill(model, layer), tile, axis=0), tile, axis=1)
+    img = np.repeat(np.repeat(_fill(model, layer, colours), tile, axis=0), tile, axis=1)
     control = model.grid.control.data
     if layer != Layer.TERRITORY:
         for x, y in np.argwhere(control >= 0):
             frame = img[x * tile : (x + 1) * tile, y * tile : (y + 1) * tile]
-            colour = group_colour(int(control[x, y]))
+            colour = group_colour(int(control[x, y]), colours)
             frame[0, :], frame[-1, :], frame[:, 0], frame[:, -1] = colour, colour, colour, colour
     r = model.residents
     sellers = np.bincount(r.block[model.market.seller_ids], minlength=width * height).reshape(width, height)
@@ -173,10 +207,12 @@ def map_pixels(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8
     return np.ascontiguousarray(img.transpose(1, 0, 2)[::-1])
 
 
-def map_png(model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8) -> bytes:
+def map_png(
+    model: BarrioModel, layer: Layer = Layer.TERRITORY, tile: int = 8, colours: GroupColours | None = None
+) -> bytes:
     """The map as PNG bytes."""
     buffer = io.BytesIO()
-    Image.fromarray(map_pixels(model, layer, tile)).save(buffer, format="PNG", compress_level=1)
+    Image.fromarray(map_pixels(model, layer, tile, colours)).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

@@ -271,7 +271,9 @@ def Workshop_() -> None:
     with workshop.lock:
         runs = workshop.runs
         main = runs[0]
-        maps = [map_png(r.model, layer.value) for r in runs]
+        for r in runs:
+            r.colours.update(groups_on_map(r.model))
+        maps = [map_png(r.model, layer.value, colours=r.colours) for r in runs]
         summaries = [map_summary(r.model) for r in runs]
         groups = groups_on_map(main.model)
         labels = [scenario_title(r.name, lang) for r in runs]
@@ -476,7 +478,7 @@ def Workshop_() -> None:
                                     ),
                                 },
                             )
-            Legend(layer.value, groups, lang)
+            Legend(layer.value, [(g, main.colours.of(g)) for g in groups], lang)
             RunDetails(workshop.seed, levers, lang)
 
 

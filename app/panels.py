@@ -167,8 +167,11 @@ def Lever(  # noqa: N802 - a Solara component
 
 
 @solara.component
-def Legend(layer: Layer, groups: list[int], language: str) -> None:  # noqa: N802 - a Solara component
-    """What the colours and marks on the map mean: each group by name, the layer's ramp, the marks."""
+def Legend(layer: Layer, groups: list[tuple[int, int]], language: str) -> None:  # noqa: N802 - a Solara component
+    """What the colours and marks on the map mean: each group by name, the layer's ramp, the marks.
+
+    ``groups``: (group code, palette index) of each group on the map.
+    """
     parts = [f"<b>{say(f'layer_{layer}', language)}</b>:"]
     if layer == Layer.TERRITORY:
         parts.append(f'<span class="chip" style="background:{_rgb(COLOURS["empty"])}"></span>')
@@ -180,9 +183,9 @@ def Legend(layer: Layer, groups: list[int], language: str) -> None:  # noqa: N80
             f'{low}<span class="ramp" style="background:linear-gradient(to right, {stops})"></span>{high}'
         )
         parts.append("·")
-    for code in groups:
+    for code, index in groups:
         name = say("legend_group_name", language, name=group_name(code))
-        chip = f'<span class="chip group-chip" style="background:{_rgb(group_fill(code))}"></span>'
+        chip = f'<span class="chip group-chip" style="background:{_rgb(group_fill(index))}"></span>'
         parts.append(f'<span class="barrio-legend-group">{chip}{name}</span>')
     marks = [
         (COLOURS[k], say(f"legend_{k}", language)) for k in ("sellers", "police", "community", "soldiers")

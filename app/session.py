@@ -16,6 +16,7 @@ import pandas as pd
 from barrio.app.calendar import clock
 from barrio.app.capacity import WarmupCache
 from barrio.app.charts import CHART_OUTCOMES
+from barrio.app.drawing import GroupColours
 from barrio.model import BarrioModel, ParameterError, Params, Scenario, load_scenario, make_model
 
 #: Warmed-up models shared by every session of this server, by (scenario hash, seed).
@@ -43,6 +44,8 @@ class Simulation:
     model: BarrioModel = field(init=False)
 
     def __post_init__(self) -> None:
+        #: The groups' colours on this run's map, kept while the run goes on.
+        self.colours = GroupColours()
         # The warm-up is the same for every session on this scenario and seed: run once, copied.
         self.model = WARMUPS.copy((self.scenario.hash, self.seed), self._warm_up)
         # Show the levers of week 0 (the scenario's and the room's changes) before it runs.

@@ -15,7 +15,16 @@ from matplotlib import colormaps
 from barrio.app.address import PageAddress, read_address
 from barrio.app.charts import PANELS, ChartEvent, chart_option, panel_series, shown_weeks
 from barrio.app.controls import CONTROLS, no_effect_because, possible_now
-from barrio.app.drawing import COLOURS, GROUP_PALETTE, LAYER_RAMPS, Layer, group_fill, group_name, map_summary
+from barrio.app.drawing import (
+    COLOURS,
+    GROUP_PALETTE,
+    LAYER_RAMPS,
+    GroupColours,
+    Layer,
+    group_fill,
+    group_name,
+    map_summary,
+)
 from barrio.app.help import LEVER_HELP
 from barrio.app.labels import LANGUAGES, say
 from barrio.app.page import FRAME_PAUSE_S, FRAME_WEEKS, SPEEDS, frame_plan
@@ -266,6 +275,17 @@ def test_each_marks_frame_shows_on_every_layer_fill(deficiency):
     frame = _seen(COLOURS["frame"], deficiency)
     least = min(deltaE(frame, _seen(f, deficiency), input_space="sRGB1") for f in fills)
     assert least >= 2 * LEAST_DISTANCE
+
+
+def test_a_group_founded_later_takes_a_colour_no_group_on_the_map_has():
+    colours = GroupColours()
+    colours.update([0, 1, 2, 3, 4, 5])
+    assert [colours.of(c) for c in range(6)] == list(range(6))
+    colours.update([0, 1, 2, 3, 5, 6])  # group 4 dissolved, group 6 split off
+    assert colours.of(6) == 4
+    colours.update([0, 1, 2, 3, 5, 6, 7])  # no colour free: the palette wraps
+    assert colours.of(7) == 7 % len(GROUP_PALETTE)
+    assert colours.of(0) == 0  # a group keeps its colour
 
 
 def test_groups_are_named_by_letters():
