@@ -28,9 +28,10 @@ The method (``barrio calibrate FILE``):
    some target (or, with ``rank`` k, for k targets: Vernon, Goldstein and Bower 2010), the
    emulator's prediction is more than ``cutoff`` standard deviations (of the
    emulator, of the observation and of the runs' own noise together) from the observed value.
-2. **Approximate Bayesian computation** (pyabc's ABC-SMC) on what remains plausible, with the
-   last wave's emulators standing in for the model, prior uniform over the ranges, and the
-   distance the sum of the targets' squared standardised residuals.
+2. **Approximate Bayesian computation** (pyabc's ABC-SMC), with the last wave's emulators
+   (fitted on every run, the later waves' in the region not ruled out) standing in for the
+   model, prior uniform over the ranges, and the distance the sum of the targets' squared
+   standardised residuals, less the ``rank - 1`` largest.
 3. **Validation**: ``posterior`` parameter sets drawn from the ABC posterior are run with the
    model itself (``validation_replicates`` seeds each); the sets whose runs are not ruled out
    are the accepted sets, the posterior ensemble that ``barrio compare --posterior`` runs.
@@ -503,7 +504,7 @@ def _evaluate(
 
 
 def _abc(fitted: Fitted, emulators: list[Emulators], rng: np.random.Generator, out: Path) -> np.ndarray:
-    """ABC-SMC (pyabc) on the last wave's emulators within what no wave rules out; draw the sets."""
+    """ABC-SMC (pyabc) with the last wave's emulators standing in for the model; draw the sets."""
     import pyabc
 
     method, targets = fitted.calibration.method, fitted.calibration.targets
@@ -514,16 +515,16 @@ def _abc(fitted: Fitted, emulators: list[Emulators], rng: np.random.Generator, o
     noise = np.random.default_rng(rng.integers(2**63))
 
     def model(theta: Mapping[str, float]) -> dict[str, float]:
-        x = np.array([[theta[n] for n in names]])
-        for em in emulators:
-            mean, sd = em.predict(x)
-            if ranked(implausibility(mean, sd, targets), method.rank)[0] >= method.cutoff:
-                return {"y": np.full(len(targets), np.inf)}
-        mean, sd = last.predict(x)
+        mean, sd = last.predict(np.array([[theta[n] for n in names]]))
         return {"y": mean[0] + sd[0] * noise.standard_normal(len(targets))}
 
     def distance(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> float:
-        return float(np.sum(((a["y"] - b["y"]) / error) ** 2))
+        # As the history matching's cut, the rank - 1 worst targets are left out, so that a
+        # target no point reaches does not pull the posterior towards wherever it is least bad.
+        # (A ruled-out point is not given an infinite distance: pyabc's median epsilon then
+        # stays infinite and every particle is accepted, as a first version did.)
+        squares = np.sort(((a["y"] - b["y"]) / error) ** 2)
+        return float(np.sum(squares[: len(squares) - (method.rank - 1)]))
 
     prior = pyabc.Distribution(**{n: pyabc.RV("uniform", 0.0, 1.0) for n in names})
     db = out / "abc.db"
