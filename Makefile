@@ -64,7 +64,7 @@ patterns: $(BIN)/.installed
 	$(BIN)/barrio patterns --out results/patterns --doc docs/patterns.md
 
 docs: $(BIN)/.installed
-	$(BIN)/barrio parameters --markdown > docs/parameters.md
+	$(BIN)/barrio parameters --markdown --posterior calibrations/fortaleza > docs/parameters.md
 	$(BIN)/barrio levers --markdown > docs/levers.md
 
 clean:

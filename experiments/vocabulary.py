@@ -131,6 +131,11 @@ SCENARIO_TITLES: dict[str, dict[str, str]] = {
     "hegemony": {"es": "Un grupo hegemónico", "pt": "Uma facção hegemônica", "en": "A hegemonic group"},
     "fortaleza": {"es": "Fortaleza (1:10)", "pt": "Fortaleza (1:10)", "en": "Fortaleza (1:10)"},
     "bogota": {"es": "Bogotá (1:20)", "pt": "Bogotá (1:20)", "en": "Bogota (1:20)"},
+    "fortaleza_calibrated": {
+        "es": "Fortaleza calibrada (1:10)",
+        "pt": "Fortaleza calibrada (1:10)",
+        "en": "Fortaleza, calibrated (1:10)",
+    },
     "fortaleza_pact": {
         "es": "Fortaleza: el pacto de 2016 y su ruptura",
         "pt": "Fortaleza: o pacto de 2016 e sua ruptura",

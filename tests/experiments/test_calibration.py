@@ -24,7 +24,13 @@ from barrio.experiments.calibration import (
     statistic_of,
 )
 from barrio.experiments.holdout import hold_out, load_holdout
-from barrio.experiments.posterior import load_posterior, on_city, over_posterior, uncertainty_split
+from barrio.experiments.posterior import (
+    load_posterior,
+    on_city,
+    over_posterior,
+    point_estimate,
+    uncertainty_split,
+)
 from barrio.model.errors import BarrioError
 from barrio.model.scenario import ScenarioError, load_scenario
 
@@ -312,3 +318,23 @@ def test_a_point_is_judged_by_the_implausibility_of_the_rank_asked():
     assert list(ranked(values, 2)) == [2.0, 0.5]
     assert list(ranked(values, 3)) == [1.0, 0.1]
     assert list(ranked(values, 9)) == [1.0, 0.1]
+
+
+def test_the_calibrated_scenario_holds_the_committed_posterior_medians():
+    root = Path(__file__).parents[2]
+    scenario = load_scenario("fortaleza_calibrated")
+    estimate = point_estimate(root / "calibrations" / "fortaleza")
+    assert "groups.truce" not in estimate  # the pact's strength describes 2016, not the city
+    assert scenario.params.groups.truce == 0.0
+    for path, value in estimate.items():
+        section, name = path.split(".", 1)
+        assert getattr(getattr(scenario.params, section), name) == pytest.approx(value, rel=1e-3), path
+    assert scenario.params.country == "fortaleza"
+
+
+def test_the_committed_calibration_fits_at_least_six_targets():
+    root = Path(__file__).parents[2]
+    fit = pd.read_csv(root / "calibrations" / "fortaleza" / "fit.csv")
+    within = (fit.model - fit.observed).abs() <= fit.error
+    assert (within == fit.within_error).all()
+    assert within.sum() >= 6
