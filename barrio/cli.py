@@ -50,6 +50,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         seed=args.seed,
         baseline=args.baseline,
         posterior=args.posterior,
+        language=args.language,
+        target_precision=args.target_precision,
+        max_replicates=args.max_replicates,
         **_size(args),
         **_batch(args),
     )
@@ -78,7 +81,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from barrio.experiments.studies import sweep
 
-    return _summary(sweep(args.file, **_size(args), **_batch(args)))
+    return _summary(sweep(args.file, language=args.language, **_size(args), **_batch(args)))
 
 
 def _size(args: argparse.Namespace) -> dict:
@@ -130,8 +133,8 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from barrio.experiments.report import write_report
 
-    paths = write_report(args.dir, baseline=args.baseline)
-    for kind in ("html", "markdown"):
+    paths = write_report(args.dir, baseline=args.baseline, language=args.language)
+    for kind in ("html", "markdown", "xlsx"):
         print(f"{kind:8s} {paths[kind]}")
     return 0
 
@@ -291,6 +294,20 @@ def build_parser() -> argparse.ArgumentParser:
         "parameter sets, --replicates paired seeds each; the report splits the spread into parameter "
         "and seed uncertainty",
     )
+    p.add_argument(
+        "--target-precision",
+        type=_share,
+        metavar="SHARE",
+        help="add replicates until every headline outcome's mean is known to this share of itself "
+        "(0.1: its 95%% interval within +/-10%%), starting from --replicates",
+    )
+    p.add_argument(
+        "--max-replicates",
+        type=_positive,
+        default=100,
+        help="the most replicates --target-precision may run (default 100)",
+    )
+    _language_option(p)
     _batch_options(p, "results/SCENARIO-SCENARIO-...")
     _force_option(p)
     _size_options(p)
@@ -329,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         "outcomes against each swept parameter. Exit status 1 if any run failed.",
     )
     p.add_argument("file", metavar="FILE", help="experiment file (.yaml)")
+    _language_option(p)
     _batch_options(p, "results/NAME")
     _force_option(p)
     _size_options(p)
@@ -388,13 +406,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "report",
-        help="write report.html and report.md for a results folder",
-        description="Write DIR/report.html (self-contained, figures embedded) and DIR/report.md: means "
-        "with 95% confidence intervals, paired differences against the baseline with effect sizes, "
-        "time series, costs against outcomes, who bears them, and whether the replicates were enough.",
+        help="write report.html, report.md and the tables (CSV, report.xlsx) for a results folder",
+        description="Write DIR/report.html (self-contained, figures embedded) and DIR/report.md: a brief "
+        "first (the question, what each scenario changes, a chart of each policy's changes coloured by "
+        "whether they are better or worse, a few sentences, what the model cannot tell), then costs a "
+        "year and over the period in USD and local money with the cost per outcome averted, paired "
+        "differences against the baseline, means with 95% intervals, whether the replicates were "
+        "enough, and figures. Beside them: summary.csv, effects.csv, costs.csv, cost_effectiveness.csv, "
+        "report.xlsx and each figure as a PNG file.",
     )
     p.add_argument("dir", metavar="DIR", help="results folder written by compare or sweep")
     p.add_argument("--baseline", help="scenario to compare with (default: as when the batch was run)")
+    _language_option(p)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
@@ -492,6 +515,25 @@ def _size_options(p: argparse.ArgumentParser) -> None:
         help="number of residents (default: the scenario's); the grid, the number of groups and "
         "programme budgets and places scale with it, so the density stays the scenario's",
     )
+
+
+def _language_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--language",
+        choices=list(LANGUAGES),
+        default="en",
+        help="language of the report: es, pt or en (default en)",
+    )
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1 (0.1 for +/-10%), not {text!r}")
+    return value
 
 
 def _force_option(p: argparse.ArgumentParser) -> None:
