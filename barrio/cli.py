@@ -239,6 +239,11 @@ def _cmd_parameters(args: argparse.Namespace) -> int:
 
     if args.markdown:
         sys.stdout.write(parameters_markdown())
+        if args.posterior:
+            from barrio.experiments.posterior import posterior_markdown
+
+            for folder in args.posterior:
+                sys.stdout.write("\n" + posterior_markdown(folder))
         return 0
     _print_parameters(parameter_table())
     return 0
@@ -427,6 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(parameters, values fixed in code and country contexts, each with its source).",
     )
     p.add_argument("--markdown", action="store_true", help="print the full Markdown reference")
+    p.add_argument(
+        "--posterior",
+        metavar="CALIBRATION",
+        nargs="+",
+        help="with --markdown: add each calibration folder's fitted parameters and posterior summary",
+    )
     p.set_defaults(func=_cmd_parameters)
 
     p = sub.add_parser(
