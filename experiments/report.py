@@ -584,7 +584,7 @@ def _methods(
     elif len(versions) == 1:
         code = f"Barrio {versions[0]}"
     else:
-        code = f"{len(versions)} versions of the code ({', '.join(versions)})"
+        code = say("versions", language, n=len(versions), versions=", ".join(versions))
     lines.append(say("code_line", language, code=code, stamp=stamp))
     lines.append(say("tables_note", language))
     return lines
