@@ -194,8 +194,15 @@ def chart_option(
     lines = "".join(f"<br/>{{a{k}}}: {{c{k}}} {unit}" for k in range(len(series)))
     return {
         "animation": False,
-        "title": {"text": say(panel, language), "textStyle": {"fontSize": 12}, "left": 2, "top": 2},
-        "grid": {"left": 44, "right": 12, "top": 36, "bottom": 22},
+        # A long title wraps within the narrowest chart (about 190 px at 1024x768, a projector)
+        # rather than running past it.
+        "title": {
+            "text": say(panel, language),
+            "textStyle": {"fontSize": 12, "width": 180, "overflow": "break", "lineHeight": 14},
+            "left": 2,
+            "top": 2,
+        },
+        "grid": {"left": 44, "right": 12, "top": 44, "bottom": 22},
         "xAxis": [
             # The weeks, named for the tooltip; their labels are drawn by the second axis.
             {"type": "category", "data": names, "boundaryGap": False, "axisLabel": {"show": False}},

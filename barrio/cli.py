@@ -403,9 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=_folder, metavar="DIR", help="results folder (default: results/holdout/...)")
     p.add_argument("--jobs", type=_positive, help="runs at once (default: all cores; 1: in this process)")
-    p.add_argument(
-        "--allow-other-version", action="store_true", help="resume with runs made by other code"
-    )
+    p.add_argument("--allow-other-version", action="store_true", help="resume with runs made by other code")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_holdout)
 
