@@ -84,6 +84,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return _summary(sweep(args.file, language=args.language, **_size(args), **_batch(args)))
 
 
+def _cmd_explore(args: argparse.Namespace) -> int:
+    from barrio.experiments.studies import explore
+
+    return _summary(explore(args.file, **_size(args), **_batch(args)), report="exploration.md")
+
+
 def _size(args: argparse.Namespace) -> dict:
     return {"weeks": args.weeks, "warmup": args.warmup, "population": args.population}
 
@@ -100,14 +106,14 @@ def _batch(args: argparse.Namespace) -> dict:
     }
 
 
-def _summary(results: Results) -> int:
+def _summary(results: Results, report: str = "report.html") -> int:
     """Say what a batch did and where its report is; the exit status says whether any run failed."""
     batch, out = results.batch, results.folder
     print(f"{len(batch.done)} run(s) done, {len(batch.skipped)} already there, {len(batch.failed)} failed")
     for key, message in batch.failed.items():
         print(f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr)
     if batch.done or batch.skipped:
-        print(f"report   {out / 'report.html'}")
+        print(f"report   {out / report}")
     print(f"results  {out}")
     return 1 if batch.failed else 0
 
@@ -357,23 +363,6 @@ def build_parser() -> argparse.ArgumentParser:
     _size_options(p)
     p.set_defaults(func=_cmd_sweep)
 
-    def explore_command(args: argparse.Namespace) -> int:
-        from barrio.experiments.studies import explore
-
-        results = explore(args.file, **_size(args), **_batch(args))
-        batch, out = results.batch, results.folder
-        print(
-            f"{len(batch.done)} run(s) done, {len(batch.skipped)} already there, {len(batch.failed)} failed"
-        )
-        for key, message in batch.failed.items():
-            print(
-                f"failed   {key}: {message} (traceback in {out / 'failed' / (key + '.txt')})", file=sys.stderr
-            )
-        if batch.done or batch.skipped:
-            print(f"report   {out / 'exploration.md'}")
-        print(f"results  {out}")
-        return 1 if batch.failed else 0
-
     p = sub.add_parser(
         "explore",
         help="run policies over a Morris, Sobol or Latin hypercube design of the uncertainties, then "
@@ -388,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_options(p, "results/NAME")
     _force_option(p)
     _size_options(p)
-    p.set_defaults(func=explore_command)
+    p.set_defaults(func=_cmd_explore)
 
     p = sub.add_parser(
         "holdout",

@@ -77,6 +77,7 @@ __all__ = [
     "Target",
     "calibrate",
     "check_outcomes",
+    "fit_markdown",
     "load_calibration",
     "statistic_of",
     "target_fit",
@@ -640,6 +641,20 @@ def _write(
     atomic_write(out / "summary.md", lambda p: p.write_text(text))
 
 
+def fit_markdown(fit: pd.DataFrame) -> list[str]:
+    """The fit of every target (:func:`target_fit`) as the lines of a Markdown table."""
+    lines = [
+        "| target | observed (error) | model: mean (95% of runs) | within | source |",
+        "|---|---|---|---|---|",
+    ]
+    for row in fit.itertuples():
+        lines.append(
+            f"| {row.target} | {row.observed:.3g} ({row.error:.2g}) | {row.model:.3g} ({row.low:.3g} to "
+            f"{row.high:.3g}) | {'yes' if row.within_error else '**no**'} | {row.source} |"
+        )
+    return lines
+
+
 def summary_markdown(
     fitted: Fitted, posterior: pd.DataFrame, fit: pd.DataFrame, runs: int, check: pd.DataFrame | None = None
 ) -> str:
@@ -652,14 +667,8 @@ def summary_markdown(
         f"Scenario `{fitted.base.name}`; {runs} model runs; {len(posterior)} accepted parameter sets; "
         f"**{within} of {len(fit)} targets within their observation error**.",
         "",
-        "| target | observed (error) | model: mean (95% of runs) | within | source |",
-        "|---|---|---|---|---|",
+        *fit_markdown(fit),
     ]
-    for row in fit.itertuples():
-        lines.append(
-            f"| {row.target} | {row.observed:.3g} ({row.error:.2g}) | {row.model:.3g} ({row.low:.3g} to "
-            f"{row.high:.3g}) | {'yes' if row.within_error else '**no**'} | {row.source} |"
-        )
     lines += ["", "| parameter | range | posterior median (5% to 95%) |", "|---|---|---|"]
     for name, lo, hi in zip(fitted.names, fitted.low, fitted.high, strict=True):
         q = posterior[name].quantile([0.05, 0.5, 0.95]).to_numpy()

@@ -29,7 +29,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from barrio.experiments.batch import BatchError, execute, load
-from barrio.experiments.calibration import Target, check_outcomes, target_fit, targets_by_run
+from barrio.experiments.calibration import Target, check_outcomes, fit_markdown, target_fit, targets_by_run
 from barrio.experiments.execution import executor
 from barrio.experiments.output import atomic_write
 from barrio.experiments.posterior import over_posterior
@@ -143,12 +143,6 @@ def holdout_markdown(holdout: HoldOut, fit: pd.DataFrame, posterior: Path | str)
         f"{holdout.replicates} seed(s) each, without refitting: **{within} of {len(fit)} targets within "
         "their observation error**.",
         "",
-        "| target | observed (error) | model: mean (95% of runs) | within | source |",
-        "|---|---|---|---|---|",
+        *fit_markdown(fit),
     ]
-    for row in fit.itertuples():
-        lines.append(
-            f"| {row.target} | {row.observed:.3g} ({row.error:.2g}) | {row.model:.3g} ({row.low:.3g} to "
-            f"{row.high:.3g}) | {'yes' if row.within_error else '**no**'} | {row.source} |"
-        )
     return "\n".join(lines) + "\n"
