@@ -18,22 +18,12 @@ from barrio.experiments.effects import HEADLINE
 from barrio.experiments.figures import judge
 from barrio.experiments.vocabulary import outcome_name, scenario_title
 from barrio.experiments.wording import number, percent, say
-from barrio.model.params import parameter_table
+from barrio.model.params import dotted, parameter_table
 
 __all__ = ["MAX_SENTENCES", "brief_sentences", "scenario_changes"]
 
 #: The brief says at most this many sentences.
 MAX_SENTENCES = 5
-
-
-def _flat(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, Mapping):
-            flat |= _flat(value, f"{prefix}{key}.")
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 @functools.cache
@@ -69,7 +59,7 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
         base: The baseline's.
         language: The report's language.
     """
-    mine, theirs = _flat(resolved["params"]), _flat(base["params"])
+    mine, theirs = dotted(resolved["params"]), dotted(base["params"])
     lines = []
     start = [
         _setting(path, theirs.get(path), v, language) for path, v in mine.items() if theirs.get(path) != v

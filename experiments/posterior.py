@@ -19,7 +19,7 @@ import pandas as pd
 
 from barrio.experiments.batch import RunSpec, replicate_seeds
 from barrio.model.errors import BarrioError
-from barrio.model.params import Params, parameter_table
+from barrio.model.params import Params, dotted, parameter_table
 from barrio.model.scenario import Scenario
 
 __all__ = [
@@ -125,22 +125,11 @@ def on_city(scenario: Scenario, meta: Mapping[str, Any], fitted: Mapping[str, An
             f"the calibration '{meta.get('name')}' does not record its city; run barrio calibrate on its "
             "folder again (finished runs are kept) to write it"
         )
-    default = _flat(Params.build({}).model_dump(mode="json"))
-    own = {p: v for p, v in _flat(scenario.params.model_dump(mode="json")).items() if default.get(p) != v}
+    default = dotted(Params.build({}).model_dump(mode="json"))
+    own = {p: v for p, v in dotted(scenario.params.model_dump(mode="json")).items() if default.get(p) != v}
     held = {p: v for p, v in fitted.items() if p not in set(city["timeline_sets"])}
     params = Params.build(city["params"]).with_levers(held).with_levers(own)
     return replace(scenario, name=name, params=params)
-
-
-def _flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A nested settings dict as dotted paths."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def _attr(name: str, frame: pd.DataFrame) -> str:

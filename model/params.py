@@ -47,6 +47,7 @@ __all__ = [
     "Selling",
     "Targeting",
     "Timing",
+    "dotted",
     "parameter_table",
     "paths_by_name",
 ]
@@ -1857,6 +1858,17 @@ def _describe(err: ValidationError) -> list[tuple[str, str]]:
             message = f"{message} (got {e['input']!r})"
         problems.append((path, message))
     return problems
+
+
+def dotted(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested settings (a dumped :class:`Params`, a manifest's copy of one) as ``{dotted.path: value}``."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            flat.update(dotted(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def parameter_table() -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from barrio.model.errors import BarrioError
 from barrio.model.model import BarrioModel
-from barrio.model.params import Params
+from barrio.model.params import Params, dotted
 from barrio.model.provenance import code_version
 from barrio.model.scenario import Scenario
 
@@ -72,7 +72,7 @@ def _build(params: Params, s: Scenario, seed: int | np.random.SeedSequence) -> B
 
 def _causes(s: Scenario, seed: int | np.random.SeedSequence) -> list[tuple[str, Any, Any]]:
     """The changed parameters that, each put back to its default alone, let the world be built."""
-    now, default = _leaves(s.params.model_dump(mode="json")), _leaves(Params().model_dump(mode="json"))
+    now, default = dotted(s.params.model_dump(mode="json")), dotted(Params().model_dump(mode="json"))
     causes = []
     for path, value in now.items():
         if value == default.get(path):
@@ -83,16 +83,6 @@ def _causes(s: Scenario, seed: int | np.random.SeedSequence) -> list[tuple[str, 
             continue
         causes.append((path, value, default[path]))
     return causes
-
-
-def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            flat.update(_leaves(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def run(
