@@ -516,11 +516,12 @@ def _size_options(p: argparse.ArgumentParser) -> None:
 
 
 def _language_option(p: argparse.ArgumentParser) -> None:
+    # No default here: a results folder keeps the language its batch was run with, and a
+    # report (or a resumed batch) without --language uses that one.
     p.add_argument(
         "--language",
         choices=list(LANGUAGES),
-        default="en",
-        help="language of the report: es, pt or en (default en)",
+        help="language of the report: es, pt or en (default: the results folder's, else en)",
     )
 
 

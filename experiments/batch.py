@@ -9,9 +9,10 @@ traceback and the batch goes on. Running the same batch on the same folder again
 finished runs, so a batch killed at any moment resumes without repeating or losing a run.
 
 ``DIR/manifest.json`` records what the batch is (scenarios with their resolved values and
-hashes, seeds), the code that ran it (:func:`model.provenance.code_identity`: the version,
-and in a checkout the commit and any uncommitted changes) and the environment (Python, the
-operating system, every installed package with its version); ``DIR/log.jsonl`` records when
+hashes, seeds; what the command asked, such as the report's baseline and language), the
+code that ran it (:func:`model.provenance.code_identity`: the version, and in a checkout the
+commit and any uncommitted changes) and the environment (Python, the operating system, every
+installed package with its version); ``DIR/log.jsonl`` records when
 each run started and finished. Runs of two versions of the code are not mixed in one folder
 unless asked (``allow_other_version``). :func:`load` reads the folder back as one tidy table.
 
@@ -71,6 +72,9 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
+#: Items of a manifest's description that a later command on the folder replaces (the others
+#: keep the folder's first: its baseline, its root seed).
+LATEST_WINS = ("language",)
 #: The lock a batch holds on its folder while it writes (the operating system's, so a batch
 #: killed with kill -9 leaves no lock behind), and who holds it.
 LOCK, OWNER = ".lock", ".lock-owner.json"
@@ -660,8 +664,10 @@ def _write_manifest(
         "runs": sorted(runs.values(), key=lambda r: r["key"]),
     }
     # The folder's own description wins (its baseline, root seed): resuming with a subset of its
-    # scenarios must not make another scenario the report's baseline.
+    # scenarios must not make another scenario the report's baseline. The report's language is
+    # the one last asked for, so that `barrio report DIR` writes what the last command wrote.
     described = {**description, **old.get("description", {})}
+    described.update({key: description[key] for key in LATEST_WINS if key in description})
     if described:
         manifest["description"] = described
     _write(out, out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))

@@ -49,6 +49,7 @@ __all__ = [
     "OVERVIEW_OUTCOMES",
     "baseline_for",
     "choose_baseline",
+    "folder_language",
     "html_table",
     "in_order",
     "overview",
@@ -119,8 +120,19 @@ def _description(manifest: dict, name: str) -> str:
         return ""
 
 
+def folder_language(manifest: dict) -> str:
+    """The language a results folder's report was asked in (compare, sweep), else English.
+
+    Folders written before the manifest recorded it have none: their reports were in English.
+    """
+    return manifest.get("description", {}).get("language", "en")
+
+
 def write_report(
-    out: Path | str, baseline: str | None = None, to: Path | str | None = None, language: str = "en"
+    out: Path | str,
+    baseline: str | None = None,
+    to: Path | str | None = None,
+    language: str | None = None,
 ) -> dict[str, Path]:
     """Write ``report.html``, ``report.md``, the tables and the figures for a results folder.
 
@@ -129,16 +141,17 @@ def write_report(
         baseline: Scenario to compare with (default: the one the batch named, else
             "baseline", else the first).
         to: Folder to write into (default: the results folder).
-        language: ``es``, ``pt`` or ``en``.
+        language: ``es``, ``pt`` or ``en`` (default: the one the batch was run with, else
+            English; see :func:`folder_language`).
 
     Returns:
         The paths written, by kind: ``html``, ``markdown``, ``xlsx``, each table by its file
         name (``summary.csv``...) and each figure by its name (``forest``, ``series``...).
     """
-    check_language(language)
     out = Path(out)
     to = Path(to) if to is not None else out
     manifest = read_manifest(out)
+    language = check_language(language if language is not None else folder_language(manifest))
     table = load(out)
     posterior = manifest.get("description", {}).get("posterior")
     names = list(manifest["scenarios"])

@@ -169,14 +169,15 @@ class Results:
         return analyse(self.folder)
 
     def report(
-        self, path: Path | str | None = None, baseline: str | None = None, language: str = "en"
+        self, path: Path | str | None = None, baseline: str | None = None, language: str | None = None
     ) -> dict[str, Path]:
         """Write ``report.html`` (self-contained) and ``report.md`` with its figures and tables.
 
         Args:
             path: Folder to write into (default: the results folder).
             baseline: Scenario to compare with (default: :attr:`baseline`).
-            language: ``es``, ``pt`` or ``en``.
+            language: ``es``, ``pt`` or ``en`` (default: the one the batch was run with, else
+                English).
 
         Returns:
             The paths written, by kind (``html``, ``markdown`` and the figures).

@@ -166,7 +166,7 @@ def compare(
     allow_other_version: bool = False,
     force: bool = False,
     posterior: Path | str | None = None,
-    language: str = "en",
+    language: str | None = None,
     target_precision: float | None = None,
     max_replicates: int = 100,
 ) -> Results:
@@ -196,7 +196,8 @@ def compare(
         posterior: A calibration folder (``barrio calibrate``): every scenario is run over each
             of its accepted parameter sets, ``replicates`` paired seeds each, and the report
             shows how much of the spread comes from the parameters and how much from chance.
-        language: Language of the report: ``es``, ``pt`` or ``en``.
+        language: Language of the report: ``es``, ``pt`` or ``en``, kept in the folder's manifest
+            for later reports (default: the folder's, else English).
         target_precision: Add replicates (up to ``max_replicates``) until the mean of every
             headline outcome is known to this share of itself (0.1: its 95% interval within
             +/-10%); ``replicates`` is where it starts.
@@ -252,7 +253,8 @@ def compare(
     out = Path(out) if out is not None else Path("results") / "-".join(names)[:80]
     description = {"command": "compare", "baseline": choose_baseline(names, baseline), "root_seed": seed}
     description.update(extra)
-    report = functools.partial(write_report, language=check_language(language))
+    description.update(_language(language))
+    report = functools.partial(write_report, language=language)
     if target_precision is None:
         return _execute(
             specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version, report
@@ -318,7 +320,7 @@ def sweep(
     progress: bool = True,
     allow_other_version: bool = False,
     force: bool = False,
-    language: str = "en",
+    language: str | None = None,
 ) -> Results:
     """Run an experiment: a base scenario with parameters varied over a grid or a Latin hypercube.
 
@@ -339,7 +341,8 @@ def sweep(
         progress: Show a progress bar (a widget in a notebook).
         allow_other_version: Add to a folder of runs made by other code.
         force: Run even if the plan looks too large for this machine's memory.
-        language: Language of the report: ``es``, ``pt`` or ``en``.
+        language: Language of the report: ``es``, ``pt`` or ``en``, kept in the folder's manifest
+            for later reports (default: the folder's, else English).
 
     Returns:
         The results folder as :class:`Results`.
@@ -374,7 +377,8 @@ def sweep(
     ]
     out = Path(out) if out is not None else Path("results") / design.experiment.name
     description = {"command": "sweep", "experiment": design.source, "root_seed": design.experiment.seed}
-    report = functools.partial(write_report, language=check_language(language))
+    description.update(_language(language))
+    report = functools.partial(write_report, language=language)
     return _execute(
         specs, out, description, jobs, scheduler, time_limit, progress, allow_other_version, report
     )
@@ -487,6 +491,11 @@ def _execute(
     if batch.done or batch.skipped:
         report(out)
     return Results(out, batch=batch)
+
+
+def _language(language: str | None) -> dict[str, str]:
+    """The manifest's record of the report's language: none when not asked, so the folder's stays."""
+    return {} if language is None else {"language": check_language(language)}
 
 
 def _check_count(name: str, value: Any, least: int, most: int | None = None) -> None:

@@ -506,3 +506,36 @@ def test_with_many_policies_the_brief_gives_each_one_sentence():
         assert sentence_.startswith(f"With {title}")
         assert "better Homicides" in sentence_ and "worse Prisoners" in sentence_
         assert sentence_.endswith("no clear change in New sellers aged 12-24 (a year).")
+
+
+@pytest.mark.slow
+def test_barrio_report_speaks_the_language_the_batch_was_run_in(tmp_path, capsys):
+    import json
+
+    from barrio.cli import main
+    from barrio.experiments.studies import compare
+
+    scenarios = [tiny("baseline"), tiny("crackdown")]
+    compare(scenarios, replicates=2, out=tmp_path, jobs=1, progress=False, language="es")
+    manifest = tmp_path / "manifest.json"
+    assert json.loads(manifest.read_text())["description"]["language"] == "es"
+    assert "## Resumen" in (tmp_path / "report.md").read_text()
+    # Without --language, the folder's; an explicit one wins for that report, and is not kept.
+    assert main(["report", str(tmp_path)]) == 0
+    assert "## Resumen" in (tmp_path / "report.md").read_text()
+    assert main(["report", str(tmp_path), "--language", "pt"]) == 0
+    assert "## Resumo" in (tmp_path / "report.md").read_text()
+    assert main(["report", str(tmp_path)]) == 0
+    assert "## Resumen" in (tmp_path / "report.md").read_text()
+    # Resuming without a language keeps the folder's; resuming with one makes it the folder's.
+    compare(scenarios, replicates=2, out=tmp_path, jobs=1, progress=False)
+    assert "## Resumen" in (tmp_path / "report.md").read_text()
+    compare(scenarios, replicates=2, out=tmp_path, jobs=1, progress=False, language="pt")
+    assert json.loads(manifest.read_text())["description"]["language"] == "pt"
+    # A folder written before the manifest recorded its language is reported in English.
+    old = json.loads(manifest.read_text())
+    del old["description"]["language"]
+    manifest.write_text(json.dumps(old))
+    assert main(["report", str(tmp_path)]) == 0
+    assert "## Brief" in (tmp_path / "report.md").read_text()
+    capsys.readouterr()
