@@ -20,7 +20,7 @@ from barrio.experiments.vocabulary import outcome_name, scenario_title
 from barrio.experiments.wording import number, percent, say
 from barrio.model.params import dotted, parameter_table
 
-__all__ = ["MAX_SENTENCES", "brief_sentences", "scenario_changes"]
+__all__ = ["MAX_SENTENCES", "brief_sentences", "rare_warning", "scenario_changes"]
 
 #: The brief says at most this many sentences.
 MAX_SENTENCES = 5
@@ -105,7 +105,9 @@ def brief_sentences(
         Per policy (in the table's order), a sentence of its headline outcomes that are surely
         better, one of those surely worse, and one of those the runs cannot tell; then how
         sure the figures are and, for rare events, what more would take; at most
-        :data:`MAX_SENTENCES` in all, the policies' own first.
+        :data:`MAX_SENTENCES` in all, the policies' own first. A row marked ``too_few``
+        (:func:`experiments.effects.too_few`) is said to be too small a count to tell, with
+        no interval: one of no width would look surer than any.
     """
     headline = versus[versus.outcome.isin(HEADLINE)]
     rank = {name: k for k, name in enumerate(HEADLINE)}
@@ -113,7 +115,7 @@ def brief_sentences(
     unclear_said: list[str] = []
     for policy in dict.fromkeys(headline.scenario):
         rows = headline[headline.scenario == policy].sort_values("outcome", key=lambda c: c.map(rank))
-        judged = [judge(r.outcome, r.verdict) for r in rows.itertuples()]
+        judged = _judged(rows)
         title = scenario_title(policy, language)
         better = [
             _item(r, language) for (_, r), j in zip(rows.iterrows(), judged, strict=True) if j == "better"
@@ -130,23 +132,21 @@ def brief_sentences(
             said.append(say("brief_better", language, policy=title, items="; ".join(better)))
         if worse:
             said.append(say("brief_worse", language, policy=title, items="; ".join(worse)))
+        few = [
+            outcome_name(r.outcome, language)
+            for r, j in zip(rows.itertuples(), judged, strict=True)
+            if j == "too_few"
+        ]
         if unclear:
             unclear_said.append(say("brief_unclear", language, policy=title, names="; ".join(unclear)))
+        if few:
+            unclear_said.append(say("brief_too_few", language, policy=title, names="; ".join(few)))
     closing = [say("brief_how_sure", language, replicates=replicates)]
     if rare is not None and not rare.empty:
-        worst = rare.sort_values("events").iloc[0]
-        closing.insert(
-            0,
-            say(
-                "brief_rare",
-                language,
-                name=outcome_name(worst.outcome, language),
-                events=number(worst.events, language),
-                scenario=scenario_title(worst.scenario, language),
-                replicates=number(worst.needed_replicates, language),
-                population=number(worst.needed_population, language),
-            ),
-        )
+        # The brief's caution is for what it speaks of, the headline, where a small count is.
+        shown = rare[rare.outcome.isin(HEADLINE)]
+        worst = (shown if not shown.empty else rare).sort_values("events").iloc[0]
+        closing.insert(0, rare_warning(worst, language))
     room = MAX_SENTENCES - len(closing)
     if len(said) + len(unclear_said) > room:
         # Too many policies for a sentence of each kind: one sentence per policy, in order.
@@ -155,15 +155,35 @@ def brief_sentences(
     return (said + unclear_said)[:room] + closing
 
 
+def _judged(rows: pd.DataFrame) -> list[str]:
+    """Each row better, worse, unclear, neutral, or ``too_few``: a count too small to claim anything."""
+    few = rows.too_few.to_numpy(bool) if "too_few" in rows else np.zeros(len(rows), bool)
+    return [
+        "too_few" if f else judge(r.outcome, r.verdict) for r, f in zip(rows.itertuples(), few, strict=True)
+    ]
+
+
+def rare_warning(row: pd.Series, language: str) -> str:
+    """The caution for a count too small (a row of :func:`experiments.effects.rare_events`)."""
+    return say(
+        "brief_few_people" if row.get("kind") == "people" else "brief_rare",
+        language,
+        name=outcome_name(row.outcome, language),
+        events=number(row.events, language),
+        scenario=scenario_title(row.scenario, language),
+        replicates=number(row.needed_replicates, language),
+        population=number(row.needed_population, language),
+    )
+
+
 def _compact(headline: pd.DataFrame, policy: str, rank: dict[str, int], language: str) -> str:
     """One policy's headline outcomes in one sentence: better, worse, and what the runs cannot tell."""
     rows = headline[headline.scenario == policy].sort_values("outcome", key=lambda c: c.map(rank))
-    kinds: dict[str, list[str]] = {"better": [], "worse": [], "unclear": []}
-    for (_, row), r in zip(rows.iterrows(), rows.itertuples(), strict=True):
-        kind = judge(r.outcome, r.verdict)
+    kinds: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "too_few": []}
+    for (_, row), r, kind in zip(rows.iterrows(), rows.itertuples(), _judged(rows), strict=True):
         if kind in kinds:
             kinds[kind].append(
-                _item(row, language) if kind != "unclear" else outcome_name(r.outcome, language)
+                _item(row, language) if kind in ("better", "worse") else outcome_name(r.outcome, language)
             )
     parts = [
         say(f"compact_{kind}", language, items=", ".join(items)) for kind, items in kinds.items() if items

@@ -26,6 +26,7 @@ from barrio.model.outcomes import SEXES
 from barrio.model.population import AGE_BANDS
 
 __all__ = [
+    "COUNTS",
     "DERIVED",
     "GOOD_DIRECTION",
     "HEADLINE",
@@ -41,6 +42,7 @@ __all__ = [
     "sentence",
     "settling",
     "summarise",
+    "too_few",
     "vargha_delaney",
 ]
 
@@ -89,8 +91,22 @@ KEY_OUTCOMES = (
 #: Which way is better: -1 lower, +1 higher, 0 neither (more arrests are not good or bad in
 #: themselves).
 GOOD_DIRECTION: dict[str, int] = dict.fromkeys(KEY_OUTCOMES, -1) | {"mean_trust": 1, "arrests": 0}
-#: Weekly counts behind outcomes that are rare events (homicides behind the homicide rate).
-COUNTS = {"homicide_rate": "homicides", "young_recruits": "young_recruits"}
+#: The report's outcomes that are counts, and of what: ``events`` over the policy period (the
+#: homicides behind the homicide rate, new sellers, arrests, uses of force) or ``people`` on an
+#: average week (prisoners, sellers). name -> (the count in the results, its kind). A handful
+#: of either gives intervals of no width or none (2 against 3 in every run: "+50% (50% to 50%)").
+COUNTS: dict[str, tuple[str, str]] = {
+    "homicide_rate": ("homicides", "events"),
+    "young_recruits": ("young_recruits", "events"),
+    "recruits": ("recruits", "events"),
+    "arrests": ("arrests", "events"),
+    "police_violence": ("police_violence", "events"),
+    "prisoners": ("prisoners", "people"),
+    "prisoners_sentenced": ("prisoners_sentenced", "people"),
+    "women_prisoners": ("women_prisoners", "people"),
+    "children_parent_in_prison": ("children_parent_in_prison", "people"),
+    "sellers": ("sellers", "people"),
+}
 
 
 def per_replicate(table: pd.DataFrame, outcomes: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -344,42 +360,107 @@ def _absolute(name: str, difference: float, low: float, high: float, baseline: s
 
 
 def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) -> pd.DataFrame:
-    """Outcomes counted in events too few to pin down: how many runs, or residents, would be.
+    """Outcomes counted in events or people too few to pin down: how many runs, or residents, would be.
 
-    An outcome of :data:`COUNTS` with, per scenario, fewer events over the policy period than
-    a Poisson count needs for its 95% interval to be within ``precision`` of its level
-    (``(1.96 / precision)^2`` events: 96 for +/-20%).
+    An outcome of :data:`COUNTS` is flagged, per scenario, when its count over all replicates
+    is below what a Poisson count needs for its 95% interval to be within ``precision`` of
+    its level (``(1.96 / precision)^2``: 96 for +/-20%), or when it is the same in every
+    replicate (a count that never varies shows no spread, so its interval has no width).
+    Events are counted over the policy period; people on an average week (a rough count, as
+    a person stays in a stock for weeks). An outcome that is 0 in every run of every scenario
+    is left out, as the comparison leaves it out. Pooled over the replicates rather than per
+    run: 20 runs of 6 homicides pin their mean down as well as 2 of 60 do.
 
     Returns:
-        Rows ``scenario, outcome, events`` (mean per replicate), ``replicates`` (now),
-        ``needed_replicates`` and ``needed_population`` (either one is enough).
+        Rows ``scenario, outcome, kind`` (``events`` or ``people``), ``events`` (the mean
+        count per replicate), ``replicates`` (now), ``needed_replicates`` and
+        ``needed_population`` (either one is enough; at least twice now for a count that
+        does not vary).
     """
     weeks = int(table.week.max()) + 1 if len(table) else 0
     needed_events = (1.96 / precision) ** 2
-    counts = derive(per_replicate(table, ["homicides", *DERIVED["young_recruits"]]))
-    counts = counts[counts.outcome.isin(list(COUNTS.values()))]
+    sources = {source: (shown, kind) for shown, (source, kind) in COUNTS.items()}
+    parts = [part for source in sources for part in DERIVED.get(source, (source,))]
+    counts = derive(per_replicate(table, parts))
+    counts = counts[counts.outcome.isin(list(sources))]
     rows = []
-    for (scenario, outcome), group in counts.groupby(["scenario", "outcome"], sort=False):
-        per_year = 52 if outcome in PER_YEAR else 1
-        events = group.value.to_numpy(float) / per_year * weeks
-        total = events.sum()
-        if total >= needed_events:
+    for outcome, of_outcome in counts.groupby("outcome", sort=False):
+        if not of_outcome.value.any():
             continue
-        per_run = events.mean()
-        shown = next(k for k, v in COUNTS.items() if v == outcome)
-        factor = needed_events / max(total, 1.0)
-        rows.append(
-            {
-                "scenario": scenario,
-                "outcome": shown,
-                "events": per_run,
-                "replicates": len(events),
-                "needed_replicates": math.ceil(len(events) * factor),
-                "needed_population": int(math.ceil(population * factor / 1000) * 1000),
-            }
-        )
-    columns = ["scenario", "outcome", "events", "replicates", "needed_replicates", "needed_population"]
+        shown, kind = sources[outcome]
+        for scenario, group in of_outcome.groupby("scenario", sort=False):
+            values = group.value.to_numpy(float)
+            if kind == "events":
+                values = values / (52 if outcome in PER_YEAR else 1) * weeks
+            total = values.sum()
+            steady = len(values) > 1 and np.ptp(values) == 0
+            if total >= needed_events and not steady:
+                continue
+            factor = needed_events / max(total, 1.0)
+            if steady:
+                factor = max(factor, 2.0)
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "outcome": shown,
+                    "kind": kind,
+                    "events": values.mean(),
+                    "replicates": len(values),
+                    "needed_replicates": math.ceil(len(values) * factor),
+                    "needed_population": int(math.ceil(population * factor / 1000) * 1000),
+                }
+            )
+    columns = [
+        "scenario",
+        "outcome",
+        "kind",
+        "events",
+        "replicates",
+        "needed_replicates",
+        "needed_population",
+    ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def too_few(versus: pd.DataFrame, rare: pd.DataFrame, baseline: str, language: str = "en") -> pd.DataFrame:
+    """The comparison with a count too small to tell marked, and no verdict or interval claimed for it.
+
+    A row whose outcome :func:`rare_events` flags in the policy or in the baseline gets
+    ``too_few`` true, the verdict ``unclear`` (its interval, of no width or from a handful of
+    cases, does not show what chance could do) and a sentence that says so; the numbers stay.
+
+    Args:
+        versus: The comparison (:func:`against_baseline`).
+        rare: Rare counts (:func:`rare_events`) of the same runs.
+        baseline: The scenario compared with.
+        language: Language of the sentences.
+    """
+    flagged = set(zip(rare.scenario, rare.outcome, strict=True))
+    few = np.array(
+        [
+            (s, o) in flagged or (baseline, o) in flagged
+            for s, o in zip(versus.scenario, versus.outcome, strict=True)
+        ],
+        dtype=bool,
+    )
+    out = versus.assign(too_few=few)
+    out.loc[few, "verdict"] = "unclear"
+    title = scenario_title(baseline, language)
+    for i in out.index[few]:
+        row = out.loc[i]
+        change = (
+            percent(row.relative, language)
+            if np.isfinite(row.relative)
+            else ("+" if row.difference > 0 else "") + number(row.difference, language)
+        )
+        out.loc[i, "sentence"] = say(
+            "sentence_too_few",
+            language,
+            name=outcome_name(row.outcome, language),
+            change=change,
+            baseline=title,
+        )
+    return out
 
 
 def settling(means: pd.DataFrame, tolerance: float = 0.10) -> pd.DataFrame:
@@ -434,8 +515,10 @@ def replicates_for(
             continue
         cv = v.std(ddof=1) / v.mean()
         needed = max(needed, math.ceil((_t(len(v)) * cv / precision) ** 2))
+    # Events only: a stock's spread from run to run is its cv's, above; Poisson's rule for
+    # events is what a handful of homicides needs.
     rare = rare_events(table, population, precision)
-    rare = rare[rare.outcome.isin(outcomes)]
+    rare = rare[rare.outcome.isin(outcomes) & (rare.kind == "events")]
     if not rare.empty:
         needed = max(needed, int(rare.needed_replicates.max()))
     return needed

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 
 from barrio.experiments import figures as draw
 from barrio.experiments.batch import ResultsError, load, read_manifest
-from barrio.experiments.brief import brief_sentences, scenario_changes
+from barrio.experiments.brief import brief_sentences, rare_warning, scenario_changes
 from barrio.experiments.costs import Currency, cost_effectiveness, costs, currency
 from barrio.experiments.effects import (
     KEY_OUTCOMES,
@@ -39,6 +39,7 @@ from barrio.experiments.effects import (
     rare_events,
     settling,
     summarise,
+    too_few,
 )
 from barrio.experiments.figures import OVERVIEW_OUTCOMES
 from barrio.experiments.output import atomic_write
@@ -165,12 +166,14 @@ def write_report(
     means = derive(per_replicate(table))
     key = means[means.outcome.isin(KEY_OUTCOMES)]
     summary = summarise(key)
-    versus = in_order(against_baseline(key, base, language), order)
+    resolved = _resolved(manifest, base)
+    rare = rare_events(table, int(resolved["params"]["neighbourhood"]["population"]))
+    # A handful of cases gives an interval of no width, which would look surer than any: such
+    # rows are marked, and no change is claimed for them.
+    versus = too_few(in_order(against_baseline(key, base, language), order), rare, base, language)
     settle = settling(key)
     weeks = int(table.week.max()) + 1
     years = weeks / 52
-    resolved = _resolved(manifest, base)
-    rare = rare_events(table, int(resolved["params"]["neighbourhood"]["population"]))
     money = currency(resolved["params"]["country"])
     spending = costs(means, years, money)
     policies = [s for s in order if s != base]
@@ -347,15 +350,17 @@ def with_interval(row: pd.Series, language: str = "en") -> str:
 
 
 def _change(row: Any, language: str) -> str:
-    if np.isfinite(row.relative):
-        ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
-        return f"{percent(row.relative, language)} ({ci})"
-
     def signed(x: float) -> str:
         return ("+" if x > 0 else "") + number(x, language)
 
-    ci = say("ci", language, low=signed(row.ci_low), high=signed(row.ci_high))
-    return f"{signed(row.difference)} ({ci})"
+    change = percent(row.relative, language) if np.isfinite(row.relative) else signed(row.difference)
+    if getattr(row, "too_few", False):  # its interval would claim a precision the count lacks
+        return say("change_too_few", language, change=change)
+    if np.isfinite(row.relative):
+        ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
+    else:
+        ci = say("ci", language, low=signed(row.ci_low), high=signed(row.ci_high))
+    return f"{change} ({ci})"
 
 
 def _changes(
@@ -422,7 +427,9 @@ def _effects_table(versus: pd.DataFrame, language: str) -> list[list[str]]:
             [
                 scenario_title(r.scenario, language),
                 outcome_name(r.outcome, language),
-                _interval(r.difference, r.ci_low, r.ci_high, language),
+                say("change_too_few", language, change=number(r.difference, language))
+                if getattr(r, "too_few", False)
+                else _interval(r.difference, r.ci_low, r.ci_high, language),
                 number(r.paired_d, language),
                 number(r.a12, language, digits=2),
             ]
@@ -432,20 +439,10 @@ def _effects_table(versus: pd.DataFrame, language: str) -> list[list[str]]:
 
 def _warnings(settle: pd.DataFrame, rare: pd.DataFrame, language: str) -> list[str]:
     """Rare events (the scenario with fewest), then each outcome whose mean is loose, in every scenario."""
-    lines = []
-    for _, group in rare.groupby("outcome", sort=False):
-        r = group.sort_values("events").iloc[0]
-        lines.append(
-            say(
-                "brief_rare",
-                language,
-                name=outcome_name(r.outcome, language),
-                events=number(r.events, language),
-                scenario=scenario_title(r.scenario, language),
-                replicates=number(r.needed_replicates, language),
-                population=number(r.needed_population, language),
-            )
-        )
+    lines = [
+        rare_warning(group.sort_values("events").iloc[0], language)
+        for _, group in rare.groupby("outcome", sort=False)
+    ]
     last = settle.groupby(["scenario", "outcome"], sort=False).tail(1)
     # With one replicate there is nothing to settle: the table is empty (and of no dtype).
     loose = last[~last.settled.astype(bool) & np.isfinite(last.half.astype(float))]

@@ -24,12 +24,14 @@ from barrio.experiments.effects import (
     sentence,
     settling,
     summarise,
+    too_few,
     vargha_delaney,
 )
 from barrio.experiments.execution import InProcessExecutor
 from barrio.experiments.report import choose_baseline, with_interval, write_report
 from barrio.experiments.studies import resized
 from barrio.experiments.vocabulary import outcome_name
+from barrio.model.population import AGE_BANDS
 from barrio.model.scenario import load_scenario
 from tests.experiments.test_batch import tiny
 
@@ -240,6 +242,48 @@ def test_rare_events_say_how_many_replicates_or_residents_would_do():
     assert rare["outcome"] == "homicide_rate" and rare["events"] == pytest.approx(2)
     assert rare["needed_replicates"] == math.ceil(3 * 96.04 / 6)
     assert rare["needed_population"] == math.ceil(4000 * 96.04 / 6 / 1000) * 1000
+
+
+def _steady_counts() -> pd.DataFrame:
+    """Women in prison 3 against 5 and uses of force 2 against 3, the same in each of 3 paired runs."""
+    rows = []
+    for scenario, women, force in (("baseline", 3.0, 2.0), ("policy", 5.0, 3.0)):
+        for replicate in range(3):
+            for week in range(4):
+                for k, (band, _, _) in enumerate(AGE_BANDS):
+                    value = women if k == 0 else 0.0  # the bands add up to the women in prison
+                    rows.append((scenario, replicate, week, f"prisoners_female_{band}", value))
+                rows.append((scenario, replicate, week, "police_violence", force if week == 0 else 0.0))
+    return pd.DataFrame(rows, columns=["scenario", "replicate", "week", "outcome", "value"])
+
+
+def test_every_small_count_is_warned_of_and_the_brief_claims_no_interval_for_it():
+    table = _steady_counts()
+    rare = rare_events(table, population=4000).set_index(["scenario", "outcome"])
+    assert set(rare.index) == {
+        (s, o) for s in ("baseline", "policy") for o in ("women_prisoners", "police_violence")
+    }
+    women = rare.loc[("baseline", "women_prisoners")]
+    assert women["kind"] == "people" and women["events"] == pytest.approx(3)
+    # 9 women in all against the 96.04 a count known to +/-20% needs.
+    assert women["needed_replicates"] == math.ceil(3 * 96.04 / 9)
+    force = rare.loc[("policy", "police_violence")]
+    assert force["kind"] == "events" and force["events"] == pytest.approx(3)
+
+    versus = too_few(
+        against_baseline(derive(per_replicate(table)), "baseline"), rare.reset_index(), "baseline"
+    )
+    row = versus.set_index("outcome").loc["women_prisoners"]
+    # Without the mark: +67% with a 95% interval of +67% to +67%, called a sure rise.
+    assert row["relative"] == pytest.approx(2 / 3) and row["rel_low"] == pytest.approx(row["rel_high"])
+    assert row["too_few"] and row["verdict"] == "unclear" and "too few cases" in row["sentence"]
+    for language in ("en", "es", "pt"):
+        said = " ".join(brief_sentences(versus, language, replicates=3, rare=rare.reset_index()))
+        assert outcome_name("women_prisoners", language) in said
+        assert "+67%" not in said and "67% " not in said  # no change claimed, no interval
+    said = brief_sentences(versus, "en", replicates=3, rare=rare.reset_index())
+    assert any("too small for the runs to tell" in s and "Women in prison" in s for s in said)
+    assert any(s.startswith("Caution: ") for s in said)
 
 
 def test_replicates_for_a_precision_come_from_the_spread_so_far():
