@@ -5,7 +5,10 @@ English, which rule of the model it moves and in what unit. The texts describe t
 rules (``barrio levers`` lists the same levers with their meaning); they do not restate
 numbers the model holds, which the page reads from the running model instead.
 
-The page reads every text through :func:`app.labels.say`, which merges these tables.
+The page reads every text through :func:`app.labels.say`, which merges these tables. The batch
+report names what each parameter *is*, in the model's units, from
+:mod:`experiments.parameter_words` (the batch layer cannot read the page's): a lever whose rule
+changes has its words there too.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ among those the runs cannot tell, not called a rise or a fall.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,9 +15,10 @@ import pandas as pd
 
 from barrio.experiments.effects import HEADLINE
 from barrio.experiments.figures import judge
+from barrio.experiments.parameter_words import parameter_words, value_words
 from barrio.experiments.vocabulary import outcome_name, scenario_title
 from barrio.experiments.wording import number, percent, say
-from barrio.model.params import dotted, parameter_table
+from barrio.model.params import dotted
 
 __all__ = ["MAX_SENTENCES", "brief_sentences", "rare_warning", "scenario_changes"]
 
@@ -26,24 +26,26 @@ __all__ = ["MAX_SENTENCES", "brief_sentences", "rare_warning", "scenario_changes
 MAX_SENTENCES = 5
 
 
-@functools.cache
-def _meanings() -> dict[str, tuple[str, str]]:
-    return {row["path"]: (row["meaning"], row["unit"]) for row in parameter_table()}
-
-
 def _setting(path: str, before: Any, after: Any, language: str) -> str:
-    """One value changed; in English with the parameter's meaning and unit (they are written in English)."""
-    text = say(
-        "setting_change", language, path=path, before=_value(before, language), after=_value(after, language)
-    )
-    meaning, unit = _meanings().get(path, ("", ""))
-    if language != "en" or not meaning:
-        return text
-    unit = f" {unit}" if unit and not isinstance(after, bool) else ""
-    return f"{meaning.rstrip('.')} ({text}{unit})"
+    """One value changed: what the parameter is, in the report's language, its values and unit.
+
+    English adds the dotted path, as ``barrio parameters`` lists it; Spanish and Portuguese say
+    it only for a parameter without their words (its English meaning, marked, and the path to
+    look it up by).
+    """
+    words = parameter_words(path, language)
+    values = f"{_value(before, language)} → {_value(after, language)}"
+    if not words.meaning:  # not a parameter of this model (a file of another version): the path
+        return f"{path}: {values}"
+    if language == "en" or not words.translated:
+        return f"{words.meaning} ({path}: {values}{words.unit})"
+    return f"{words.meaning} ({values}{words.unit})"
 
 
 def _value(x: Any, language: str) -> str:
+    words = value_words(x, language)
+    if words is not None:
+        return words
     if isinstance(x, bool):
         return str(x).lower()
     if isinstance(x, int | float):
@@ -70,7 +72,12 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
         week = event.get("week")
         if week is None:
             week = round(float(event.get("year", 0)) * 52)
-        changes = [_setting(path, current.get(path), v, language) for path, v in event.get("set", {}).items()]
+        # A value set to what it already is (cash_transfer's amount) changes nothing to say.
+        changes = [
+            _setting(path, current.get(path), v, language)
+            for path, v in event.get("set", {}).items()
+            if current.get(path) != v
+        ]
         if event.get("shock"):
             shock = event["shock"]
             changes.append(say("shock", language, name=shock.get("name", "shock"), weeks=shock.get("weeks")))

@@ -523,11 +523,13 @@ def test_what_a_scenario_changes_is_said_value_by_value_in_order():
         ],
     }
     lines = scenario_changes(mine, base, "es")
+    units = "Patrullas de policía en el barrio"
+    per_10k = "patrullas por cada 10.000 habitantes"
     assert lines == [
-        "Desde el inicio: policing.units_per_10k: 5 → 8",
-        "Desde la semana 10: policing.units_per_10k: 8 → 10",
-        "Desde la semana 10: policing.arrest_possession: false → true",
-        "Desde la semana 52: policing.units_per_10k: 10 → 4",
+        f"Desde el inicio: {units} (5 → 8 {per_10k})",
+        f"Desde la semana 10: {units} (8 → 10 {per_10k})",
+        "Desde la semana 10: Se arresta también a quienes llevan drogas para su consumo (no → sí)",
+        f"Desde la semana 52: {units} (10 → 4 {per_10k})",
     ]
     english = scenario_changes(mine, base, "en")[0]
     assert english.startswith(
