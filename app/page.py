@@ -13,6 +13,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import solara
@@ -38,7 +40,7 @@ from barrio.app.session import Workshop
 from barrio.model import ParameterError
 from barrio.model.scenario import scenario_library
 
-__all__ = ["FRAME_WEEKS", "SPEEDS", "Lever", "Page", "frame_plan"]
+__all__ = ["FRAME_WEEKS", "SPEEDS", "Lever", "Page", "Refusing", "frame_plan"]
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +242,15 @@ def Workshop_() -> None:
         error.value = f"{say('error_levers', lang)} {what}: {value!r}"
         refusals.value += 1
 
+    def failed(failure: BaseException) -> None:
+        # A value that failed inside one of Solara's controls (see Refusing).
+        # With its traceback, in the server's log only: a fault of the page's own handlers lands here too.
+        log.warning("refused a value sent by the browser: %r", failure, exc_info=failure)
+        error.value = f"{say('error_levers', lang)} {failure}"
+        refusals.value += 1
+
     def load(title: str) -> None:
-        if title not in by_title:
+        if not _one_of(title, by_title):
             unknown(say("scenario", lang), title)
             return
         playing.value = False
@@ -249,7 +258,7 @@ def Workshop_() -> None:
         reset()
 
     def compare(on: bool, title: str) -> None:
-        if title not in by_title or not isinstance(on, bool):
+        if not _one_of(title, by_title) or not isinstance(on, bool):
             unknown(say("compare", lang), title)
             return
         name = by_title[title]
@@ -320,19 +329,25 @@ def Workshop_() -> None:
                 classes=["barrio-levers-toggle", "barrio-levers-close"],
             )
             with solara.Row(style={"align-items": "center", "gap": "8px", "flex-wrap": "wrap"}):
-                solara.ToggleButtonsSingle(
-                    value=lang,
-                    values=list(LANGUAGES),
-                    on_value=lambda code: (
-                        language.set(code) if code in LANGUAGES else unknown("language", code)
+                # Each choice is keyed by the refusals: one a refused value reached is built
+                # again, showing the value in use (it would keep showing what was sent).
+                Refusing(
+                    partial(
+                        solara.ToggleButtonsSingle,
+                        value=lang,
+                        values=list(LANGUAGES),
+                        on_value=lambda code: (
+                            language.set(code) if _one_of(code, LANGUAGES) else unknown("language", code)
+                        ),
+                        dense=True,
+                        classes=["barrio-language"],
                     ),
-                    dense=True,
-                    classes=["barrio-language"],
-                )
+                    failed,
+                ).key(f"language-{refusals.value}")
                 solara.Switch(
                     label=say("large_text", lang),
                     value=large.value,
-                    on_value=large.set,
+                    on_value=lambda on: large.set(on is True),
                     classes=["barrio-large-text"],
                     style={"margin": "0"},
                 )
@@ -342,15 +357,19 @@ def Workshop_() -> None:
                     label=say("download_csv", lang),
                     mime_type="text/csv",
                 )
-            solara.Select(
-                say("scenario", lang),
-                values=list(by_title),
-                value=scenario_title(workshop.scenario_name, lang),
-                on_value=load,
-                disabled=busy,
-                dense=True,
-                classes=["barrio-scenario"],
-            )
+            Refusing(
+                partial(
+                    solara.Select,
+                    say("scenario", lang),
+                    values=list(by_title),
+                    value=scenario_title(workshop.scenario_name, lang),
+                    on_value=load,
+                    disabled=busy,
+                    dense=True,
+                    classes=["barrio-scenario"],
+                ),
+                failed,
+            ).key(f"scenario-{refusals.value}")
             if description:
                 solara.Text(description, classes=["barrio-description"])
             solara.Text(say("levers_note", lang), style={"font-size": "12px", "color": "#555"})
@@ -361,7 +380,8 @@ def Workshop_() -> None:
                             continue
                         blocker = no_effect_because(control, levers)
                         note = say("no_effect", lang, lever=say(blocker.key, lang)) if blocker else ""
-                        Lever(
+                        lever = partial(
+                            Lever,
                             control,
                             control.shown(levers),
                             lang,
@@ -372,6 +392,7 @@ def Workshop_() -> None:
                             no_effect=blocker is not None,
                             disabled=busy,
                         )
+                        Refusing(lever, failed).key(control.key)
         with solara.Column(classes=["barrio-main"], style={"gap": "2px"}):
             with solara.Row(classes=["barrio-bar"]):
                 solara.Button(
@@ -408,43 +429,59 @@ def Workshop_() -> None:
                     solara.Text(say("preparing", lang), classes=["barrio-preparing"])
             with solara.Row(classes=["barrio-bar"]):
                 solara.Text(f"{say('speed', lang)} ({say('speed_unit', lang)}):", style={"font-size": "13px"})
-                solara.ToggleButtonsSingle(
-                    value=_speed_name(speed.value, lang),
-                    values=[_speed_name(s, lang) for s in SPEEDS],
-                    on_value=choose_speed,
-                    dense=True,
-                    classes=["barrio-speed"],
-                )
-                solara.Select(
-                    say("layer", lang),
-                    values=list(layers),
-                    value=say(f"layer_{layer.value}", lang),
-                    on_value=lambda text: (
-                        layer.set(layers[text]) if text in layers else unknown("layer", text)
-                    ),
-                    dense=True,
-                    style={"max-width": "200px"},
-                    classes=["barrio-layer"],
-                )
-                solara.Switch(
-                    label=say("side_by_side", lang),
-                    value=side_by_side.value,
-                    on_value=lambda on: compare(on, scenario_title(other.value, lang)),
-                    disabled=busy,
-                    classes=["barrio-side-by-side"],
-                    style={"margin": "0"},
-                )
-                if side_by_side.value:
-                    solara.Select(
-                        say("compare", lang),
-                        values=list(by_title),
-                        value=scenario_title(other.value, lang),
-                        on_value=lambda title: compare(True, title),
-                        disabled=busy,
+                Refusing(
+                    partial(
+                        solara.ToggleButtonsSingle,
+                        value=_speed_name(speed.value, lang),
+                        values=[_speed_name(s, lang) for s in SPEEDS],
+                        on_value=choose_speed,
                         dense=True,
-                        style={"max-width": "220px"},
-                        classes=["barrio-other"],
-                    )
+                        classes=["barrio-speed"],
+                    ),
+                    failed,
+                ).key(f"speed-{refusals.value}")
+                Refusing(
+                    partial(
+                        solara.Select,
+                        say("layer", lang),
+                        values=list(layers),
+                        value=say(f"layer_{layer.value}", lang),
+                        on_value=lambda text: (
+                            layer.set(layers[text]) if _one_of(text, layers) else unknown("layer", text)
+                        ),
+                        dense=True,
+                        style={"max-width": "200px"},
+                        classes=["barrio-layer"],
+                    ),
+                    failed,
+                ).key(f"layer-{refusals.value}")
+                Refusing(
+                    partial(
+                        solara.Switch,
+                        label=say("side_by_side", lang),
+                        value=side_by_side.value,
+                        on_value=lambda on: compare(on, scenario_title(other.value, lang)),
+                        disabled=busy,
+                        classes=["barrio-side-by-side"],
+                        style={"margin": "0"},
+                    ),
+                    failed,
+                ).key(f"side-by-side-{refusals.value}")
+                if side_by_side.value:
+                    Refusing(
+                        partial(
+                            solara.Select,
+                            say("compare", lang),
+                            values=list(by_title),
+                            value=scenario_title(other.value, lang),
+                            on_value=lambda title: compare(True, title),
+                            disabled=busy,
+                            dense=True,
+                            style={"max-width": "220px"},
+                            classes=["barrio-other"],
+                        ),
+                        failed,
+                    ).key(f"other-{refusals.value}")
             if error.value:
                 solara.Error(error.value, classes=["barrio-error"])
             with solara.Div(classes=["barrio-stage"] + (["barrio-two"] if two else [])):
@@ -480,6 +517,52 @@ def Workshop_() -> None:
                             )
             Legend(layer.value, [(g, main.colours.of(g)) for g in groups], lang)
             RunDetails(workshop.seed, levers, lang)
+
+
+@solara.component
+def Refusing(control: Callable[[], solara.Element], refuse: Callable[[BaseException], None]) -> None:
+    """``control()``, refusing what the browser sent if it fails inside one of Solara's controls.
+
+    A browser can send any value over its websocket, and some fail in Solara's own controls
+    before the page's checks see them (a word for a slider, the 99th of three buttons): Solara
+    would replace the whole page by a traceback naming the server's files. Here the failure
+    goes to ``refuse`` and the control is built again, showing the value in use.
+    """
+    failure, forget = solara.use_exception()
+    if failure is not None and not _sent_by_browser(failure):
+        raise failure  # a fault of the page itself, not the browser's doing: not hidden
+    built = solara.use_reactive(0)
+
+    def refused() -> None:
+        if failure is not None:
+            refuse(failure)
+            built.value += 1
+            forget()
+
+    solara.use_effect(refused, [failure])
+    # Reacton keeps a failure with the control that raised it and hands it up at every redraw:
+    # that control is let go of (a new key) in the very redraw that catches it.
+    control().key(f"built-{built.value + (failure is not None)}")
+
+
+def _one_of(value: object, options: object) -> bool:
+    """Whether a value sent by the browser is one of ``options`` (a list sent for a name is not)."""
+    return isinstance(value, str) and value in options
+
+
+def _sent_by_browser(failure: BaseException) -> bool:
+    """Whether ``failure`` was raised while a control handled what the browser sent.
+
+    Reacton catches a control's failure in its event handler's wrapper (the traceback's first
+    frame); a failure while drawing the page is the page's own fault, not a value to refuse.
+    """
+    first = failure.__traceback__
+    return first is not None and first.tb_frame.f_code.co_qualname == _EVENT_WRAPPER
+
+
+#: Where Reacton (1.x) catches what a control's event handler raised. Should it move, failures
+#: show as tracebacks again, and the browser test of refused values fails.
+_EVENT_WRAPPER = "_event_handler_exception_wrapper.<locals>.wrapper"
 
 
 def _control(path: str) -> Control:
