@@ -34,7 +34,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -193,9 +193,11 @@ def run_one(spec: RunSpec, time_limit: float | None = None) -> tuple[pd.DataFram
             raise RunTimeoutError(f"{spec.key} went past its time limit of {time_limit:g} s")
 
     table = run(spec.scenario, spec.seed, on_week=check)
-    table["replicate"] = spec.replicate
-    for path, value in spec.levers.items():
-        table[path] = value
+    # All columns in one step, with the resolved scenario (attrs) set aside meanwhile: pandas
+    # deep-copies attrs on every column it inserts, and a sweep may set dozens of levers.
+    resolved, table.attrs = table.attrs, {}
+    table = table.assign(replicate=spec.replicate, **spec.levers)
+    table.attrs = resolved
     return table, started, time.time()
 
 
@@ -414,8 +416,20 @@ def _run_path(out: Path, key: str) -> Path:
     return inside(out, out / "runs" / f"{key}.parquet")
 
 
-def load(out: Path | str) -> pd.DataFrame:
+def load(
+    out: Path | str,
+    outcomes: Sequence[str] | None = None,
+    each: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """A results folder as one tidy table (every finished run, in a stable order).
+
+    Args:
+        out: The results folder.
+        outcomes: Read only these outcomes' rows, and only the columns ``scenario, replicate,
+            week, outcome, value`` (an exploration's thousands of runs hold every outcome of
+            every week, far more than it needs).
+        each: Applied to each run's table as it is read (a summary such as
+            :func:`experiments.effects.per_replicate`), so that only the summaries are held.
 
     Raises:
         ResultsError: If the folder is not a Barrio results folder, a part cannot be read, or
@@ -427,20 +441,27 @@ def load(out: Path | str) -> pd.DataFrame:
     if not parts:
         raise ResultsError(f"{out}: no finished runs yet (nothing in {out / 'runs'})")
     check_folder(out, manifest)
+    columns = ["scenario", "replicate", "week", "outcome", "value"] if outcomes is not None else None
+    chosen = [("outcome", "in", list(outcomes))] if outcomes is not None else None
     tables = []
     for part in parts:
         try:
-            tables.append(pd.read_parquet(part))
+            table = pd.read_parquet(part, columns=columns, filters=chosen)
+            # The resolved scenario comes back as attrs, which pandas deep-copies on every
+            # operation; the combined table could not keep one run's anyway.
+            table.attrs = {}
         except (OSError, pa.ArrowException) as err:
             raise ResultsError(
                 f"{part}: cannot be read ({err}); delete it and run the same command again to redo that run"
             ) from err
+        tables.append(each(table) if each is not None else table)
     # Parts written by different commits may not list the same outcomes: keep them all.
     names = list(dict.fromkeys(n for t in tables for n in t["outcome"].astype("category").cat.categories))
     for t in tables:
         t["outcome"] = pd.Categorical(t["outcome"].astype(str), categories=names)
     table = pd.concat(tables, ignore_index=True)
-    return table.sort_values(["scenario", "replicate", "week", "outcome"], kind="stable", ignore_index=True)
+    order = [c for c in ("scenario", "replicate", "week", "outcome") if c in table.columns]
+    return table.sort_values(order, kind="stable", ignore_index=True)
 
 
 def check_folder(out: Path | str, manifest: dict[str, Any] | None = None) -> None:

@@ -227,8 +227,11 @@ class Exploration:
             for k, row in enumerate(self.design.values):
                 values = parameter_values(self.design.names, row)
                 run = sized.with_values(values, name=f"{policy.name}-x{k:0{width}d}")
-                for i, seed in enumerate(seeds):
-                    specs.append(RunSpec(run, i, seed, {"policy": policy.name, "point": k, **values}))
+                # The point's values are in design.csv and in the run's scenario: as columns of
+                # every run's table they would repeat a hundred values on every row.
+                specs.extend(
+                    RunSpec(run, i, seed, {"policy": policy.name, "point": k}) for i, seed in enumerate(seeds)
+                )
         return specs
 
     def describe(self) -> dict[str, Any]:

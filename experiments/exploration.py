@@ -32,7 +32,7 @@ from sklearn.tree import plot_tree
 from barrio.experiments.batch import ResultsError, load, read_manifest
 from barrio.experiments.designs import Design
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, regret
-from barrio.experiments.effects import per_replicate
+from barrio.experiments.effects import DERIVED, per_replicate
 from barrio.experiments.output import atomic_write
 from barrio.experiments.sensitivity import indices, outcomes_by_point, targets
 
@@ -116,7 +116,8 @@ def analyse(out: Path | str) -> Analysis:
     runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in manifest["runs"]}
     replicates = max(r["replicate"] for r in manifest["runs"]) + 1
     points = len(design.values)
-    by_point = outcomes_by_point(per_replicate(load(out)), runs, described["outcomes"], points)
+    wanted = [piece for outcome in described["outcomes"] for piece in DERIVED.get(outcome, (outcome,))]
+    by_point = outcomes_by_point(load(out, wanted, each=per_replicate), runs, described["outcomes"], points)
     policies, differences = described["policies"], [tuple(d) for d in described["differences"]]
     # A point counts once every policy's every seed there has finished: only then are its
     # differences paired and its indices those of the whole design.

@@ -16,6 +16,7 @@ import pytest
 from barrio import experiments
 from barrio.experiments import batch
 from barrio.experiments.batch import ResultsError, execute, load, plan, replicate_seeds
+from barrio.experiments.effects import per_replicate
 from barrio.experiments.execution import InProcessExecutor, executor
 from barrio.experiments.report import write_report
 from barrio.model import Params, Scenario
@@ -63,6 +64,31 @@ def test_a_batch_writes_every_run_and_a_second_call_skips_them_all(tmp_path):
     assert manifest["environment"]["python"] == platform.python_version()
     assert manifest["code"] == code_identity().to_dict()
     assert {r["version"] for r in manifest["runs"]} == {code_identity().version} == set(table.version)
+
+
+def test_load_can_read_only_some_outcomes_and_summarise_each_run_as_it_reads(tmp_path):
+    specs = plan([tiny("baseline"), tiny("crackdown")], replicates=2)
+    for spec in specs:  # levers given as a sweep gives them: columns of the run's table
+        object.__setattr__(spec, "levers", {"point": 3, "policing.units_per_10k": 2.5})
+    execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    whole = load(tmp_path)
+    assert set(whole["point"]) == {3} and set(whole["policing.units_per_10k"]) == {2.5}
+    wanted = ["arrests", "homicides"]
+    some = load(tmp_path, wanted)
+    assert set(some.outcome) == set(wanted)
+    assert list(some.columns) == ["scenario", "replicate", "week", "outcome", "value"]
+    expected = whole[whole.outcome.isin(wanted)][some.columns].reset_index(drop=True)
+    expected["outcome"] = expected.outcome.astype(str)
+    got = some.assign(outcome=some.outcome.astype(str))
+    pd.testing.assert_frame_equal(got, expected)
+    means = load(tmp_path, wanted, each=per_replicate)
+    assert len(means) == 2 * 2 * len(wanted)  # scenarios x replicates x outcomes, no weeks
+    keys = ["scenario", "replicate", "outcome"]
+    direct = per_replicate(whole, wanted).assign(outcome=lambda t: t.outcome.astype(str))
+    means = means.assign(outcome=means.outcome.astype(str))
+    pd.testing.assert_frame_equal(
+        means.sort_values(keys, ignore_index=True), direct.sort_values(keys, ignore_index=True)
+    )
 
 
 def test_a_failing_run_is_recorded_with_its_traceback_and_the_rest_complete(tmp_path, monkeypatch):

@@ -17,7 +17,9 @@ pytest.importorskip("ema_workbench")
 from barrio.experiments.designs import load_exploration, sample
 from barrio.experiments.discovery import describe_box, find_box, regret
 from barrio.experiments.exploration import analyse
+from barrio.experiments.posterior import parameter_values
 from barrio.experiments.sensitivity import indices
+from barrio.model.params import dotted
 from barrio.model.scenario import ScenarioError
 
 
@@ -102,14 +104,21 @@ def test_every_policy_at_a_point_has_the_point_s_values_and_seeds(tmp_path):
     for (_point, _replicate), pair in by_point.items():
         baseline, mano_dura = pair
         assert baseline.seed == mano_dura.seed
-        assert {k: v for k, v in baseline.levers.items() if k != "policy"} == {
-            k: v for k, v in mano_dura.levers.items() if k != "policy"
-        }
-        assert isinstance(baseline.levers["market.reach"], int)  # a whole-number parameter stays one
+        assert baseline.levers["point"] == mano_dura.levers["point"]
+        row = chosen.design.values[baseline.levers["point"]]
+        values = parameter_values(chosen.design.names, row)
+        for spec in pair:
+            given = dotted(spec.scenario.params.model_dump())
+            assert {k: given[k] for k in ("groups.lethality", "market.reach")} == {
+                k: values[k] for k in ("groups.lethality", "market.reach")
+            }
+        assert isinstance(baseline.scenario.params.market.reach, int)  # a whole number stays one
         # mano dura's timeline sets the punitive intensity: the point's value is what it sets.
         assert mano_dura.scenario.timeline[0].set["policing.punitive_intensity"] == pytest.approx(
-            mano_dura.levers["policing.punitive_intensity"]
+            values["policing.punitive_intensity"]
         )
+        # The values live in design.csv and the scenario, not as columns of every run's table.
+        assert set(baseline.levers) == {"policy", "point"}
 
 
 def test_an_exploration_file_with_mistakes_gets_every_problem_with_its_line(tmp_path):
