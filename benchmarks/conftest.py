@@ -7,6 +7,8 @@ use, groups and police per resident.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from barrio.model import Params
@@ -35,8 +37,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
     write("")
     write("Barrio benchmark summary (median of rounds, this machine, one core)")
     heads = [("residents", 10), ("agent-steps/s", 14), ("ms/week", 9), ("set-up s", 9), ("collect ms", 11)]
-    write(" ".join(f"{h:>{w}}" for h, w in heads) + f" {'peak B/resident':>16}")
-    for label, n in SIZES.items():
+    by_size = {k[0] for k in RESULTS if k[1] in SIZES} & {"step", "setup", "collect", "memory"}
+    if by_size:
+        write(" ".join(f"{h:>{w}}" for h, w in heads) + f" {'peak B/resident':>16}")
+    for label, n in SIZES.items() if by_size else ():
         step = RESULTS.get(("step", label))
         cells = [
             f"{n / step:>14,.0f}" if step else f"{'-':>14}",
@@ -58,3 +62,23 @@ def pytest_terminal_summary(terminalreporter) -> None:
         write(f"cost per agent-step at 1M relative to 10k: {(big / 1e6) / (small / 1e4):.2f}")
     if ("city", "1M") in RESULTS:
         write(f"1,000,000 residents, 12 years (624 weeks, warm-up included): {RESULTS[('city', '1M')]:.0f} s")
+    runs = {k[1]: v for k, v in RESULTS.items() if k[0] == "run"}
+    if runs and ("runs", "study") in RESULTS:
+        cores = os.cpu_count() or 1
+        total = RESULTS[("runs", "study")]
+        residents = RESULTS[("residents", "study")]
+        mean = sum(runs.values()) / len(runs)
+        weeks = sum(RESULTS[("run weeks", p)] for p in runs) / len(runs)
+        for policy, seconds in runs.items():
+            write(
+                f"a run of the Fortaleza screening, {policy}: {seconds:.2f} s "
+                f"({weeks / seconds:.0f} weeks a second)"
+            )
+        write(
+            f"throughput at {residents:,.0f} residents: {weeks / mean:.0f} model-weeks per second per core, "
+            f"{mean / weeks / residents * 1e9:.0f} ns per resident-week end to end"
+        )
+        write(
+            f"the shipped Morris screening ({total:,.0f} runs) on {cores} core(s): about "
+            f"{total * mean / cores / 3600:.1f} h"
+        )
