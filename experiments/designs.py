@@ -15,6 +15,8 @@ with its line)::
     uncertainties:            # `all`, a list (each with its plausible range) or {path: [low, high]}
       - groups.lethality
       - selling.reluctance
+    # or those a finished Morris screening found to matter most, over its ranges:
+    #   uncertainties: {top: 10, of: crackdown_screening}   # its results folder, beside this file
     levers:                   # optional: policy levers varied too, each over a range
       policing.punitive_intensity: [0.3, 0.9]
     population: 3000          # optional: residents, policy weeks and warm-up weeks of every run
@@ -37,12 +39,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
-from barrio.experiments.batch import RunSpec, replicate_seeds
+from barrio.experiments.batch import ResultsError, RunSpec, read_manifest, replicate_seeds
 from barrio.experiments.posterior import parameter_values
 from barrio.model.errors import BarrioError
 from barrio.model.params import Params, parameter_table
@@ -77,6 +80,15 @@ class Discovery(BaseModel):
     above: float = 0.0
 
 
+class Screened(BaseModel):
+    """The uncertainties a finished Morris screening found to matter most (``{top: 10, of: FOLDER}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    top: int = Field(ge=1, le=1_000)
+    of: str = Field(min_length=1)  # the screening's results folder, relative to this file
+
+
 class ExplorationFile(BaseModel):
     """The schema of an exploration file."""
 
@@ -93,7 +105,9 @@ class ExplorationFile(BaseModel):
     weeks: int | None = Field(None, ge=1, le=5_200)
     warmup: int | None = Field(None, ge=0, le=5_200)
     design: DesignSpec
-    uncertainties: Literal["all"] | list[str] | dict[str, tuple[float, float]] = Field(default_factory=list)
+    uncertainties: Literal["all"] | list[str] | Screened | dict[str, tuple[float, float]] = Field(
+        default_factory=list
+    )
     levers: dict[str, tuple[float, float]] = Field(default_factory=dict)
     outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
     differences: list[tuple[str, str]] | None = None
@@ -312,7 +326,7 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
             problem(where, f"'{name}' is not one of the policies: {', '.join(names)}")
     if spec.discovery is not None and spec.discovery.outcome not in spec.outcomes:
         problem(("discovery", "outcome"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
-    ranges = _ranges(spec, problem)
+    ranges = _ranges(spec, problem, folder)
     if spec.design.method == "sobol" and spec.design.n & (spec.design.n - 1):
         problem(("design", "n"), f"Sobol's samples need n a power of 2 (8, 16, 32, ...); got {spec.design.n}")
     if problems:
@@ -329,10 +343,17 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
     return Exploration(spec, file, tuple(policies), design)
 
 
-def _ranges(spec: ExplorationFile, problem: Any) -> dict[str, tuple[float, float]]:
+def _ranges(spec: ExplorationFile, problem: Any, folder: Path) -> dict[str, tuple[float, float]]:
     """Each varied parameter's range: an uncertainty's plausible one unless narrowed, a lever's as given."""
     rows = {row["path"]: row for row in parameter_table()}
-    if spec.uncertainties == "all":
+    if isinstance(spec.uncertainties, Screened):
+        try:
+            wanted = screened(folder / spec.uncertainties.of, spec.uncertainties.top)
+        except ResultsError as err:
+            hint = "run the screening into that folder first (barrio explore FILE --out FOLDER)"
+            problem(("uncertainties", "of"), f"{err}; {hint}")
+            wanted = {}
+    elif spec.uncertainties == "all":
         wanted: dict[str, tuple[float, float] | None] = {
             p: None for p, row in rows.items() if row["plausible"] is not None
         }
@@ -351,7 +372,7 @@ def _ranges(spec: ExplorationFile, problem: Any) -> dict[str, tuple[float, float
                 problem((section, path), found, at)
             else:
                 ranges[path] = found
-    if not wanted and not spec.levers:
+    if not wanted and not spec.levers and not isinstance(spec.uncertainties, Screened):
         problem(("uncertainties",), "give at least one uncertainty (or 'all') or lever to vary")
     return ranges
 
@@ -382,3 +403,48 @@ def _range(
     except BarrioError as err:
         return "; ".join(message for _sub, message in err.problems)
     return (low, high)
+
+
+def deciding(indices: pd.DataFrame, top: int) -> list[str]:
+    """The ``top`` parameters that matter most to a screening's differences between policies.
+
+    A parameter's weight is its largest Morris mu* over the differences' outcomes, each outcome's
+    mu* divided by the largest there (outcomes have different units): a parameter that decides
+    any one of them is kept. Without differences (a single policy), the outcomes' levels count.
+    Ties are broken by the order of the screening's own ranks.
+
+    Args:
+        indices: A Morris screening's ``indices.csv`` (:func:`experiments.sensitivity.indices`).
+        top: How many to keep.
+    """
+    rows = indices[indices["against"].notna()] if indices["against"].notna().any() else indices
+    target = ["policy", "against", "outcome"]
+    largest = rows.groupby(target, dropna=False)["mu_star"].transform("max")
+    weight = (rows["mu_star"] / largest.where(largest > 0)).fillna(0.0)
+    ranked = (
+        rows.assign(weight=weight)
+        .groupby("parameter", sort=False)
+        .agg(weight=("weight", "max"), rank=("rank", "min"))
+    )
+    return list(ranked.sort_values(["weight", "rank"], ascending=[False, True]).index[:top])
+
+
+def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
+    """The ``top`` deciding parameters of a finished Morris screening, over the ranges it used.
+
+    Raises:
+        ResultsError: If the folder holds no finished Morris screening.
+    """
+    manifest = read_manifest(folder)
+    design = manifest.get("description", {}).get("design") or {}
+    if design.get("method") != "morris":
+        raise ResultsError(
+            f"{folder} is not a Morris screening's results folder ('barrio explore' of a morris design)"
+        )
+    path = folder / "indices.csv"
+    if not path.is_file():
+        raise ResultsError(
+            f"{path} is missing: the screening has not finished; run its `barrio explore` command again"
+        )
+    bounds = dict(zip(design["names"], (tuple(b) for b in design["bounds"]), strict=True))
+    return {name: bounds[name] for name in deciding(pd.read_csv(path), top)}

@@ -1,5 +1,6 @@
 """Explorations: designs, indices, scenario discovery, regret, and a real run killed and resumed."""
 
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 pytest.importorskip("SALib")
 pytest.importorskip("ema_workbench")
 
-from barrio.experiments.designs import load_exploration, sample
+from barrio.experiments.designs import deciding, load_exploration, sample
 from barrio.experiments.discovery import describe_box, find_box, regret
 from barrio.experiments.exploration import analyse
 from barrio.experiments.posterior import parameter_values
@@ -240,3 +241,53 @@ def test_a_sweep_asked_for_a_sobol_design_is_pointed_to_explore():
         r"`barrio explore`",
     ):
         load_experiment(experiment)
+
+
+def test_the_deciding_parameters_are_those_that_move_any_difference_most_in_its_own_units():
+    rows = [
+        # homicides differ by a little: "a" decides them
+        ("hard", "soft", "homicide_rate", "a", 0.5),
+        ("hard", "soft", "homicide_rate", "b", 0.05),
+        ("hard", "soft", "homicide_rate", "c", 0.0),
+        # spending differs by thousands: "b" decides it, and "c" a little
+        ("hard", "soft", "public_spending", "a", 10.0),
+        ("hard", "soft", "public_spending", "b", 5000.0),
+        ("hard", "soft", "public_spending", "c", 900.0),
+        # a policy's level is not a difference: "d" moves it most, but decides nothing between them
+        ("hard", None, "homicide_rate", "d", 99.0),
+    ]
+    table = pd.DataFrame(rows, columns=["policy", "against", "outcome", "parameter", "mu_star"])
+    table["rank"] = table.groupby(["policy", "against", "outcome"], dropna=False).mu_star.rank(ascending=False)
+    assert deciding(table, 2) == ["a", "b"]  # each the largest on one outcome (weight 1)
+    assert deciding(table, 3) == ["a", "b", "c"]  # c: 900 / 5000 of spending's largest
+    assert "d" not in deciding(table, 4)
+
+
+def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_path):
+    screening = tmp_path / "screening"
+    screening.mkdir()
+    names = ["groups.lethality", "market.reach", "selling.reluctance"]
+    bounds = [[0.01, 0.2], [1, 3], [5.0, 40.0]]
+    design = {"method": "morris", "names": names, "bounds": bounds, "n": 2, "levels": 4}
+    manifest = {"description": {"command": "explore", "design": design}, "runs": [], "scenarios": {}}
+    (screening / "manifest.json").write_text(json.dumps(manifest))
+    rows = [("mano_dura", "baseline", "homicide_rate", n, mu) for n, mu in zip(names, [0.3, 0.0, 0.9])]
+    table = pd.DataFrame(rows, columns=["policy", "against", "outcome", "parameter", "mu_star"])
+    table.assign(rank=[2, 3, 1]).to_csv(screening / "indices.csv", index=False)
+    text = """\
+        name: deciders
+        policies: [baseline, mano_dura]
+        design: {method: sobol, n: 8}
+        uncertainties: {top: 2, of: screening}
+        """
+    path = tmp_path / "sobol.yaml"
+    path.write_text(textwrap.dedent(text))
+    chosen = load_exploration(path)
+    assert chosen.design.names == ("selling.reluctance", "groups.lethality")
+    assert chosen.design.bounds == ((5.0, 40.0), (0.01, 0.2))  # the screening's own ranges
+    (screening / "indices.csv").unlink()  # a screening still running
+    with pytest.raises(ScenarioError, match=r"sobol.yaml:4: uncertainties.of: .*indices.csv is missing"):
+        load_exploration(path)
+    path.write_text(textwrap.dedent(text).replace("of: screening", "of: nowhere"))
+    with pytest.raises(ScenarioError, match=r"uncertainties.of: .*nowhere"):
+        load_exploration(path)
