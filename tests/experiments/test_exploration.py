@@ -257,7 +257,8 @@ def test_the_deciding_parameters_are_those_that_move_any_difference_most_in_its_
         ("hard", None, "homicide_rate", "d", 99.0),
     ]
     table = pd.DataFrame(rows, columns=["policy", "against", "outcome", "parameter", "mu_star"])
-    table["rank"] = table.groupby(["policy", "against", "outcome"], dropna=False).mu_star.rank(ascending=False)
+    by_target = table.groupby(["policy", "against", "outcome"], dropna=False)
+    table["rank"] = by_target.mu_star.rank(ascending=False)
     assert deciding(table, 2) == ["a", "b"]  # each the largest on one outcome (weight 1)
     assert deciding(table, 3) == ["a", "b", "c"]  # c: 900 / 5000 of spending's largest
     assert "d" not in deciding(table, 4)
@@ -271,7 +272,10 @@ def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_pa
     design = {"method": "morris", "names": names, "bounds": bounds, "n": 2, "levels": 4}
     manifest = {"description": {"command": "explore", "design": design}, "runs": [], "scenarios": {}}
     (screening / "manifest.json").write_text(json.dumps(manifest))
-    rows = [("mano_dura", "baseline", "homicide_rate", n, mu) for n, mu in zip(names, [0.3, 0.0, 0.9])]
+    rows = [
+        ("mano_dura", "baseline", "homicide_rate", n, mu)
+        for n, mu in zip(names, [0.3, 0.0, 0.9], strict=True)
+    ]
     table = pd.DataFrame(rows, columns=["policy", "against", "outcome", "parameter", "mu_star"])
     table.assign(rank=[2, 3, 1]).to_csv(screening / "indices.csv", index=False)
     text = """\
