@@ -32,9 +32,9 @@ from sklearn.tree import plot_tree
 from barrio.experiments.batch import ResultsError, load, read_manifest
 from barrio.experiments.designs import Design
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, regret
-from barrio.experiments.effects import DERIVED, per_replicate
+from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
-from barrio.experiments.sensitivity import indices, outcomes_by_point, targets
+from barrio.experiments.sensitivity import DERIVED, indices, outcomes_by_point, targets
 
 __all__ = ["DESIGN_FILE", "Analysis", "analyse", "read_design", "write_design", "write_exploration"]
 

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("SALib")
 pytest.importorskip("ema_workbench")
 
-from barrio.experiments.designs import deciding, load_exploration, sample
+from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_exploration, sample
 from barrio.experiments.discovery import describe_box, find_box, regret
 from barrio.experiments.exploration import analyse
 from barrio.experiments.posterior import parameter_values
@@ -217,6 +217,8 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     first, second = whole.exploration(), analyse(killed)
     assert first.complete == second.complete == (12 // 2, 12 // 2)
     assert not first.indices.empty and first.indices.mu_star.gt(0).any()
+    # Every outcome asked for (here the default four, spending made of two of the model's) is there.
+    assert set(first.by_point.outcome) == set(first.indices.outcome) == set(DEFAULT_OUTCOMES)
     pd.testing.assert_frame_equal(second.indices, first.indices)
     pd.testing.assert_frame_equal(second.regret, first.regret)
     assert (killed / "exploration.md").read_text() == (tmp_path / "whole" / "exploration.md").read_text()
