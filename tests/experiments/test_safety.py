@@ -358,7 +358,8 @@ def test_pool_workers_exit_when_the_batch_is_killed_with_kill_9(tmp_path):
     assert len(children) >= 3, "the pool did not start"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    _, alive = psutil.wait_procs(children, timeout=15)
+    # Workers notice within a second on a quiet machine; a loaded one (a CI neighbour) may be slower.
+    _, alive = psutil.wait_procs(children, timeout=30)
     assert alive == [], f"orphans still running: {[p.cmdline()[-2:] for p in alive]}"
 
 
