@@ -6,12 +6,8 @@ with its own :class:`~app.session.Workshop`, so two people never drive the same 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -21,7 +17,7 @@ import solara
 import solara.lab
 
 from barrio.app.address import PageAddress, read_address
-from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV, SessionGate
+from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV, ClosedSessions, SessionGate
 from barrio.app.charts import (
     HOMICIDE_WINDOW,
     PANEL_UNITS,
@@ -62,36 +58,22 @@ def _session_started():
 
     def closed() -> None:
         GATE.close(kernel)
-        # Solara lets go of a closed session's components late, or not at all (1.64: they
-        # stay reachable after the kernel is gone), so the runs are dropped here by hand.
+        # The runs are the bulk of a session's memory: dropped at once, whatever else of the
+        # session Python still holds for a while.
         workshop = _WORKSHOPS.pop(kernel, None)
         if workshop is not None:
             workshop.release()
-        # A model's agents and grids refer to each other: only the cycle collector frees them,
-        # and its full passes are rare. Once Solara has let go of the session, collect now.
-        threading.Timer(RELEASE_AFTER_S, _release_memory).start()
+        # The rest is freed by the cycle collector once Solara has let go of the session (the
+        # workshop, held by the page's components, goes with them).
+        CLOSED.closed(workshop)
 
     return closed
 
 
 #: Each session's workshop by kernel id, so that its runs can be dropped when it closes.
 _WORKSHOPS: dict[str, Workshop] = {}
-#: Seconds after a session closes before its memory is collected (Solara tears it down meanwhile).
-RELEASE_AFTER_S = 2.0
-
-
-def _release_memory() -> None:
-    gc.collect()
-    trim = getattr(_libc(), "malloc_trim", None)
-    if trim is not None:
-        trim(0)  # hand freed heap pages back to the system (glibc keeps them otherwise)
-
-
-def _libc():
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return None
+#: Collects after sessions close, until they are freed, and gives the memory back.
+CLOSED = ClosedSessions()
 
 
 solara.lab.on_kernel_start(_session_started)

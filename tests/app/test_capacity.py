@@ -1,14 +1,19 @@
-"""The page under load: a limit on sessions, warm-ups shared, the page's bounds kept on the server."""
+"""The page under load: a limit on sessions, warm-ups shared, the page's bounds kept on the server,
+closed sessions' memory given back."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import logging
 import threading
 import time
+import weakref
 
 import numpy as np
 import pytest
 
-from barrio.app.capacity import SessionGate, WarmupCache
+from barrio.app.capacity import ClosedSessions, SessionGate, WarmupCache
 from barrio.app.controls import CONTROLS, PageLeverError
 from barrio.app.server import server_environment
 from barrio.app.session import Simulation
@@ -71,6 +76,20 @@ def test_a_session_from_the_cache_runs_as_one_warmed_up_alone():
     assert second.week == 0
 
 
+def test_a_copy_has_one_class_for_the_cells_of_its_grid_as_the_grid_made_them():
+    from barrio.model import make_model
+
+    scenario = Scenario("small", small_params(timing__warmup_weeks=2, timing__horizon_weeks=10))
+    built = make_model(scenario, 5)
+    copy = WarmupCache().copy(("k", 5), lambda: built)
+    cells = list(copy.grid.all_cells)
+    assert {type(cell) for cell in cells} == {copy.grid.cell_klass}
+    assert copy.grid.cell_klass.__bases__ == built.grid.cell_klass.__bases__
+    originals = list(built.grid.all_cells)
+    assert [c.coordinate for c in cells] == [c.coordinate for c in originals]
+    assert [len(c.connections) for c in cells] == [len(c.connections) for c in originals]
+
+
 @pytest.mark.parametrize("sent", [1000.0, -1.0, "30", True, None, float("nan")])
 def test_a_value_beyond_the_pages_range_is_refused_on_the_server(sent):
     units = next(c for c in CONTROLS if c.path == "policing.units_per_10k")
@@ -87,9 +106,83 @@ def test_the_server_frees_closed_sessions_quickly_and_passes_the_limit_on():
     env = server_environment("baseline", 1, "en", {}, max_sessions=7)
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"
     assert env["BARRIO_APP_MAX_SESSIONS"] == "7"
+    # glibc's malloc for Python's objects, so that a closed session's freed pages can go back.
+    assert env["PYTHONMALLOC"] == "malloc"
+    assert server_environment("baseline", 1, "en", {"PYTHONMALLOC": "pymalloc"})["PYTHONMALLOC"] == "pymalloc"
 
 
 def test_more_sessions_than_the_machine_holds_are_refused_before_the_server_starts(monkeypatch):
     monkeypatch.setenv(MEMORY_ENV, "1GB")
     with pytest.raises(PlanTooLargeError, match=r"the page for 500 sessions of baseline \(--max-sessions\)"):
         server_environment("baseline", 1, "en", {}, max_sessions=500)
+
+
+class _Session:
+    """Stands for a closed session's objects: they refer to one another, so only the collector frees them."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _until(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_closed_session_is_collected_once_let_go_of_and_the_memory_handed_back():
+    trims: list[int] = []
+    closed = ClosedSessions(every=0.02, longest=0.05, trim=lambda: trims.append(1))
+    session, kept = _Session(), []
+    kept.append(session)  # Solara still holds it for a while after the close
+    gc.disable()  # only the releaser's collections count
+    try:
+        closed.closed(session)
+        del session
+        assert _until(lambda: closed.passes >= 3)
+        assert closed.held == 1  # collecting does not free what is still held...
+        kept.clear()
+        assert _until(lambda: closed.held == 0)  # ...and goes on until it is let go of
+    finally:
+        gc.enable()
+    assert trims and closed.given_up == 0
+    time.sleep(0.2)
+    passes = closed.passes
+    time.sleep(0.2)
+    assert closed.passes == passes  # nothing left to wait for: no more collections
+
+
+def test_a_session_still_held_long_after_its_close_is_said_and_given_up(caplog):
+    closed = ClosedSessions(every=0.01, longest=0.02, patience=0.1, trim=lambda: None)
+    session = _Session()
+    with caplog.at_level(logging.WARNING, logger="barrio.app.capacity"):
+        closed.closed(session)
+        assert _until(lambda: closed.given_up == 1)
+    assert "1 closed sessions are still held after 0.1s" in caplog.text
+    assert closed.held == 0
+
+
+def test_collecting_after_a_close_does_not_keep_the_closing_session():
+    # Solara's server hands a thread the session it was started from; a close runs inside
+    # the closing session, so a thread started there would keep that session alive.
+    import solara.server.app  # noqa: F401 - patches threading.Thread as the page's server does
+    from solara.server import kernel, kernel_context
+
+    loop = asyncio.new_event_loop()
+    context = kernel_context.VirtualKernelContext(
+        id="closing", kernel=kernel.Kernel(), session_id="s", event_loop=loop
+    )
+    gone = weakref.ref(context)
+    still_held = _Session()  # keeps the releaser running while the session is let go of
+    closed = ClosedSessions(every=0.05, longest=0.1, patience=5, trim=lambda: None)
+    with context:
+        closed.closed(still_held)
+    context.close()
+    del context
+    gc.collect()
+    loop.close()
+    assert gone() is None
+    assert closed.held == 1
