@@ -210,8 +210,13 @@ def Workshop_() -> None:
     def change(control: Control, shown: float | bool) -> None:
         if busy:
             return  # controls are disabled while preparing; a late click is dropped, not queued
+        current = control.shown(workshop.levers())
+        if type(shown) is type(current) and shown == current:
+            # Not a move: a switch set back to the value in use after a refusal reports it as
+            # one, which would record a move and take the refusal's message away at once.
+            return
         try:
-            workshop.set_lever(control.path, control.checked(shown, control.shown(workshop.levers())))
+            workshop.set_lever(control.path, control.checked(shown, current))
             refused.value = {k: v for k, v in refused.value.items() if k != control.key}
             error.value = ""
         except ParameterError:

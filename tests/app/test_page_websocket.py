@@ -97,7 +97,12 @@ def test_values_beyond_the_pages_range_sent_over_the_websocket_are_refused(page,
 
     # A switch sent something other than yes or no.
     _send(page, {"_model_name": "SwitchModel", "label": POSSESSION}, "yes")
-    expect(page.locator(".lever-possession .barrio-lever-refused")).to_be_visible()
+    switch_refused = page.locator(".lever-possession .barrio-lever-refused")
+    expect(switch_refused).to_be_visible()
+    # The switch, set back to the value in use, must not report that as a move (which took
+    # the message away at once).
+    page.wait_for_timeout(1000)
+    expect(switch_refused).to_be_visible()
     expect(_details(page)).to_contain_text(f"{POSSESSION}: no")
     _no_traceback(page)
 
