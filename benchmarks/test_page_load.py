@@ -4,9 +4,11 @@ Too slow and too heavy for the suite (sixty chromium pages); run it alone::
 
     .venv/bin/python -m pytest benchmarks/test_page_load.py -s -p no:cacheprovider
 
-It starts ``barrio app`` on 127.0.0.1, opens sixty pages in one browser context (one client,
-one cookie), opens a new visitor's page in another context and times it, closes the sixty and
-follows the server's memory (resident set) for a minute. The figures are printed.
+It starts ``barrio app`` on 127.0.0.1, opens one page and closes it (the warm-up is then
+cached, and the page's code loaded), waits until that session is gone, opens sixty pages in one
+browser context (one client, one cookie), opens a new visitor's page in another context and
+times it, closes the sixty and follows the server's memory (resident set) for a minute. The
+figures are printed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ from tests.app.test_page import LOAD_TIMEOUT_MS, _free_port
 from tests.conftest import CHROMIUM_FLAGS, chromium_path
 
 PAGES = 60
+#: Seconds for a closed page's session to be gone: culled at 30 s, then collected.
+SESSION_GONE_S = 40
+#: Memory a minute after the sixty close, over the memory before them (MB). Measured: 93 (259 MB
+#: before, 984 with the sixty, 352 after); what stays is heap the server's kept objects pin and
+#: its idle threads, not sessions (docs/running_safely.md). It was 435 before closed sessions
+#: were collected once let go of, on glibc's allocator.
+KEPT_MB = 120
+#: The sixty load at once, on the machine that serves them: on two shared cores the first of them
+#: took 90 s (the new visitor's page, timed, is the measure; these only have to load).
+FLOOD_TIMEOUT_MS = 300_000
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +79,9 @@ def test_sixty_pages_from_one_client(browser, max_sessions):
         first.goto(url)
         first.wait_for_selector(".barrio-week", timeout=LOAD_TIMEOUT_MS)
         first.context.close()
-        time.sleep(2)
+        # A page closed with its browser does not always say so: its session then goes when it
+        # is culled (30 s, for a projector whose wifi drops) and is collected just after.
+        time.sleep(SESSION_GONE_S)
         before = _rss_mb(proc)
         flood = browser.new_context()
         started = time.monotonic()
@@ -75,7 +89,7 @@ def test_sixty_pages_from_one_client(browser, max_sessions):
         for page in pages:
             page.goto(url, wait_until="commit")
         for page in pages:
-            page.wait_for_selector(".barrio-week, .barrio-full", timeout=LOAD_TIMEOUT_MS)
+            page.wait_for_selector(".barrio-week, .barrio-full", timeout=FLOOD_TIMEOUT_MS)
         flooded = time.monotonic() - started
         full = sum(page.locator(".barrio-full").count() for page in pages)
         peak = _rss_mb(proc)
@@ -99,10 +113,12 @@ def test_sixty_pages_from_one_client(browser, max_sessions):
             f"with {PAGES} pages, {after:.0f} MB a minute after they closed; trace {trace}"
         )
         assert waited < 10
-        # Solara 1.64 keeps some of a closed session's objects (widgets, chart options) reachable
-        # after its kernel is gone; the runs themselves are dropped by the page, so at least
-        # their share (about a third of a session's memory) must come back.
-        assert after < peak - 0.25 * (peak - before)
+        assert after < before + KEPT_MB
     finally:
+        # With sessions still open (a failure above), the server closes each before it stops.
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)

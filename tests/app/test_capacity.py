@@ -107,7 +107,7 @@ def test_the_server_frees_closed_sessions_quickly_and_passes_the_limit_on():
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"
     assert env["BARRIO_APP_MAX_SESSIONS"] == "7"
     # glibc's malloc for Python's objects, so that a closed session's freed pages can go back.
-    assert env["PYTHONMALLOC"] == "malloc"
+    assert env["PYTHONMALLOC"] == "malloc" and env["ARROW_DEFAULT_MEMORY_POOL"] == "system"
     assert server_environment("baseline", 1, "en", {"PYTHONMALLOC": "pymalloc"})["PYTHONMALLOC"] == "pymalloc"
 
 
