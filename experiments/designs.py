@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
@@ -112,6 +112,26 @@ class ExplorationFile(BaseModel):
     outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
     differences: list[tuple[str, str]] | None = None
     discovery: Discovery | None = None
+
+    @field_validator("uncertainties", mode="before")
+    @classmethod
+    def _screened(cls, value: Any) -> Any:
+        """Read ``{top, of}`` as a screening's top parameters only.
+
+        So a typo in it gets one message, not one from every form the field may take.
+        """
+        if isinstance(value, Mapping) and {"top", "of"} & set(value):
+            try:
+                return Screened.model_validate(value)
+            except ValidationError as err:
+                allowed = ", ".join(Screened.model_fields)
+                said = [
+                    f"{'.'.join(map(str, e['loc']))}: "
+                    + (f"unknown name (allowed: {allowed})" if e["type"] == "extra_forbidden" else e["msg"])
+                    for e in err.errors()
+                ]
+                raise ValueError("; ".join(said)) from None
+        return value
 
 
 @dataclass(frozen=True)

@@ -297,3 +297,10 @@ def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_pa
     path.write_text(textwrap.dedent(text).replace("of: screening", "of: nowhere"))
     with pytest.raises(ScenarioError, match=r"uncertainties.of: .*nowhere"):
         load_exploration(path)
+    # A typo in {top, of} is one problem naming what is allowed, not one per form the field takes.
+    path.write_text(textwrap.dedent(text).replace("of: screening", "fo: screening"))
+    with pytest.raises(ScenarioError) as caught:
+        load_exploration(path)
+    assert [str(p.message) for p in caught.value.problems] == [
+        "of: Field required; fo: unknown name (allowed: top, of)"
+    ]
