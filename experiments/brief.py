@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from barrio.experiments.effects import HEADLINE
+from barrio.experiments.effects import HEADLINE, change_text
 from barrio.experiments.figures import judge
 from barrio.experiments.parameter_words import parameter_words, value_words
 from barrio.experiments.vocabulary import outcome_name, scenario_title
@@ -89,12 +89,10 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
 def _item(row: pd.Series, language: str) -> str:
     name = outcome_name(row.outcome, language)
     if np.isfinite(row.relative):
-        change = percent(row.relative, language)
         ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
     else:
-        change = ("+" if row.difference > 0 else "") + number(row.difference, language)
         ci = say("ci", language, low=number(row.ci_low, language), high=number(row.ci_high, language))
-    return say("brief_item", language, name=name, change=change, ci=ci)
+    return say("brief_item", language, name=name, change=change_text(row, language), ci=ci)
 
 
 def brief_sentences(

@@ -15,13 +15,14 @@ baseline mean could.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from barrio.experiments.vocabulary import outcome_name, scenario_title
-from barrio.experiments.wording import number, percent, say
+from barrio.experiments.wording import percent, say, signed
 from barrio.model.outcomes import SEXES
 from barrio.model.population import AGE_BANDS
 
@@ -33,6 +34,7 @@ __all__ = [
     "KEY_OUTCOMES",
     "PER_YEAR",
     "against_baseline",
+    "change_text",
     "derive",
     "log_ratio_interval",
     "paired_d",
@@ -350,13 +352,23 @@ def sentence(
 
 
 def _absolute(name: str, difference: float, low: float, high: float, baseline: str, language: str) -> str:
-    def signed(x: float) -> str:
-        return ("+" if x > 0 else "") + number(x, language)
-
     if np.isnan(low):
-        return say("sentence_absolute_one", language, name=name, change=signed(difference), baseline=baseline)
-    ci = say("ci", language, low=signed(low), high=signed(high))
-    return say("sentence_absolute", language, name=name, change=signed(difference), baseline=baseline, ci=ci)
+        return say(
+            "sentence_absolute_one",
+            language,
+            name=name,
+            change=signed(difference, language),
+            baseline=baseline,
+        )
+    ci = say("ci", language, low=signed(low, language), high=signed(high, language))
+    return say(
+        "sentence_absolute",
+        language,
+        name=name,
+        change=signed(difference, language),
+        baseline=baseline,
+        ci=ci,
+    )
 
 
 def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) -> pd.DataFrame:
@@ -422,6 +434,11 @@ def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) ->
     return pd.DataFrame(rows, columns=columns)
 
 
+def change_text(row: Any, language: str) -> str:
+    """A comparison row's change: relative unless the baseline is zero (``-26%``), else absolute (``+3``)."""
+    return percent(row.relative, language) if np.isfinite(row.relative) else signed(row.difference, language)
+
+
 def too_few(versus: pd.DataFrame, rare: pd.DataFrame, baseline: str, language: str = "en") -> pd.DataFrame:
     """The comparison with a count too small to tell marked, and no verdict or interval claimed for it.
 
@@ -448,16 +465,11 @@ def too_few(versus: pd.DataFrame, rare: pd.DataFrame, baseline: str, language: s
     title = scenario_title(baseline, language)
     for i in out.index[few]:
         row = out.loc[i]
-        change = (
-            percent(row.relative, language)
-            if np.isfinite(row.relative)
-            else ("+" if row.difference > 0 else "") + number(row.difference, language)
-        )
         out.loc[i, "sentence"] = say(
             "sentence_too_few",
             language,
             name=outcome_name(row.outcome, language),
-            change=change,
+            change=change_text(row, language),
             baseline=title,
         )
     return out

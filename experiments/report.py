@@ -34,6 +34,7 @@ from barrio.experiments.costs import Currency, cost_effectiveness, costs, curren
 from barrio.experiments.effects import (
     KEY_OUTCOMES,
     against_baseline,
+    change_text,
     derive,
     per_replicate,
     rare_events,
@@ -44,7 +45,7 @@ from barrio.experiments.effects import (
 from barrio.experiments.figures import OVERVIEW_OUTCOMES
 from barrio.experiments.output import atomic_write
 from barrio.experiments.vocabulary import outcome_name, scenario_title
-from barrio.experiments.wording import check_language, number, percent, say, texts
+from barrio.experiments.wording import check_language, number, percent, say, signed, texts
 
 __all__ = [
     "OVERVIEW_OUTCOMES",
@@ -350,16 +351,13 @@ def with_interval(row: pd.Series, language: str = "en") -> str:
 
 
 def _change(row: Any, language: str) -> str:
-    def signed(x: float) -> str:
-        return ("+" if x > 0 else "") + number(x, language)
-
-    change = percent(row.relative, language) if np.isfinite(row.relative) else signed(row.difference)
+    change = change_text(row, language)
     if getattr(row, "too_few", False):  # its interval would claim a precision the count lacks
         return say("change_too_few", language, change=change)
     if np.isfinite(row.relative):
         ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
     else:
-        ci = say("ci", language, low=signed(row.ci_low), high=signed(row.ci_high))
+        ci = say("ci", language, low=signed(row.ci_low, language), high=signed(row.ci_high, language))
     return f"{change} ({ci})"
 
 

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 from barrio.experiments.vocabulary import LANGUAGE_CODES
 
-__all__ = ["LANGUAGE_CODES", "TEXT", "check_language", "number", "percent", "say", "texts"]
+__all__ = ["LANGUAGE_CODES", "TEXT", "check_language", "number", "percent", "say", "signed", "texts"]
 
 #: Babel's locale for each language: Brazilian Portuguese; Spanish as the page writes it (100.000),
 #: not Latin American Spanish's CLDR default, which is Mexico's 100,000.
@@ -65,6 +65,11 @@ def number(x: float, language: str, digits: int | None = None) -> str:
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     text = format_decimal(round(x, digits), format=pattern, locale=_LOCALES[language])
     return "0" if text in ("-0", "-0,0", "-0.0") else text
+
+
+def signed(x: float, language: str) -> str:
+    """A difference as the language writes it, with its sign (``+12``, ``-3,5``)."""
+    return ("+" if x > 0 else "") + number(x, language)
 
 
 def percent(x: float, language: str, signed: bool = True) -> str:
