@@ -5,7 +5,8 @@ One browser must not take the page down for the room. Every session holds its ow
 opened sixty pages stalled everyone and kept the memory for ten minutes. So:
 
 * :class:`SessionGate` admits at most ``max_sessions`` live sessions (``barrio app
-  --max-sessions``); the next one sees a polite page instead of a model.
+  --max-sessions``), and at most ``max_per_address`` from one address, so that one browser (or
+  one script) cannot take every place; the next one sees a polite page instead of a model.
 * :class:`WarmupCache` runs the warm-up once per (scenario, seed) and keeps it pickled; a new
   session, a reset or a side-by-side run starts from a copy, which takes a fraction of the
   time and gives the same run (the model's generators are part of the copy).
@@ -30,10 +31,12 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_MAX_SESSIONS",
+    "MAX_PER_ADDRESS_ENV",
     "MAX_SESSIONS_ENV",
     "ClosedSessions",
     "SessionGate",
     "WarmupCache",
+    "default_per_address",
     "trim_heap",
 ]
 
@@ -44,31 +47,47 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_SESSIONS = 50
 #: Environment variable through which ``barrio app --max-sessions`` reaches the server.
 MAX_SESSIONS_ENV = "BARRIO_APP_MAX_SESSIONS"
+#: Environment variable through which ``barrio app --max-sessions-per-address`` reaches the server.
+MAX_PER_ADDRESS_ENV = "BARRIO_APP_MAX_PER_ADDRESS"
+
+
+def default_per_address(max_sessions: int) -> int:
+    """Places one address may hold by default: all but a fifth of them (40 of 50).
+
+    A room behind one router (a school's wifi in front of a page served on the internet) reaches
+    the page from one address, so the cap stays high; what it keeps back (10 of 50) is what lets a
+    visitor in when one client has opened page after page.
+    """
+    return max(1, max_sessions - max(1, max_sessions // 5))
 
 
 class SessionGate:
-    """Counts live sessions and admits at most ``limit`` of them.
+    """Counts live sessions and admits at most ``limit`` of them, ``per_address`` from one address.
 
     Args:
         limit: Sessions admitted at once.
+        per_address: Sessions admitted at once from one client address (default
+            :func:`default_per_address` of ``limit``).
     """
 
-    def __init__(self, limit: int = DEFAULT_MAX_SESSIONS) -> None:
+    def __init__(self, limit: int = DEFAULT_MAX_SESSIONS, per_address: int | None = None) -> None:
         self.limit = limit
+        self.per_address = min(limit, default_per_address(limit) if per_address is None else per_address)
         self._lock = threading.Lock()
-        self._admitted: set[Hashable] = set()
-        self._waiting: set[Hashable] = set()
+        self._admitted: dict[Hashable, str] = {}
+        self._waiting: dict[Hashable, str] = {}
 
-    def open(self, session: Hashable) -> bool:
-        """A session starts: admit it if there is room; True if admitted."""
+    def open(self, session: Hashable, address: str = "") -> bool:
+        """A session starts from ``address``: admit it if there is room; True if admitted."""
         with self._lock:
             if session in self._admitted:
                 return True
-            if len(self._admitted) < self.limit:
-                self._admitted.add(session)
-                self._waiting.discard(session)
+            from_there = sum(1 for a in self._admitted.values() if a == address)
+            if len(self._admitted) < self.limit and from_there < self.per_address:
+                self._admitted[session] = address
+                self._waiting.pop(session, None)
                 return True
-            self._waiting.add(session)
+            self._waiting[session] = address
             return False
 
     def admitted(self, session: Hashable) -> bool:
@@ -76,11 +95,21 @@ class SessionGate:
         with self._lock:
             return session in self._admitted
 
+    def refusal(self, session: Hashable) -> str | None:
+        """Why ``session`` holds no place, or None if it holds one.
+
+        ``"full"`` when every place is taken, else ``"address"`` (its address holds its share).
+        """
+        with self._lock:
+            if session in self._admitted:
+                return None
+            return "full" if len(self._admitted) >= self.limit else "address"
+
     def close(self, session: Hashable) -> None:
         """A session ended (its page closed and was culled): free its place."""
         with self._lock:
-            self._admitted.discard(session)
-            self._waiting.discard(session)
+            self._admitted.pop(session, None)
+            self._waiting.pop(session, None)
 
     @property
     def live(self) -> int:

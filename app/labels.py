@@ -40,6 +40,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "**The page is full**: {limit} people are using it at once, this server's limit. Try "
         "again in a minute (reload the page), or ask the facilitator to close the tabs no one uses.",
     },
+    "full_address": {
+        "es": "**Demasiadas páginas abiertas desde esta red**: {per_address} páginas ya llegan desde "
+        "la misma dirección, el máximo de este servidor para una sola dirección (así nadie puede ocupar "
+        "todos los lugares). Cierre las pestañas que no usa y recargue la página.",
+        "pt": "**Páginas demais abertas desta rede**: {per_address} páginas já vêm do mesmo endereço, o "
+        "máximo deste servidor para um só endereço (assim ninguém ocupa todos os lugares). Feche as "
+        "abas que não usa e recarregue a página.",
+        "en": "**Too many pages open from this network**: {per_address} pages already come from the "
+        "same address, this server's limit for one address (so that no one can take every place). "
+        "Close the tabs no one uses and reload the page.",
+    },
     "preparing": {
         "es": "Preparando el barrio (dos años de historia)…",
         "pt": "Preparando o bairro (dois anos de história)…",

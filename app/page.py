@@ -17,7 +17,13 @@ import solara
 import solara.lab
 
 from barrio.app.address import PageAddress, read_address
-from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV, ClosedSessions, SessionGate
+from barrio.app.capacity import (
+    DEFAULT_MAX_SESSIONS,
+    MAX_PER_ADDRESS_ENV,
+    MAX_SESSIONS_ENV,
+    ClosedSessions,
+    SessionGate,
+)
 from barrio.app.charts import (
     HOMICIDE_WINDOW,
     PANEL_UNITS,
@@ -31,7 +37,7 @@ from barrio.app.controls import CONTROLS, Control, Section, no_effect_because, p
 from barrio.app.drawing import Layer, groups_on_map, map_png, map_summary
 from barrio.app.labels import LANGUAGES, say, scenario_title
 from barrio.app.panels import CSS, BrowserBridge, Legend, Lever, RunDetails, RunMap, chart_events
-from barrio.app.routes import guard_routes
+from barrio.app.routes import client_address, forget_client, guard_routes
 from barrio.app.session import Workshop
 from barrio.model import ParameterError
 from barrio.model.scenario import scenario_library
@@ -47,17 +53,21 @@ FRAME_PAUSE_S = 0.05
 #: The page's starting scenario, seed and language, set by ``barrio app``.
 SCENARIO_ENV, SEED_ENV, LANGUAGE_ENV = "BARRIO_APP_SCENARIO", "BARRIO_APP_SEED", "BARRIO_APP_LANGUAGE"
 
-#: The sessions this server admits (``barrio app --max-sessions``).
-GATE = SessionGate(int(os.environ.get(MAX_SESSIONS_ENV, DEFAULT_MAX_SESSIONS)))
+#: The sessions this server admits (``barrio app --max-sessions``, ``--max-sessions-per-address``).
+GATE = SessionGate(
+    int(os.environ.get(MAX_SESSIONS_ENV, DEFAULT_MAX_SESSIONS)),
+    int(os.environ[MAX_PER_ADDRESS_ENV]) if os.environ.get(MAX_PER_ADDRESS_ENV) else None,
+)
 
 
 def _session_started():
     """Take a place for a new session if there is one; its place is freed when it is closed."""
     kernel = solara.get_kernel_id()
-    GATE.open(kernel)
+    GATE.open(kernel, client_address(kernel))
 
     def closed() -> None:
         GATE.close(kernel)
+        forget_client(kernel)
         # The runs are the bulk of a session's memory: dropped at once, whatever else of the
         # session Python still holds for a while.
         workshop = _WORKSHOPS.pop(kernel, None)
@@ -108,15 +118,23 @@ def Page() -> None:
     if GATE.admitted(solara.get_kernel_id()):
         Workshop_()
     else:
-        Full(os.environ.get(LANGUAGE_ENV, "es"))
+        Full(os.environ.get(LANGUAGE_ENV, "es"), GATE.refusal(solara.get_kernel_id()) or "full")
 
 
 @solara.component
-def Full(language: str) -> None:
-    """What a session past the limit sees: no model, a note, and what to do."""
+def Full(language: str, why: str = "full") -> None:
+    """What a session past the limit sees: no model, a note, and what to do.
+
+    ``why`` is ``"full"`` (every place taken) or ``"address"`` (its address holds its share).
+    """
     solara.Title(say("title", language))
-    with solara.Column(classes=["barrio-full"], style={"padding": "24px", "max-width": "640px"}):
-        solara.Markdown(say("full", language, limit=GATE.limit))
+    with solara.Column(
+        classes=["barrio-full", f"barrio-full-{why}"], style={"padding": "24px", "max-width": "640px"}
+    ):
+        if why == "address":
+            solara.Markdown(say("full_address", language, per_address=GATE.per_address))
+        else:
+            solara.Markdown(say("full", language, limit=GATE.limit))
 
 
 def _library() -> list[str]:

@@ -1,7 +1,8 @@
-"""What the page's server answers besides the page: diagnostics, and unknown addresses.
+"""What the page's server answers besides the page: diagnostics, unknown addresses, and who connects.
 
 Diagnostics answer this machine only; an address that is not the page gets the page's own
-message, in the room's language, with a link home.
+message, in the room's language, with a link home. Each session's client address is noted as
+its connection opens (:func:`client_address`), for the page's limit on sessions per address.
 
 Solara serves the page's module; these change two of its routes when it loads the page
 (:func:`guard_routes`). Outside Solara's server (a test, a notebook) they do nothing.
@@ -16,13 +17,51 @@ from urllib.parse import parse_qs
 
 from barrio.app.labels import LANGUAGES, say
 
-__all__ = ["DIAGNOSTIC_ROUTES", "LOCAL_CLIENTS", "guard_routes", "not_found_page"]
+__all__ = [
+    "DIAGNOSTIC_ROUTES",
+    "KERNEL_ROUTE",
+    "LOCAL_CLIENTS",
+    "client_address",
+    "forget_client",
+    "guard_routes",
+    "not_found_page",
+]
 
 #: Solara's diagnostic routes: they show the host's CPU, memory and sessions, to this machine only.
 DIAGNOSTIC_ROUTES = ("/resourcez",)
 LOCAL_CLIENTS = ("127.0.0.1", "::1")
 #: Solara's routes that serve the page at any path (and answer 404 with its own English text).
 PAGE_ROUTES = ("/{fullpath}", "/{fullpath:path}")
+#: Solara's websocket route: a session (a kernel, by its id) starts when its connection opens.
+KERNEL_ROUTE = "/jupyter/api/kernels/{kernel_id}/{name}"
+
+#: The client address of each session's latest connection, by kernel id. Solara (1.64) does not
+#: hand its session-start callbacks the connection, so it is noted here as the connection opens
+#: (before Solara creates the session); behind a proxy on this machine, uvicorn has already put
+#: the forwarded address in its place.
+_CLIENTS: dict[str, str] = {}
+
+
+def client_address(kernel_id: str) -> str:
+    """The address the session ``kernel_id`` connected from ("" when not under Solara's server)."""
+    return _CLIENTS.get(kernel_id, "")
+
+
+def forget_client(kernel_id: str) -> None:
+    """The session ``kernel_id`` ended: its address is no longer needed."""
+    _CLIENTS.pop(kernel_id, None)
+
+
+def _noting_client(app):
+    """An ASGI app that notes the connecting client's address under the kernel id it asks for."""
+
+    async def noted(scope, receive, send):
+        kernel_id = (scope.get("path_params") or {}).get("kernel_id")
+        if kernel_id:
+            _CLIENTS[kernel_id] = (scope.get("client") or ("", 0))[0]
+        await app(scope, receive, send)
+
+    return noted
 
 
 def _local_only(app):
@@ -83,7 +122,10 @@ def _own_not_found(app, default_language: str):
 
 
 def guard_routes(language_env: str) -> None:
-    """Keep diagnostics from the network and answer unknown addresses with the page's own message."""
+    """Keep diagnostics from the network and answer unknown addresses with the page's own message.
+
+    Also note each session's client address as its connection opens (:func:`client_address`).
+    """
     # Only under Solara's server, which has loaded its app before this page; a test or a
     # notebook importing the page must not start loading the server.
     solara_starlette = sys.modules.get("solara.server.starlette")
@@ -98,4 +140,7 @@ def guard_routes(language_env: str) -> None:
             route.barrio_guarded = True
         elif path in PAGE_ROUTES:
             route.app = _own_not_found(route.app, os.environ.get(language_env, "es"))
+            route.barrio_guarded = True
+        elif path == KERNEL_ROUTE:
+            route.app = _noting_client(route.app)
             route.barrio_guarded = True

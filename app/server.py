@@ -13,7 +13,12 @@ import socket
 import sys
 from collections.abc import Mapping
 
-from barrio.app.capacity import DEFAULT_MAX_SESSIONS, MAX_SESSIONS_ENV
+from barrio.app.capacity import (
+    DEFAULT_MAX_SESSIONS,
+    MAX_PER_ADDRESS_ENV,
+    MAX_SESSIONS_ENV,
+    default_per_address,
+)
 from barrio.app.labels import LANGUAGES
 from barrio.app.page import LANGUAGE_ENV, SCENARIO_ENV, SEED_ENV
 from barrio.model.errors import BarrioError
@@ -22,6 +27,7 @@ from barrio.model.scenario import load_scenario
 __all__ = [
     "CannotListenError",
     "PortInUseError",
+    "SessionLimitError",
     "check_port",
     "server_command",
     "server_environment",
@@ -34,6 +40,10 @@ class CannotListenError(BarrioError, OSError):
 
 class PortInUseError(CannotListenError):
     """Something else listens on the port asked for (often another ``barrio app``)."""
+
+
+class SessionLimitError(BarrioError, ValueError):
+    """The limits on sessions do not fit together (one address allowed more than the whole page)."""
 
 
 #: Ports a server may listen on.
@@ -99,20 +109,30 @@ def server_environment(
     language: str,
     base: Mapping[str, str],
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    max_per_address: int | None = None,
 ) -> dict[str, str]:
     """The environment the page's server runs in: ``base`` plus Barrio's and Solara's settings.
+
+    ``max_per_address`` caps the sessions one client address holds (default
+    :func:`~barrio.app.capacity.default_per_address` of ``max_sessions``).
 
     Raises:
         ScenarioError: If the scenario cannot be used (checked here, before the server starts).
         PlanTooLargeError: If ``max_sessions`` runs of the scenario (two each, side by side)
             would not fit in this machine's memory.
-        ValueError: If the language is not one the page offers.
+        ValueError: If the language is not one the page offers, or ``max_per_address`` is not
+            1 to ``max_sessions`` (:class:`SessionLimitError`).
     """
     from barrio.experiments import capacity
 
     chosen = load_scenario(scenario)
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    per_address = default_per_address(max_sessions) if max_per_address is None else max_per_address
+    if not 1 <= per_address <= max_sessions:
+        raise SessionLimitError(
+            f"--max-sessions-per-address must be 1 to --max-sessions ({max_sessions}), got {per_address}"
+        )
     timing = chosen.params.timing
     size = capacity.estimate(
         1,
@@ -129,6 +149,7 @@ def server_environment(
         SEED_ENV: str(seed),
         LANGUAGE_ENV: language,
         MAX_SESSIONS_ENV: str(max_sessions),
+        MAX_PER_ADDRESS_ENV: str(per_address),
         # No usage data leaves the machine (Solara's telemetry is on by default).
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         # Each open page holds its own model (tens of MB); free a closed page's after 30 s
@@ -191,9 +212,10 @@ def serve(
     language: str,
     open_browser: bool,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
+    max_per_address: int | None = None,
 ) -> None:
     """Replace this process by the page's server (Ctrl-C stops it)."""
-    env = server_environment(scenario, seed, language, os.environ, max_sessions)
+    env = server_environment(scenario, seed, language, os.environ, max_sessions, max_per_address)
     check_port(host, port)
     command = server_command(host, port, open_browser)
     print(

@@ -148,7 +148,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     from barrio.app.server import serve  # Solara is heavy: load it only for this command
 
-    serve(args.scenario, args.host, args.port, args.seed, args.language, args.open, args.max_sessions)
+    serve(
+        args.scenario,
+        args.host,
+        args.port,
+        args.seed,
+        args.language,
+        args.open,
+        args.max_sessions,
+        args.max_sessions_per_address,
+    )
     return 0
 
 
@@ -466,6 +475,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=50,
         help="pages served at once (default 50, a room of 40 and some); the next sees a polite note",
+    )
+    p.add_argument(
+        "--max-sessions-per-address",
+        type=_positive,
+        help="pages served at once to one client address, 1 to --max-sessions (default: all but a "
+        "fifth of --max-sessions, 40 of 50, so that one browser cannot take every place while a room "
+        "behind one router still fits)",
     )
     p.set_defaults(func=_cmd_app)
 

@@ -13,9 +13,9 @@ import weakref
 import numpy as np
 import pytest
 
-from barrio.app.capacity import ClosedSessions, SessionGate, WarmupCache
+from barrio.app.capacity import ClosedSessions, SessionGate, WarmupCache, default_per_address
 from barrio.app.controls import CONTROLS, PageLeverError
-from barrio.app.server import server_environment
+from barrio.app.server import SessionLimitError, server_environment
 from barrio.app.session import Simulation
 from barrio.experiments.capacity import MEMORY_ENV, PlanTooLargeError
 from barrio.model import Scenario
@@ -24,10 +24,41 @@ from tests.builders import small_params
 
 def test_the_gate_admits_up_to_its_limit_and_frees_a_place_when_a_session_closes():
     gate = SessionGate(limit=2)
-    assert gate.open("a") and gate.open("b") and gate.open("a")
-    assert not gate.open("c") and not gate.admitted("c") and gate.live == 2
+    assert gate.open("a", "10.0.0.1") and gate.open("b", "10.0.0.2") and gate.open("a", "10.0.0.1")
+    assert not gate.open("c", "10.0.0.3") and not gate.admitted("c") and gate.live == 2
     gate.close("a")
-    assert gate.open("d") and gate.admitted("d")
+    assert gate.open("d", "10.0.0.4") and gate.admitted("d")
+
+
+def test_one_address_takes_at_most_its_share_and_the_refused_are_told_why():
+    gate = SessionGate(limit=4, per_address=2)
+    assert gate.open("a1", "10.0.0.5") and gate.open("a2", "10.0.0.5")
+    assert not gate.open("a3", "10.0.0.5") and gate.refusal("a3") == "address"
+    assert gate.open("b1", "10.0.0.6") and gate.open("b2", "10.0.0.7") and gate.live == 4
+    assert not gate.open("c1", "10.0.0.8") and gate.refusal("c1") == "full"
+    assert gate.refusal("a1") is None
+    gate.close("a1")
+    assert gate.open("a3", "10.0.0.5") and gate.refusal("a3") is None
+    # By default an address may hold all but a fifth of the places: a room behind one router
+    # still fits in 40 of 50, and 10 stay for everyone else.
+    assert [default_per_address(n) for n in (1, 2, 5, 10, 50)] == [1, 1, 4, 8, 40]
+    assert SessionGate(limit=50).per_address == 40 and SessionGate(limit=3, per_address=9).per_address == 3
+
+
+def test_the_page_notes_each_sessions_client_address_as_its_connection_opens():
+    from barrio.app.routes import _noting_client, client_address, forget_client
+
+    reached = []
+
+    async def solara_app(scope, receive, send):
+        reached.append(client_address(scope["path_params"]["kernel_id"]))
+
+    scope = {"type": "websocket", "client": ("192.0.2.7", 5000), "path_params": {"kernel_id": "k1"}}
+    asyncio.run(_noting_client(solara_app)(scope, None, None))
+    # Solara creates the session inside the connection: its address is known by then.
+    assert reached == ["192.0.2.7"]
+    forget_client("k1")
+    assert client_address("k1") == ""
 
 
 def test_the_warm_up_is_built_once_and_every_session_gets_its_own_copy():
@@ -106,6 +137,12 @@ def test_the_server_frees_closed_sessions_quickly_and_passes_the_limit_on():
     env = server_environment("baseline", 1, "en", {}, max_sessions=7)
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"
     assert env["BARRIO_APP_MAX_SESSIONS"] == "7"
+    assert env["BARRIO_APP_MAX_PER_ADDRESS"] == "6"  # all but a fifth (at least one), by default
+    assert server_environment("baseline", 1, "en", {}, 7, 7)["BARRIO_APP_MAX_PER_ADDRESS"] == "7"
+    with pytest.raises(
+        SessionLimitError, match=r"--max-sessions-per-address must be 1 to --max-sessions \(7\), got 8"
+    ):
+        server_environment("baseline", 1, "en", {}, 7, 8)
     # glibc's malloc for Python's objects, so that a closed session's freed pages can go back.
     assert env["PYTHONMALLOC"] == "malloc" and env["ARROW_DEFAULT_MEMORY_POOL"] == "system"
     assert server_environment("baseline", 1, "en", {"PYTHONMALLOC": "pymalloc"})["PYTHONMALLOC"] == "pymalloc"
