@@ -25,6 +25,7 @@ import numpy as np
 from mesa.discrete_space import CellAgent
 
 from barrio.model.demography import public_time, replace_with_newborns
+from barrio.model.draws import WeightedDraw
 from barrio.model.justice import Arrests, process_arrests
 from barrio.model.legitimacy import update_trust
 from barrio.model.mechanisms import SearchRule
@@ -91,6 +92,8 @@ class Police:
             patrols follow together with recent violence.
         heat: Where hot-spot patrols go this week (``None`` without hot-spot policing).
         focus: Where focused-deterrence units go this week (``None`` without them).
+        heat_draw, focus_draw: The same maps, set up for drawing passes from them
+            (:class:`~barrio.model.draws.WeightedDraw`; ``None`` without a map or weight).
         crackdown_losses: Members each group lost to focused-deterrence passes this week
             (by group code).
         member_losses: Members each group lost to arrest this week (by group code).
@@ -102,11 +105,30 @@ class Police:
         self.visits_by_kind = np.zeros((len(UnitKind), n_blocks))
         self.focus_visits = np.zeros(n_blocks)
         self.arrest_heat = np.zeros(n_blocks)
-        self.heat: np.ndarray | None = None
-        self.focus: np.ndarray | None = None
+        self.heat = None
+        self.focus = None
         self.crackdown_losses = np.zeros(0)
         self.member_losses = np.zeros(0)
         self.arrests = Arrests()
+
+    @property
+    def heat(self) -> np.ndarray | None:
+        """Where hot-spot patrols go this week (``None`` without hot-spot policing)."""
+        return self._heat
+
+    @heat.setter
+    def heat(self, weight: np.ndarray | None) -> None:
+        # Every hot-spot unit draws its passes from this map: set up once, when it is set.
+        self._heat, self.heat_draw = weight, _draw_from(weight)
+
+    @property
+    def focus(self) -> np.ndarray | None:
+        """Where focused-deterrence units go this week (``None`` without them)."""
+        return self._focus
+
+    @focus.setter
+    def focus(self, weight: np.ndarray | None) -> None:
+        self._focus, self.focus_draw = weight, _draw_from(weight)
 
     @staticmethod
     def hazard(params: Params, presence: np.ndarray) -> np.ndarray:
@@ -128,6 +150,11 @@ class Police:
         where = np.where(offences == Offence.SELLING, sell_block[ids], block[ids])
         self.arrest_heat *= 1.0 - HEAT_MEMORY
         self.arrest_heat += HEAT_MEMORY * np.bincount(where, minlength=len(self.arrest_heat))
+
+
+def _draw_from(weight: np.ndarray | None) -> WeightedDraw | None:
+    """Passes drawn in proportion to ``weight``; None for no map, or one with no weight anywhere."""
+    return WeightedDraw(weight) if weight is not None and weight.sum() > 0 else None
 
 
 class PatrolUnit(CellAgent):
@@ -159,15 +186,15 @@ class PatrolUnit(CellAgent):
         # focused deterrence on the territory of the groups behind recent violence. Either
         # way each pass is at a block drawn in proportion to its weight.
         target = (
-            police.heat
+            police.heat_draw
             if draw < p.hot_spots
-            else police.focus
+            else police.focus_draw
             if draw < p.hot_spots + p.focused_deterrence
             else None
         )
-        if target is not None and target.sum() > 0:
-            self.route = m.rng.choice(len(target), size=passes, p=target / target.sum())
-            if target is police.focus:
+        if target is not None:
+            self.route = target.many(m.rng, passes)
+            if target is police.focus_draw:
                 np.add.at(police.focus_visits, self.route, 1)
         else:
             self.route = _walks(m, np.array([start]), passes)[0]

@@ -19,6 +19,7 @@ from enum import IntEnum
 import numpy as np
 
 from barrio.model.demography import public_time, replace_with_newborns
+from barrio.model.draws import WeightedDraw
 from barrio.model.mechanisms import VictimRule, ViolenceRule
 from barrio.model.neighbourhood import box_sum
 from barrio.model.params import Params
@@ -253,34 +254,48 @@ def _victims_by_involvement(
     """
     g = params.groups
     victims: list[int] = []
+    # The draws below are the costly part of a violent week (tens of blocks, thousands of
+    # fighters): what does not change between them is worked out once. Nothing here changes
+    # the residents, so each pool's members and weights hold for the whole week.
+    killed = np.zeros(len(r.age), bool)
     sellers = seller_ids[r.status[seller_ids] == Status.SELLING]
     h = shape[1]
+    sx, sy = np.divmod(r.sell_block[sellers], h)
+    member_group = r.group[members]
+    sides_fighters: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     for block, n in zip(blocks, deaths, strict=True):
-        sides = (holder[block], challenger[block])
-        fighters = members[np.isin(r.group[members], sides)]
+        sides = (int(holder[block]), int(challenger[block]))
+        if sides not in sides_fighters:
+            fighting = members[(member_group == sides[0]) | (member_group == sides[1])]
+            sides_fighters[sides] = (fighting, public_time(r, fighting, params))
+        fighters, fighter_weight = sides_fighters[sides]
         bx, by = divmod(int(block), h)
-        sx, sy = np.divmod(r.sell_block[sellers], h)
         near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
         on_block = order[starts[block] : starts[block + 1]]
         on_block = on_block[r.status[on_block] != Status.DETAINED]
+        weights: dict[str, np.ndarray] = {"fighters": fighter_weight}
         for _ in range(int(n)):
             u = rng.random()
             # Whoever is killed, fighter, seller or bystander, is met out in public: the
             # young men who hold the front and the corners most.
             if len(fighters) and u < g.combatant_share:
-                pool = fighters
+                kind, pool = "fighters", fighters
             elif len(near) and rng.random() < g.seller_victims:
-                pool = near
+                kind, pool = "near", near
             else:
-                pool = on_block
-            weight = public_time(r, pool, params)
+                kind, pool = "on_block", on_block
+            if kind not in weights:
+                weights[kind] = public_time(r, pool, params)
+            weight = weights[kind]
             if victims:
-                alive = ~np.isin(pool, victims)
-                pool, weight = pool[alive], None if weight is None else weight[alive]
+                alive = ~killed[pool]
+                pool, weight = pool[alive], weight[alive]
             if len(pool) == 0:
                 continue
-            if weight is None or weight.sum() <= 0:
-                victims.append(int(pool[rng.integers(len(pool))]))
+            if weight.sum() <= 0:
+                victim = int(pool[rng.integers(len(pool))])
             else:
-                victims.append(int(pool[rng.choice(len(pool), p=weight / weight.sum())]))
+                victim = int(pool[WeightedDraw(weight).one(rng)])
+            victims.append(victim)
+            killed[victim] = True
     return np.array(victims, dtype=np.int64)

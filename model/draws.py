@@ -1,0 +1,39 @@
+"""Draws in proportion to weights, made as numpy's ``Generator.choice`` makes them, set up once.
+
+Some rules draw again and again from one set of weights in a week: every hot-spot patrol
+from the same map, every victim of a block from the same people. ``rng.choice(n, p=...)``
+checks and sums the weights at each call, which costs more than the draw itself on small
+pools and as much again on large maps. :class:`WeightedDraw` does that work once and then
+draws exactly as ``choice`` does (the normalised cumulative sum, searched with uniform
+numbers from the same generator), so a run is the same to the last bit, and so is the
+generator's state after it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["WeightedDraw"]
+
+
+class WeightedDraw:
+    """Indices drawn with chance proportional to ``weight`` (non-negative, with a positive sum).
+
+    Args:
+        weight: One weight per index.
+    """
+
+    def __init__(self, weight: np.ndarray) -> None:
+        # As choice: the chances in float64 (whatever the weights' type), summed, and the
+        # sum made to end at exactly 1.
+        p = np.asarray(weight / weight.sum(), dtype=np.float64)
+        self.cdf = p.cumsum()
+        self.cdf /= self.cdf[-1]
+
+    def one(self, rng: np.random.Generator) -> int:
+        """One index: ``rng.choice(len(weight), p=weight / weight.sum())``."""
+        return int(self.cdf.searchsorted(rng.random(), side="right"))
+
+    def many(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` indices, with replacement: ``rng.choice(len(weight), size, p=weight / weight.sum())``."""
+        return self.cdf.searchsorted(rng.random(size), side="right").astype(np.int64, copy=False)
