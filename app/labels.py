@@ -96,6 +96,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "violence of recent weeks",
     },
     "legend_low_high": {"es": "bajo → alto", "pt": "baixo → alto", "en": "low → high"},
+    "language": {"es": "Idioma", "pt": "Idioma", "en": "Language"},
+    "control_refused": {
+        "es": "el navegador envió un valor que este control no admite; sigue el que estaba en uso.",
+        "pt": "o navegador enviou um valor que este controle não aceita; segue o que estava em uso.",
+        "en": "the browser sent a value this control does not take; the one in use stays.",
+    },
     "error_levers": {
         "es": "Ese valor no es posible:",
         "pt": "Esse valor não é possível:",

@@ -247,11 +247,12 @@ def Workshop_() -> None:
         error.value = f"{say('error_levers', lang)} {what}: {value!r}"
         refusals.value += 1
 
-    def failed(failure: BaseException) -> None:
-        # A value that failed inside one of Solara's controls (see Refusing).
-        # With its traceback, in the server's log only: a fault of the page's own handlers lands here too.
-        log.warning("refused a value sent by the browser: %r", failure, exc_info=failure)
-        error.value = f"{say('error_levers', lang)} {failure}"
+    def failed(what: str, failure: BaseException) -> None:
+        # A value that failed inside one of Solara's controls (see Refusing): the room reads
+        # which control, in its language; Python's own words, with the traceback, go to the
+        # server's log only (a fault of the page's own handlers lands here too).
+        log.warning("refused a value sent by the browser to %s: %r", what, failure, exc_info=failure)
+        error.value = f"{say('error_levers', lang)} {what}: {say('control_refused', lang)}"
         refusals.value += 1
 
     def load(title: str) -> None:
@@ -342,12 +343,14 @@ def Workshop_() -> None:
                         value=lang,
                         values=list(LANGUAGES),
                         on_value=lambda code: (
-                            language.set(code) if _one_of(code, LANGUAGES) else unknown("language", code)
+                            language.set(code)
+                            if _one_of(code, LANGUAGES)
+                            else unknown(say("language", lang), code)
                         ),
                         dense=True,
                         classes=["barrio-language"],
                     ),
-                    failed,
+                    partial(failed, say("language", lang)),
                 ).key(f"language-{refusals.value}")
                 solara.Switch(
                     label=say("large_text", lang),
@@ -373,7 +376,7 @@ def Workshop_() -> None:
                     dense=True,
                     classes=["barrio-scenario"],
                 ),
-                failed,
+                partial(failed, say("scenario", lang)),
             ).key(f"scenario-{refusals.value}")
             if description:
                 solara.Text(description, classes=["barrio-description"])
@@ -397,7 +400,7 @@ def Workshop_() -> None:
                             no_effect=blocker is not None,
                             disabled=busy,
                         )
-                        Refusing(lever, failed).key(control.key)
+                        Refusing(lever, partial(failed, say(control.key, lang))).key(control.key)
         with solara.Column(classes=["barrio-main"], style={"gap": "2px"}):
             with solara.Row(classes=["barrio-bar"]):
                 solara.Button(
@@ -443,7 +446,7 @@ def Workshop_() -> None:
                         dense=True,
                         classes=["barrio-speed"],
                     ),
-                    failed,
+                    partial(failed, say("speed", lang)),
                 ).key(f"speed-{refusals.value}")
                 Refusing(
                     partial(
@@ -452,13 +455,15 @@ def Workshop_() -> None:
                         values=list(layers),
                         value=say(f"layer_{layer.value}", lang),
                         on_value=lambda text: (
-                            layer.set(layers[text]) if _one_of(text, layers) else unknown("layer", text)
+                            layer.set(layers[text])
+                            if _one_of(text, layers)
+                            else unknown(say("layer", lang), text)
                         ),
                         dense=True,
                         style={"max-width": "200px"},
                         classes=["barrio-layer"],
                     ),
-                    failed,
+                    partial(failed, say("layer", lang)),
                 ).key(f"layer-{refusals.value}")
                 Refusing(
                     partial(
@@ -470,7 +475,7 @@ def Workshop_() -> None:
                         classes=["barrio-side-by-side"],
                         style={"margin": "0"},
                     ),
-                    failed,
+                    partial(failed, say("side_by_side", lang)),
                 ).key(f"side-by-side-{refusals.value}")
                 if side_by_side.value:
                     Refusing(
@@ -485,7 +490,7 @@ def Workshop_() -> None:
                             style={"max-width": "220px"},
                             classes=["barrio-other"],
                         ),
-                        failed,
+                        partial(failed, say("compare", lang)),
                     ).key(f"other-{refusals.value}")
             if error.value:
                 solara.Error(error.value, classes=["barrio-error"])
