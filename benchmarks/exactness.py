@@ -26,7 +26,16 @@ import pandas as pd
 from barrio.model import make_model
 from barrio.model.scenario import Scenario, load_scenario
 
-LIBRARY = ("baseline", "mano_dura", "integrated", "militarised", "kingpin", "hegemony", "covid_shock", "women_first")
+LIBRARY = (
+    "baseline",
+    "mano_dura",
+    "integrated",
+    "militarised",
+    "kingpin",
+    "hegemony",
+    "covid_shock",
+    "women_first",
+)
 STUDY = Path(__file__).resolve().parents[1] / "experiments" / "studies" / "fortaleza_morris.yaml"
 WEEKS = 100
 
@@ -77,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         if not (table.equals(old_table) and digest == old_digest and rng == old_rng):
             columns = [c for c in table.columns if not table[c].equals(old_table[c])]
             differ.append(name)
-            print(f"{name}: differs (state {digest != old_digest}, generator {rng != old_rng}, outcomes {columns[:6]})")
+            print(
+                f"{name}: differs (state {digest != old_digest}, generator {rng != old_rng}, "
+                f"outcomes {columns[:6]})"
+            )
     print("all identical" if not differ else f"{len(differ)} of {len(now)} differ")
     return 1 if differ else 0
 

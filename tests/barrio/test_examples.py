@@ -76,3 +76,20 @@ def test_the_sweep_notebook_runs_every_point(tmp_path, kernel):
     assert "<th>policing.punitive_intensity</th><th>justice.sentence_weeks</th>" in preview
     assert any(drew_a_picture(c) for c in cells), "the plot did not show inline"
     assert (tmp_path / "results" / "notebook-sweep" / "report.html").exists()
+
+
+@pytest.mark.slow
+def test_the_exploration_notebook_ranks_the_assumptions_and_finds_where_mano_dura_fails(tmp_path, kernel):
+    cells = execute("explore.ipynb", kernel, tmp_path)
+    assert "12 of 12 points complete" in shown(cells[1], "stream")
+    table = shown(cells[2], "text/html")
+    for name in ("groups.lethality", "groups.contest_rate", "selling.prison_cost"):
+        assert f"<th>{name}</th>" in table
+    assert "<th>homicide_rate</th>" in table
+    assert drew_a_picture(cells[3]), "the indices' plot did not show inline"
+    found = shown(cells[4], "stream")
+    assert "mano dura raises homicides at" in found and ("coverage" in found or "no box" in found)
+    assert "best_share" in shown(cells[5], "text/html")
+    folder = tmp_path / "results" / "notebook-explore"
+    assert (folder / "exploration.md").exists() and len(list((folder / "runs").glob("*.parquet"))) == 48
+    assert "indices.csv" in shown(cells[6], "text/plain")

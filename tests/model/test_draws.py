@@ -31,4 +31,3 @@ def test_indices_come_in_proportion_to_their_weights():
     assert counts[1] == 0
     # 3/4 of the draws on the third index: a binomial check (sd about 87 in 40,000).
     assert abs(counts[2] - 30_000) < 450
-
