@@ -20,6 +20,7 @@ import ctypes
 import ctypes.util
 import gc
 import io
+import ipaddress
 import logging
 import pickle
 import threading
@@ -36,6 +37,7 @@ __all__ = [
     "ClosedSessions",
     "SessionGate",
     "WarmupCache",
+    "client_of",
     "default_per_address",
     "trim_heap",
 ]
@@ -61,6 +63,22 @@ def default_per_address(max_sessions: int) -> int:
     return max(1, max_sessions - max(1, max_sessions // 5))
 
 
+def client_of(address: str) -> str:
+    """Who an address stands for when sessions are counted: itself, or its /64 for IPv6.
+
+    One IPv6 client usually has a whole /64 to take addresses from, one a page.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # not an address (a test's, or none): counted as it is
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 class SessionGate:
     """Counts live sessions and admits at most ``limit`` of them, ``per_address`` from one address.
 
@@ -75,20 +93,23 @@ class SessionGate:
         self.per_address = min(limit, default_per_address(limit) if per_address is None else per_address)
         self._lock = threading.Lock()
         self._admitted: dict[Hashable, str] = {}
-        self._waiting: dict[Hashable, str] = {}
+        self._refused: dict[Hashable, str] = {}
 
     def open(self, session: Hashable, address: str = "") -> bool:
         """A session starts from ``address``: admit it if there is room; True if admitted."""
+        who = client_of(address)
         with self._lock:
             if session in self._admitted:
                 return True
-            from_there = sum(1 for a in self._admitted.values() if a == address)
-            if len(self._admitted) < self.limit and from_there < self.per_address:
-                self._admitted[session] = address
-                self._waiting.pop(session, None)
-                return True
-            self._waiting[session] = address
-            return False
+            if len(self._admitted) >= self.limit:
+                self._refused[session] = "full"
+                return False
+            if sum(1 for a in self._admitted.values() if a == who) >= self.per_address:
+                self._refused[session] = "address"
+                return False
+            self._admitted[session] = who
+            self._refused.pop(session, None)
+            return True
 
     def admitted(self, session: Hashable) -> bool:
         """Whether ``session`` holds a place."""
@@ -96,20 +117,20 @@ class SessionGate:
             return session in self._admitted
 
     def refusal(self, session: Hashable) -> str | None:
-        """Why ``session`` holds no place, or None if it holds one.
+        """Why ``session`` was refused a place when it started, or None if it holds one.
 
-        ``"full"`` when every place is taken, else ``"address"`` (its address holds its share).
+        ``"full"`` when every place was taken, ``"address"`` when its address held its share.
         """
         with self._lock:
             if session in self._admitted:
                 return None
-            return "full" if len(self._admitted) >= self.limit else "address"
+            return self._refused.get(session, "full")
 
     def close(self, session: Hashable) -> None:
         """A session ended (its page closed and was culled): free its place."""
         with self._lock:
             self._admitted.pop(session, None)
-            self._waiting.pop(session, None)
+            self._refused.pop(session, None)
 
     @property
     def live(self) -> int:

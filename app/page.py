@@ -6,6 +6,7 @@ with its own :class:`~app.session.Workshop`, so two people never drive the same 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import time
@@ -15,6 +16,7 @@ from functools import partial
 import pandas as pd
 import solara
 import solara.lab
+from solara.server import kernel_context
 
 from barrio.app.address import PageAddress, read_address
 from barrio.app.capacity import (
@@ -37,7 +39,7 @@ from barrio.app.controls import CONTROLS, Control, Section, no_effect_because, p
 from barrio.app.drawing import Layer, groups_on_map, map_png, map_summary
 from barrio.app.labels import LANGUAGES, say, scenario_title
 from barrio.app.panels import CSS, BrowserBridge, Legend, Lever, RunDetails, RunMap, chart_events
-from barrio.app.routes import client_address, forget_client, guard_routes
+from barrio.app.routes import client_address, guard_routes
 from barrio.app.session import Workshop
 from barrio.model import ParameterError
 from barrio.model.scenario import scenario_library
@@ -60,17 +62,33 @@ GATE = SessionGate(
 )
 
 
+def _session() -> int:
+    """This session's own number, for its place at the gate and its workshop.
+
+    Not its kernel id: a page that reconnects after its session was closed gets a new session
+    under the same id, possibly while the old one is still closing, and the old one's close
+    must not free the new one's place.
+    """
+    context = kernel_context.get_current_context()
+    number = getattr(context, "barrio_session", None)
+    if number is None:
+        number = context.barrio_session = next(_SESSION_NUMBERS)
+    return number
+
+
+_SESSION_NUMBERS = itertools.count()
+
+
 def _session_started():
     """Take a place for a new session if there is one; its place is freed when it is closed."""
-    kernel = solara.get_kernel_id()
-    GATE.open(kernel, client_address(kernel))
+    session = _session()
+    GATE.open(session, client_address(solara.get_kernel_id()))
 
     def closed() -> None:
-        GATE.close(kernel)
-        forget_client(kernel)
+        GATE.close(session)
         # The runs are the bulk of a session's memory: dropped at once, whatever else of the
         # session Python still holds for a while.
-        workshop = _WORKSHOPS.pop(kernel, None)
+        workshop = _WORKSHOPS.pop(session, None)
         if workshop is not None:
             workshop.release()
         # The rest is freed by the cycle collector once Solara has let go of the session (the
@@ -80,8 +98,8 @@ def _session_started():
     return closed
 
 
-#: Each session's workshop by kernel id, so that its runs can be dropped when it closes.
-_WORKSHOPS: dict[str, Workshop] = {}
+#: Each session's workshop by its number, so that its runs can be dropped when it closes.
+_WORKSHOPS: dict[int, Workshop] = {}
 #: Collects after sessions close, until they are freed, and gives the memory back.
 CLOSED = ClosedSessions()
 
@@ -115,10 +133,10 @@ def _speed_name(speed: float, language: str) -> str:
 @solara.component
 def Page() -> None:
     """The whole page, or a polite note when the room is full (no model is built for it)."""
-    if GATE.admitted(solara.get_kernel_id()):
+    if GATE.admitted(_session()):
         Workshop_()
     else:
-        Full(os.environ.get(LANGUAGE_ENV, "es"), GATE.refusal(solara.get_kernel_id()) or "full")
+        Full(os.environ.get(LANGUAGE_ENV, "es"), GATE.refusal(_session()) or "full")
 
 
 @solara.component
@@ -625,7 +643,7 @@ def _start(address: PageAddress, error: solara.Reactive[str]) -> Workshop:
     """This session's workshop, as the address asks (scenario, changes, week), or the server's start."""
     scenario = address.scenario or os.environ.get(SCENARIO_ENV, "baseline")
     workshop = Workshop(scenario, seed=int(os.environ.get(SEED_ENV, "1")))
-    _WORKSHOPS[solara.get_kernel_id()] = workshop
+    _WORKSHOPS[_session()] = workshop
     if address.compare:
         workshop.compare_with(address.compare)
     try:

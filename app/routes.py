@@ -22,7 +22,6 @@ __all__ = [
     "KERNEL_ROUTE",
     "LOCAL_CLIENTS",
     "client_address",
-    "forget_client",
     "guard_routes",
     "not_found_page",
 ]
@@ -35,21 +34,21 @@ PAGE_ROUTES = ("/{fullpath}", "/{fullpath:path}")
 #: Solara's websocket route: a session (a kernel, by its id) starts when its connection opens.
 KERNEL_ROUTE = "/jupyter/api/kernels/{kernel_id}/{name}"
 
-#: The client address of each session's latest connection, by kernel id. Solara (1.64) does not
-#: hand its session-start callbacks the connection, so it is noted here as the connection opens
-#: (before Solara creates the session); behind a proxy on this machine, uvicorn has already put
-#: the forwarded address in its place.
-_CLIENTS: dict[str, str] = {}
+#: The client addresses of each kernel id's open connections, latest last. Solara (1.64) does not
+#: hand its session-start callbacks the connection, so the address is noted here while the
+#: connection is open (Solara creates the session inside it); behind a proxy on this machine,
+#: uvicorn has already put the forwarded address in its place. An entry goes with its
+#: connection, so connections that never become sessions leave nothing behind.
+_CLIENTS: dict[str, list[str]] = {}
 
 
 def client_address(kernel_id: str) -> str:
-    """The address the session ``kernel_id`` connected from ("" when not under Solara's server)."""
-    return _CLIENTS.get(kernel_id, "")
+    """The address of the latest open connection for ``kernel_id``.
 
-
-def forget_client(kernel_id: str) -> None:
-    """The session ``kernel_id`` ended: its address is no longer needed."""
-    _CLIENTS.pop(kernel_id, None)
+    "" when there is none, or when not under Solara's server.
+    """
+    open_now = _CLIENTS.get(kernel_id)
+    return open_now[-1] if open_now else ""
 
 
 def _noting_client(app):
@@ -57,9 +56,19 @@ def _noting_client(app):
 
     async def noted(scope, receive, send):
         kernel_id = (scope.get("path_params") or {}).get("kernel_id")
-        if kernel_id:
-            _CLIENTS[kernel_id] = (scope.get("client") or ("", 0))[0]
-        await app(scope, receive, send)
+        if not kernel_id:
+            await app(scope, receive, send)
+            return
+        address = (scope.get("client") or ("", 0))[0]
+        _CLIENTS.setdefault(kernel_id, []).append(address)
+        try:
+            await app(scope, receive, send)
+        finally:
+            open_now = _CLIENTS.get(kernel_id, [])
+            if address in open_now:
+                open_now.remove(address)
+            if not open_now:
+                _CLIENTS.pop(kernel_id, None)
 
     return noted
 

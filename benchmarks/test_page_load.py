@@ -76,8 +76,9 @@ def _rss_mb(proc: subprocess.Popen) -> float:
 def test_sixty_pages_from_one_client(browser):
     proc, port = _serve()
     url = f"http://127.0.0.1:{port}/"
-    relay = Relay(port).__enter__()
+    relay = None
     try:
+        relay = Relay(port).__enter__()
         first = browser.new_context().new_page()
         first.goto(url)
         first.wait_for_selector(".barrio-week", timeout=LOAD_TIMEOUT_MS)
@@ -118,7 +119,8 @@ def test_sixty_pages_from_one_client(browser):
         assert got == "the page" and waited < 10
         assert after < before + KEPT_MB
     finally:
-        relay.__exit__(None, None, None)
+        if relay is not None:
+            relay.__exit__(None, None, None)
         # With sessions still open (a failure above), the server closes each before it stops.
         proc.terminate()
         try:

@@ -21,12 +21,20 @@ class WeightedDraw:
 
     Args:
         weight: One weight per index.
+
+    Raises:
+        ValueError: If a weight is negative or not finite, or they sum to 0 (as ``choice``).
     """
 
     def __init__(self, weight: np.ndarray) -> None:
+        total = weight.sum()
+        if not np.isfinite(total) or total <= 0 or weight.min() < 0:
+            raise ValueError(
+                f"weights must be finite, at least 0 and not all 0; sum {total}, least {weight.min()}"
+            )
         # As choice: the chances in float64 (whatever the weights' type), summed, and the
         # sum made to end at exactly 1.
-        p = np.asarray(weight / weight.sum(), dtype=np.float64)
+        p = np.asarray(weight / total, dtype=np.float64)
         self.cdf = p.cumsum()
         self.cdf /= self.cdf[-1]
 

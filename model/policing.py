@@ -153,8 +153,15 @@ class Police:
 
 
 def _draw_from(weight: np.ndarray | None) -> WeightedDraw | None:
-    """Passes drawn in proportion to ``weight``; None for no map, or one with no weight anywhere."""
-    return WeightedDraw(weight) if weight is not None and weight.sum() > 0 else None
+    """Passes drawn in proportion to ``weight``; None for no map, or one with no weight anywhere.
+
+    The map is made read-only: its draws are set up from it once, so an edit in place would
+    not reach them (assign a new map instead).
+    """
+    if weight is None:
+        return None
+    weight.flags.writeable = False
+    return WeightedDraw(weight) if weight.sum() > 0 else None
 
 
 class PatrolUnit(CellAgent):

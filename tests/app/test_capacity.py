@@ -45,20 +45,43 @@ def test_one_address_takes_at_most_its_share_and_the_refused_are_told_why():
     assert SessionGate(limit=50).per_address == 40 and SessionGate(limit=3, per_address=9).per_address == 3
 
 
-def test_the_page_notes_each_sessions_client_address_as_its_connection_opens():
-    from barrio.app.routes import _noting_client, client_address, forget_client
+def test_the_page_notes_each_sessions_client_address_while_its_connection_is_open():
+    from barrio.app.routes import _CLIENTS, _noting_client, client_address
 
     reached = []
 
     async def solara_app(scope, receive, send):
         reached.append(client_address(scope["path_params"]["kernel_id"]))
 
+    async def failing_app(scope, receive, send):
+        raise KeyError("session_id")  # Solara refusing a connection before any session exists
+
     scope = {"type": "websocket", "client": ("192.0.2.7", 5000), "path_params": {"kernel_id": "k1"}}
     asyncio.run(_noting_client(solara_app)(scope, None, None))
-    # Solara creates the session inside the connection: its address is known by then.
-    assert reached == ["192.0.2.7"]
-    forget_client("k1")
-    assert client_address("k1") == ""
+    # Solara creates the session inside the connection: its address is known by then, and
+    # forgotten with the connection (the session keeps its own copy).
+    assert reached == ["192.0.2.7"] and client_address("k1") == ""
+    # A connection that fails (a made-up kernel id, no session) leaves nothing behind either.
+    with pytest.raises(KeyError):
+        asyncio.run(
+            _noting_client(failing_app)({**scope, "path_params": {"kernel_id": "x" * 10_000}}, None, None)
+        )
+    assert "k1" not in _CLIENTS and "x" * 10_000 not in _CLIENTS
+
+
+def test_an_ipv6_client_counts_as_its_whole_64_and_the_refused_keep_their_reason():
+    from barrio.app.capacity import client_of
+
+    assert client_of("2001:db8:1:2::5") == client_of("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_of("2001:db8:1:3::5") != client_of("2001:db8:1:2::5")
+    assert client_of("::ffff:192.0.2.7") == client_of("192.0.2.7") == "192.0.2.7"
+    gate = SessionGate(limit=3, per_address=1)
+    assert gate.open("a", "2001:db8:1:2::5") and not gate.open("b", "2001:db8:1:2::6")
+    assert gate.refusal("b") == "address"
+    assert gate.open("c", "192.0.2.7") and gate.open("d", "192.0.2.8") and not gate.open("e", "192.0.2.9")
+    gate.close("a")
+    # Told what was true when it was refused, not what is true now.
+    assert gate.refusal("e") == "full" and gate.refusal("b") == "address"
 
 
 def test_the_warm_up_is_built_once_and_every_session_gets_its_own_copy():

@@ -31,3 +31,9 @@ def test_indices_come_in_proportion_to_their_weights():
     assert counts[1] == 0
     # 3/4 of the draws on the third index: a binomial check (sd about 87 in 40,000).
     assert abs(counts[2] - 30_000) < 450
+
+
+def test_weights_that_are_no_chances_are_refused_as_numpy_refuses_them():
+    for weight in ([1.0, -0.5], [0.0, 0.0], [1.0, np.nan], [np.inf, 1.0]):
+        with pytest.raises(ValueError, match="weights must be finite"):
+            WeightedDraw(np.array(weight))
