@@ -1,6 +1,7 @@
 """Sixty pages opened by one client: the next visitor's page still loads, and the memory comes back.
 
-Too slow and too heavy for the suite (sixty chromium pages); run it alone::
+Too slow and too heavy for the suite (sixty chromium pages); run it alone, on a quiet machine
+(with a batch running beside it, even niced, the sixty took over five minutes to load)::
 
     .venv/bin/python -m pytest benchmarks/test_page_load.py -s -p no:cacheprovider
 
@@ -29,8 +30,8 @@ from tests.conftest import CHROMIUM_FLAGS, chromium_path
 PAGES = 60
 #: Seconds for a closed page's session to be gone: culled at 30 s, then collected.
 SESSION_GONE_S = 40
-#: Memory a minute after the sixty close, over the memory before them (MB). Measured: 88 (258 MB
-#: before, 848 with the sixty, of which 40 hold a session: the address's share; 346 after). What
+#: Memory a minute after the sixty close, over the memory before them (MB). Measured: 86 (261 MB
+#: before, 851 with the sixty, of which 40 hold a session: the address's share; 347 after). What
 #: stays is heap the server's kept objects pin and its idle threads, not sessions
 #: (docs/running_safely.md). It was 435 before closed sessions were collected once let go of,
 #: on glibc's allocator.
