@@ -66,6 +66,26 @@ def test_a_batch_writes_every_run_and_a_second_call_skips_them_all(tmp_path):
     assert {r["version"] for r in manifest["runs"]} == {code_identity().version} == set(table.version)
 
 
+def test_a_batch_keeps_no_finished_runs_table_once_it_is_written(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    written, alive_before = [], []
+    write = batch._write_part
+
+    def watching(table, path, spec):
+        # When a run is written, every run written before it must be gone from memory.
+        gc.collect()
+        alive_before.append(sum(ref() is not None for ref in written))
+        written.append(weakref.ref(table))
+        write(table, path, spec)
+
+    monkeypatch.setattr(batch, "_write_part", watching)
+    specs = plan([tiny("baseline"), tiny("crackdown")], replicates=3)
+    assert execute(specs, tmp_path, InProcessExecutor(), progress=False).ok
+    assert len(written) == 6 and alive_before == [0] * 6
+
+
 def test_load_can_read_only_some_outcomes_and_summarise_each_run_as_it_reads(tmp_path):
     specs = plan([tiny("baseline"), tiny("crackdown")], replicates=2)
     for spec in specs:  # levers given as a sweep gives them: columns of the run's table
