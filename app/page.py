@@ -282,7 +282,10 @@ def Workshop_() -> None:
         reset()
 
     def compare(on: bool, title: str) -> None:
-        if not _one_of(title, by_title) or not isinstance(on, bool):
+        if not isinstance(on, bool):
+            unknown(say("side_by_side", lang), on)  # the switch sent something not yes or no
+            return
+        if not _one_of(title, by_title):
             unknown(say("compare", lang), title)
             return
         name = by_title[title]

@@ -137,7 +137,7 @@ def test_unknown_scenarios_layers_languages_and_speeds_sent_over_the_websocket_a
     expect(page.locator(".section-enforcement")).to_contain_text("Enforcement")
 
     _send(page, {"_model_name": "SwitchModel", "class_": "barrio-side-by-side"}, "yes")
-    expect(error).to_contain_text(f"{say('compare', 'en')}: ")
+    expect(error).to_contain_text(f"{NOT_POSSIBLE} {say('side_by_side', 'en')}: 'yes'")
     expect(page.locator(".barrio-map img")).to_have_count(1)
     _shot(page, "websocket-unknown-names")
     _no_traceback(page)
