@@ -352,23 +352,11 @@ def sentence(
 
 
 def _absolute(name: str, difference: float, low: float, high: float, baseline: str, language: str) -> str:
+    change = signed(difference, language)
     if np.isnan(low):
-        return say(
-            "sentence_absolute_one",
-            language,
-            name=name,
-            change=signed(difference, language),
-            baseline=baseline,
-        )
+        return say("sentence_absolute_one", language, name=name, change=change, baseline=baseline)
     ci = say("ci", language, low=signed(low, language), high=signed(high, language))
-    return say(
-        "sentence_absolute",
-        language,
-        name=name,
-        change=signed(difference, language),
-        baseline=baseline,
-        ci=ci,
-    )
+    return say("sentence_absolute", language, name=name, change=change, baseline=baseline, ci=ci)
 
 
 def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) -> pd.DataFrame:

@@ -255,8 +255,8 @@ def _victims_by_involvement(
     g = params.groups
     victims: list[int] = []
     # The draws below are the costly part of a violent week (tens of blocks, thousands of
-    # fighters): what does not change between them is worked out once. Nothing here changes
-    # the residents, so each pool's members and weights hold for the whole week.
+    # fighters): the fighters of each pair of sides and their weights are worked out once.
+    # Nothing here changes the residents, so they hold for the whole week.
     killed = np.zeros(len(r.age), bool)
     sellers = seller_ids[r.status[seller_ids] == Status.SELLING]
     h = shape[1]
@@ -273,20 +273,16 @@ def _victims_by_involvement(
         near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
         on_block = order[starts[block] : starts[block + 1]]
         on_block = on_block[r.status[on_block] != Status.DETAINED]
-        weights: dict[str, np.ndarray] = {"fighters": fighter_weight}
         for _ in range(int(n)):
             u = rng.random()
             # Whoever is killed, fighter, seller or bystander, is met out in public: the
             # young men who hold the front and the corners most.
             if len(fighters) and u < g.combatant_share:
-                kind, pool = "fighters", fighters
+                pool, weight = fighters, fighter_weight
             elif len(near) and rng.random() < g.seller_victims:
-                kind, pool = "near", near
+                pool, weight = near, public_time(r, near, params)
             else:
-                kind, pool = "on_block", on_block
-            if kind not in weights:
-                weights[kind] = public_time(r, pool, params)
-            weight = weights[kind]
+                pool, weight = on_block, public_time(r, on_block, params)
             if victims:
                 alive = ~killed[pool]
                 pool, weight = pool[alive], weight[alive]
