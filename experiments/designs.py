@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -160,6 +160,24 @@ class Design:
             "bounds": [list(b) for b in self.bounds],
         }
 
+    def finished_trajectories(self, points: np.ndarray) -> tuple[Design, np.ndarray]:
+        """A Morris design cut down to its trajectories whose every point is among ``points``.
+
+        Each Morris trajectory (``len(names) + 1`` consecutive points) gives every parameter
+        one elementary effect on its own, so the finished ones are a smaller Morris design
+        of their own: a screening stopped part way can be read from them.
+
+        Returns:
+            That design (``n`` is its number of trajectories), and the rows of this design's
+            points it keeps, in order.
+        """
+        if self.method != "morris":
+            raise ValueError(f"only a Morris design has trajectories, not a {self.method} one")
+        length = len(self.names) + 1
+        done = np.isin(np.arange(self.n * length), points).reshape(self.n, length).all(axis=1)
+        rows = (np.flatnonzero(done)[:, None] * length + np.arange(length)).ravel()
+        return replace(self, values=self.values[rows], n=int(done.sum())), rows
+
     def describe(self) -> dict[str, Any]:
         """What the results folder keeps to analyse the runs again (the values are in design.csv)."""
         return {
@@ -249,18 +267,22 @@ class Exploration:
     def specs(self, resize: Any = None) -> list[RunSpec]:
         """Every policy at every point, replicate *i* with the same seed everywhere (paired).
 
+        Point by point, every policy and seed of a point before the next point: a batch stopped
+        part way leaves whole points (and whole Morris trajectories) behind it, which can be
+        analysed, rather than one policy's runs everywhere and the other's nowhere.
+
         Args:
             resize: Applied to each policy before its values are given (another population or
                 length of run).
         """
         seeds = replicate_seeds(self.spec.seed, self.spec.replicates)
         width = len(str(len(self.design.values) - 1))
+        sized = [resize(policy) if resize is not None else policy for policy in self.policies]
         specs = []
-        for policy in self.policies:
-            sized = resize(policy) if resize is not None else policy
-            for k, row in enumerate(self.design.values):
-                values = parameter_values(self.design.names, row)
-                run = sized.with_values(values, name=f"{policy.name}-x{k:0{width}d}")
+        for k, row in enumerate(self.design.values):
+            values = parameter_values(self.design.names, row)
+            for policy, scenario in zip(self.policies, sized, strict=True):
+                run = scenario.with_values(values, name=f"{policy.name}-x{k:0{width}d}")
                 # The point's values are in design.csv and in the run's scenario: as columns of
                 # every run's table they would repeat a hundred values on every row.
                 specs.extend(
@@ -462,9 +484,13 @@ def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
             f"{folder} is not a Morris screening's results folder ('barrio explore' of a morris design)"
         )
     path = folder / "indices.csv"
+    unfinished = "the screening has not finished; run its `barrio explore` command again"
     if not path.is_file():
-        raise ResultsError(
-            f"{path} is missing: the screening has not finished; run its `barrio explore` command again"
-        )
+        raise ResultsError(f"{path} is missing: {unfinished}")
+    try:
+        found = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        # What an unfinished screening's report writes: its interim indices are not the screening's.
+        raise ResultsError(f"{path} is empty: {unfinished}") from None
     bounds = dict(zip(design["names"], (tuple(b) for b in design["bounds"]), strict=True))
-    return {name: bounds[name] for name in deciding(pd.read_csv(path), top)}
+    return {name: bounds[name] for name in deciding(found, top)}

@@ -19,7 +19,7 @@ go or resumed after a kill.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ __all__ = ["DESIGN_FILE", "Analysis", "analyse", "read_design", "write_design", 
 
 #: The design's points (as SALib drew them, before whole-number parameters are rounded).
 DESIGN_FILE = "design.csv"
+#: Finished trajectories an unfinished Morris screening is read from: with one, mu* has no
+#: spread to put an interval on.
+MIN_TRAJECTORIES = 2
 
 
 @dataclass
@@ -51,12 +54,16 @@ class Analysis:
         by_point: One row per policy, point and outcome: the mean over the point's seeds.
         indices: Each parameter's indices per target (empty for a Latin hypercube or an
             unfinished design).
+        interim: An unfinished Morris screening's indices from its finished trajectories
+            (empty unless at least :data:`MIN_TRAJECTORIES` have finished, or once all have).
         regret: Each policy's regret per outcome.
         cases: Where the chosen difference is above its threshold, per point (None if no
             discovery was asked or the points are unfinished).
         box: PRIM's box around the cases (None if there is nothing to tell apart).
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
+        trajectories: A Morris design's trajectories with every point complete, of all
+            (None for other designs).
     """
 
     design: Design
@@ -67,6 +74,8 @@ class Analysis:
     box: Box | None
     discovery: dict[str, Any] | None
     complete: tuple[int, int]
+    interim: pd.DataFrame = field(default_factory=pd.DataFrame)
+    trajectories: tuple[int, int] | None = None
 
 
 def write_design(out: Path, design: Design) -> Path:
@@ -133,7 +142,24 @@ def analyse(out: Path | str) -> Analysis:
         y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
         cases = y > chosen["above"]
         box = find_box(_frame(design), cases)
-    return Analysis(design, by_point, table, regret(whole), cases, box, chosen, (len(complete), points))
+    interim, trajectories = pd.DataFrame(), None
+    if design.method == "morris":
+        finished, rows = design.finished_trajectories(complete.to_numpy())
+        trajectories = (finished.n, design.n)
+        if MIN_TRAJECTORIES <= finished.n < design.n:
+            interim = indices(finished, {target: y[rows] for target, y in found.items()})
+    return Analysis(
+        design,
+        by_point,
+        table,
+        regret(whole),
+        cases,
+        box,
+        chosen,
+        (len(complete), points),
+        interim,
+        trajectories,
+    )
 
 
 def _frame(design: Design) -> pd.DataFrame:
@@ -155,6 +181,13 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
         "markdown": out / "exploration.md",
     }
     atomic_write(paths["indices"], lambda p: result.indices.to_csv(p, index=False))
+    # Kept only while the screening is unfinished: once it is, indices.csv says it all.
+    interim = out / "indices_interim.csv"
+    if result.interim.empty:
+        interim.unlink(missing_ok=True)
+    else:
+        paths["interim"] = interim
+        atomic_write(interim, lambda p: result.interim.to_csv(p, index=False))
     atomic_write(paths["regret"], lambda p: result.regret.to_csv(p, index=False))
     atomic_write(paths["outcomes"], lambda p: result.by_point.to_csv(p, index=False))
     figures = {}
@@ -207,32 +240,23 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
             "",
         ]
     if not result.indices.empty:
-        score, conf = _score(design)
-        what = (
-            "Sobol total-order index ST (share of the variance due to the parameter with all its "
-            "interactions) and first-order S1"
-            if design.method == "sobol"
-            else "Morris mu* (mean absolute elementary effect over the parameter's range) and sigma (how "
-            "much that effect changes with the other parameters)"
-        )
-        lines += [
-            "## What decides each difference between policies",
-            "",
-            f"Ranked by {what}; ± the 95% bootstrap interval.",
-            "",
-        ]
-        differences = result.indices[result.indices.against.notna()]
-        for (policy, against, outcome), part in differences.groupby(
-            ["policy", "against", "outcome"], sort=False
-        ):
-            top = part.head(3)
-            named = "; ".join(
-                f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}" for r in top.itertuples()
-            )
-            lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
+        lines += ["## What decides each difference between policies", ""]
+        lines += _ranked_lines(result.indices, design)
         lines += ["", "All indices, levels included, are in indices.csv.", ""]
         if "indices" in figures:
             lines += ["![indices](indices.png)", ""]
+    elif not result.interim.empty and result.trajectories is not None:
+        finished, trajectories = result.trajectories
+        lines += [
+            f"## So far: what decides each difference ({finished} of {trajectories} trajectories)",
+            "",
+            f"Interim: a Morris trajectory gives every parameter one elementary effect, so the {finished} "
+            "finished ones are a smaller screening of their own. Its intervals are wider and its ranks may "
+            "still change; the finished screening replaces it.",
+            "",
+        ]
+        lines += _ranked_lines(result.interim, design)
+        lines += ["", "All of it, levels included, is in indices_interim.csv.", ""]
     elif design.method == "latin_hypercube":
         lines += [
             "A Latin hypercube gives no sensitivity indices (use morris or sobol); it serves discovery "
@@ -242,6 +266,25 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
     lines += _discovery_lines(result, figures)
     lines += _regret_lines(result.regret)
     return "\n".join(lines) + "\n"
+
+
+def _ranked_lines(table: pd.DataFrame, design: Design) -> list[str]:
+    """The three parameters that decide each difference most, with their intervals."""
+    score, conf = _score(design)
+    what = (
+        "Sobol total-order index ST (share of the variance due to the parameter with all its "
+        "interactions) and first-order S1"
+        if design.method == "sobol"
+        else "Morris mu* (mean absolute elementary effect over the parameter's range) and sigma (how "
+        "much that effect changes with the other parameters)"
+    )
+    lines = [f"Ranked by {what}; ± the 95% bootstrap interval.", ""]
+    differences = table[table.against.notna()]
+    for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
+        top = part.head(3).itertuples()
+        named = "; ".join(f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}" for r in top)
+        lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
+    return lines
 
 
 def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:

@@ -1,5 +1,6 @@
 """Explorations: designs, indices, scenario discovery, regret, and a real run killed and resumed."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -17,9 +18,9 @@ pytest.importorskip("ema_workbench")
 
 from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_exploration, sample
 from barrio.experiments.discovery import describe_box, find_box, regret
-from barrio.experiments.exploration import analyse
+from barrio.experiments.exploration import analyse, write_exploration
 from barrio.experiments.posterior import parameter_values
-from barrio.experiments.sensitivity import indices
+from barrio.experiments.sensitivity import indices, targets
 from barrio.model.params import dotted
 from barrio.model.scenario import ScenarioError
 
@@ -99,6 +100,14 @@ def test_every_policy_at_a_point_has_the_point_s_values_and_seeds(tmp_path):
     )
     specs = chosen.specs()
     assert len(specs) == 2 * 3 * (3 + 1) * 2
+    # Point by point (both policies, both seeds), so a batch stopped part way leaves whole points.
+    assert [(s.levers["point"], s.levers["policy"], s.replicate) for s in specs[:5]] == [
+        (0, "baseline", 0),
+        (0, "baseline", 1),
+        (0, "mano_dura", 0),
+        (0, "mano_dura", 1),
+        (1, "baseline", 0),
+    ]
     by_point: dict = {}
     for spec in specs:
         by_point.setdefault((spec.levers["point"], spec.replicate), []).append(spec)
@@ -168,7 +177,7 @@ replicates: 1
 seed: 5
 design:
   method: morris
-  n: 2
+  n: 3
 uncertainties:
   - groups.lethality
   - selling.reluctance
@@ -209,13 +218,18 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
         time.sleep(0.01)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    runs = 2 * 3 * (2 + 1)  # two policies, three trajectories of three points, one seed
     finished = len(list((killed / "runs").glob("*.parquet")))
-    assert 1 <= finished < 12, "the exploration should have been killed part-way"
+    assert 1 <= finished < runs, "the exploration should have been killed part-way"
+    # Point by point: what a kill leaves are the first runs of the first points.
+    made = sorted(int(p.stem.split("-x")[1].split("__")[0]) for p in (killed / "runs").glob("*.parquet"))
+    assert made[-1] <= finished // 2
 
     done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
-    assert f"{12 - finished} run(s) done, {finished} already there, 0 failed" in done.stdout
+    assert f"{runs - finished} run(s) done, {finished} already there, 0 failed" in done.stdout
     first, second = whole.exploration(), analyse(killed)
-    assert first.complete == second.complete == (12 // 2, 12 // 2)
+    assert first.complete == second.complete == (runs // 2, runs // 2)
+    assert first.trajectories == (3, 3) and first.interim.empty
     assert not first.indices.empty and first.indices.mu_star.gt(0).any()
     # Every outcome asked for (here the default four, spending made of two of the model's) is there.
     assert set(first.by_point.outcome) == set(first.indices.outcome) == set(DEFAULT_OUTCOMES)
@@ -223,11 +237,49 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     pd.testing.assert_frame_equal(second.regret, first.regret)
     assert (killed / "exploration.md").read_text() == (tmp_path / "whole" / "exploration.md").read_text()
 
-    # A point short of a run: no indices (Morris needs every point), regret over the others.
-    next((killed / "runs").glob("mano_dura-x3__r000.parquet")).unlink()
+    # A point of the second trajectory short of a run: no indices of the whole design (Morris
+    # needs every point) and no discovery, but an interim screening from the other two trajectories.
+    next((killed / "runs").glob("mano_dura-x4__r000.parquet")).unlink()
     partial = analyse(killed)
-    assert partial.complete == (5, 6) and partial.indices.empty and partial.cases is None
-    assert set(partial.regret.points) == {5}
+    assert partial.complete == (8, 9) and partial.indices.empty and partial.cases is None
+    assert set(partial.regret.points) == {8}
+    assert partial.trajectories == (2, 3)
+    rows = [0, 1, 2, 6, 7, 8]
+    cut = dataclasses.replace(first.design, values=first.design.values[rows], n=2)
+    found = targets(partial.by_point, ["baseline", "mano_dura"], [("mano_dura", "baseline")], 9)
+    expected = indices(cut, {target: y[rows] for target, y in found.items()})
+    pd.testing.assert_frame_equal(partial.interim, expected)
+    assert partial.interim.mu_star.gt(0).any()
+    write_exploration(killed)
+    assert (killed / "indices_interim.csv").is_file()
+    assert (
+        "## So far: what decides each difference (2 of 3 trajectories)"
+        in (killed / "exploration.md").read_text()
+    )
+    # Finished again, the interim screening is gone: the whole one replaces it.
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+    assert not (killed / "indices_interim.csv").exists()
+    assert "So far" not in (killed / "exploration.md").read_text()
+
+
+def test_a_stopped_morris_screening_is_read_from_its_finished_trajectories():
+    design = sample("morris", ["a", "b", "idle"], [(0, 1), (0, 10), (0, 1)], n=4, seed=3)
+    # Trajectories of four points: the first and third finished, the second half-way, the last not begun.
+    finished, rows = design.finished_trajectories(np.array([0, 1, 2, 3, 4, 5, 8, 9, 10, 11]))
+    assert finished.n == 2 and rows.tolist() == [0, 1, 2, 3, 8, 9, 10, 11]
+    np.testing.assert_array_equal(finished.values, design.values[rows])
+    # A linear function's elementary effects are its slopes over the ranges, whichever trajectories:
+    # rows that did not line up with the values would give other numbers.
+    y = 3 * design.values[:, 0] + 0.5 * design.values[:, 1]
+    found = indices(finished, {("f", None, "y"): y[rows]}).set_index("parameter")
+    assert found.index.tolist() == ["b", "a", "idle"]
+    assert found.at["b", "mu_star"] == pytest.approx(5.0)
+    assert found.at["a", "mu_star"] == pytest.approx(3.0)
+    assert found.at["idle", "mu_star"] == 0.0
+    none, rows = design.finished_trajectories(np.array([0, 1, 2]))
+    assert none.n == 0 and len(rows) == 0
+    with pytest.raises(ValueError, match="only a Morris design"):
+        sample("latin_hypercube", ["a"], [(0, 1)], n=4, seed=1).finished_trajectories(np.arange(4))
 
 
 def test_a_sweep_asked_for_a_sobol_design_is_pointed_to_explore():
@@ -291,6 +343,9 @@ def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_pa
     chosen = load_exploration(path)
     assert chosen.design.names == ("selling.reluctance", "groups.lethality")
     assert chosen.design.bounds == ((5.0, 40.0), (0.01, 0.2))  # the screening's own ranges
+    (screening / "indices.csv").write_text("\n")  # what a stopped screening's report leaves
+    with pytest.raises(ScenarioError, match=r"sobol.yaml:4: uncertainties.of: .*indices.csv is empty"):
+        load_exploration(path)
     (screening / "indices.csv").unlink()  # a screening still running
     with pytest.raises(ScenarioError, match=r"sobol.yaml:4: uncertainties.of: .*indices.csv is missing"):
         load_exploration(path)
