@@ -14,7 +14,8 @@
 
 Everything is computed from the folder (its manifest keeps the design and ``design.csv`` its
 points), so the same folder always gives the same numbers, whether its runs were made in one
-go or resumed after a kill.
+go or resumed after a kill. A folder kept without its runs (a study shipped in git) is read
+from its ``outcomes_by_point.csv``, and gives the same numbers again.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ __all__ = ["DESIGN_FILE", "Analysis", "analyse", "read_design", "write_design", 
 
 #: The design's points (as SALib drew them, before whole-number parameters are rounded).
 DESIGN_FILE = "design.csv"
+#: The runs' means per policy, point and outcome, all the analysis reads of the runs.
+OUTCOMES_FILE = "outcomes_by_point.csv"
 #: Finished trajectories an unfinished Morris screening is read from: with one, mu* has no
 #: spread to put an interval on.
 MIN_TRAJECTORIES = 2
@@ -125,8 +128,7 @@ def analyse(out: Path | str) -> Analysis:
     runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in manifest["runs"]}
     replicates = max(r["replicate"] for r in manifest["runs"]) + 1
     points = len(design.values)
-    wanted = [piece for outcome in described["outcomes"] for piece in DERIVED.get(outcome, (outcome,))]
-    by_point = outcomes_by_point(load(out, wanted, each=per_replicate), runs, described["outcomes"], points)
+    by_point = _by_point(out, runs, described["outcomes"], points)
     policies, differences = described["policies"], [tuple(d) for d in described["differences"]]
     # A point counts once every policy's every seed there has finished: only then are its
     # differences paired and its indices those of the whole design.
@@ -162,6 +164,26 @@ def analyse(out: Path | str) -> Analysis:
     )
 
 
+def _by_point(out: Path, runs: dict[str, tuple[str, int]], outcomes: list[str], points: int) -> pd.DataFrame:
+    """The runs' means per policy, point and outcome: from the runs, or from the summary written of them.
+
+    A study shipped without its runs (thousands of run files stay out of git) keeps
+    ``outcomes_by_point.csv``: everything the analysis needs, so a clone can read it again.
+    """
+    summary = out / OUTCOMES_FILE
+    if not any((out / "runs").glob("*.parquet")) and summary.is_file():
+        try:
+            table = pd.read_csv(summary, dtype={"policy": str, "outcome": str})
+        except (OSError, ValueError) as err:
+            raise ResultsError(f"{summary}: cannot be read ({err}); run the exploration again") from err
+        missing = {"policy", "point", "outcome", "value", "seeds"} - set(table.columns)
+        if missing:
+            raise ResultsError(f"{summary}: not an exploration's summary (no {', '.join(sorted(missing))})")
+        return table[table.outcome.isin(outcomes)].reset_index(drop=True)
+    wanted = [piece for outcome in outcomes for piece in DERIVED.get(outcome, (outcome,))]
+    return outcomes_by_point(load(out, wanted, each=per_replicate), runs, outcomes, points)
+
+
 def _frame(design: Design) -> pd.DataFrame:
     return pd.DataFrame(design.values, columns=list(design.names))
 
@@ -177,7 +199,7 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     paths = {
         "indices": out / "indices.csv",
         "regret": out / "regret.csv",
-        "outcomes": out / "outcomes_by_point.csv",
+        "outcomes": out / OUTCOMES_FILE,
         "markdown": out / "exploration.md",
     }
     atomic_write(paths["indices"], lambda p: result.indices.to_csv(p, index=False))

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 pytest.importorskip("SALib")
 pytest.importorskip("ema_workbench")
 
+from barrio.experiments.batch import ResultsError
 from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_exploration, sample
 from barrio.experiments.discovery import describe_box, find_box, regret
 from barrio.experiments.exploration import analyse, write_exploration
@@ -260,6 +262,23 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
     assert not (killed / "indices_interim.csv").exists()
     assert "So far" not in (killed / "exploration.md").read_text()
+
+    # Shipped without its runs (as a study is in git), the folder gives the same numbers.
+    shipped = tmp_path / "shipped"
+    shutil.copytree(killed, shipped, ignore=shutil.ignore_patterns("runs", "*.lock"))
+    again = analyse(shipped)
+    pd.testing.assert_frame_equal(again.indices, first.indices)
+    pd.testing.assert_frame_equal(again.regret, first.regret)
+    np.testing.assert_array_equal(again.cases, first.cases)
+    assert (again.box is None) == (first.box is None)
+    if first.box is not None:
+        assert again.box.limits == first.box.limits and again.box.coverage == first.box.coverage
+    write_exploration(shipped)
+    assert (shipped / "exploration.md").read_text() == (killed / "exploration.md").read_text()
+    # Its summary damaged, it says so (the runs are not there to read instead).
+    (shipped / "outcomes_by_point.csv").write_text("policy,point\nmano_dura,0\n")
+    with pytest.raises(ResultsError, match=r"outcomes_by_point.csv: not an exploration's summary"):
+        analyse(shipped)
 
 
 def test_a_stopped_morris_screening_is_read_from_its_finished_trajectories():
