@@ -180,9 +180,15 @@ class PatrolUnit(CellAgent):
         self.cell = cell
         self.kind = kind
         self.route = np.empty(0, dtype=np.int64)
+        self.focused = False  # whether this week's route was a focused-deterrence one
 
     def step(self) -> None:
         """Walk this week's route and report it to the model's patrol count."""
+        self.walk()
+        _count_passes(self.model.police, [self])
+
+    def walk(self) -> None:
+        """Walk this week's route (``route``, ``focused``) and stand at its end; nothing is counted."""
         m = self.model
         police = m.police
         start = self.cell.coordinate
@@ -199,15 +205,12 @@ class PatrolUnit(CellAgent):
             if draw < p.hot_spots + p.focused_deterrence
             else None
         )
+        self.focused = target is not None and target is police.focus_draw
         if target is not None:
             self.route = target.many(m.rng, passes)
-            if target is police.focus_draw:
-                np.add.at(police.focus_visits, self.route, 1)
         else:
             self.route = _walks(m, np.array([start]), passes)[0]
         self.arrive()
-        np.add.at(police.visits, self.route, 1)
-        np.add.at(police.visits_by_kind[self.kind], self.route, 1)
 
     def arrive(self) -> None:
         """Stand at the end of this week's route."""
@@ -237,25 +240,35 @@ def patrol_week(m: BarrioModel) -> None:
     if units is None:
         return
     p = m.params.policing
-    if p.hot_spots or p.focused_deterrence:
-        units.shuffle_do("step")
-        return
     order = list(units)
     units.random.shuffle(order)  # the order shuffle_do would step them in
     if not order:
         return
-    routes = _walks(m, np.array([u.cell.coordinate for u in order]), p.blocks_per_week)
-    for unit, route in zip(order, routes, strict=True):
-        unit.route = route
-        unit.arrive()
-    police = m.police
+    if p.hot_spots or p.focused_deterrence:
+        for unit in order:
+            unit.walk()
+    else:
+        routes = _walks(m, np.array([u.cell.coordinate for u in order]), p.blocks_per_week)
+        for unit, route in zip(order, routes, strict=True):
+            unit.route, unit.focused = route, False
+            unit.arrive()
+    _count_passes(m.police, order)
+
+
+def _count_passes(police: Police, units: list[PatrolUnit]) -> None:
+    """Add the units' routes to this week's passes by block (all, by kind, focused)."""
     n = len(police.visits)
-    kinds = np.array([u.kind for u in order])
+    routes = np.concatenate([u.route for u in units])
+    police.visits += np.bincount(routes, minlength=n)
+    lengths = [len(u.route) for u in units]
+    kinds = np.repeat([int(u.kind) for u in units], lengths)
     for kind in UnitKind:
-        of_kind = routes[kinds == kind].ravel()
+        of_kind = routes[kinds == kind]
         if len(of_kind):
             police.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
-    police.visits += np.bincount(routes.ravel(), minlength=n)
+    focused = routes[np.repeat([u.focused for u in units], lengths)]
+    if len(focused):
+        police.focus_visits += np.bincount(focused, minlength=n)
 
 
 def arrest_on_routes(model: BarrioModel) -> None:

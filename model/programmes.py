@@ -114,12 +114,15 @@ class Programme(Agent, ABC):
         return ids[np.argsort(key, kind="stable")[:n]]
 
     def poor_households(self) -> np.ndarray:
-        """Which households are poor for eligibility (before any transfer).
+        """Which households are poor for eligibility (:func:`poor_households`)."""
+        return poor_households(self.model)
 
-        Earnings per person last week below the poverty line: a benefit does not end its own
-        eligibility.
+    def poor_residents(self) -> np.ndarray:
+        """Which residents live in a household poor for eligibility (:meth:`poor_households`).
+
+        Found once a week for every programme that asks: the programmes change no earnings.
         """
-        return self.model.households.earnings_per_head < self.model.poverty_line
+        return self.model.programmes.poor_residents(self.model)
 
     @abstractmethod
     def step(self) -> None:
@@ -155,10 +158,13 @@ class _Roster(Programme):
         The week of enrolment is the first of ``weeks`` paid weeks; spending and reach are
         brought up to date.
         """
-        ids = np.setdiff1d(ids, self.ids)
-        candidates = self.offered(ids[~self.served[ids]] if self.once else ids)
         room = max(self.places(unit_cost) - len(self.ids), 0)
-        new = self.poorest_first(candidates, room)
+        if room == 0:  # a full programme (the usual case once it has run a while) takes nobody
+            new = np.asarray(ids)[:0]
+        else:
+            ids = _not_in(ids, self.ids, len(self._draw))
+            candidates = self.offered(ids[~self.served[ids]] if self.once else ids)
+            new = self.poorest_first(candidates, room)
         self.served[new] = True
         self.ids = np.concatenate([self.ids, new])
         self.weeks_left = np.concatenate([self.weeks_left, np.full(len(new), self.settings.weeks - 1)])
@@ -212,12 +218,14 @@ class CashTransfer(Programme):
         if s.targeting == Targeting.MEANS_TESTED:
             return households[poor]
         r = m.residents
-        school_age = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        children = np.bincount(r.household[school_age], minlength=len(m.households))
-        attending = np.bincount(
-            r.household[school_age & (r.status == Status.STUDENT)], minlength=len(m.households)
-        )
-        return households[poor & (children > 0) & (attending == children)]
+        school_age = np.flatnonzero((r.age >= SCHOOL_START) & (r.age < ADULT))
+        home = r.household[school_age]
+        # Marks, not counts: a household qualifies if it has a child of school age and none is out.
+        with_children = np.zeros(len(m.households), dtype=bool)
+        with_children[home] = True
+        one_out = np.zeros(len(m.households), dtype=bool)
+        one_out[home[r.status[school_age] != Status.STUDENT]] = True
+        return households[poor & with_children & ~one_out]
 
     def step(self) -> None:
         """Pay this week's transfer to the enrolled households (checked again every week)."""
@@ -295,7 +303,7 @@ class School(Programme):
         r = m.residents
         s = self.settings
         minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        poor = self.poor_households()[r.household]
+        poor = self.poor_residents()
         at_risk = np.flatnonzero(
             minor & poor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL))
         )
@@ -369,7 +377,7 @@ class Women(Programme):
         r = m.residents
         s = self.settings
         unit = s.amount + s.childcare_cost
-        poor = self.poor_households()[r.household]
+        poor = self.poor_residents()
         mothers = np.flatnonzero(
             r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.households.care_needed[r.household] & poor
         )
@@ -388,16 +396,57 @@ class Presence(Programme):
 
     name = "presence"
 
+    def __init__(self, model: BarrioModel) -> None:
+        super().__init__(model)
+        self._ranked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _weakest(self) -> np.ndarray:
+        """The inhabited blocks, the state's own presence on them weakest first (ties by block).
+
+        Kept from week to week while neither the presence nor where people live changes: the
+        sort is most of the programme's week.
+        """
+        blocks = self.model.blocks
+        presence, inhabited = blocks.base_presence.ravel(), blocks.population > 0
+        ranked = self._ranked
+        if ranked is None or not (
+            np.array_equal(ranked[0], presence) and np.array_equal(ranked[1], inhabited)
+        ):
+            where = np.flatnonzero(inhabited)
+            order = where[np.argsort(presence[where], kind="stable")]
+            ranked = self._ranked = (presence.copy(), inhabited, order)
+        return ranked[2]
+
     def step(self) -> None:
         """Raise state presence on the inhabited blocks with the least of it."""
         m = self.model
         s = self.settings
-        inhabited = np.flatnonzero(m.blocks.population > 0)
-        order = np.argsort(m.blocks.base_presence.ravel()[inhabited], kind="stable")
-        blocks = inhabited[order[: self.places(s.cost)]]
+        blocks = self._weakest()[: self.places(s.cost)]
         m.programmes.presence_boost.ravel()[blocks] = s.boost
         self.spending = s.cost * len(blocks)
         self.reached = int(m.blocks.population[blocks].sum())
+
+
+def _not_in(ids: np.ndarray, enrolled: np.ndarray, residents: int) -> np.ndarray:
+    """``np.setdiff1d(ids, enrolled)``: the ids not enrolled, sorted, once each.
+
+    Most callers pass ids already sorted and distinct (``np.flatnonzero``); for them a mark
+    per resident does it without ``setdiff1d``'s sort of both arrays.
+    """
+    if len(ids) and np.all(ids[1:] > ids[:-1]):
+        marked = np.zeros(residents, dtype=bool)
+        marked[enrolled] = True
+        return ids[~marked[ids]]
+    return np.setdiff1d(ids, enrolled)
+
+
+def poor_households(model: BarrioModel) -> np.ndarray:
+    """Which households are poor for a programme's eligibility (before any transfer).
+
+    Earnings per person last week below the poverty line: a benefit does not end its own
+    eligibility.
+    """
+    return model.households.earnings_per_head < model.poverty_line
 
 
 #: Every kind of programme, by its section name under ``params.programmes``.
@@ -433,6 +482,17 @@ class Programmes:
         self._running: dict[str, Programme] = {}
         self.childcare = np.zeros(residents, dtype=bool)
         self.presence_boost = np.zeros(shape)
+        self._poor: np.ndarray | None = None
+
+    def poor_residents(self, model: BarrioModel) -> np.ndarray:
+        """Which residents live in a household poor for eligibility this week (found when first asked)."""
+        if self._poor is None:
+            self._poor = poor_households(model)[model.residents.household]
+        return self._poor
+
+    def begin_week(self) -> None:
+        """Forget last week's poor households: earnings have moved since."""
+        self._poor = None
 
     def __iter__(self) -> Iterator[Programme]:
         return iter(list(self._running.values()))
@@ -497,7 +557,10 @@ def programme_week(m: BarrioModel) -> None:
     h.benefits[:] = 0.0
     reg.childcare[:] = False
     reg.presence_boost[:] = 0.0
-    h.care_needed = np.bincount(r.household[r.age < m.params.households.care_age], minlength=len(h)) > 0
+    care_needed = np.zeros(len(h), dtype=bool)
+    care_needed[r.household[r.age < m.params.households.care_age]] = True
+    h.care_needed = care_needed
+    reg.begin_week()
     for programme in reg:
         programme.step()
     carer = _WORKING_AGE[r.age]

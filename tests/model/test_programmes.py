@@ -485,6 +485,13 @@ def test_institutional_presence_serves_only_inhabited_blocks():
     programme_week(model)
     raised = model.grid.state_presence.data.ravel() - model.blocks.base_presence.ravel()
     assert list(np.flatnonzero(raised > 0)) == [2, 4, 5]
+    # The weakest blocks change with the state's own presence and with where people live,
+    # though the programme keeps its ranking from one week to the next.
+    model.blocks.base_presence.ravel()[20] = 0.01
+    model.blocks.population[0] = 5
+    programme_week(model)
+    raised = model.grid.state_presence.data.ravel() - model.blocks.base_presence.ravel()
+    assert list(np.flatnonzero(raised > 0)) == [0, 2, 20]
 
 
 # Direction tests: paired seeds (a run and its counterfactual share the warm-up year and,
