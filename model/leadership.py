@@ -225,11 +225,16 @@ def _bordering(control: np.ndarray) -> dict[int, set[int]]:
     w, h = control.shape
     padded = np.full((w + 2, h + 2), -1, dtype=control.dtype)
     padded[1:-1, 1:-1] = control
-    pairs: dict[int, set[int]] = {}
+    n = int(control.max(initial=-1)) + 1
+    held = control >= 0
+    found = []  # pair (a, b) as a * n + b
     for dx in range(3):
         for dy in range(3):
             other = padded[dx : dx + w, dy : dy + h]
-            meet = (control >= 0) & (other >= 0) & (other != control)
-            for a, b in zip(control[meet].tolist(), other[meet].tolist(), strict=True):
-                pairs.setdefault(a, set()).add(b)
+            meet = held & (other >= 0) & (other != control)
+            found.append(control[meet].astype(np.int64) * n + other[meet])
+    # Borders run to thousands of blocks but name few pairs: each pair once, then the sets.
+    pairs: dict[int, set[int]] = {}
+    for key in np.unique(np.concatenate(found)).tolist():
+        pairs.setdefault(key // n, set()).add(key % n)
     return pairs
