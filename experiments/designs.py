@@ -33,6 +33,7 @@ every point has the same seed, so the differences between policies are paired.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,7 +46,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
-from barrio.experiments.batch import ResultsError, RunSpec, read_manifest, replicate_seeds
+from barrio.experiments.batch import MANIFEST, ResultsError, RunSpec, read_manifest, replicate_seeds
 from barrio.experiments.posterior import parameter_values
 from barrio.model.errors import BarrioError
 from barrio.model.params import Params, parameter_table
@@ -471,14 +472,40 @@ def deciding(indices: pd.DataFrame, top: int) -> list[str]:
     return list(ranked.sort_values(["weight", "rank"], ascending=[False, True]).index[:top])
 
 
+#: What an exploration's report keeps of its manifest, for a copy of the folder without its runs
+#: and manifest (a study shipped in git: the manifest names every run, megabytes of it).
+PLAN_FILE = "exploration.json"
+
+
+def read_plan(out: Path) -> dict[str, Any]:
+    """What an exploration folder is: its ``description``, ``replicates`` and ``runs``.
+
+    From its manifest; for a folder kept without it, from the :data:`PLAN_FILE` its report
+    wrote (``runs`` is then empty: the runs are not there either).
+
+    Raises:
+        ResultsError: If the folder has neither, or its plan file is damaged.
+    """
+    path = out / PLAN_FILE
+    if (out / MANIFEST).is_file() or not path.is_file():
+        manifest = read_manifest(out)
+        runs = manifest.get("runs", [])
+        replicates = max((r["replicate"] for r in runs), default=-1) + 1
+        return {"description": manifest.get("description", {}), "replicates": replicates, "runs": runs}
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        return {"description": dict(plan["description"]), "replicates": int(plan["replicates"]), "runs": []}
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ResultsError(f"{path}: damaged ({err!r}); run the exploration again to write it") from err
+
+
 def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
     """The ``top`` deciding parameters of a finished Morris screening, over the ranges it used.
 
     Raises:
         ResultsError: If the folder holds no finished Morris screening.
     """
-    manifest = read_manifest(folder)
-    design = manifest.get("description", {}).get("design") or {}
+    design = read_plan(folder)["description"].get("design") or {}
     if design.get("method") != "morris":
         raise ResultsError(
             f"{folder} is not a Morris screening's results folder ('barrio explore' of a morris design)"

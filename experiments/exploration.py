@@ -8,18 +8,23 @@
 - ``regret.csv``: for each outcome, how often each policy is the best one and how much worse
   than the best it is, on average and at worst;
 - ``outcomes_by_point.csv``: the numbers all this comes from (policy, point, outcome, value);
+- ``exploration.json``: what the manifest says of the exploration (its design, policies,
+  outcomes, replicates) and the versions of the code that made its finished runs;
 - ``exploration.md`` with ``indices.png``, ``discovery.png`` and ``tree.png``: the parameters
   ranked for each difference, where the chosen policy fails (PRIM's box in plain words, with
   its coverage and density, and a CART tree), and the regret of each policy.
 
 Everything is computed from the folder (its manifest keeps the design and ``design.csv`` its
 points), so the same folder always gives the same numbers, whether its runs were made in one
-go or resumed after a kill. A folder kept without its runs (a study shipped in git) is read
-from its ``outcomes_by_point.csv``, and gives the same numbers again.
+go or resumed after a kill. A folder kept without its runs and manifest (a study shipped in
+git) is read from its ``outcomes_by_point.csv`` and ``exploration.json``, and gives the same
+numbers again.
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +35,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from sklearn.tree import plot_tree
 
-from barrio.experiments.batch import ResultsError, load, read_manifest
-from barrio.experiments.designs import Design
+from barrio.experiments.batch import ResultsError, load
+from barrio.experiments.designs import PLAN_FILE, Design, read_plan
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, regret
 from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
@@ -122,11 +127,10 @@ def analyse(out: Path | str) -> Analysis:
         ResultsError: If the folder is not an exploration's or has no finished run.
     """
     out = Path(out)
-    manifest = read_manifest(out)
-    design = read_design(out, manifest)
-    described = manifest["description"]
-    runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in manifest["runs"]}
-    replicates = max(r["replicate"] for r in manifest["runs"]) + 1
+    plan = read_plan(out)
+    design = read_design(out, plan)
+    described, replicates = plan["description"], plan["replicates"]
+    runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in plan["runs"]}
     points = len(design.values)
     by_point = _by_point(out, runs, described["outcomes"], points)
     policies, differences = described["policies"], [tuple(d) for d in described["differences"]]
@@ -223,9 +227,24 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     for kind, fig in figures.items():
         paths[kind] = out / f"{kind}.png"
         atomic_write(paths[kind], lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
-    text = _markdown(result, read_manifest(out), figures)
+    plan = read_plan(out)
+    text = _markdown(result, plan, figures)
     atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
+    paths["plan"] = out / PLAN_FILE
+    atomic_write(paths["plan"], lambda p: p.write_text(_plan_json(out, plan), encoding="utf-8"))
     return paths
+
+
+def _plan_json(out: Path, plan: dict[str, Any]) -> str:
+    """The plan file: the manifest's description and replicates, and the versions that made the runs."""
+    kept: dict[str, Any] = {"description": plan["description"], "replicates": plan["replicates"]}
+    if plan["runs"]:
+        finished = {part.stem for part in (out / "runs").glob("*.parquet")}
+        made = Counter(str(r.get("version", "unknown")) for r in plan["runs"] if r["key"] in finished)
+        kept["versions"] = dict(sorted(made.items()))  # runs finished, by the version that made them
+    elif (out / PLAN_FILE).is_file():  # a copy without its runs keeps what its plan file said
+        kept = json.loads((out / PLAN_FILE).read_text(encoding="utf-8")) | kept
+    return json.dumps(kept, indent=1, default=str) + "\n"
 
 
 # -- the report ------------------------------------------------------------------------------------

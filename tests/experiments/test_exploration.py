@@ -263,9 +263,13 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     assert not (killed / "indices_interim.csv").exists()
     assert "So far" not in (killed / "exploration.md").read_text()
 
-    # Shipped without its runs (as a study is in git), the folder gives the same numbers.
+    # Shipped without its runs and manifest (as a study is in git), the folder gives the same numbers.
     shipped = tmp_path / "shipped"
-    shutil.copytree(killed, shipped, ignore=shutil.ignore_patterns("runs", "*.lock"))
+    left_out = shutil.ignore_patterns("runs", ".lock*", "manifest.json", "log.jsonl")
+    shutil.copytree(killed, shipped, ignore=left_out)
+    plan = json.loads((shipped / "exploration.json").read_text())
+    assert plan["replicates"] == 1 and plan["description"]["design"]["n"] == 3
+    assert sum(plan["versions"].values()) == runs  # every finished run, by the version that made it
     again = analyse(shipped)
     pd.testing.assert_frame_equal(again.indices, first.indices)
     pd.testing.assert_frame_equal(again.regret, first.regret)
@@ -275,6 +279,14 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
         assert again.box.limits == first.box.limits and again.box.coverage == first.box.coverage
     write_exploration(shipped)
     assert (shipped / "exploration.md").read_text() == (killed / "exploration.md").read_text()
+    assert json.loads((shipped / "exploration.json").read_text()) == plan
+    # A Sobol file can take its top parameters from the shipped screening.
+    sobol = tmp_path / "sobol.yaml"
+    sobol.write_text(
+        "name: deciders\npolicies: [baseline, mano_dura]\ndesign: {method: sobol, n: 4}\n"
+        "uncertainties: {top: 1, of: shipped}\n"
+    )
+    assert load_exploration(sobol).design.names[0] in ("groups.lethality", "selling.reluctance")
     # Its summary damaged, it says so (the runs are not there to read instead).
     (shipped / "outcomes_by_point.csv").write_text("policy,point\nmano_dura,0\n")
     with pytest.raises(ResultsError, match=r"outcomes_by_point.csv: not an exploration's summary"):
