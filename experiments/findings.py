@@ -1,0 +1,177 @@
+"""What a shipped study found, as ``docs/sensitivity.md`` shows it, made from the study's folder.
+
+A study's numbers are never copied into the docs by hand: the docs mark where a study's
+findings go, and :func:`refresh` writes them there from the folder (its runs, or the summary
+kept in git without them: :func:`experiments.exploration.analyse`). ``make docs`` refreshes
+them; a test checks that what the docs show is what the folders say.
+
+A block in a doc::
+
+    <!-- findings: experiments/studies/fortaleza_morris -->
+    ... (written by refresh) ...
+    <!-- end findings -->
+
+The folder is relative to the project's root. Run ``python -m barrio.experiments.findings
+docs/sensitivity.md`` to rewrite the blocks of a doc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from barrio.experiments.designs import PLAN_FILE, read_plan
+from barrio.experiments.discovery import describe_box
+from barrio.experiments.exploration import Analysis, analyse
+from barrio.model.params import parameter_table
+
+__all__ = ["BLOCK", "findings_markdown", "refresh"]
+
+#: A block of findings in a doc: its folder, and what is written between the markers.
+BLOCK = re.compile(r"(<!-- findings: (?P<folder>[^ ]+) -->\n)(?P<body>.*?)(<!-- end findings -->)", re.DOTALL)
+
+#: Parameters in each table.
+TOP = 10
+
+
+def findings_markdown(folder: Path, top: int = TOP) -> str:
+    """A study's findings: how far it has run, its indices with their intervals, discovery and regret.
+
+    For an unfinished Morris screening, the indices of its finished trajectories, marked as
+    interim (:attr:`experiments.exploration.Analysis.interim`).
+    """
+    result = analyse(folder)
+    plan = read_plan(folder)
+    design = result.design
+    done, points = result.complete
+    versions = _versions(folder)
+    lines = [
+        f"{design.method.replace('_', ' ').capitalize()} design over {len(design.names)} parameters; "
+        f"{points:,} points, each run under every policy on {plan['replicates']} seed(s). "
+        f"**{done:,} of {points:,} points have every run finished**"
+        + (
+            f" ({result.trajectories[0]} of {result.trajectories[1]} trajectories)."
+            if result.trajectories
+            else "."
+        ),
+    ]
+    if versions:
+        made = ", ".join(f"{version} ({count:,})" for version, count in versions.items())
+        lines.append(f"Finished runs by the version of Barrio that made them: {made}.")
+    lines.append("")
+    table, interim = result.indices, False
+    if table.empty and not result.interim.empty:
+        table, interim = result.interim, True
+    if table.empty:
+        lines += ["No indices yet: they need whole trajectories (Morris) or every point (Sobol).", ""]
+    else:
+        if interim:
+            finished, trajectories = result.trajectories or (0, 0)
+            lines += [
+                f"**Interim**: from the {finished} of {trajectories} trajectories finished so far. The "
+                "intervals are wider than the whole screening's will be, and ranks within them may change.",
+                "",
+            ]
+        lines += _tables(table, design.method, top)
+    lines += _discovery(result)
+    lines += _regret(result)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _versions(folder: Path) -> dict[str, int]:
+    """Finished runs by the version of the code that made them, as the report last wrote them."""
+    path = folder / PLAN_FILE
+    return json.loads(path.read_text(encoding="utf-8")).get("versions", {}) if path.is_file() else {}
+
+
+def _meanings() -> dict[str, str]:
+    return {row["path"]: row["meaning"] for row in parameter_table()}
+
+
+def _tables(table: pd.DataFrame, method: str, top: int) -> list[str]:
+    meaning = _meanings()
+    lines: list[str] = []
+    differences = table[table.against.notna()]
+    for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
+        lines += [f"**{outcome}, {policy} minus {against}**", ""]
+        if method == "sobol":
+            lines += ["| rank | parameter | what it is | ST | ± | S1 | ± |", "|---|---|---|---|---|---|---|"]
+            for r in part.head(top).itertuples():
+                lines.append(
+                    f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {r.ST:.3f} | "
+                    f"{r.ST_conf:.3f} | {r.S1:.3f} | {r.S1_conf:.3f} |"
+                )
+        else:
+            lines += ["| rank | parameter | what it is | mu* | ± | sigma |", "|---|---|---|---|---|---|"]
+            for r in part.head(top).itertuples():
+                lines.append(
+                    f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {r.mu_star:.3g} | "
+                    f"{r.mu_star_conf:.2g} | {r.sigma:.3g} |"
+                )
+        lines.append("")
+    return lines
+
+
+def _discovery(result: Analysis) -> list[str]:
+    chosen = result.discovery
+    if chosen is None:
+        return []
+    what = f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} above {chosen['above']:g}"
+    if result.cases is None:
+        return [f"Scenario discovery ({what}) needs every point: not yet.", ""]
+    count, points = int(result.cases.sum()), len(result.cases)
+    lines = [f"Scenario discovery: {what} at {count:,} of {points:,} points ({count / points:.0%})."]
+    box = result.box
+    if box is None:
+        return [*lines, "PRIM finds no box that tells those points apart.", ""]
+    return [
+        *lines,
+        f"PRIM's box: {describe_box(box)}; coverage {box.coverage:.0%}, density {box.density:.0%}, "
+        f"mass {box.mass:.0%}.",
+        "",
+    ]
+
+
+def _regret(result: Analysis) -> list[str]:
+    table = result.regret
+    if table.empty:
+        return []
+    lines = [
+        "Regret over the finished points (how much worse than the best policy at each point):",
+        "",
+        "| outcome | policy | best at | mean regret | max regret |",
+        "|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        lines.append(
+            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} of {int(r.points):,} | {r.mean_regret:.3g} | "
+            f"{r.max_regret:.3g} |"
+        )
+    return [*lines, ""]
+
+
+def refresh(text: str, root: Path) -> str:
+    """``text`` (a doc) with every findings block written again from its folder under ``root``."""
+    return BLOCK.sub(
+        lambda m: m.group(1) + findings_markdown(root / m.group("folder")) + m.group(4),
+        text,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the docs' findings blocks from the studies.")
+    parser.add_argument("docs", nargs="+", type=Path, help="markdown files with findings blocks")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="where the blocks' folders are")
+    args = parser.parse_args(argv)
+    for doc in args.docs:
+        doc.write_text(refresh(doc.read_text(encoding="utf-8"), args.root), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

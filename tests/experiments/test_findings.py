@@ -1,0 +1,100 @@
+"""A study's findings in the docs: made from its folder, interim while a screening is unfinished."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("SALib")
+
+from barrio.experiments.designs import sample
+from barrio.experiments.exploration import analyse, write_design
+from barrio.experiments.findings import findings_markdown, refresh
+
+NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
+BOUNDS = [(0.0, 1.0), (0.0, 10.0), (1.0, 3.0)]
+
+
+def shipped_study(folder, finished_points):
+    """A Morris screening kept as a study is in git (no runs, no manifest), its outcomes made up.
+
+    Homicides under "soft" rise with lethality; "hard" adds half a homicide per unit of
+    reluctance: the difference is decided by reluctance alone, 0.5 per unit over a range of 10.
+    """
+    design = sample("morris", NAMES, BOUNDS, n=4, seed=9)
+    folder.mkdir(parents=True)
+    write_design(folder, design)
+    described = {
+        "command": "explore",
+        "design": design.describe(),
+        "policies": ["soft", "hard"],
+        "outcomes": ["homicide_rate"],
+        "differences": [["hard", "soft"]],
+        "discovery": {"policy": "hard", "against": "soft", "outcome": "homicide_rate", "above": 2.5},
+    }
+    plan = {"description": described, "replicates": 2, "versions": {"0.1.1": 2 * 2 * len(finished_points)}}
+    (folder / "exploration.json").write_text(json.dumps(plan))
+    x = design.values
+    soft = 10 + 3 * x[:, 0]
+    hard = soft + 0.5 * x[:, 1]
+    rows = [
+        (policy, int(k), "homicide_rate", float(values[k]), 2)
+        for k in finished_points
+        for policy, values in (("soft", soft), ("hard", hard))
+    ]
+    frame = pd.DataFrame(rows, columns=["policy", "point", "outcome", "value", "seeds"])
+    frame.to_csv(folder / "outcomes_by_point.csv", index=False)
+    return design
+
+
+def test_an_unfinished_screening_s_findings_are_its_finished_trajectories_marked_interim(tmp_path):
+    # Trajectories of four points; the third is missing one point.
+    design = shipped_study(tmp_path / "study", [p for p in range(16) if p != 9])
+    text = findings_markdown(tmp_path / "study")
+    assert "**15 of 16 points have every run finished** (3 of 4 trajectories)." in text
+    assert "Finished runs by the version of Barrio that made them: 0.1.1 (60)." in text
+    assert "**Interim**: from the 3 of 4 trajectories finished so far." in text
+    assert "**homicide_rate, hard minus soft**" in text
+    table = [line for line in text.splitlines() if line.startswith("| 1 |")]
+    # Reluctance decides it: 0.5 a unit over a range of 10 is an elementary effect of 5.
+    assert table[0].startswith("| 1 | `selling.reluctance` | ") and "| 5 | " in table[0]
+    assert (
+        "Scenario discovery (hard minus soft on homicide_rate above 2.5) needs every point: not yet." in text
+    )
+    assert "| homicide_rate | soft | " in text  # regret over the finished points
+    assert design.n == 4
+
+
+def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path):
+    shipped_study(tmp_path / "study", range(16))
+    text = findings_markdown(tmp_path / "study")
+    assert "**16 of 16 points have every run finished** (4 of 4 trajectories)." in text
+    assert "Interim" not in text
+    result = analyse(tmp_path / "study")
+    top = result.indices[result.indices.against.notna()].iloc[0]
+    assert top.parameter == "selling.reluctance" and top.mu_star == pytest.approx(5.0)
+    assert (
+        "| 1 | `selling.reluctance` | " in text and f"| {top.mu_star:.3g} | {top.mu_star_conf:.2g} |" in text
+    )
+    # The difference is above 2.5 where reluctance is above 5: that is the box PRIM should draw.
+    cases = result.cases
+    assert cases is not None and cases.sum() == int((0.5 * result.design.values[:, 1] > 2.5).sum())
+    assert "Scenario discovery: hard minus soft on homicide_rate above 2.5 at" in text
+    assert result.box is not None and set(result.box.limits) == {"selling.reluctance"}
+    box = result.box
+    low = box.limits["selling.reluctance"][0]
+    assert f"PRIM's box: selling.reluctance above {low:.3g}; coverage 100%, density 100%" in text
+    assert np.isfinite(result.indices.mu_star_conf).all()
+
+
+def test_refresh_writes_only_between_the_markers(tmp_path):
+    shipped_study(tmp_path / "studies" / "s", range(16))
+    block = "<!-- findings: studies/s -->\nstale numbers\n<!-- end findings -->\n"
+    doc = f"# Title\n\nWords.\n\n{block}\nMore words.\n"
+    done = refresh(doc, tmp_path)
+    assert done.startswith("# Title\n\nWords.\n\n<!-- findings: studies/s -->\n")
+    assert done.endswith("<!-- end findings -->\n\nMore words.\n")
+    assert "stale numbers" not in done
+    assert findings_markdown(tmp_path / "studies" / "s") in done
+    assert refresh(done, tmp_path) == done  # written again, nothing changes
