@@ -137,8 +137,15 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from barrio.experiments.batch import read_manifest
     from barrio.experiments.report import write_report
 
+    if read_manifest(args.dir).get("description", {}).get("command") == "explore":
+        # An exploration's report is its own (indices, discovery, regret): also of one stopped part way.
+        from barrio.experiments.exploration import write_exploration
+
+        print(f"report   {write_exploration(args.dir)['markdown']}")
+        return 0
     paths = write_report(args.dir, baseline=args.baseline, language=args.language)
     for kind in ("html", "markdown", "xlsx"):
         print(f"{kind:8s} {paths[kind]}")
@@ -414,9 +421,10 @@ def build_parser() -> argparse.ArgumentParser:
         "year and over the period in USD and local money with the cost per outcome averted, paired "
         "differences against the baseline, means with 95% intervals, whether the replicates were "
         "enough, and figures. Beside them: summary.csv, effects.csv, costs.csv, cost_effectiveness.csv, "
-        "report.xlsx and each figure as a PNG file.",
+        "report.xlsx and each figure as a PNG file. For an exploration's folder, its own report "
+        "(DIR/exploration.md and its tables: see explore), also of an exploration stopped part way.",
     )
-    p.add_argument("dir", metavar="DIR", help="results folder written by compare or sweep")
+    p.add_argument("dir", metavar="DIR", help="results folder written by compare, sweep or explore")
     p.add_argument("--baseline", help="scenario to compare with (default: as when the batch was run)")
     _language_option(p)
     p.set_defaults(func=_cmd_report)

@@ -69,6 +69,7 @@ __all__ = [
     "read_manifest",
     "replicate_seeds",
     "run_one",
+    "run_version",
 ]
 
 MANIFEST = "manifest.json"
@@ -224,6 +225,7 @@ def execute(
     progress: bool = True,
     description: dict[str, Any] | None = None,
     allow_other_version: bool = False,
+    prepare: Callable[[Path], Any] | None = None,
 ) -> BatchResult:
     """Run what is not yet in ``out``, writing each run as soon as it finishes.
 
@@ -237,6 +239,9 @@ def execute(
         allow_other_version: Add to a folder whose runs were made by other code (another
             commit, other uncommitted changes, another release). Each run's table and its
             manifest entry keep the version that made it.
+        prepare: Called with ``out`` once the folder is checked and its manifest written,
+            before any run: what the batch's analysis needs besides its runs (an
+            exploration's design), so that a batch stopped part way can be read.
 
     Raises:
         ResultsError: If ``out`` holds another plan's runs (other scenarios, values or
@@ -256,6 +261,8 @@ def execute(
         runs.mkdir(exist_ok=True)
         _check_runs(out, old, specs)
         _write_manifest(out, old, specs, description or {})
+        if prepare is not None:
+            prepare(out)
         return _run_all(specs, out, pool, time_limit, progress)
 
 
@@ -674,7 +681,7 @@ def _write_manifest(
             "seed": spec.seed,
             "levers": spec.levers,
             # A finished run keeps the version that made it; one still to run gets this one.
-            "version": _run_version(before) if before and finished else code.version,
+            "version": run_version(before) if before and finished else code.version,
         }
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = {
@@ -696,7 +703,7 @@ def _write_manifest(
     _write(out, out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
 
 
-def _run_version(entry: dict[str, Any]) -> str:
+def run_version(entry: dict[str, Any]) -> str:
     """The version a manifest entry records (older manifests recorded the commit only)."""
     return entry.get("version") or f"commit {entry.get('git_commit', 'unknown')}"
 

@@ -477,21 +477,24 @@ def deciding(indices: pd.DataFrame, top: int) -> list[str]:
 PLAN_FILE = "exploration.json"
 
 
-def read_plan(out: Path) -> dict[str, Any]:
+def read_plan(out: Path, summary: bool = False) -> dict[str, Any]:
     """What an exploration folder is: its ``description``, ``replicates`` and ``runs``.
 
-    From its manifest; for a folder kept without it, from the :data:`PLAN_FILE` its report
-    wrote (``runs`` is then empty: the runs are not there either).
+    From its manifest; for a folder kept without it, or if ``summary``, from the
+    :data:`PLAN_FILE` its report wrote (``runs`` is then empty: what is read is the report's
+    summary of them, not the runs).
 
     Raises:
         ResultsError: If the folder has neither, or its plan file is damaged.
     """
     path = out / PLAN_FILE
-    if (out / MANIFEST).is_file() or not path.is_file():
+    if not summary and ((out / MANIFEST).is_file() or not path.is_file()):
         manifest = read_manifest(out)
         runs = manifest.get("runs", [])
         replicates = max((r["replicate"] for r in runs), default=-1) + 1
         return {"description": manifest.get("description", {}), "replicates": replicates, "runs": runs}
+    if not path.is_file():
+        raise ResultsError(f"{path} is missing: write the exploration's report (barrio report {out})")
     try:
         plan = json.loads(path.read_text(encoding="utf-8"))
         return {"description": dict(plan["description"]), "replicates": int(plan["replicates"]), "runs": []}

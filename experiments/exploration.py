@@ -35,7 +35,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from sklearn.tree import plot_tree
 
-from barrio.experiments.batch import ResultsError, load
+from barrio.experiments.batch import ResultsError, load, run_version
 from barrio.experiments.designs import PLAN_FILE, Design, read_plan
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, regret
 from barrio.experiments.effects import per_replicate
@@ -63,7 +63,8 @@ class Analysis:
         indices: Each parameter's indices per target (empty for a Latin hypercube or an
             unfinished design).
         interim: An unfinished Morris screening's indices from its finished trajectories
-            (empty unless at least :data:`MIN_TRAJECTORIES` have finished, or once all have).
+            (empty while fewer than :data:`MIN_TRAJECTORIES` have finished, and once all have:
+            then :attr:`indices` has them).
         regret: Each policy's regret per outcome.
         cases: Where the chosen difference is above its threshold, per point (None if no
             discovery was asked or the points are unfinished).
@@ -120,19 +121,30 @@ def read_design(out: Path, manifest: dict[str, Any]) -> Design:
     )
 
 
-def analyse(out: Path | str) -> Analysis:
+def analyse(out: Path | str, summary: bool = False) -> Analysis:
     """Read an exploration's results folder and compute its indices, discovery and regret.
+
+    Args:
+        out: The folder.
+        summary: Read what its report last wrote of the runs (``exploration.json`` and
+            ``outcomes_by_point.csv``), not the runs; a folder without a manifest (a study
+            kept in git without its runs) is always read so.
 
     Raises:
         ResultsError: If the folder is not an exploration's or has no finished run.
     """
     out = Path(out)
-    plan = read_plan(out)
+    plan = read_plan(out, summary)
     design = read_design(out, plan)
     described, replicates = plan["description"], plan["replicates"]
-    runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in plan["runs"]}
     points = len(design.values)
-    by_point = _by_point(out, runs, described["outcomes"], points)
+    if plan["runs"]:
+        runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in plan["runs"]}
+        wanted = [piece for outcome in described["outcomes"] for piece in DERIVED.get(outcome, (outcome,))]
+        means = load(out, wanted, each=per_replicate)
+        by_point = outcomes_by_point(means, runs, described["outcomes"], points)
+    else:
+        by_point = _summary(out, described["outcomes"])
     policies, differences = described["policies"], [tuple(d) for d in described["differences"]]
     # A point counts once every policy's every seed there has finished: only then are its
     # differences paired and its indices those of the whole design.
@@ -168,24 +180,21 @@ def analyse(out: Path | str) -> Analysis:
     )
 
 
-def _by_point(out: Path, runs: dict[str, tuple[str, int]], outcomes: list[str], points: int) -> pd.DataFrame:
-    """The runs' means per policy, point and outcome: from the runs, or from the summary written of them.
+def _summary(out: Path, outcomes: list[str]) -> pd.DataFrame:
+    """The runs' means per policy, point and outcome, as the report last wrote them.
 
     A study shipped without its runs (thousands of run files stay out of git) keeps
     ``outcomes_by_point.csv``: everything the analysis needs, so a clone can read it again.
     """
-    summary = out / OUTCOMES_FILE
-    if not any((out / "runs").glob("*.parquet")) and summary.is_file():
-        try:
-            table = pd.read_csv(summary, dtype={"policy": str, "outcome": str})
-        except (OSError, ValueError) as err:
-            raise ResultsError(f"{summary}: cannot be read ({err}); run the exploration again") from err
-        missing = {"policy", "point", "outcome", "value", "seeds"} - set(table.columns)
-        if missing:
-            raise ResultsError(f"{summary}: not an exploration's summary (no {', '.join(sorted(missing))})")
-        return table[table.outcome.isin(outcomes)].reset_index(drop=True)
-    wanted = [piece for outcome in outcomes for piece in DERIVED.get(outcome, (outcome,))]
-    return outcomes_by_point(load(out, wanted, each=per_replicate), runs, outcomes, points)
+    path = out / OUTCOMES_FILE
+    try:
+        table = pd.read_csv(path, dtype={"policy": str, "outcome": str})
+    except (OSError, ValueError) as err:
+        raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
+    missing = {"policy", "point", "outcome", "value", "seeds"} - set(table.columns)
+    if missing:
+        raise ResultsError(f"{path}: not an exploration's summary (no {', '.join(sorted(missing))})")
+    return table[table.outcome.isin(outcomes)].reset_index(drop=True)
 
 
 def _frame(design: Design) -> pd.DataFrame:
@@ -240,7 +249,7 @@ def _plan_json(out: Path, plan: dict[str, Any]) -> str:
     kept: dict[str, Any] = {"description": plan["description"], "replicates": plan["replicates"]}
     if plan["runs"]:
         finished = {part.stem for part in (out / "runs").glob("*.parquet")}
-        made = Counter(str(r.get("version", "unknown")) for r in plan["runs"] if r["key"] in finished)
+        made = Counter(run_version(r) for r in plan["runs"] if r["key"] in finished)
         kept["versions"] = dict(sorted(made.items()))  # runs finished, by the version that made them
     elif (out / PLAN_FILE).is_file():  # a copy without its runs keeps what its plan file said
         kept = json.loads((out / PLAN_FILE).read_text(encoding="utf-8")) | kept

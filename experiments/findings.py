@@ -45,8 +45,10 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
     For an unfinished Morris screening, the indices of its finished trajectories, marked as
     interim (:attr:`experiments.exploration.Analysis.interim`).
     """
-    result = analyse(folder)
-    plan = read_plan(folder)
+    # What the study's report last wrote, not the runs a machine may have: the docs show what
+    # is shipped, and stay the same while a study runs on.
+    result = analyse(folder, summary=True)
+    plan = read_plan(folder, summary=True)
     design = result.design
     done, points = result.complete
     versions = _versions(folder)
@@ -67,7 +69,9 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
     table, interim = result.indices, False
     if table.empty and not result.interim.empty:
         table, interim = result.interim, True
-    if table.empty:
+    if design.method == "latin_hypercube":
+        lines += ["A Latin hypercube gives no indices: it serves discovery and regret.", ""]
+    elif table.empty:
         lines += ["No indices yet: they need whole trajectories (Morris) or every point (Sobol).", ""]
     else:
         if interim:

@@ -455,12 +455,17 @@ def explore(
     specs = chosen.specs(lambda policy: resized(policy, weeks, warmup, population))
     out = Path(out) if out is not None else Path("results") / chosen.spec.name
 
-    def report(folder: Path) -> None:
-        write_design(folder, chosen.design)
-        write_exploration(folder)
-
     return _execute(
-        specs, out, chosen.describe(), jobs, scheduler, time_limit, progress, allow_other_version, report
+        specs,
+        out,
+        chosen.describe(),
+        jobs,
+        scheduler,
+        time_limit,
+        progress,
+        allow_other_version,
+        write_exploration,
+        prepare=lambda folder: write_design(folder, chosen.design),
     )
 
 
@@ -474,8 +479,9 @@ def _execute(
     progress: bool,
     allow_other_version: bool,
     report: Callable[[Path], Any] = write_report,
+    prepare: Callable[[Path], Any] | None = None,
 ) -> Results:
-    """Run a batch, then write the report of whatever has finished."""
+    """Run a batch, then write the report of whatever has finished (``prepare``: see :func:`execute`)."""
     with executor(jobs, scheduler) as pool:
         batch = execute(
             specs,
@@ -485,6 +491,7 @@ def _execute(
             progress=progress,
             description=description,
             allow_other_version=allow_other_version,
+            prepare=prepare,
         )
     if batch.failed:
         log.warning("%d run(s) failed; tracebacks in %s", len(batch.failed), out / "failed")

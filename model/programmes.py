@@ -117,13 +117,6 @@ class Programme(Agent, ABC):
         """Which households are poor for eligibility (:func:`poor_households`)."""
         return poor_households(self.model)
 
-    def poor_residents(self) -> np.ndarray:
-        """Which residents live in a household poor for eligibility (:meth:`poor_households`).
-
-        Found once a week for every programme that asks: the programmes change no earnings.
-        """
-        return self.model.programmes.poor_residents(self.model)
-
     @abstractmethod
     def step(self) -> None:
         """One week of the programme: enrol, pay, place."""
@@ -303,7 +296,7 @@ class School(Programme):
         r = m.residents
         s = self.settings
         minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        poor = self.poor_residents()
+        poor = self.poor_households()[r.household]
         at_risk = np.flatnonzero(
             minor & poor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL))
         )
@@ -377,7 +370,7 @@ class Women(Programme):
         r = m.residents
         s = self.settings
         unit = s.amount + s.childcare_cost
-        poor = self.poor_residents()
+        poor = self.poor_households()[r.household]
         mothers = np.flatnonzero(
             r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.households.care_needed[r.household] & poor
         )
@@ -482,17 +475,6 @@ class Programmes:
         self._running: dict[str, Programme] = {}
         self.childcare = np.zeros(residents, dtype=bool)
         self.presence_boost = np.zeros(shape)
-        self._poor: np.ndarray | None = None
-
-    def poor_residents(self, model: BarrioModel) -> np.ndarray:
-        """Which residents live in a household poor for eligibility this week (found when first asked)."""
-        if self._poor is None:
-            self._poor = poor_households(model)[model.residents.household]
-        return self._poor
-
-    def begin_week(self) -> None:
-        """Forget last week's poor households: earnings have moved since."""
-        self._poor = None
 
     def __iter__(self) -> Iterator[Programme]:
         return iter(list(self._running.values()))
@@ -560,7 +542,6 @@ def programme_week(m: BarrioModel) -> None:
     care_needed = np.zeros(len(h), dtype=bool)
     care_needed[r.household[r.age < m.params.households.care_age]] = True
     h.care_needed = care_needed
-    reg.begin_week()
     for programme in reg:
         programme.step()
     carer = _WORKING_AGE[r.age]

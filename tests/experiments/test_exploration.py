@@ -223,9 +223,14 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     runs = 2 * 3 * (2 + 1)  # two policies, three trajectories of three points, one seed
     finished = len(list((killed / "runs").glob("*.parquet")))
     assert 1 <= finished < runs, "the exploration should have been killed part-way"
-    # Point by point: what a kill leaves are the first runs of the first points.
-    made = sorted(int(p.stem.split("-x")[1].split("__")[0]) for p in (killed / "runs").glob("*.parquet"))
-    assert made[-1] <= finished // 2
+    # Point by point (one worker, so in the order submitted): a kill leaves the first runs.
+    order = [f"{policy}-x{k}__r000" for k in range(9) for policy in ("baseline", "mano_dura")]
+    assert sorted(p.stem for p in (killed / "runs").glob("*.parquet")) == sorted(order[:finished])
+    # The design was written before the runs: what a kill left can be read and reported.
+    stopped = analyse(killed)
+    assert stopped.complete == (finished // 2, 9) and stopped.indices.empty
+    subprocess.run([*command[:3], "report", str(killed)], check=True, capture_output=True, timeout=300)
+    assert f"{finished // 2} of 9 point(s) have every run finished" in (killed / "exploration.md").read_text()
 
     done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
     assert f"{runs - finished} run(s) done, {finished} already there, 0 failed" in done.stdout
@@ -286,7 +291,7 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
         "name: deciders\npolicies: [baseline, mano_dura]\ndesign: {method: sobol, n: 4}\n"
         "uncertainties: {top: 1, of: shipped}\n"
     )
-    assert load_exploration(sobol).design.names[0] in ("groups.lethality", "selling.reluctance")
+    assert load_exploration(sobol).design.names == tuple(deciding(pd.read_csv(shipped / "indices.csv"), 1))
     # Its summary damaged, it says so (the runs are not there to read instead).
     (shipped / "outcomes_by_point.csv").write_text("policy,point\nmano_dura,0\n")
     with pytest.raises(ResultsError, match=r"outcomes_by_point.csv: not an exploration's summary"):

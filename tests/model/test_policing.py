@@ -511,3 +511,31 @@ def test_force_kills_residents_and_sellers_on_the_block_but_not_the_detained():
     # living or selling there; not the four detained.
     assert incidents[0] > 100
     assert sorted(killed) == [0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+
+
+def test_passes_are_counted_as_focused_only_where_focused_units_went():
+    """Hot-spot and focused units in one week, their maps on separate halves of the grid."""
+    from barrio.model.policing import patrol_week
+
+    model = quiet_model(
+        width=10,
+        height=10,
+        population=100,
+        policing__units_per_10k=1000,
+        policing__hot_spots=0.5,
+        policing__focused_deterrence=0.5,
+    )
+    police = model.police
+    police.begin_week()
+    heat, focus = np.zeros(100), np.zeros(100)
+    heat[:50], focus[50:] = 1.0, 1.0
+    police.heat, police.focus = heat, focus
+    patrol_week(model)
+    units, passes = list(model.patrols), model.params.policing.blocks_per_week
+    focused = [u for u in units if u.focused]
+    assert 0 < len(focused) < len(units)
+    assert police.visits.sum() == len(units) * passes
+    assert (police.visits_by_kind.sum(axis=0) == police.visits).all()
+    assert (police.focus_visits[:50] == 0).all() and (police.focus_visits[50:] == police.visits[50:]).all()
+    assert police.focus_visits.sum() == len(focused) * passes
+    assert police.visits[:50].sum() == (len(units) - len(focused)) * passes

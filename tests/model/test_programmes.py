@@ -638,3 +638,29 @@ def test_a_school_conditional_transfer_keeps_teenagers_in_school_as_far_as_it_pa
     assert dropout_risk(model)[1] == pytest.approx(max(0.0, 1.0 - 30.0 / earnings), rel=1e-5)
     model.change_levers({"programmes.cash.targeting": "means_tested"})
     assert dropout_risk(model)[1] == 1.0  # without the condition there is nothing to lose
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [[], [3], [1, 4, 7, 9], [9, 1, 4], [4, 4, 2, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]],
+    ids=["none", "one", "sorted", "unsorted", "repeated", "everyone"],
+)
+def test_the_not_yet_enrolled_are_those_setdiff1d_gives(ids):
+    from barrio.model.programmes import _not_in
+
+    enrolled = np.array([4, 9, 0])
+    for dtype in (np.int64, np.int32):
+        given = np.array(ids, dtype=dtype)
+        expected = np.setdiff1d(given, enrolled)
+        found = _not_in(given, enrolled, 10)
+        assert found.tolist() == expected.tolist() and found.dtype == expected.dtype
+
+
+def test_a_full_programme_enrols_nobody_and_keeps_its_people():
+    model = programme_model("jobs", population=40, programmes__jobs__capacity=2)
+    jobs = model.programmes.get("jobs")
+    first = jobs.enrol(np.arange(10), 1.0)
+    assert len(first) == 2
+    again = jobs.enrol(np.arange(10, 20), 1.0)
+    assert len(again) == 0 and again.dtype == first.dtype
+    assert jobs.ids.tolist() == first.tolist() and len(jobs.weeks_left) == 2
