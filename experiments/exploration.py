@@ -73,6 +73,7 @@ class Analysis:
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
             (None for other designs).
+        finished: The points with every run of every policy finished.
     """
 
     design: Design
@@ -85,6 +86,7 @@ class Analysis:
     complete: tuple[int, int]
     interim: pd.DataFrame = field(default_factory=pd.DataFrame)
     trajectories: tuple[int, int] | None = None
+    finished: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
 def write_design(out: Path, design: Design) -> Path:
@@ -177,6 +179,7 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
         (len(complete), points),
         interim,
         trajectories,
+        complete.to_numpy(),
     )
 
 

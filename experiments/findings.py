@@ -28,6 +28,7 @@ import pandas as pd
 from barrio.experiments.designs import PLAN_FILE, read_plan
 from barrio.experiments.discovery import describe_box
 from barrio.experiments.exploration import Analysis, analyse
+from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
 __all__ = ["BLOCK", "findings_markdown", "refresh"]
@@ -66,6 +67,7 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
         made = ", ".join(f"{version} ({count:,})" for version, count in versions.items())
         lines.append(f"Finished runs by the version of Barrio that made them: {made}.")
     lines.append("")
+    lines += _levels(result)
     table, interim = result.indices, False
     if table.empty and not result.interim.empty:
         table, interim = result.interim, True
@@ -85,6 +87,11 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
     lines += _discovery(result)
     lines += _regret(result)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _n(x: float) -> str:
+    """A number as the reports write it: whole above 100, else three significant digits."""
+    return number(float(x), "en")
 
 
 def _versions(folder: Path) -> dict[str, int]:
@@ -114,11 +121,29 @@ def _tables(table: pd.DataFrame, method: str, top: int) -> list[str]:
             lines += ["| rank | parameter | what it is | mu* | ± | sigma |", "|---|---|---|---|---|---|"]
             for r in part.head(top).itertuples():
                 lines.append(
-                    f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {r.mu_star:.3g} | "
-                    f"{r.mu_star_conf:.2g} | {r.sigma:.3g} |"
+                    f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {_n(r.mu_star)} | "
+                    f"{_n(r.mu_star_conf)} | {_n(r.sigma)} |"
                 )
         lines.append("")
     return lines
+
+
+def _levels(result: Analysis) -> list[str]:
+    """Each outcome's spread under each policy over the finished points: what the indices are about."""
+    done = result.by_point[result.by_point.point.isin(result.finished)]
+    if done.empty:
+        return []
+    lines = [
+        "Each outcome under each policy over the finished points (the mean of a point's seeds): median, "
+        "and the middle half of the points.",
+        "",
+        "| outcome | policy | median | 25% to 75% |",
+        "|---|---|---|---|",
+    ]
+    for (outcome, policy), part in done.groupby(["outcome", "policy"], sort=True):
+        q25, q50, q75 = part.value.quantile([0.25, 0.5, 0.75])
+        lines.append(f"| {outcome} | {policy} | {_n(q50)} | {_n(q25)} to {_n(q75)} |")
+    return [*lines, ""]
 
 
 def _discovery(result: Analysis) -> list[str]:
@@ -153,8 +178,8 @@ def _regret(result: Analysis) -> list[str]:
     ]
     for r in table.itertuples():
         lines.append(
-            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} of {int(r.points):,} | {r.mean_regret:.3g} | "
-            f"{r.max_regret:.3g} |"
+            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} of {int(r.points):,} | {_n(r.mean_regret)} | "
+            f"{_n(r.max_regret)} |"
         )
     return [*lines, ""]
 

@@ -11,6 +11,7 @@ pytest.importorskip("SALib")
 from barrio.experiments.designs import sample
 from barrio.experiments.exploration import analyse, write_design
 from barrio.experiments.findings import findings_markdown, refresh
+from barrio.experiments.wording import number
 
 NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
 BOUNDS = [(0.0, 1.0), (0.0, 10.0), (1.0, 3.0)]
@@ -74,9 +75,12 @@ def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path
     result = analyse(tmp_path / "study")
     top = result.indices[result.indices.against.notna()].iloc[0]
     assert top.parameter == "selling.reluctance" and top.mu_star == pytest.approx(5.0)
-    assert (
-        "| 1 | `selling.reluctance` | " in text and f"| {top.mu_star:.3g} | {top.mu_star_conf:.2g} |" in text
-    )
+    assert "| 1 | `selling.reluctance` | " in text
+    assert f"| {number(top.mu_star, 'en')} | {number(top.mu_star_conf, 'en')} |" in text
+    # The levels the indices are about: soft's homicides are 10 + 3 x lethality at every point.
+    soft = 10 + 3 * result.design.values[:, 0]
+    q25, q50, q75 = (number(v, "en") for v in np.quantile(soft, [0.25, 0.5, 0.75]))
+    assert f"| homicide_rate | soft | {q50} | {q25} to {q75} |" in text
     # The difference is above 2.5 where reluctance is above 5: that is the box PRIM should draw.
     cases = result.cases
     assert cases is not None and cases.sum() == int((0.5 * result.design.values[:, 1] > 2.5).sum())
