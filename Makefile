@@ -66,6 +66,7 @@ patterns: $(BIN)/.installed
 docs: $(BIN)/.installed
 	$(BIN)/barrio parameters --markdown --posterior calibrations/fortaleza > docs/parameters.md
 	$(BIN)/barrio levers --markdown > docs/levers.md
+	$(BIN)/python -m barrio.experiments.findings docs/sensitivity.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .benchmarks test-results test-artifacts

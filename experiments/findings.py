@@ -90,8 +90,12 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
 
 
 def _n(x: float) -> str:
-    """A number as the reports write it: whole above 100, else three significant digits."""
-    return number(float(x), "en")
+    """A number as the reports write it: whole above 100, else three significant digits.
+
+    Rounding leaves specks such as 3e-11 where a parameter moves the outcome by the same amount
+    at every point (a cost per unit): they are zero.
+    """
+    return number(0.0 if abs(x) < 1e-9 else float(x), "en")
 
 
 def _versions(folder: Path) -> dict[str, int]:

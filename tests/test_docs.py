@@ -28,6 +28,14 @@ def test_levers_md_is_current():
     assert current == levers_markdown(), "run: barrio levers --markdown > docs/levers.md"
 
 
+def test_sensitivity_md_shows_what_the_shipped_studies_say():
+    from barrio.experiments.findings import BLOCK, refresh
+
+    current = (ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8")
+    assert [m.group("folder") for m in BLOCK.finditer(current)] == ["experiments/studies/fortaleza_morris"]
+    assert current == refresh(current, ROOT), "run: make docs"
+
+
 def _is_number_literal(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, int | float) and not isinstance(node.value, bool)

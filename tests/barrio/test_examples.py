@@ -93,3 +93,24 @@ def test_the_exploration_notebook_ranks_the_assumptions_and_finds_where_mano_dur
     folder = tmp_path / "results" / "notebook-explore"
     assert (folder / "exploration.md").exists() and len(list((folder / "runs").glob("*.parquet"))) == 48
     assert "indices.csv" in shown(cells[6], "text/plain")
+
+
+@pytest.mark.slow
+def test_the_study_notebook_reads_the_shipped_screening(tmp_path, kernel):
+    """The screening shipped in git (its summary, not its runs) as the notebook shows it."""
+    from barrio.experiments.exploration import analyse
+
+    analysis = analyse(EXAMPLES.parent / "experiments" / "studies" / "fortaleza_morris", summary=True)
+    cells = execute("fortaleza_study.ipynb", kernel, tmp_path)
+    done, points = analysis.complete
+    finished, trajectories = analysis.trajectories
+    said = shown(cells[0], "stream")
+    assert f"{done} of {points} points complete, {finished} of {trajectories} trajectories" in said
+    indices = analysis.indices if not analysis.indices.empty else analysis.interim
+    assert ("interim" in said) == analysis.indices.empty
+    first = indices.query("against == 'fortaleza_integrated' and outcome == 'homicide_rate' and rank == 1")
+    assert f"<td>{first.parameter.iloc[0]}</td>" in shown(cells[1], "text/html")
+    assert drew_a_picture(cells[2]), "the indices' plot did not show inline"
+    assert "best_share" in shown(cells[3], "text/html")
+    boxed = shown(cells[4], "stream")
+    assert ("no box yet" in boxed) == (analysis.cases is None)
