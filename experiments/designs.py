@@ -482,7 +482,7 @@ def read_plan(out: Path, summary: bool = False) -> dict[str, Any]:
 
     From its manifest; for a folder kept without it, or if ``summary``, from the
     :data:`PLAN_FILE` its report wrote (``runs`` is then empty: what is read is the report's
-    summary of them, not the runs).
+    summary of them, not the runs; ``versions`` counts the finished runs by the code that made them).
 
     Raises:
         ResultsError: If the folder has neither, or its plan file is damaged.
@@ -497,7 +497,12 @@ def read_plan(out: Path, summary: bool = False) -> dict[str, Any]:
         raise ResultsError(f"{path} is missing: write the exploration's report (barrio report {out})")
     try:
         plan = json.loads(path.read_text(encoding="utf-8"))
-        return {"description": dict(plan["description"]), "replicates": int(plan["replicates"]), "runs": []}
+        return {
+            "description": dict(plan["description"]),
+            "replicates": int(plan["replicates"]),
+            "runs": [],
+            "versions": dict(plan.get("versions", {})),
+        }
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise ResultsError(f"{path}: damaged ({err!r}); run the exploration again to write it") from err
 

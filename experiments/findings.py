@@ -18,14 +18,13 @@ docs/sensitivity.md`` to rewrite the blocks of a doc.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from barrio.experiments.designs import PLAN_FILE, read_plan
+from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box
 from barrio.experiments.exploration import Analysis, analyse
 from barrio.experiments.wording import number
@@ -52,7 +51,7 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
     plan = read_plan(folder, summary=True)
     design = result.design
     done, points = result.complete
-    versions = _versions(folder)
+    versions = plan["versions"]
     lines = [
         f"{design.method.replace('_', ' ').capitalize()} design over {len(design.names)} parameters; "
         f"{points:,} points, each run under every policy on {plan['replicates']} seed(s). "
@@ -96,12 +95,6 @@ def _n(x: float) -> str:
     at every point (a cost per unit): they are zero.
     """
     return number(0.0 if abs(x) < 1e-9 else float(x), "en")
-
-
-def _versions(folder: Path) -> dict[str, int]:
-    """Finished runs by the version of the code that made them, as the report last wrote them."""
-    path = folder / PLAN_FILE
-    return json.loads(path.read_text(encoding="utf-8")).get("versions", {}) if path.is_file() else {}
 
 
 def _meanings() -> dict[str, str]:

@@ -114,8 +114,12 @@ class Programme(Agent, ABC):
         return ids[np.argsort(key, kind="stable")[:n]]
 
     def poor_households(self) -> np.ndarray:
-        """Which households are poor for eligibility (:func:`poor_households`)."""
-        return poor_households(self.model)
+        """Which households are poor for eligibility (before any transfer).
+
+        Earnings per person last week below the poverty line: a benefit does not end its own
+        eligibility.
+        """
+        return self.model.households.earnings_per_head < self.model.poverty_line
 
     @abstractmethod
     def step(self) -> None:
@@ -433,15 +437,6 @@ def _not_in(ids: np.ndarray, enrolled: np.ndarray, residents: int) -> np.ndarray
     return np.setdiff1d(ids, enrolled)
 
 
-def poor_households(model: BarrioModel) -> np.ndarray:
-    """Which households are poor for a programme's eligibility (before any transfer).
-
-    Earnings per person last week below the poverty line: a benefit does not end its own
-    eligibility.
-    """
-    return model.households.earnings_per_head < model.poverty_line
-
-
 #: Every kind of programme, by its section name under ``params.programmes``.
 PROGRAMMES: dict[str, type[Programme]] = {
     p.name: p for p in (CashTransfer, Jobs, School, PenalAlternatives, Reentry, Women, Presence)
@@ -539,9 +534,7 @@ def programme_week(m: BarrioModel) -> None:
     h.benefits[:] = 0.0
     reg.childcare[:] = False
     reg.presence_boost[:] = 0.0
-    care_needed = np.zeros(len(h), dtype=bool)
-    care_needed[r.household[r.age < m.params.households.care_age]] = True
-    h.care_needed = care_needed
+    h.care_needed = np.bincount(r.household[r.age < m.params.households.care_age], minlength=len(h)) > 0
     for programme in reg:
         programme.step()
     carer = _WORKING_AGE[r.age]
