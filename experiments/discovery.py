@@ -18,36 +18,56 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.tree import DecisionTreeClassifier
 
 with warnings.catch_warnings():
     # ema_workbench 2.5.3 warns on import that ipyparallel (its cluster runner, unused here) is missing.
     warnings.simplefilter("ignore", UserWarning)
     from ema_workbench.analysis import cart, prim
 
-__all__ = ["HIGHER_IS_BETTER", "Box", "describe_box", "find_box", "fit_tree", "regret"]
+__all__ = [
+    "HIGHER_IS_BETTER",
+    "Box",
+    "Region",
+    "case_leaves",
+    "describe_box",
+    "find_box",
+    "fit_tree",
+    "leaf_sentences",
+    "regret",
+]
 
 #: Outcomes where more is better; for every other outcome less is better.
 HIGHER_IS_BETTER = frozenset({"mean_trust", "school_enrolment", "mean_income", "economy_index"})
 
 
 @dataclass(frozen=True)
-class Box:
-    """A PRIM box: the limits of the parameters it restricts, and how good a description it is.
+class Region:
+    """A region of the parameter space, and how well it describes the cases of interest.
 
     Attributes:
-        limits: Parameter -> (low, high), only the parameters the box restricts; None on a side
-            it leaves open.
-        coverage: Share of all cases of interest that are in the box.
-        density: Share of the points in the box that are cases of interest.
-        mass: Share of all points that are in the box.
-        trajectory: PRIM's peeling trajectory (coverage, density, mass, restricted dimensions).
-        chosen: The step of the trajectory the box is.
+        limits: Parameter -> (low, high), only the parameters the region restricts; None on a
+            side it leaves open.
+        coverage: Share of all cases of interest that are in the region.
+        density: Share of the points in the region that are cases of interest.
+        mass: Share of all points that are in the region.
     """
 
     limits: dict[str, tuple[float | None, float | None]]
     coverage: float
     density: float
     mass: float
+
+
+@dataclass(frozen=True)
+class Box(Region):
+    """PRIM's box: a region, and the peeling that found it.
+
+    Attributes:
+        trajectory: PRIM's peeling trajectory (coverage, density, mass, restricted dimensions).
+        chosen: The step of the trajectory the box is.
+    """
+
     trajectory: pd.DataFrame
     chosen: int
 
@@ -123,12 +143,61 @@ def fit_tree(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> cart
     mass_min = max(mass_min, min(5, len(x)) / len(x))
     with _quiet():
         tree = cart.CART(x.reset_index(drop=True), cases, mass_min=mass_min)
-        tree.build_tree()
+        # What CART.build_tree does (ema_workbench 2.5.3), with the tree's random state fixed:
+        # scikit-learn shuffles the features at each split and breaks ties between equally good
+        # splits by that order, which a design's points on a grid of levels can have, so an
+        # unseeded tree (and the report's words about it) could change from one reading to the next.
+        tree.clf = DecisionTreeClassifier(min_samples_leaf=int(mass_min * len(x)), random_state=0)
+        tree.clf.fit(tree._x, tree.y)
     return tree
 
 
-def describe_box(box: Box) -> str:
-    """The box's limits in words."""
+def case_leaves(tree: cart.CART) -> list[Region]:
+    """The tree's leaves where the cases are denser than over all points, the most cases first.
+
+    A leaf is the region its branch marks out: each split above it bounds one parameter (the
+    left branch takes the points at or below the split, the right one those above).
+    """
+    if tree.clf.tree_.node_count == 1:
+        # A tree that never split has one leaf, all the points, where the cases are no denser;
+        # ema_workbench 2.5.3's CART.boxes fails on it ("can only convert an array of size 1").
+        return []
+    x, y = tree.x, np.asarray(tree.y, dtype=bool)
+    share = float(y.mean())
+    regions = []
+    with _quiet():
+        leaves = list(zip(tree.boxes, tree.stats, strict=True))
+    for limits_frame, stats in leaves:
+        if stats["density"] <= share:
+            continue
+        limits = {}
+        for name in limits_frame.columns:
+            low, high = float(limits_frame.at[0, name]), float(limits_frame.at[1, name])
+            cut_low, cut_high = low > x[name].min(), high < x[name].max()
+            if cut_low or cut_high:
+                limits[str(name)] = (low if cut_low else None, high if cut_high else None)
+        regions.append(
+            Region(limits, float(stats["coverage"]), float(stats["density"]), float(stats["mass"]))
+        )
+    return sorted(regions, key=lambda r: (-r.coverage, -r.density))
+
+
+def leaf_sentences(tree: cart.CART, top: int = 3) -> list[str]:
+    """CART's leaves where the cases gather most, in words: a second description beside PRIM's box."""
+    leaves = case_leaves(tree)
+    if not leaves:
+        return ["A CART tree finds no leaf where those points are denser than over all points."]
+    lines = ["A CART tree telling those points from the others; the leaves where they gather most:", ""]
+    for leaf in leaves[:top]:
+        lines.append(
+            f"- {describe_box(leaf)}: {leaf.coverage:.0%} of those points (coverage), {leaf.density:.0%} of "
+            f"the points there (density), {leaf.mass:.0%} of all points"
+        )
+    return lines
+
+
+def describe_box(box: Region) -> str:
+    """The region's limits in words."""
     parts = []
     for name, (low, high) in box.limits.items():
         if low is not None and high is not None:

@@ -37,7 +37,7 @@ from sklearn.tree import plot_tree
 
 from barrio.experiments.batch import ResultsError, load, run_version
 from barrio.experiments.designs import PLAN_FILE, Design, read_plan
-from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, regret
+from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
 from barrio.experiments.sensitivity import DERIVED, indices, outcomes_by_point, targets
@@ -69,6 +69,8 @@ class Analysis:
         cases: Where the chosen difference is above its threshold, per point (None if no
             discovery was asked or the points are unfinished).
         box: PRIM's box around the cases (None if there is nothing to tell apart).
+        tree: A CART tree telling the cases from the other points (None where there is no box
+            either): its leaves in words are :func:`experiments.discovery.case_leaves`.
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
@@ -87,6 +89,7 @@ class Analysis:
     interim: pd.DataFrame = field(default_factory=pd.DataFrame)
     trajectories: tuple[int, int] | None = None
     finished: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    tree: Any = None
 
 
 def write_design(out: Path, design: Design) -> Path:
@@ -157,11 +160,12 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     found = targets(whole, policies, differences, points)
     table = indices(design, found) if len(complete) == points else pd.DataFrame()
     chosen = described.get("discovery")
-    cases = box = None
+    cases = box = tree = None
     if chosen is not None and len(complete) == points:
         y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
         cases = y > chosen["above"]
         box = find_box(_frame(design), cases)
+        tree = fit_tree(_frame(design), cases)
     interim, trajectories = pd.DataFrame(), None
     if design.method == "morris":
         finished, rows = design.finished_trajectories(complete.to_numpy())
@@ -180,6 +184,7 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
         interim,
         trajectories,
         complete.to_numpy(),
+        tree,
     )
 
 
@@ -223,6 +228,7 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     interim = out / "indices_interim.csv"
     if result.interim.empty:
         interim.unlink(missing_ok=True)
+        (out / "indices_interim.png").unlink(missing_ok=True)
     else:
         paths["interim"] = interim
         atomic_write(interim, lambda p: result.interim.to_csv(p, index=False))
@@ -230,12 +236,15 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     atomic_write(paths["outcomes"], lambda p: result.by_point.to_csv(p, index=False))
     figures = {}
     if not result.indices.empty:
-        figures["indices"] = _indices_figure(result)
+        figures["indices"] = _indices_figure(result.indices, result.design)
+    elif not result.interim.empty and result.trajectories is not None:
+        finished, trajectories = result.trajectories
+        so_far = f"Interim: {finished} of {trajectories} trajectories"
+        figures["indices_interim"] = _indices_figure(result.interim, result.design, so_far)
     if result.box is not None:
         figures["discovery"] = _box_figure(result)
-        tree = fit_tree(_frame(result.design), result.cases)
-        if tree is not None:
-            figures["tree"] = _tree_figure(tree, list(result.design.names))
+    if result.tree is not None:
+        figures["tree"] = _tree_figure(result.tree, list(result.design.names))
     for kind, fig in figures.items():
         paths[kind] = out / f"{kind}.png"
         atomic_write(paths[kind], lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
@@ -310,6 +319,8 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
         ]
         lines += _ranked_lines(result.interim, design)
         lines += ["", "All of it, levels included, is in indices_interim.csv.", ""]
+        if "indices_interim" in figures:
+            lines += ["![indices so far](indices_interim.png)", ""]
     elif design.method == "latin_hypercube":
         lines += [
             "A Latin hypercube gives no sensitivity indices (use morris or sobol); it serves discovery "
@@ -347,20 +358,22 @@ def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
     what = f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} is above {chosen['above']:g}"
     count, points = int(result.cases.sum()), len(result.cases)
     lines = ["## Where it happens", "", f"{what} at {count} of {points} point(s) ({count / points:.0%})."]
-    if result.box is None:
-        lines += ["There is nothing to tell apart: no box is drawn.", ""]
-        return lines
     box = result.box
-    lines += [
-        f"PRIM's box: {describe_box(box)}. It holds {box.coverage:.0%} of those points (coverage), "
-        f"and {box.density:.0%} of the points in it are such points (density); it holds {box.mass:.0%} of "
-        "all the points.",
-        "",
-    ]
+    if box is None:
+        lines += ["PRIM finds no box that tells those points apart.", ""]
+    else:
+        lines += [
+            f"PRIM's box: {describe_box(box)}. It holds {box.coverage:.0%} of those points (coverage), "
+            f"and {box.density:.0%} of the points in it are such points (density); it holds {box.mass:.0%} "
+            "of all the points.",
+            "",
+        ]
     if "discovery" in figures:
         lines += ["![PRIM's peeling trajectory](discovery.png)", ""]
+    if result.tree is not None:
+        lines += [*leaf_sentences(result.tree), ""]
     if "tree" in figures:
-        lines += ["A CART tree telling those points from the others:", "", "![CART tree](tree.png)", ""]
+        lines += ["![CART tree](tree.png)", ""]
     return lines
 
 
@@ -389,12 +402,12 @@ def _regret_lines(table: pd.DataFrame) -> list[str]:
     return [*lines, ""]
 
 
-def _indices_figure(result: Analysis) -> Figure:
+def _indices_figure(table: pd.DataFrame, design: Design, title: str = "") -> Figure:
     """One panel per difference and outcome: the top parameters with their intervals."""
-    score, conf = _score(result.design)
-    frame = result.indices[result.indices.against.notna()]
+    score, conf = _score(design)
+    frame = table[table.against.notna()]
     if frame.empty:
-        frame = result.indices
+        frame = table
     panels = list(frame.groupby(["policy", "against", "outcome"], sort=False, dropna=False))
     outcomes = list(dict.fromkeys(frame.outcome))
     cols = len(outcomes)
@@ -411,6 +424,8 @@ def _indices_figure(result: Analysis) -> Figure:
         ax.set_title(_name(policy, None if pd.isna(against) else against, outcome), fontsize=9)
         ax.tick_params(labelsize=7)
         ax.set_xlabel(score, fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
     return fig
 
 

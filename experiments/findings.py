@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from barrio.experiments.designs import read_plan
-from barrio.experiments.discovery import describe_box
+from barrio.experiments.discovery import describe_box, leaf_sentences
 from barrio.experiments.exploration import Analysis, analyse
 from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
@@ -154,13 +154,16 @@ def _discovery(result: Analysis) -> list[str]:
     lines = [f"Scenario discovery: {what} at {count:,} of {points:,} points ({count / points:.0%})."]
     box = result.box
     if box is None:
-        return [*lines, "PRIM finds no box that tells those points apart.", ""]
-    return [
-        *lines,
-        f"PRIM's box: {describe_box(box)}; coverage {box.coverage:.0%}, density {box.density:.0%}, "
-        f"mass {box.mass:.0%}.",
-        "",
-    ]
+        lines.append("PRIM finds no box that tells those points apart.")
+    else:
+        lines.append(
+            f"PRIM's box: {describe_box(box)}; coverage {box.coverage:.0%}, density {box.density:.0%}, "
+            f"mass {box.mass:.0%}."
+        )
+    lines.append("")
+    if result.tree is not None:
+        lines += [*leaf_sentences(result.tree), ""]
+    return lines
 
 
 def _regret(result: Analysis) -> list[str]:

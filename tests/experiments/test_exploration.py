@@ -19,7 +19,7 @@ pytest.importorskip("ema_workbench")
 
 from barrio.experiments.batch import ResultsError
 from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_exploration, sample
-from barrio.experiments.discovery import describe_box, find_box, regret
+from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.exploration import analyse, write_exploration
 from barrio.experiments.posterior import parameter_values
 from barrio.experiments.sensitivity import indices, targets
@@ -71,6 +71,42 @@ def test_prim_finds_a_planted_box():
     assert low is None and high == pytest.approx(0.3, abs=0.03)
     assert box.coverage > 0.8 and box.density > 0.8
     assert describe_box(box) == f"a above {box.limits['a'][0]:.3g} and b below {box.limits['b'][1]:.3g}"
+
+
+def test_cart_names_the_leaf_that_holds_a_planted_box():
+    rng = np.random.default_rng(12)
+    x = pd.DataFrame(rng.uniform(0, 1, (1000, 3)), columns=["a", "b", "c"])
+    cases = ((x.a > 0.6) & (x.b < 0.3)).to_numpy()
+    leaves = case_leaves(fit_tree(x, cases))
+    # The other leaves hold no case: only the box's is denser than the 12% of cases overall.
+    assert len(leaves) == 1
+    (leaf,) = leaves
+    assert set(leaf.limits) == {"a", "b"}
+    (a_low, a_high), (b_low, b_high) = leaf.limits["a"], leaf.limits["b"]
+    assert a_low == pytest.approx(0.6, abs=0.02) and a_high is None
+    assert b_low is None and b_high == pytest.approx(0.3, abs=0.02)
+    # Its figures are those of the points its limits hold (left of a split is at or below it).
+    held = ((x.a > a_low) & (x.b <= b_high)).to_numpy()
+    assert leaf.mass == pytest.approx(held.mean())
+    assert leaf.coverage == pytest.approx(cases[held].sum() / cases.sum()) == 1.0
+    assert leaf.density == pytest.approx(cases[held].mean()) == 1.0
+    sentences = leaf_sentences(fit_tree(x, cases))
+    assert sentences[
+        2
+    ] == f"- {describe_box(leaf)}: 100% of those points (coverage), 100% of the points there " + (
+        f"(density), {leaf.mass:.0%} of all points"
+    )
+
+
+def test_a_tree_too_small_to_split_has_no_leaf_to_name():
+    # Eight points, and a leaf holds at least five: the tree is its root alone.
+    x = pd.DataFrame({"a": np.linspace(0, 1, 8)})
+    tree = fit_tree(x, np.arange(8) == 7)
+    assert tree.clf.tree_.node_count == 1
+    assert case_leaves(tree) == []
+    assert leaf_sentences(tree) == [
+        "A CART tree finds no leaf where those points are denser than over all points."
+    ]
 
 
 def test_regret_is_the_gap_to_the_best_policy_at_each_point():
@@ -258,14 +294,13 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     pd.testing.assert_frame_equal(partial.interim, expected)
     assert partial.interim.mu_star.gt(0).any()
     write_exploration(killed)
-    assert (killed / "indices_interim.csv").is_file()
-    assert (
-        "## So far: what decides each difference (2 of 3 trajectories)"
-        in (killed / "exploration.md").read_text()
-    )
+    assert (killed / "indices_interim.csv").is_file() and (killed / "indices_interim.png").is_file()
+    report = (killed / "exploration.md").read_text()
+    assert "## So far: what decides each difference (2 of 3 trajectories)" in report
+    assert "![indices so far](indices_interim.png)" in report
     # Finished again, the interim screening is gone: the whole one replaces it.
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
-    assert not (killed / "indices_interim.csv").exists()
+    assert not (killed / "indices_interim.csv").exists() and not (killed / "indices_interim.png").exists()
     assert "So far" not in (killed / "exploration.md").read_text()
 
     # Shipped without its runs and manifest (as a study is in git), the folder gives the same numbers.
