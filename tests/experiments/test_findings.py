@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("SALib")
 
 from barrio.experiments.designs import sample
+from barrio.experiments.discovery import case_leaves
 from barrio.experiments.exploration import analyse, write_design
 from barrio.experiments.findings import findings_markdown, refresh
 from barrio.experiments.wording import number
@@ -17,13 +18,13 @@ NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
 BOUNDS = [(0.0, 1.0), (0.0, 10.0), (1.0, 3.0)]
 
 
-def shipped_study(folder, finished_points):
-    """A Morris screening kept as a study is in git (no runs, no manifest), its outcomes made up.
+def shipped_study(folder, finished_points, method="morris", n=4):
+    """An exploration kept as a study is in git (no runs, no manifest), its outcomes made up.
 
     Homicides under "soft" rise with lethality; "hard" adds half a homicide per unit of
     reluctance: the difference is decided by reluctance alone, 0.5 per unit over a range of 10.
     """
-    design = sample("morris", NAMES, BOUNDS, n=4, seed=9)
+    design = sample(method, NAMES, BOUNDS, n=n, seed=9)
     folder.mkdir(parents=True)
     write_design(folder, design)
     described = {
@@ -90,7 +91,29 @@ def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path
     box = result.box
     low = box.limits["selling.reluctance"][0]
     assert f"PRIM's box: selling.reluctance above {low:.3g}; coverage 100%, density 100%" in text
+    # CART draws the same line, in words beside PRIM's.
+    (leaf,) = case_leaves(result.tree)
+    assert set(leaf.limits) == {"selling.reluctance"} and leaf.coverage == leaf.density == 1.0
+    assert (
+        f"- selling.reluctance above {leaf.limits['selling.reluctance'][0]:.3g}: 100% of those points" in text
+    )
     assert np.isfinite(result.indices.mu_star_conf).all()
+
+
+def test_a_sobol_study_s_findings_have_its_shares_of_variance(tmp_path):
+    shipped_study(tmp_path / "study", range(64 * 5), method="sobol", n=64)
+    text = findings_markdown(tmp_path / "study")
+    assert text.startswith(
+        "Sobol design over 3 parameters; 320 points, each run under every policy on 2 seed(s)."
+    )
+    assert "Interim" not in text
+    assert "| rank | parameter | what it is | ST | ± | S1 | ± |" in text
+    rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| ") and "`" in line]
+    # The difference is 0.5 x reluctance: reluctance has all of its variance, alone.
+    first = rows[0]
+    assert first[1] == "`selling.reluctance`"
+    assert float(first[3]) == pytest.approx(1.0, abs=0.05) and float(first[5]) == pytest.approx(1.0, abs=0.1)
+    assert all(float(row[3]) == pytest.approx(0.0, abs=0.02) for row in rows[1:3])
 
 
 def test_refresh_writes_only_between_the_markers(tmp_path):
