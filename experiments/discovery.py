@@ -90,7 +90,9 @@ def find_box(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> Box 
 
     PRIM peels the space into ever smaller, denser boxes; the one chosen from that trajectory
     is the one where coverage and density are best together (the highest harmonic mean of the
-    two), the knee where peeling more loses more cases than it sheds others.
+    two), the knee where peeling more loses more cases than it sheds others. The whole space
+    (the trajectory's first step) is never chosen: where the cases are most points, describe
+    the others instead (:func:`experiments.exploration.analyse` does).
 
     Args:
         x: One row per point, one column per parameter.
@@ -98,7 +100,8 @@ def find_box(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> Box 
         mass_min: The smallest share of points a box may hold.
 
     Returns:
-        The box, or None if no point or every point is a case (there is nothing to tell apart).
+        The box, or None if no point or every point is a case (there is nothing to tell apart),
+        or no box is denser in cases than the whole space.
     """
     cases = np.asarray(cases, dtype=bool)
     if not cases.any() or cases.all():
@@ -112,7 +115,16 @@ def find_box(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> Box 
     if box is None:
         return None
     trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
-    balance = 2 * trajectory.coverage * trajectory.density / (trajectory.coverage + trajectory.density)
+    # Step 0 is the whole space, which describes nothing, yet where cases are most of the points
+    # its balance (2p / (1 + p) at a share p of cases) beats every peeled box's; and a step no
+    # denser than the cases overall (ema_workbench 2.5.3 returns such a "dump box" when no box
+    # meets the threshold) describes nothing either.
+    peeled = trajectory[
+        (trajectory.index > 0) & (trajectory.res_dim > 0) & (trajectory.density > cases.mean())
+    ]
+    if peeled.empty:
+        return None
+    balance = 2 * peeled.coverage * peeled.density / (peeled.coverage + peeled.density)
     chosen = int(balance.idxmax())
     limits_frame = box.box_lims[chosen]
     initial = algorithm.box_init

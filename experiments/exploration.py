@@ -42,7 +42,15 @@ from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
 from barrio.experiments.sensitivity import DERIVED, indices, outcomes_by_point, targets
 
-__all__ = ["DESIGN_FILE", "Analysis", "analyse", "read_design", "write_design", "write_exploration"]
+__all__ = [
+    "DESIGN_FILE",
+    "Analysis",
+    "analyse",
+    "discovery_summary",
+    "read_design",
+    "write_design",
+    "write_exploration",
+]
 
 #: The design's points (as SALib drew them, before whole-number parameters are rounded).
 DESIGN_FILE = "design.csv"
@@ -68,9 +76,10 @@ class Analysis:
         regret: Each policy's regret per outcome.
         cases: Where the chosen difference is above its threshold, per point (None if no
             discovery was asked or the points are unfinished).
-        box: PRIM's box around the cases (None if there is nothing to tell apart).
-        tree: A CART tree telling the cases from the other points (None where there is no box
-            either): its leaves in words are :func:`experiments.discovery.case_leaves`.
+        box: PRIM's box around the points :attr:`described` (None if there is nothing to
+            tell apart).
+        tree: A CART tree telling the points :attr:`described` from the others: its leaves in
+            words are :func:`experiments.discovery.case_leaves`.
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
@@ -90,6 +99,22 @@ class Analysis:
     trajectories: tuple[int, int] | None = None
     finished: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     tree: Any = None
+
+    @property
+    def flipped(self) -> bool:
+        """Whether the cases are most of the points, so that discovery describes the others."""
+        return self.cases is not None and bool(self.cases.mean() > 0.5)
+
+    @property
+    def described(self) -> np.ndarray | None:
+        """The points the box and the tree describe.
+
+        The cases, or, where the cases are most of the points, the others (where the answer
+        flips): a box around nearly everything says nothing.
+        """
+        if self.cases is None:
+            return None
+        return ~self.cases if self.flipped else self.cases
 
 
 def write_design(out: Path, design: Design) -> Path:
@@ -164,8 +189,9 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     if chosen is not None and len(complete) == points:
         y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
         cases = y > chosen["above"]
-        box = find_box(_frame(design), cases)
-        tree = fit_tree(_frame(design), cases)
+        described = ~cases if cases.mean() > 0.5 else cases  # as Analysis.described
+        box = find_box(_frame(design), described)
+        tree = fit_tree(_frame(design), described)
     interim, trajectories = pd.DataFrame(), None
     if design.method == "morris":
         finished, rows = design.finished_trajectories(complete.to_numpy())
@@ -351,13 +377,37 @@ def _ranked_lines(table: pd.DataFrame, design: Design) -> list[str]:
     return lines
 
 
-def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
+def discovery_summary(result: Analysis) -> list[str]:
+    """What scenario discovery looked for, how often it happens, and which points it describes.
+
+    Empty where no discovery was asked or the design is unfinished.
+    """
     chosen = result.discovery
     if chosen is None or result.cases is None:
         return []
     what = f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} is above {chosen['above']:g}"
     count, points = int(result.cases.sum()), len(result.cases)
-    lines = ["## Where it happens", "", f"{what} at {count} of {points} point(s) ({count / points:.0%})."]
+    lines = [f"{what} at {count:,} of {points:,} points ({count / points:.0%})."]
+    if result.flipped:
+        lines[0] += (
+            f" That is most of the points, so what follows describes the other {points - count:,}, "
+            "where it is not: where the answer flips."
+        )
+    if result.design.method == "morris":
+        lines[0] += (
+            " The points of a Morris design come in trajectories that change one parameter at a time, "
+            "so neighbouring points are alike: coverage, density and the shares below count points, "
+            "not independent draws, and are indicative (a Latin hypercube or a Sobol design gives "
+            "independent points)."
+        )
+    return lines
+
+
+def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
+    summary = discovery_summary(result)
+    if not summary:
+        return []
+    lines = ["## Where it happens", "", *summary]
     box = result.box
     if box is None:
         lines += ["PRIM finds no box that tells those points apart.", ""]

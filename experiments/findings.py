@@ -26,7 +26,7 @@ import pandas as pd
 
 from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box, leaf_sentences
-from barrio.experiments.exploration import Analysis, analyse
+from barrio.experiments.exploration import Analysis, analyse, discovery_summary
 from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
@@ -147,11 +147,12 @@ def _discovery(result: Analysis) -> list[str]:
     chosen = result.discovery
     if chosen is None:
         return []
-    what = f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} above {chosen['above']:g}"
     if result.cases is None:
+        what = (
+            f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} above {chosen['above']:g}"
+        )
         return [f"Scenario discovery ({what}) needs every point: not yet.", ""]
-    count, points = int(result.cases.sum()), len(result.cases)
-    lines = [f"Scenario discovery: {what} at {count:,} of {points:,} points ({count / points:.0%})."]
+    lines = ["Scenario discovery: " + " ".join(discovery_summary(result)), ""]
     box = result.box
     if box is None:
         lines.append("PRIM finds no box that tells those points apart.")

@@ -114,3 +114,7 @@ def test_the_study_notebook_reads_the_shipped_screening(tmp_path, kernel):
     assert "best_share" in shown(cells[3], "text/html")
     boxed = shown(cells[4], "stream")
     assert ("no box yet" in boxed) == (analysis.cases is None)
+    if analysis.cases is not None:
+        from barrio.experiments.exploration import discovery_summary
+
+        assert discovery_summary(analysis)[0] in boxed

@@ -18,7 +18,7 @@ NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
 BOUNDS = [(0.0, 1.0), (0.0, 10.0), (1.0, 3.0)]
 
 
-def shipped_study(folder, finished_points, method="morris", n=4):
+def shipped_study(folder, finished_points, method="morris", n=4, above=2.5):
     """An exploration kept as a study is in git (no runs, no manifest), its outcomes made up.
 
     Homicides under "soft" rise with lethality; "hard" adds half a homicide per unit of
@@ -33,7 +33,7 @@ def shipped_study(folder, finished_points, method="morris", n=4):
         "policies": ["soft", "hard"],
         "outcomes": ["homicide_rate"],
         "differences": [["hard", "soft"]],
-        "discovery": {"policy": "hard", "against": "soft", "outcome": "homicide_rate", "above": 2.5},
+        "discovery": {"policy": "hard", "against": "soft", "outcome": "homicide_rate", "above": above},
     }
     plan = {"description": described, "replicates": 2, "versions": {"0.1.1": 2 * 2 * len(finished_points)}}
     (folder / "exploration.json").write_text(json.dumps(plan))
@@ -86,7 +86,8 @@ def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path
     # The difference is above 2.5 where reluctance is above 5: that is the box PRIM should draw.
     cases = result.cases
     assert cases is not None and cases.sum() == int((0.5 * result.design.values[:, 1] > 2.5).sum())
-    assert "Scenario discovery: hard minus soft on homicide_rate above 2.5 at" in text
+    assert "Scenario discovery: hard minus soft on homicide_rate is above 2.5 at" in text
+    assert "Morris design come in trajectories" in text  # its shares are indicative
     assert result.box is not None and set(result.box.limits) == {"selling.reluctance"}
     box = result.box
     low = box.limits["selling.reluctance"][0]
@@ -98,6 +99,24 @@ def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path
         f"- selling.reluctance above {leaf.limits['selling.reluctance'][0]:.3g}: 100% of those points" in text
     )
     assert np.isfinite(result.indices.mu_star_conf).all()
+
+
+def test_where_the_cases_are_most_points_discovery_describes_where_the_answer_flips(tmp_path):
+    # Hard minus soft is 0.5 x reluctance, above 0.5 wherever reluctance is above 1: 90% of the range.
+    shipped_study(tmp_path / "study", range(64 * 5), method="sobol", n=64, above=0.5)
+    result = analyse(tmp_path / "study")
+    assert result.flipped and result.cases.mean() > 0.8
+    assert (result.described == ~result.cases).all()
+    box = result.box
+    # PRIM may also trim an edge of another parameter where no case happened to fall.
+    low, high = box.limits["selling.reluctance"]
+    assert low is None and high == pytest.approx(1.0, abs=0.3)
+    assert box.density > 0.9 and box.coverage > 0.85
+    text = findings_markdown(tmp_path / "study")
+    others = int((~result.cases).sum())
+    assert f"so what follows describes the other {others}, where it is not: where the answer flips." in text
+    assert f"selling.reluctance below {high:.3g}" in text.split("PRIM's box: ")[1].split(";")[0]
+    assert "Morris design" not in text
 
 
 def test_a_sobol_study_s_findings_have_its_shares_of_variance(tmp_path):
