@@ -47,7 +47,7 @@ from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
 from barrio.experiments.batch import MANIFEST, ResultsError, RunSpec, read_manifest, replicate_seeds
-from barrio.experiments.posterior import parameter_values
+from barrio.experiments.posterior import parameter_values, whole_numbers
 from barrio.model.errors import BarrioError
 from barrio.model.params import Params, parameter_table
 from barrio.model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
@@ -152,6 +152,14 @@ class Design:
     second_order: bool
     seed: int
 
+    def model_values(self) -> np.ndarray:
+        """The points as the model gets them: whole-number parameters rounded."""
+        got = self.values.copy()
+        whole = whole_numbers(self.names)
+        # np.round rounds halves to even, as Python's round in parameter_values does.
+        got[:, whole] = np.round(got[:, whole])
+        return got
+
     @property
     def problem(self) -> dict[str, Any]:
         """The design as SALib's ``problem``."""
@@ -210,8 +218,20 @@ def sample(
     levels: int = 4,
     second_order: bool = False,
 ) -> Design:
-    """Draw a design's points (deterministic given ``seed``)."""
-    problem = {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds]}
+    """Draw a design's points (deterministic given ``seed``).
+
+    A Sobol or Latin hypercube design draws a whole-number parameter over its range widened by
+    half a unit each side, so that once rounded every whole number in the range is as likely as
+    another (drawn over the range itself, the two ends would come up half as often). A Morris
+    design keeps its grid of levels; the analysis divides by the step the rounding leaves
+    (:func:`experiments.sensitivity.step_ratios`).
+    """
+    drawn = [list(b) for b in bounds]
+    whole = whole_numbers(names)
+    if method != "morris":
+        for k in np.flatnonzero(whole):
+            drawn[k] = [np.ceil(bounds[k][0]) - 0.5, np.floor(bounds[k][1]) + 0.5]
+    problem = {"num_vars": len(names), "names": names, "bounds": drawn}
     # Not the seed itself: replicate_seeds(seed, ...) spawns the runs' seeds from SeedSequence(seed),
     # and the design must not share their stream.
     stream = np.random.SeedSequence([seed, 1]).generate_state(1)[0]
@@ -221,8 +241,12 @@ def sample(
         values = sobol_sample.sample(problem, n, calc_second_order=second_order, seed=int(stream))
     else:
         unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(stream)).random(n)
-        low, high = np.array(bounds, dtype=float).T
+        low, high = np.array(drawn, dtype=float).T
         values = low + unit * (high - low)
+    if method != "morris" and whole.any():
+        # An end of the widened range itself would round outside the range (half to even).
+        low, high = np.array(drawn, dtype=float)[whole].T
+        values[:, whole] = np.clip(values[:, whole], low + 1e-6, high - 1e-6)
     return Design(
         method, tuple(names), tuple(tuple(b) for b in bounds), values, n, levels, second_order, seed
     )
@@ -372,6 +396,21 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
     ranges = _ranges(spec, problem, folder)
     if spec.design.method == "sobol" and spec.design.n & (spec.design.n - 1):
         problem(("design", "n"), f"Sobol's samples need n a power of 2 (8, 16, 32, ...); got {spec.design.n}")
+    if spec.design.method == "morris":
+        levels = spec.design.levels
+        if levels % 2:
+            # SALib's steps jump half the levels: with an odd number some levels are reached
+            # more often than others (SALib warns the sample may be biased).
+            problem(("design", "levels"), f"Morris's levels must be even (4, 6, 8, ...); got {levels}")
+        else:
+            for path, bounds in ranges.items():
+                if whole_numbers([path])[0] and (pair := _unmoved(bounds, levels)):
+                    problem(
+                        ("uncertainties" if path not in spec.levers else "levers", path),
+                        f"a whole number: at {levels} levels over [{bounds[0]:g}, {bounds[1]:g}] a Morris "
+                        f"step from {pair[0]:.3g} to {pair[1]:.3g} rounds to no change; widen the range "
+                        "or use fewer levels",
+                    )
     if problems:
         raise ScenarioError(problems)
     design = sample(
@@ -384,6 +423,19 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
         spec.design.second_order,
     )
     return Exploration(spec, file, tuple(policies), design)
+
+
+def _unmoved(bounds: tuple[float, float], levels: int) -> tuple[float, float] | None:
+    """A Morris step over ``bounds`` that a whole number rounds to no change (None if there is none).
+
+    A step joins level ``k`` and level ``k + levels / 2`` of the grid.
+    """
+    grid = np.linspace(bounds[0], bounds[1], levels)
+    for k in range(levels // 2):
+        low, high = grid[k], grid[k + levels // 2]
+        if round(float(low)) == round(float(high)):
+            return float(low), float(high)
+    return None
 
 
 def _ranges(spec: ExplorationFile, problem: Any, folder: Path) -> dict[str, tuple[float, float]]:

@@ -31,16 +31,23 @@ __all__ = [
     "point_estimate",
     "posterior_markdown",
     "uncertainty_split",
+    "whole_numbers",
 ]
+
+
+def whole_numbers(names: Sequence[str]) -> np.ndarray:
+    """Which of ``names`` the model gets rounded: whole numbers and switches (not parameters: False)."""
+    rows = {row["path"]: row for row in parameter_table()}
+    return np.array([name in rows and isinstance(rows[name]["default"], int) for name in names], dtype=bool)
 
 
 def parameter_values(names: Sequence[str], point: np.ndarray) -> dict[str, Any]:
     """A point of fitted parameters as scenario values (whole numbers where the parameter is one)."""
-    rows = {row["path"]: row for row in parameter_table()}
-    out: dict[str, Any] = {}
-    for name, value in zip(names, point, strict=True):
-        out[name] = round(float(value)) if isinstance(rows[name]["default"], int) else float(value)
-    return out
+    whole = whole_numbers(names)
+    return {
+        name: round(float(value)) if is_whole else float(value)
+        for name, value, is_whole in zip(names, point, whole, strict=True)
+    }
 
 
 def load_posterior(folder: Path | str) -> tuple[pd.DataFrame, dict[str, Any]]:

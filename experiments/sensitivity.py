@@ -22,7 +22,7 @@ from SALib.analyze import sobol as sobol_analyze
 from barrio.experiments.costs import SPENDING
 from barrio.experiments.designs import Design
 
-__all__ = ["DERIVED", "Target", "indices", "outcomes_by_point", "targets"]
+__all__ = ["DERIVED", "Target", "indices", "outcomes_by_point", "step_ratios", "targets"]
 
 #: Outcomes made by adding the model's own: young recruits (12 to 24), everyone in prison, and
 #: what the state spends a week.
@@ -128,6 +128,29 @@ def indices(design: Design, found: Mapping[Target, np.ndarray], conf_level: floa
     return table[first + [c for c in table.columns if c not in first]]
 
 
+def step_ratios(design: Design) -> np.ndarray:
+    """Per parameter of a Morris design: the step SALib divides by, over the step the model got.
+
+    SALib divides each change in the output by the design's step (two thirds of the range at 4
+    levels). The model gets whole-number parameters rounded, so their step is another: levels
+    2, 3.33, 4.67 and 6 become 2, 3, 5 and 6, a step of 3 where SALib divides by 2.67, and the
+    effect would read an eighth too large. Multiplying by these ratios divides by the step
+    taken. It is exact where a parameter's steps all round alike (as they do at 4 levels on the shipped
+    ranges); otherwise it uses their mean. 1 for every other parameter. A step that rounds to no
+    change at all cannot be measured: NaN (an exploration file with such a range is refused).
+    """
+    dims = len(design.names)
+    shape = (design.n, dims + 1, dims)
+    nominal = np.diff(design.values.reshape(shape), axis=1)
+    taken = np.diff(design.model_values().reshape(shape), axis=1)
+    ratios = np.ones(dims)
+    for j in np.flatnonzero((nominal != taken).any(axis=(0, 1))):
+        moved = nominal[..., j] != 0
+        steps, got = nominal[..., j][moved], taken[..., j][moved]
+        ratios[j] = np.nan if (got == 0).any() else float(np.mean(steps / got))
+    return ratios
+
+
 def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.DataFrame:
     """SALib's indices of one target, one row per parameter."""
     names = list(design.names)
@@ -155,13 +178,16 @@ def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.
                 num_levels=design.levels,
                 seed=seed,
             )
+            # Every elementary effect of a parameter is divided by the same step: scaling them all
+            # scales the mean, the mean absolute value, the spread and the bootstrap interval alike.
+            ratio = step_ratios(design)
             return pd.DataFrame(
                 {
                     "parameter": names,
-                    "mu_star": got["mu_star"],
-                    "mu_star_conf": got["mu_star_conf"],
-                    "sigma": got["sigma"],
-                    "mu": got["mu"],
+                    "mu_star": got["mu_star"] * ratio,
+                    "mu_star_conf": got["mu_star_conf"] * ratio,
+                    "sigma": got["sigma"] * ratio,
+                    "mu": got["mu"] * ratio,
                 }
             )
         got = sobol_analyze.analyze(

@@ -22,7 +22,7 @@ from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_explorat
 from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.exploration import analyse, write_exploration
 from barrio.experiments.posterior import parameter_values
-from barrio.experiments.sensitivity import indices, targets
+from barrio.experiments.sensitivity import indices, step_ratios, targets
 from barrio.model.params import dotted
 from barrio.model.scenario import ScenarioError
 
@@ -55,6 +55,58 @@ def test_morris_ranks_a_parameter_that_does_nothing_last():
     assert found.index.tolist() == ["strong", "weak", "idle"]
     assert found.at["strong", "mu_star"] == pytest.approx(5.0)
     assert found.at["idle", "mu_star"] == 0.0
+
+
+def test_morris_divides_a_whole_number_s_effect_by_the_step_the_model_took():
+    # market.reach is a whole number: 4 levels over [2, 6] are 2, 3.33, 4.67 and 6, which the model
+    # gets as 2, 3, 5 and 6, so every step moves it by 3 where the design's step is 2.67.
+    design = sample("morris", ["market.reach", "selling.reluctance"], [(2, 6), (0, 10)], n=10, seed=5)
+    got = design.model_values()
+    assert set(np.unique(got[:, 0])) == {2.0, 3.0, 5.0, 6.0}
+    assert (got[:, 1] == design.values[:, 1]).all()  # not a whole number: as drawn
+    assert step_ratios(design) == pytest.approx([8 / 3 / 3, 1.0])
+    # An output of 3 per unit of reach moves by 12 over reach's whole range (4 units): that is mu*.
+    y = 3 * got[:, 0] + 0.5 * got[:, 1]
+    found = indices(design, {("f", None, "y"): y}).set_index("parameter")
+    assert found.at["market.reach", "mu_star"] == pytest.approx(12.0)
+    assert found.at["market.reach", "mu"] == pytest.approx(12.0)
+    assert found.at["selling.reluctance", "mu_star"] == pytest.approx(5.0)
+
+
+def test_sobol_and_latin_hypercube_draw_every_whole_number_as_often():
+    for method, n in (("latin_hypercube", 6000), ("sobol", 1024)):
+        design = sample(method, ["market.reach", "selling.reluctance"], [(2, 6), (0, 10)], n=n, seed=5)
+        got = design.model_values()[:, 0]
+        counts = pd.Series(got).value_counts().sort_index()
+        assert list(counts.index) == [2.0, 3.0, 4.0, 5.0, 6.0]
+        # Each a fifth; drawn over [2, 6] itself, 2 and 6 would each come up an eighth of the time.
+        assert (counts / len(got)).to_numpy() == pytest.approx([0.2] * 5, abs=0.025)
+        assert design.values[:, 1].min() >= 0 and design.values[:, 1].max() <= 10
+
+
+def test_a_morris_file_is_refused_odd_levels_and_a_whole_number_step_that_rounds_to_nothing(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: bad\npolicies: [baseline]\ndesign: {method: morris, n: 2, levels: 3}\n"
+        "uncertainties: [groups.lethality]\n"
+    )
+    with pytest.raises(ScenarioError, match=r"bad.yaml:3: design.levels: Morris's levels must be even"):
+        load_exploration(path)
+    path.write_text(
+        "name: bad\npolicies: [baseline]\ndesign: {method: morris, n: 2}\n"
+        "uncertainties: {market.reach: [2, 2.4], groups.lethality: [0.2, 0.4]}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_exploration(path)
+    assert (
+        "uncertainties.market.reach: a whole number: at 4 levels over [2, 2.4] a Morris step from 2 to "
+        "2.27 rounds to no change" in str(caught.value)
+    )
+    path.write_text(
+        "name: good\npolicies: [baseline]\ndesign: {method: morris, n: 2}\n"
+        "uncertainties: {market.reach: [2, 3], groups.lethality: [0.2, 0.4]}\n"
+    )
+    assert load_exploration(path).design.names == ("market.reach", "groups.lethality")
 
 
 def test_prim_finds_a_planted_box():
