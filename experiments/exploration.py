@@ -40,7 +40,7 @@ from barrio.experiments.designs import PLAN_FILE, Design, read_plan
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
-from barrio.experiments.sensitivity import DERIVED, indices, outcomes_by_point, targets
+from barrio.experiments.sensitivity import DERIVED, indices, outcomes_by_point, pair_indices, targets
 
 __all__ = [
     "DESIGN_FILE",
@@ -80,6 +80,8 @@ class Analysis:
             tell apart).
         tree: A CART tree telling the points :attr:`described` from the others: its leaves in
             words are :func:`experiments.discovery.case_leaves`.
+        pairs: A finished Sobol design's second-order indices, where it was drawn for them
+            (:func:`experiments.sensitivity.pair_indices`).
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
@@ -99,6 +101,7 @@ class Analysis:
     trajectories: tuple[int, int] | None = None
     finished: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     tree: Any = None
+    pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def flipped(self) -> bool:
@@ -184,6 +187,7 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     whole = whole[whole.point.isin(complete)]
     found = targets(whole, policies, differences, points)
     table = indices(design, found) if len(complete) == points else pd.DataFrame()
+    pairs = pair_indices(design, found) if len(complete) == points else pd.DataFrame()
     chosen = described.get("discovery")
     cases = box = tree = None
     if chosen is not None and len(complete) == points:
@@ -211,6 +215,7 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
         trajectories,
         complete.to_numpy(),
         tree,
+        pairs,
     )
 
 
@@ -258,6 +263,9 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     else:
         paths["interim"] = interim
         atomic_write(interim, lambda p: result.interim.to_csv(p, index=False))
+    if not result.pairs.empty:
+        paths["pairs"] = out / "indices_pairs.csv"
+        atomic_write(paths["pairs"], lambda p: result.pairs.to_csv(p, index=False))
     atomic_write(paths["regret"], lambda p: result.regret.to_csv(p, index=False))
     atomic_write(paths["outcomes"], lambda p: result.by_point.to_csv(p, index=False))
     figures = {}
@@ -331,6 +339,8 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
         lines += ["## What decides each difference between policies", ""]
         lines += _ranked_lines(result.indices, design)
         lines += ["", "All indices, levels included, are in indices.csv.", ""]
+        if not result.pairs.empty:
+            lines += _pair_lines(result.pairs)
         if "indices" in figures:
             lines += ["![indices](indices.png)", ""]
     elif not result.interim.empty and result.trajectories is not None:
@@ -401,6 +411,19 @@ def discovery_summary(result: Analysis) -> list[str]:
             "independent points)."
         )
     return lines
+
+
+def _pair_lines(pairs: pd.DataFrame) -> list[str]:
+    """The pair that acts most together on each difference (Sobol's second order)."""
+    lines = ["Pairs acting together (Sobol's second-order S2, ± its 95% interval):", ""]
+    differences = pairs[pairs.against.notna()]
+    for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
+        top = part.iloc[0]
+        lines.append(
+            f"- **{_name(policy, against, outcome)}**: {top.parameter} with {top['with']} "
+            f"{top.S2:.3g} ± {top.S2_conf:.2g}"
+        )
+    return [*lines, "", "Every pair is in indices_pairs.csv.", ""]
 
 
 def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:

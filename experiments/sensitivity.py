@@ -11,6 +11,7 @@ bootstrap interval.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping
 
@@ -22,7 +23,7 @@ from SALib.analyze import sobol as sobol_analyze
 from barrio.experiments.costs import SPENDING
 from barrio.experiments.designs import Design
 
-__all__ = ["DERIVED", "Target", "indices", "outcomes_by_point", "step_ratios", "targets"]
+__all__ = ["DERIVED", "Target", "indices", "outcomes_by_point", "pair_indices", "step_ratios", "targets"]
 
 #: Outcomes made by adding the model's own: young recruits (12 to 24), everyone in prison, and
 #: what the state spends a week.
@@ -126,6 +127,44 @@ def indices(design: Design, found: Mapping[Target, np.ndarray], conf_level: floa
     table = pd.concat(rows, ignore_index=True)
     first = ["policy", "against", "outcome", "rank", "parameter"]
     return table[first + [c for c in table.columns if c not in first]]
+
+
+def pair_indices(
+    design: Design, found: Mapping[Target, np.ndarray], conf_level: float = 0.95
+) -> pd.DataFrame:
+    """Sobol's second-order indices: each pair's share of a target's variance beyond each alone.
+
+    Empty unless the design is a Sobol one drawn with ``second_order`` (twice the points).
+
+    Returns:
+        One row per target and pair: ``policy, against, outcome, parameter, with, S2, S2_conf``,
+        the largest first within each target.
+    """
+    if design.method != "sobol" or not design.second_order:
+        return pd.DataFrame()
+    names = list(design.names)
+    rows = []
+    for k, ((policy, against, outcome), y) in enumerate(found.items()):
+        if np.isnan(y).any() or np.ptp(y) == 0:
+            continue
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            # The same seed as indices() gives the target, so the two share their resamples.
+            got = sobol_analyze.analyze(
+                design.problem,
+                y,
+                calc_second_order=True,
+                num_resamples=RESAMPLES,
+                conf_level=conf_level,
+                seed=(design.seed + k + 1) or 1,
+            )
+        pairs = [
+            (policy, against, outcome, names[i], names[j], got["S2"][i, j], got["S2_conf"][i, j])
+            for i, j in itertools.combinations(range(len(names)), 2)
+        ]
+        rows += sorted(pairs, key=lambda row: -row[5])
+    columns = ["policy", "against", "outcome", "parameter", "with", "S2", "S2_conf"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def step_ratios(design: Design) -> np.ndarray:

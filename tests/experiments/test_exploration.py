@@ -22,7 +22,7 @@ from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_explorat
 from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.exploration import analyse, write_exploration
 from barrio.experiments.posterior import parameter_values
-from barrio.experiments.sensitivity import indices, step_ratios, targets
+from barrio.experiments.sensitivity import indices, pair_indices, step_ratios, targets
 from barrio.model.params import dotted
 from barrio.model.scenario import ScenarioError
 
@@ -46,6 +46,23 @@ def test_sobol_indices_of_the_ishigami_function_are_the_known_ones():
         assert 0 < found.at[name, "ST_conf"] < 0.1
     assert list(found.index) == ["x1", "x2", "x3"]  # ranked by total index
     assert found["rank"].tolist() == [1, 2, 3]
+
+
+def test_sobol_pairs_of_the_ishigami_function_are_the_known_ones():
+    # Only x1 and x3 act together (b x3^4 sin x1): S13 = 0.2437 (Sobol' and Levitan 1999).
+    bounds = [(-np.pi, np.pi)] * 3
+    design = sample("sobol", ["x1", "x2", "x3"], bounds, n=2048, seed=1, second_order=True)
+    pairs = pair_indices(design, {("f", None, "y"): ishigami(design.values)})
+    found = {(r.parameter, r["with"]): (r.S2, r.S2_conf) for _, r in pairs.iterrows()}
+    assert set(found) == {("x1", "x2"), ("x1", "x3"), ("x2", "x3")}
+    assert found[("x1", "x3")][0] == pytest.approx(0.2437, abs=0.05)
+    assert found[("x1", "x2")][0] == pytest.approx(0.0, abs=0.05)
+    assert found[("x2", "x3")][0] == pytest.approx(0.0, abs=0.05)
+    assert pairs.iloc[0][["parameter", "with"]].tolist() == ["x1", "x3"]  # the largest first
+    assert all(0 < conf < 0.2 for _, conf in found.values())
+    # A design drawn without pairs has none.
+    plain = sample("sobol", ["x1", "x2", "x3"], bounds, n=64, seed=1)
+    assert pair_indices(plain, {("f", None, "y"): ishigami(plain.values)}).empty
 
 
 def test_morris_ranks_a_parameter_that_does_nothing_last():

@@ -10,7 +10,7 @@ pytest.importorskip("SALib")
 
 from barrio.experiments.designs import sample
 from barrio.experiments.discovery import case_leaves
-from barrio.experiments.exploration import analyse, write_design
+from barrio.experiments.exploration import analyse, write_design, write_exploration
 from barrio.experiments.findings import findings_markdown, refresh
 from barrio.experiments.wording import number
 
@@ -18,13 +18,13 @@ NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
 BOUNDS = [(0.0, 1.0), (0.0, 10.0), (1.0, 3.0)]
 
 
-def shipped_study(folder, finished_points, method="morris", n=4, above=2.5):
+def shipped_study(folder, finished_points, method="morris", n=4, above=2.5, second_order=False):
     """An exploration kept as a study is in git (no runs, no manifest), its outcomes made up.
 
     Homicides under "soft" rise with lethality; "hard" adds half a homicide per unit of
     reluctance: the difference is decided by reluctance alone, 0.5 per unit over a range of 10.
     """
-    design = sample(method, NAMES, BOUNDS, n=n, seed=9)
+    design = sample(method, NAMES, BOUNDS, n=n, seed=9, second_order=second_order)
     folder.mkdir(parents=True)
     write_design(folder, design)
     described = {
@@ -133,6 +133,23 @@ def test_a_sobol_study_s_findings_have_its_shares_of_variance(tmp_path):
     assert first[1] == "`selling.reluctance`"
     assert float(first[3]) == pytest.approx(1.0, abs=0.05) and float(first[5]) == pytest.approx(1.0, abs=0.1)
     assert all(float(row[3]) == pytest.approx(0.0, abs=0.02) for row in rows[1:3])
+
+
+def test_a_sobol_design_drawn_for_pairs_has_its_pairs_written(tmp_path):
+    folder = tmp_path / "study"
+    shipped_study(folder, range(64 * 8), method="sobol", n=64, second_order=True)
+    write_exploration(folder)
+    pairs = pd.read_csv(folder / "indices_pairs.csv")
+    difference = pairs[pairs.against == "soft"]
+    assert len(difference) == 3  # every pair of the three parameters
+    assert set(zip(difference.parameter, difference["with"], strict=True)) == {
+        ("groups.lethality", "selling.reluctance"),
+        ("groups.lethality", "market.reach"),
+        ("selling.reluctance", "market.reach"),
+    }
+    # Hard minus soft is 0.5 x reluctance: no pair acts together.
+    assert difference.S2.abs().max() < 0.1
+    assert "Pairs acting together (Sobol's second-order S2" in (folder / "exploration.md").read_text()
 
 
 def test_refresh_writes_only_between_the_markers(tmp_path):
