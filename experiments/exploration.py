@@ -456,7 +456,7 @@ def _regret_lines(table: pd.DataFrame) -> list[str]:
     lines = ["## Regret: which policy is least often wrong", ""]
     lines.append(
         "At each point a policy's regret is how much worse it does than the best policy there; "
-        "less is better for every outcome except trust, schooling and income."
+        "less is better for every outcome except trust, schooling, income and the economy index."
     )
     lines.append("")
     for outcome, part in table.groupby("outcome", sort=False):

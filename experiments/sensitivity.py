@@ -20,6 +20,7 @@ import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
+from barrio.experiments.batch import ResultsError
 from barrio.experiments.costs import SPENDING
 from barrio.experiments.designs import Design
 
@@ -54,6 +55,9 @@ def outcomes_by_point(
 
     Returns:
         Columns ``policy, point, outcome, value, seeds``; a derived outcome is the sum of its parts.
+
+    Raises:
+        ResultsError: If a run lacks some of a derived outcome's parts.
     """
     frame = means.copy()
     frame["outcome"] = frame["outcome"].astype(str)
@@ -61,7 +65,17 @@ def outcomes_by_point(
     for outcome in outcomes:
         pieces = DERIVED.get(outcome, (outcome,))
         chosen = frame[frame.outcome.isin(pieces)]
-        summed = chosen.groupby(["scenario", "replicate"], observed=True).value.sum().reset_index()
+        grouped = chosen.groupby(["scenario", "replicate"], observed=True)
+        kinds = grouped.outcome.nunique()
+        if (kinds < len(pieces)).any():
+            # A sum of some of its parts would pass for the whole (runs of a version that
+            # recorded fewer of them).
+            short = sorted({str(name) for name, _ in kinds.index[kinds < len(pieces)]})
+            raise ResultsError(
+                f"{len(short)} run(s) lack some of the outcomes {outcome} adds up ({', '.join(pieces)}): "
+                f"{', '.join(short[:5])}{' ...' if len(short) > 5 else ''}"
+            )
+        summed = grouped.value.sum().reset_index()
         parts.append(summed.assign(outcome=outcome))
     table = pd.concat(parts, ignore_index=True)
     where = table["scenario"].map(runs)

@@ -22,7 +22,7 @@ from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_explorat
 from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.exploration import analyse, write_exploration
 from barrio.experiments.posterior import parameter_values
-from barrio.experiments.sensitivity import indices, pair_indices, step_ratios, targets
+from barrio.experiments.sensitivity import indices, outcomes_by_point, pair_indices, step_ratios, targets
 from barrio.model.params import dotted
 from barrio.model.scenario import ScenarioError
 
@@ -124,6 +124,23 @@ def test_a_morris_file_is_refused_odd_levels_and_a_whole_number_step_that_rounds
         "uncertainties: {market.reach: [2, 3], groups.lethality: [0.2, 0.4]}\n"
     )
     assert load_exploration(path).design.names == ("market.reach", "groups.lethality")
+
+
+def test_a_derived_outcome_is_the_sum_of_all_its_parts_or_refused():
+    # Prisoners are the sentenced plus those held before trial.
+    rows = [
+        ("a", 0, "prisoners_sentenced", 10.0),
+        ("a", 0, "prisoners_pretrial", 5.0),
+        ("b", 0, "prisoners_sentenced", 12.0),
+        ("b", 0, "prisoners_pretrial", 4.0),
+    ]
+    means = pd.DataFrame(rows, columns=["scenario", "replicate", "outcome", "value"])
+    runs = {"a": ("hard", 0), "b": ("soft", 0)}
+    table = outcomes_by_point(means, runs, ["prisoners"], 1).set_index("policy")
+    assert table.at["hard", "value"] == 15.0 and table.at["soft", "value"] == 16.0
+    # A run that recorded only one part would pass for fewer prisoners: refused, and named.
+    with pytest.raises(ResultsError, match=r"1 run\(s\) lack some of the outcomes prisoners adds up .*: b$"):
+        outcomes_by_point(means.drop(index=3), runs, ["prisoners"], 1)
 
 
 def test_prim_finds_a_planted_box():
