@@ -40,13 +40,24 @@ from barrio.experiments.designs import PLAN_FILE, Design, read_plan
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
-from barrio.experiments.sensitivity import DERIVED, indices, outcomes_by_point, pair_indices, targets
+from barrio.experiments.sensitivity import (
+    DERIVED,
+    by_seed,
+    indices,
+    noise_floor,
+    outcomes_by_point,
+    pair_indices,
+    seed_noise,
+    targets,
+)
+from barrio.experiments.wording import number
 
 __all__ = [
     "DESIGN_FILE",
     "Analysis",
     "analyse",
     "discovery_summary",
+    "noise_sentence",
     "read_design",
     "write_design",
     "write_exploration",
@@ -56,6 +67,8 @@ __all__ = [
 DESIGN_FILE = "design.csv"
 #: The runs' means per policy, point and outcome, all the analysis reads of the runs.
 OUTCOMES_FILE = "outcomes_by_point.csv"
+#: Each target's standard error from its seeds (what the runs say beyond their means).
+NOISE_FILE = "noise.csv"
 #: Finished trajectories an unfinished Morris screening is read from: with one, mu* has no
 #: spread to put an interval on.
 MIN_TRAJECTORIES = 2
@@ -82,6 +95,9 @@ class Analysis:
             words are :func:`experiments.discovery.case_leaves`.
         pairs: A finished Sobol design's second-order indices, where it was drawn for them
             (:func:`experiments.sensitivity.pair_indices`).
+        noise: Each target's standard error from its seeds, over the finished points
+            (:func:`experiments.sensitivity.seed_noise`; empty for a summary written before
+            Barrio kept it).
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
@@ -102,6 +118,7 @@ class Analysis:
     finished: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     tree: Any = None
     pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    noise: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def flipped(self) -> bool:
@@ -174,16 +191,20 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     if plan["runs"]:
         runs = {r["scenario"]: (r["levers"]["policy"], int(r["levers"]["point"])) for r in plan["runs"]}
         wanted = [piece for outcome in described["outcomes"] for piece in DERIVED.get(outcome, (outcome,))]
-        means = load(out, wanted, each=per_replicate)
-        by_point = outcomes_by_point(means, runs, described["outcomes"], points)
+        seeds = by_seed(load(out, wanted, each=per_replicate), runs, described["outcomes"])
+        by_point = outcomes_by_point(seeds, points)
     else:
-        by_point = _summary(out, described["outcomes"])
+        seeds, by_point = None, _summary(out, described["outcomes"])
     policies, differences = described["policies"], [tuple(d) for d in described["differences"]]
     # A point counts once every policy's every seed there has finished: only then are its
     # differences paired and its indices those of the whole design.
     whole = by_point[by_point.seeds == replicates]
     counted = whole.groupby("point").policy.nunique()
     complete = counted.index[counted == len(policies)]
+    if seeds is not None:
+        noise = seed_noise(seeds, policies, differences, complete.to_numpy())
+    else:
+        noise = _summary_noise(out)
     whole = whole[whole.point.isin(complete)]
     found = targets(whole, policies, differences, points)
     table = indices(design, found) if len(complete) == points else pd.DataFrame()
@@ -193,9 +214,9 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     if chosen is not None and len(complete) == points:
         y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
         cases = y > chosen["above"]
-        described = ~cases if cases.mean() > 0.5 else cases  # as Analysis.described
-        box = find_box(_frame(design), described)
-        tree = fit_tree(_frame(design), described)
+        of_interest = ~cases if cases.mean() > 0.5 else cases  # as Analysis.described
+        box = find_box(_frame(design), of_interest)
+        tree = fit_tree(_frame(design), of_interest)
     interim, trajectories = pd.DataFrame(), None
     if design.method == "morris":
         finished, rows = design.finished_trajectories(complete.to_numpy())
@@ -216,7 +237,23 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
         complete.to_numpy(),
         tree,
         pairs,
+        noise,
     )
+
+
+def _summary_noise(out: Path) -> pd.DataFrame:
+    """The seeds' noise as the report last wrote it (empty if it did not)."""
+    path = out / NOISE_FILE
+    if not path.is_file():
+        return pd.DataFrame()
+    try:
+        table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str})
+    except (OSError, ValueError) as err:
+        raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
+    if {"policy", "against", "outcome", "se"} - set(table.columns):
+        raise ResultsError(f"{path}: not an exploration's noise table (policy, against, outcome, se)")
+    table["against"] = table["against"].astype(object).where(table["against"].notna(), None)
+    return table
 
 
 def _summary(out: Path, outcomes: list[str]) -> pd.DataFrame:
@@ -268,6 +305,9 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
         atomic_write(paths["pairs"], lambda p: result.pairs.to_csv(p, index=False))
     atomic_write(paths["regret"], lambda p: result.regret.to_csv(p, index=False))
     atomic_write(paths["outcomes"], lambda p: result.by_point.to_csv(p, index=False))
+    if not result.noise.empty:
+        paths["noise"] = out / NOISE_FILE
+        atomic_write(paths["noise"], lambda p: result.noise.to_csv(p, index=False))
     figures = {}
     if not result.indices.empty:
         figures["indices"] = _indices_figure(result.indices, result.design)
@@ -337,7 +377,7 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
         ]
     if not result.indices.empty:
         lines += ["## What decides each difference between policies", ""]
-        lines += _ranked_lines(result.indices, design)
+        lines += _ranked_lines(result.indices, design, result.noise)
         lines += ["", "All indices, levels included, are in indices.csv.", ""]
         if not result.pairs.empty:
             lines += _pair_lines(result.pairs)
@@ -353,7 +393,7 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
             "still change; the finished screening replaces it.",
             "",
         ]
-        lines += _ranked_lines(result.interim, design)
+        lines += _ranked_lines(result.interim, design, result.noise)
         lines += ["", "All of it, levels included, is in indices_interim.csv.", ""]
         if "indices_interim" in figures:
             lines += ["![indices so far](indices_interim.png)", ""]
@@ -368,7 +408,7 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
     return "\n".join(lines) + "\n"
 
 
-def _ranked_lines(table: pd.DataFrame, design: Design) -> list[str]:
+def _ranked_lines(table: pd.DataFrame, design: Design, noise: pd.DataFrame) -> list[str]:
     """The three parameters that decide each difference most, with their intervals."""
     score, conf = _score(design)
     what = (
@@ -383,8 +423,31 @@ def _ranked_lines(table: pd.DataFrame, design: Design) -> list[str]:
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
         top = part.head(3).itertuples()
         named = "; ".join(f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}" for r in top)
-        lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
+        said = noise_sentence(noise, design, (policy, against, outcome))
+        lines.append(f"- **{_name(policy, against, outcome)}**: {named}" + (f". {said}" if said else ""))
     return lines
+
+
+def noise_sentence(noise: pd.DataFrame, design: Design, target: tuple[str, str | None, str]) -> str:
+    """What the seeds' noise alone amounts to for a target's indices ('' if it is not known).
+
+    Morris: the mu* a parameter with no effect would show (:func:`experiments.sensitivity.noise_floor`).
+    Sobol: each point's standard error, against which the spread of the points is measured.
+    """
+    if noise.empty:
+        return ""
+    policy, against, outcome = target
+    row = noise[(noise.policy == policy) & (noise.outcome == outcome)]
+    row = row[row.against == against] if against is not None else row[row.against.isna()]
+    if row.empty or not np.isfinite(se := float(row.se.iloc[0])):
+        return ""
+    if design.method == "morris":
+        return (
+            f"Seed noise alone would give a parameter with no effect a mu* of about "
+            f"{number(noise_floor(se, design.levels), 'en')} (each point's standard error from its "
+            f"seeds is about {number(se, 'en')})"
+        )
+    return f"Each point's standard error from its seeds is about {number(se, 'en')}"
 
 
 def discovery_summary(result: Analysis) -> list[str]:

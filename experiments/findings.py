@@ -26,7 +26,7 @@ import pandas as pd
 
 from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box, leaf_sentences
-from barrio.experiments.exploration import Analysis, analyse, discovery_summary
+from barrio.experiments.exploration import Analysis, analyse, discovery_summary, noise_sentence
 from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
@@ -82,7 +82,7 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
                 "intervals are wider than the whole screening's will be, and ranks within them may change.",
                 "",
             ]
-        lines += _tables(table, design.method, top)
+        lines += _tables(table, result, top)
     lines += _discovery(result)
     lines += _regret(result)
     return "\n".join(lines).rstrip() + "\n"
@@ -101,7 +101,8 @@ def _meanings() -> dict[str, str]:
     return {row["path"]: row["meaning"] for row in parameter_table()}
 
 
-def _tables(table: pd.DataFrame, method: str, top: int) -> list[str]:
+def _tables(table: pd.DataFrame, result: Analysis, top: int) -> list[str]:
+    method = result.design.method
     meaning = _meanings()
     lines: list[str] = []
     differences = table[table.against.notna()]
@@ -121,6 +122,8 @@ def _tables(table: pd.DataFrame, method: str, top: int) -> list[str]:
                     f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {_n(r.mu_star)} | "
                     f"{_n(r.mu_star_conf)} | {_n(r.sigma)} |"
                 )
+        said = noise_sentence(result.noise, result.design, (policy, against, outcome))
+        lines += ["", f"{said}."] if said else []
         lines.append("")
     return lines
 

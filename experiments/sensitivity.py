@@ -24,7 +24,18 @@ from barrio.experiments.batch import ResultsError
 from barrio.experiments.costs import SPENDING
 from barrio.experiments.designs import Design
 
-__all__ = ["DERIVED", "Target", "indices", "outcomes_by_point", "pair_indices", "step_ratios", "targets"]
+__all__ = [
+    "DERIVED",
+    "Target",
+    "by_seed",
+    "indices",
+    "noise_floor",
+    "outcomes_by_point",
+    "pair_indices",
+    "seed_noise",
+    "step_ratios",
+    "targets",
+]
 
 #: Outcomes made by adding the model's own: young recruits (12 to 24), everyone in prison, and
 #: what the state spends a week.
@@ -41,20 +52,18 @@ RESAMPLES = 200
 Target = tuple[str, str | None, str]
 
 
-def outcomes_by_point(
-    means: pd.DataFrame, runs: Mapping[str, tuple[str, int]], outcomes: list[str], points: int
-) -> pd.DataFrame:
-    """One row per policy, point and outcome: the mean over the point's seeds.
+def by_seed(means: pd.DataFrame, runs: Mapping[str, tuple[str, int]], outcomes: list[str]) -> pd.DataFrame:
+    """One row per policy, point, seed and outcome: the run's mean over the policy period.
 
     Args:
         means: Per run and outcome, the mean over the policy period
             (:func:`experiments.effects.per_replicate`).
         runs: Each run's scenario name -> (policy, point).
         outcomes: Outcomes wanted, the model's own or :data:`DERIVED`.
-        points: Points in the design.
 
     Returns:
-        Columns ``policy, point, outcome, value, seeds``; a derived outcome is the sum of its parts.
+        Columns ``policy, point, replicate, outcome, value``; a derived outcome is the sum of its
+        parts. A replicate is the same seed under every policy at a point.
 
     Raises:
         ResultsError: If a run lacks some of a derived outcome's parts.
@@ -75,15 +84,64 @@ def outcomes_by_point(
                 f"{len(short)} run(s) lack some of the outcomes {outcome} adds up ({', '.join(pieces)}): "
                 f"{', '.join(short[:5])}{' ...' if len(short) > 5 else ''}"
             )
-        summed = grouped.value.sum().reset_index()
-        parts.append(summed.assign(outcome=outcome))
+        parts.append(grouped.value.sum().reset_index().assign(outcome=outcome))
     table = pd.concat(parts, ignore_index=True)
     where = table["scenario"].map(runs)
     table["policy"] = where.str[0]
     table["point"] = where.str[1]
-    grouped = table.groupby(["policy", "point", "outcome"], observed=True).value
+    return table[["policy", "point", "replicate", "outcome", "value"]]
+
+
+def outcomes_by_point(seeds: pd.DataFrame, points: int) -> pd.DataFrame:
+    """One row per policy, point and outcome: the mean over the point's seeds (:func:`by_seed`).
+
+    Returns:
+        Columns ``policy, point, outcome, value, seeds``.
+    """
+    grouped = seeds.groupby(["policy", "point", "outcome"], observed=True).value
     out = pd.concat([grouped.mean().rename("value"), grouped.size().rename("seeds")], axis=1).reset_index()
     return out[(out.point >= 0) & (out.point < points)]
+
+
+def seed_noise(
+    seeds: pd.DataFrame, policies: list[str], differences: list[tuple[str, str]], points: np.ndarray
+) -> pd.DataFrame:
+    """How much of each target a point's seeds leave unsettled: its standard error, over the points.
+
+    A point's value is the mean over its seeds; its standard error is their spread (for a
+    difference, of the paired differences seed by seed) over the root of their number. The root
+    mean square over ``points`` (the finished ones) is what an index of the design carries as
+    noise.
+
+    Returns:
+        One row per target: ``policy, against, outcome, se``.
+    """
+    done = seeds[seeds.point.isin(points)]
+    wide = done.pivot_table(index=["point", "replicate"], columns=["policy", "outcome"], values="value")
+    rows = []
+    for outcome in dict.fromkeys(done.outcome):
+        chosen = [(policy, None) for policy in policies] + list(differences)
+        for policy, against in chosen:
+            if (policy, outcome) not in wide.columns or (against and (against, outcome) not in wide.columns):
+                continue
+            value = wide[(policy, outcome)] - (wide[(against, outcome)] if against else 0.0)
+            per_point = value.groupby(level="point")
+            squared = (per_point.std(ddof=1) / np.sqrt(per_point.size())).to_numpy() ** 2
+            squared = squared[np.isfinite(squared)]  # a point with one seed has no spread to measure
+            rms = float(np.sqrt(squared.mean())) if len(squared) else float("nan")
+            rows.append((policy, against, outcome, rms))
+    return pd.DataFrame(rows, columns=["policy", "against", "outcome", "se"])
+
+
+def noise_floor(se: float, levels: int) -> float:
+    """The mu* a parameter with no effect would show from seed noise alone.
+
+    An elementary effect is the difference of two points' values over the step (``levels / (2
+    (levels - 1))`` of the range); with noise of standard error ``se`` at each point, its mean
+    absolute value is ``2 / sqrt(pi) * se / step``.
+    """
+    step = levels / (2 * (levels - 1))
+    return float(2 / np.sqrt(np.pi) * se / step)
 
 
 def targets(

@@ -22,7 +22,16 @@ from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_explorat
 from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.exploration import analyse, write_exploration
 from barrio.experiments.posterior import parameter_values
-from barrio.experiments.sensitivity import indices, outcomes_by_point, pair_indices, step_ratios, targets
+from barrio.experiments.sensitivity import (
+    by_seed,
+    indices,
+    noise_floor,
+    outcomes_by_point,
+    pair_indices,
+    seed_noise,
+    step_ratios,
+    targets,
+)
 from barrio.model.params import dotted
 from barrio.model.scenario import ScenarioError
 
@@ -136,11 +145,39 @@ def test_a_derived_outcome_is_the_sum_of_all_its_parts_or_refused():
     ]
     means = pd.DataFrame(rows, columns=["scenario", "replicate", "outcome", "value"])
     runs = {"a": ("hard", 0), "b": ("soft", 0)}
-    table = outcomes_by_point(means, runs, ["prisoners"], 1).set_index("policy")
+    table = outcomes_by_point(by_seed(means, runs, ["prisoners"]), 1).set_index("policy")
     assert table.at["hard", "value"] == 15.0 and table.at["soft", "value"] == 16.0
     # A run that recorded only one part would pass for fewer prisoners: refused, and named.
     with pytest.raises(ResultsError, match=r"1 run\(s\) lack some of the outcomes prisoners adds up .*: b$"):
-        outcomes_by_point(means.drop(index=3), runs, ["prisoners"], 1)
+        by_seed(means.drop(index=3), runs, ["prisoners"])
+
+
+def test_seed_noise_is_the_standard_error_of_a_point_s_value_paired_seed_by_seed():
+    # Hard minus soft seed by seed: 1, 2, 3 at point 0 (sd 1), 5, 5, 5 at point 1 (sd 0).
+    soft = {0: [10.0, 20.0, 30.0], 1: [7.0, 1.0, 4.0]}
+    hard = {0: [11.0, 22.0, 33.0], 1: [12.0, 6.0, 9.0]}
+    rows = [
+        (policy, point, r, "homicide_rate", values[point][r])
+        for policy, values in (("soft", soft), ("hard", hard))
+        for point in (0, 1, 2)
+        if point in values
+        for r in range(3)
+    ]
+    seeds = pd.DataFrame(rows, columns=["policy", "point", "replicate", "outcome", "value"])
+    noise = seed_noise(seeds, ["soft", "hard"], [("hard", "soft")], np.array([0, 1]))
+    noise = noise.set_index(["policy", noise.against.fillna("-")]).se
+    assert noise[("hard", "soft")] == pytest.approx(np.sqrt((1 / 3 + 0) / 2))
+    # Soft's own level: sd 10 at point 0, 3 at point 1.
+    assert noise[("soft", "-")] == pytest.approx(np.sqrt((100 / 3 + 9 / 3) / 2))
+
+
+def test_a_parameter_that_does_nothing_shows_the_noise_floor_as_its_mu_star():
+    design = sample("morris", ["a", "b"], [(0, 1), (0, 1)], n=500, seed=4)
+    se = 2.0
+    y = np.random.default_rng(3).normal(0, se, len(design.values))  # noise, nothing else
+    found = indices(design, {("f", None, "y"): y}).set_index("parameter")
+    assert found.mu_star.to_numpy() == pytest.approx([noise_floor(se, 4)] * 2, rel=0.1)
+    assert noise_floor(se, 4) == pytest.approx(2 / np.sqrt(np.pi) * se * 1.5)
 
 
 def test_prim_finds_a_planted_box():

@@ -12,6 +12,7 @@ from barrio.experiments.designs import sample
 from barrio.experiments.discovery import case_leaves
 from barrio.experiments.exploration import analyse, write_design, write_exploration
 from barrio.experiments.findings import findings_markdown, refresh
+from barrio.experiments.sensitivity import noise_floor
 from barrio.experiments.wording import number
 
 NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
@@ -99,6 +100,23 @@ def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path
         f"- selling.reluctance above {leaf.limits['selling.reluctance'][0]:.3g}: 100% of those points" in text
     )
     assert np.isfinite(result.indices.mu_star_conf).all()
+    assert "Seed noise alone" not in text  # a summary without its noise table says nothing of it
+
+
+def test_findings_give_the_noise_floor_the_seeds_leave(tmp_path):
+    folder = tmp_path / "study"
+    shipped_study(folder, range(16))
+    (folder / "noise.csv").write_text(
+        "policy,against,outcome,se\nhard,soft,homicide_rate,0.3\nsoft,,homicide_rate,2\n"
+    )
+    result = analyse(folder)
+    assert result.noise.set_index("policy").at["soft", "against"] is None
+    text = findings_markdown(folder)
+    floor = number(noise_floor(0.3, 4), "en")
+    assert (
+        f"Seed noise alone would give a parameter with no effect a mu* of about {floor} (each point's "
+        "standard error from its seeds is about 0.3)." in text
+    )
 
 
 def test_where_the_cases_are_most_points_discovery_describes_where_the_answer_flips(tmp_path):
