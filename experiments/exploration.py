@@ -318,7 +318,7 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     if result.box is not None:
         figures["discovery"] = _box_figure(result)
     if result.tree is not None:
-        figures["tree"] = _tree_figure(result.tree, list(result.design.names))
+        figures["tree"] = _tree_figure(result.tree, list(result.design.names), result.flipped)
     for kind, fig in figures.items():
         paths[kind] = out / f"{kind}.png"
         atomic_write(paths[kind], lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
@@ -580,10 +580,13 @@ def _box_figure(result: Analysis) -> Figure:
     return fig
 
 
-def _tree_figure(tree: Any, names: list[str]) -> Figure:
+def _tree_figure(tree: Any, names: list[str], flipped: bool = False) -> Figure:
     fig = Figure(figsize=(12, 6), layout="constrained")
     # scikit-learn's plot_tree sizes its boxes with the canvas's renderer, which a bare Figure lacks.
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    plot_tree(tree.clf, feature_names=names, class_names=["other", "case"], filled=True, ax=ax, fontsize=7)
+    # The tree tells the points described (Analysis.described) from the others: where the cases
+    # are most points, the described are those that are not cases.
+    classes = ["case", "not a case"] if flipped else ["other", "case"]
+    plot_tree(tree.clf, feature_names=names, class_names=classes, filled=True, ax=ax, fontsize=7)
     return fig
