@@ -44,20 +44,18 @@ from barrio.experiments.sensitivity import (
     DERIVED,
     by_seed,
     indices,
-    noise_floor,
+    morris_noise,
     outcomes_by_point,
     pair_indices,
-    seed_noise,
     targets,
 )
-from barrio.experiments.wording import number
 
 __all__ = [
     "DESIGN_FILE",
     "Analysis",
     "analyse",
     "discovery_summary",
-    "noise_sentence",
+    "noise_by_parameter",
     "read_design",
     "write_design",
     "write_exploration",
@@ -67,7 +65,7 @@ __all__ = [
 DESIGN_FILE = "design.csv"
 #: The runs' means per policy, point and outcome, all the analysis reads of the runs.
 OUTCOMES_FILE = "outcomes_by_point.csv"
-#: Each target's standard error from its seeds (what the runs say beyond their means).
+#: A Morris design's noise floor per target and parameter (what the runs say beyond their means).
 NOISE_FILE = "noise.csv"
 #: Finished trajectories an unfinished Morris screening is read from: with one, mu* has no
 #: spread to put an interval on.
@@ -95,9 +93,9 @@ class Analysis:
             words are :func:`experiments.discovery.case_leaves`.
         pairs: A finished Sobol design's second-order indices, where it was drawn for them
             (:func:`experiments.sensitivity.pair_indices`).
-        noise: Each target's standard error from its seeds, over the finished points
-            (:func:`experiments.sensitivity.seed_noise`; empty for a summary written before
-            Barrio kept it).
+        noise: A Morris design's noise floor per target and parameter: the mu* its seeds alone
+            would give it (:func:`experiments.sensitivity.morris_noise`; empty for another
+            design, or a summary written before Barrio kept it).
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
@@ -202,7 +200,7 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     counted = whole.groupby("point").policy.nunique()
     complete = counted.index[counted == len(policies)]
     if seeds is not None:
-        noise = seed_noise(seeds, policies, differences, complete.to_numpy())
+        noise = morris_noise(design, seeds, policies, differences, complete.to_numpy())
     else:
         noise = _summary_noise(out)
     whole = whole[whole.point.isin(complete)]
@@ -250,8 +248,10 @@ def _summary_noise(out: Path) -> pd.DataFrame:
         table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str})
     except (OSError, ValueError) as err:
         raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
-    if {"policy", "against", "outcome", "se"} - set(table.columns):
-        raise ResultsError(f"{path}: not an exploration's noise table (policy, against, outcome, se)")
+    if {"policy", "against", "outcome", "parameter", "noise"} - set(table.columns):
+        raise ResultsError(
+            f"{path}: not an exploration's noise table (policy, against, outcome, parameter, noise)"
+        )
     table["against"] = table["against"].astype(object).where(table["against"].notna(), None)
     return table
 
@@ -422,32 +422,30 @@ def _ranked_lines(table: pd.DataFrame, design: Design, noise: pd.DataFrame) -> l
     differences = table[table.against.notna()]
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
         top = part.head(3).itertuples()
-        named = "; ".join(f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}" for r in top)
-        said = noise_sentence(noise, design, (policy, against, outcome))
-        lines.append(f"- **{_name(policy, against, outcome)}**: {named}" + (f". {said}" if said else ""))
+        floor = noise_by_parameter(noise, (policy, against, outcome))
+        named = "; ".join(
+            f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}"
+            + (f" (noise {floor[r.parameter]:.2g})" if r.parameter in floor else "")
+            for r in top
+        )
+        lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
+    if not noise.empty:
+        lines += [
+            "",
+            "Noise: the mu* a parameter would show from the seeds alone, were its steps to change the "
+            "runs' random course and nothing else (noise.csv). A mu* near its noise is not shown to matter.",
+        ]
     return lines
 
 
-def noise_sentence(noise: pd.DataFrame, design: Design, target: tuple[str, str | None, str]) -> str:
-    """What the seeds' noise alone amounts to for a target's indices ('' if it is not known).
-
-    Morris: the mu* a parameter with no effect would show (:func:`experiments.sensitivity.noise_floor`).
-    Sobol: each point's standard error, against which the spread of the points is measured.
-    """
+def noise_by_parameter(noise: pd.DataFrame, target: tuple[str, str | None, str]) -> dict[str, float]:
+    """A target's noise floor per parameter (empty where it is not known)."""
     if noise.empty:
-        return ""
+        return {}
     policy, against, outcome = target
-    row = noise[(noise.policy == policy) & (noise.outcome == outcome)]
-    row = row[row.against == against] if against is not None else row[row.against.isna()]
-    if row.empty or not np.isfinite(se := float(row.se.iloc[0])):
-        return ""
-    if design.method == "morris":
-        return (
-            f"Seed noise alone would give a parameter with no effect a mu* of about "
-            f"{number(noise_floor(se, design.levels), 'en')} (each point's standard error from its "
-            f"seeds is about {number(se, 'en')})"
-        )
-    return f"Each point's standard error from its seeds is about {number(se, 'en')}"
+    rows = noise[(noise.policy == policy) & (noise.outcome == outcome)]
+    rows = rows[rows.against == against] if against is not None else rows[rows.against.isna()]
+    return dict(zip(rows.parameter, rows.noise.astype(float), strict=True))
 
 
 def discovery_summary(result: Analysis) -> list[str]:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box, leaf_sentences
-from barrio.experiments.exploration import Analysis, analyse, discovery_summary, noise_sentence
+from barrio.experiments.exploration import Analysis, analyse, discovery_summary, noise_by_parameter
 from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
@@ -116,14 +116,15 @@ def _tables(table: pd.DataFrame, result: Analysis, top: int) -> list[str]:
                     f"{r.ST_conf:.3f} | {r.S1:.3f} | {r.S1_conf:.3f} |"
                 )
         else:
-            lines += ["| rank | parameter | what it is | mu* | ± | sigma |", "|---|---|---|---|---|---|"]
+            floor = noise_by_parameter(result.noise, (policy, against, outcome))
+            head, rule = "| rank | parameter | what it is | mu* | ± | sigma |", "|---|---|---|---|---|---|"
+            lines += [head + " noise |", rule + "---|"] if floor else [head, rule]
             for r in part.head(top).itertuples():
                 lines.append(
                     f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {_n(r.mu_star)} | "
                     f"{_n(r.mu_star_conf)} | {_n(r.sigma)} |"
+                    + (f" {_n(floor[r.parameter])} |" if floor else "")
                 )
-        said = noise_sentence(result.noise, result.design, (policy, against, outcome))
-        lines += ["", f"{said}."] if said else []
         lines.append("")
     return lines
 

@@ -29,10 +29,9 @@ __all__ = [
     "Target",
     "by_seed",
     "indices",
-    "noise_floor",
+    "morris_noise",
     "outcomes_by_point",
     "pair_indices",
-    "seed_noise",
     "step_ratios",
     "targets",
 ]
@@ -103,45 +102,63 @@ def outcomes_by_point(seeds: pd.DataFrame, points: int) -> pd.DataFrame:
     return out[(out.point >= 0) & (out.point < points)]
 
 
-def seed_noise(
-    seeds: pd.DataFrame, policies: list[str], differences: list[tuple[str, str]], points: np.ndarray
+def morris_noise(
+    design: Design,
+    seeds: pd.DataFrame,
+    policies: list[str],
+    differences: list[tuple[str, str]],
+    points: np.ndarray,
 ) -> pd.DataFrame:
-    """How much of each target a point's seeds leave unsettled: its standard error, over the points.
+    """Each parameter's noise floor for each target of a Morris design: the mu* the seeds alone would give it.
 
-    A point's value is the mean over its seeds; its standard error is their spread (for a
-    difference, of the paired differences seed by seed) over the root of their number. The root
-    mean square over ``points`` (the finished ones) is what an index of the design carries as
-    noise.
+    The runs at every point share their seeds, so a step's noise is that of its change seed by
+    seed, not of two points' independent errors: a step that leaves the runs' random course alone
+    (a parameter the model ignores) has none. Each step's elementary effect is taken seed by seed
+    (the change over the step, times :func:`step_ratios`, as the indices take it from the seeds'
+    mean); its standard error is their spread over the root of their number; and a parameter
+    whose steps change nothing on average would show a mean absolute effect of sqrt(2 / pi)
+    times that, root mean square over its steps in the finished trajectories.
+
+    Args:
+        design: The Morris design.
+        seeds: Per policy, point, seed and outcome (:func:`by_seed`).
+        policies: The policies (their levels are targets).
+        differences: The (policy, against) pairs.
+        points: The finished points: only whole trajectories count.
 
     Returns:
-        One row per target: ``policy, against, outcome, se``.
+        One row per target and parameter: ``policy, against, outcome, parameter, noise``; empty
+        for another design, with fewer than two seeds, or before a trajectory is finished.
     """
-    done = seeds[seeds.point.isin(points)]
-    wide = done.pivot_table(index=["point", "replicate"], columns=["policy", "outcome"], values="value")
-    rows = []
+    columns = ["policy", "against", "outcome", "parameter", "noise"]
+    if design.method != "morris":
+        return pd.DataFrame(columns=columns)
+    finished, rows = design.finished_trajectories(points)
+    dims, length = len(design.names), len(design.names) + 1
+    done = seeds[seeds.point.isin(rows)]
+    replicates = done.replicate.nunique()
+    if finished.n == 0 or replicates < 2:
+        return pd.DataFrame(columns=columns)
+    moved = np.argmax(np.diff(finished.values.reshape(finished.n, length, dims), axis=1) != 0, axis=2)
+    scale = step_ratios(finished) / (design.levels / (2 * (design.levels - 1)))
+    wide = done.pivot_table(index="point", columns=["policy", "outcome", "replicate"], values="value")
+    out = []
     for outcome in dict.fromkeys(done.outcome):
-        chosen = [(policy, None) for policy in policies] + list(differences)
-        for policy, against in chosen:
+        for policy, against in [(policy, None) for policy in policies] + list(differences):
             if (policy, outcome) not in wide.columns or (against and (against, outcome) not in wide.columns):
                 continue
             value = wide[(policy, outcome)] - (wide[(against, outcome)] if against else 0.0)
-            per_point = value.groupby(level="point")
-            squared = (per_point.std(ddof=1) / np.sqrt(per_point.size())).to_numpy() ** 2
-            squared = squared[np.isfinite(squared)]  # a point with one seed has no spread to measure
-            rms = float(np.sqrt(squared.mean())) if len(squared) else float("nan")
-            rows.append((policy, against, outcome, rms))
-    return pd.DataFrame(rows, columns=["policy", "against", "outcome", "se"])
-
-
-def noise_floor(se: float, levels: int) -> float:
-    """The mu* a parameter with no effect would show from seed noise alone.
-
-    An elementary effect is the difference of two points' values over the step (``levels / (2
-    (levels - 1))`` of the range); with noise of standard error ``se`` at each point, its mean
-    absolute value is ``2 / sqrt(pi) * se / step``.
-    """
-    step = levels / (2 * (levels - 1))
-    return float(2 / np.sqrt(np.pi) * se / step)
+            per_seed = value.reindex(rows).to_numpy(float).reshape(finished.n, length, replicates)
+            effects = np.diff(per_seed, axis=1)  # (trajectory, step, seed); divided by the step in scale
+            squared = (effects.std(axis=2, ddof=1) / np.sqrt(replicates)) ** 2
+            total = np.zeros(dims)
+            np.add.at(total, moved, squared)  # each parameter moves once a trajectory
+            noise = np.sqrt(2 / np.pi) * np.sqrt(total / finished.n) * scale
+            out += [
+                (policy, against, outcome, name, float(n))
+                for name, n in zip(design.names, noise, strict=True)
+            ]
+    return pd.DataFrame(out, columns=columns)
 
 
 def targets(

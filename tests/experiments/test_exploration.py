@@ -25,10 +25,9 @@ from barrio.experiments.posterior import parameter_values
 from barrio.experiments.sensitivity import (
     by_seed,
     indices,
-    noise_floor,
+    morris_noise,
     outcomes_by_point,
     pair_indices,
-    seed_noise,
     step_ratios,
     targets,
 )
@@ -152,32 +151,37 @@ def test_a_derived_outcome_is_the_sum_of_all_its_parts_or_refused():
         by_seed(means.drop(index=3), runs, ["prisoners"])
 
 
-def test_seed_noise_is_the_standard_error_of_a_point_s_value_paired_seed_by_seed():
-    # Hard minus soft seed by seed: 1, 2, 3 at point 0 (sd 1), 5, 5, 5 at point 1 (sd 0).
-    soft = {0: [10.0, 20.0, 30.0], 1: [7.0, 1.0, 4.0]}
-    hard = {0: [11.0, 22.0, 33.0], 1: [12.0, 6.0, 9.0]}
-    rows = [
-        (policy, point, r, "homicide_rate", values[point][r])
-        for policy, values in (("soft", soft), ("hard", hard))
-        for point in (0, 1, 2)
-        if point in values
-        for r in range(3)
-    ]
+def test_the_noise_floor_is_each_parameter_s_change_seed_by_seed():
+    # Two trajectories over a and b, three seeds shared by every point. Each step that moves a
+    # changes hard's homicides by 1, 2 and 3 on the three seeds; each step that moves b by 5 on
+    # every seed, so b's steps carry no noise at all. Soft stays at 0.
+    design = sample("morris", ["a", "b"], [(0, 1), (0, 1)], n=2, seed=8)
+    values = design.values.reshape(2, 3, 2)
+    moved = np.argmax(np.diff(values, axis=1) != 0, axis=2)  # which parameter each step moves
+    change = {0: np.array([1.0, 2.0, 3.0]), 1: np.array([5.0, 5.0, 5.0])}
+    rows = []
+    for t in range(2):
+        level = np.zeros(3)
+        for k in range(3):
+            if k:
+                level = level + change[moved[t, k - 1]]
+            for r in range(3):
+                rows += [
+                    ("hard", 3 * t + k, r, "homicide_rate", level[r]),
+                    ("soft", 3 * t + k, r, "homicide_rate", 0.0),
+                ]
     seeds = pd.DataFrame(rows, columns=["policy", "point", "replicate", "outcome", "value"])
-    noise = seed_noise(seeds, ["soft", "hard"], [("hard", "soft")], np.array([0, 1]))
-    noise = noise.set_index(["policy", noise.against.fillna("-")]).se
-    assert noise[("hard", "soft")] == pytest.approx(np.sqrt((1 / 3 + 0) / 2))
-    # Soft's own level: sd 10 at point 0, 3 at point 1.
-    assert noise[("soft", "-")] == pytest.approx(np.sqrt((100 / 3 + 9 / 3) / 2))
-
-
-def test_a_parameter_that_does_nothing_shows_the_noise_floor_as_its_mu_star():
-    design = sample("morris", ["a", "b"], [(0, 1), (0, 1)], n=500, seed=4)
-    se = 2.0
-    y = np.random.default_rng(3).normal(0, se, len(design.values))  # noise, nothing else
-    found = indices(design, {("f", None, "y"): y}).set_index("parameter")
-    assert found.mu_star.to_numpy() == pytest.approx([noise_floor(se, 4)] * 2, rel=0.1)
-    assert noise_floor(se, 4) == pytest.approx(2 / np.sqrt(np.pi) * se * 1.5)
+    noise = morris_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(6))
+    difference = noise[noise.against == "soft"].set_index("parameter").noise
+    # sd 1 over 3 seeds is a standard error of 1/sqrt(3); over the step (2/3 of the range) and
+    # half-normal: sqrt(2/pi) x 1.5 / sqrt(3).
+    assert difference["a"] == pytest.approx(np.sqrt(2 / np.pi) * 1.5 / np.sqrt(3))
+    assert difference["b"] == 0.0
+    soft = noise[(noise.policy == "soft") & noise.against.isna()]
+    assert (soft.noise == 0).all()
+    # A trajectory missing a point is left out; with none whole there is nothing to say.
+    assert morris_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(5)).shape[0] == 6
+    assert morris_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(2)).empty
 
 
 def test_prim_finds_a_planted_box():

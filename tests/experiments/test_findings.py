@@ -12,7 +12,6 @@ from barrio.experiments.designs import sample
 from barrio.experiments.discovery import case_leaves
 from barrio.experiments.exploration import analyse, write_design, write_exploration
 from barrio.experiments.findings import findings_markdown, refresh
-from barrio.experiments.sensitivity import noise_floor
 from barrio.experiments.wording import number
 
 NAMES = ["groups.lethality", "selling.reluctance", "market.reach"]
@@ -103,20 +102,20 @@ def test_a_finished_screening_s_findings_have_its_indices_and_discovery(tmp_path
     assert "Seed noise alone" not in text  # a summary without its noise table says nothing of it
 
 
-def test_findings_give_the_noise_floor_the_seeds_leave(tmp_path):
+def test_findings_give_each_parameter_s_noise_floor(tmp_path):
     folder = tmp_path / "study"
     shipped_study(folder, range(16))
-    (folder / "noise.csv").write_text(
-        "policy,against,outcome,se\nhard,soft,homicide_rate,0.3\nsoft,,homicide_rate,2\n"
-    )
+    rows = ["policy,against,outcome,parameter,noise"]
+    rows += [f"hard,soft,homicide_rate,{name},{k + 0.25}" for k, name in enumerate(NAMES)]
+    rows += [f"soft,,homicide_rate,{name},0" for name in NAMES]
+    (folder / "noise.csv").write_text("\n".join(rows) + "\n")
     result = analyse(folder)
-    assert result.noise.set_index("policy").at["soft", "against"] is None
+    assert result.noise[result.noise.policy == "soft"].against.isna().all()
     text = findings_markdown(folder)
-    floor = number(noise_floor(0.3, 4), "en")
-    assert (
-        f"Seed noise alone would give a parameter with no effect a mu* of about {floor} (each point's "
-        "standard error from its seeds is about 0.3)." in text
-    )
+    assert "| rank | parameter | what it is | mu* | ± | sigma | noise |" in text
+    # Reluctance (1.25) leads the difference, its noise floor in the last column.
+    first = next(line for line in text.splitlines() if line.startswith("| 1 | `selling.reluctance`"))
+    assert first.endswith(" | 1.25 |")
 
 
 def test_where_the_cases_are_most_points_discovery_describes_where_the_answer_flips(tmp_path):
