@@ -137,10 +137,12 @@ class ExplorationFile(BaseModel):
 
 @dataclass(frozen=True)
 class Design:
-    """The points of an exploration: ``unit`` in [0, 1) per parameter, ``values`` scaled to the bounds.
+    """The points of an exploration: ``values``, one row per point, one column per parameter.
 
-    ``values`` are what SALib analyses (Morris reads its steps from them); the model gets them
-    rounded where a parameter is a whole number (:func:`experiments.posterior.parameter_values`).
+    ``values`` are what SALib drew and analyses (Morris reads its steps from them); the model
+    gets them rounded where a parameter is a whole number (:meth:`model_values`). A Sobol or
+    Latin hypercube design draws whole numbers over their ``bounds`` widened by half a unit each
+    side (:func:`sample`).
     """
 
     method: str
@@ -396,21 +398,16 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
     ranges = _ranges(spec, problem, folder)
     if spec.design.method == "sobol" and spec.design.n & (spec.design.n - 1):
         problem(("design", "n"), f"Sobol's samples need n a power of 2 (8, 16, 32, ...); got {spec.design.n}")
-    if spec.design.method == "morris":
-        levels = spec.design.levels
-        if levels % 2:
-            # SALib's steps jump half the levels: with an odd number some levels are reached
-            # more often than others (SALib warns the sample may be biased).
-            problem(("design", "levels"), f"Morris's levels must be even (4, 6, 8, ...); got {levels}")
-        else:
-            for path, bounds in ranges.items():
-                if whole_numbers([path])[0] and (pair := _unmoved(bounds, levels)):
-                    problem(
-                        ("uncertainties" if path not in spec.levers else "levers", path),
-                        f"a whole number: at {levels} levels over [{bounds[0]:g}, {bounds[1]:g}] a Morris "
-                        f"step from {pair[0]:.3g} to {pair[1]:.3g} rounds to no change; widen the range "
-                        "or use fewer levels",
-                    )
+    levels = spec.design.levels
+    if spec.design.method == "morris" and levels % 2:
+        # SALib's steps jump half the levels: with an odd number some levels are reached
+        # more often than others (SALib warns the sample may be biased).
+        problem(("design", "levels"), f"Morris's levels must be even (4, 6, 8, ...); got {levels}")
+    for path, bounds in ranges.items():
+        if whole_numbers([path])[0]:
+            said = _whole_number_problem(bounds, spec.design.method, levels)
+            if said:
+                problem(("uncertainties" if path not in spec.levers else "levers", path), said)
     if problems:
         raise ScenarioError(problems)
     design = sample(
@@ -425,17 +422,34 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
     return Exploration(spec, file, tuple(policies), design)
 
 
-def _unmoved(bounds: tuple[float, float], levels: int) -> tuple[float, float] | None:
-    """A Morris step over ``bounds`` that a whole number rounds to no change (None if there is none).
+def _whole_number_problem(bounds: tuple[float, float], method: str, levels: int) -> str:
+    """What is wrong with varying a whole-number parameter over ``bounds`` ('' if nothing).
 
-    A step joins level ``k`` and level ``k + levels / 2`` of the grid.
+    It needs two whole numbers at least. A Morris step joins level ``k`` of the grid and level
+    ``k + levels / 2``; rounded, every step must still move the parameter, and by the same
+    amount, since the analysis divides all of its effects by one step
+    (:func:`experiments.sensitivity.step_ratios`).
     """
-    grid = np.linspace(bounds[0], bounds[1], levels)
-    for k in range(levels // 2):
-        low, high = grid[k], grid[k + levels // 2]
-        if round(float(low)) == round(float(high)):
-            return float(low), float(high)
-    return None
+    low, high = bounds
+    if np.ceil(low) >= np.floor(high):
+        return f"a whole number: [{low:g}, {high:g}] holds fewer than two whole numbers to vary over"
+    if method != "morris" or levels % 2:
+        return ""
+    grid = np.linspace(low, high, levels)
+    taken = {round(float(grid[k + levels // 2])) - round(float(grid[k])) for k in range(levels // 2)}
+    if 0 in taken:
+        return (
+            f"a whole number: at {levels} levels over [{low:g}, {high:g}] a Morris step rounds to no "
+            "change; widen the range or use fewer levels"
+        )
+    if len(taken) > 1:
+        steps = " and ".join(str(t) for t in sorted(taken))
+        return (
+            f"a whole number: at {levels} levels over [{low:g}, {high:g}] the Morris steps round to "
+            f"{steps} units, unevenly; use 4 levels (any whole-number range gives even steps) or "
+            "a range whose levels fall on whole numbers"
+        )
+    return ""
 
 
 def _ranges(spec: ExplorationFile, problem: Any, folder: Path) -> dict[str, tuple[float, float]]:

@@ -159,7 +159,8 @@ def fit_tree(x: pd.DataFrame, cases: np.ndarray, mass_min: float = 0.05) -> cart
         # scikit-learn shuffles the features at each split and breaks ties between equally good
         # splits by that order, which a design's points on a grid of levels can have, so an
         # unseeded tree (and the report's words about it) could change from one reading to the next.
-        tree.clf = DecisionTreeClassifier(min_samples_leaf=int(mass_min * len(x)), random_state=0)
+        leaf = max(int(mass_min * len(x)), min(5, len(x)))  # int() alone can floor 5.0000 to 4
+        tree.clf = DecisionTreeClassifier(min_samples_leaf=leaf, random_state=0)
         tree.clf.fit(tree._x, tree.y)
     return tree
 
@@ -209,15 +210,23 @@ def leaf_sentences(tree: cart.CART, top: int = 3) -> list[str]:
 
 
 def describe_box(box: Region) -> str:
-    """The region's limits in words."""
+    """The region's limits in words.
+
+    A PRIM box's limits are values of its points and hold them ("at least", "at most"); a CART
+    leaf's are midway between two points' values, so it holds those above a lower limit and at
+    or below an upper one ("above", "below").
+    """
+    closed = isinstance(box, Box)
     parts = []
     for name, (low, high) in box.limits.items():
         if low is not None and high is not None:
-            parts.append(f"{name} between {low:.3g} and {high:.3g}")
+            parts.append(
+                f"{name} {'from' if closed else 'between'} {low:.3g} {'to' if closed else 'and'} {high:.3g}"
+            )
         elif low is not None:
-            parts.append(f"{name} above {low:.3g}")
+            parts.append(f"{name} {'at least' if closed else 'above'} {low:.3g}")
         else:
-            parts.append(f"{name} below {high:.3g}")
+            parts.append(f"{name} {'at most' if closed else 'below'} {high:.3g}")
     return " and ".join(parts) if parts else "anywhere"
 
 

@@ -274,7 +274,8 @@ def _summary(out: Path, outcomes: list[str]) -> pd.DataFrame:
 
 
 def _frame(design: Design) -> pd.DataFrame:
-    return pd.DataFrame(design.values, columns=list(design.names))
+    # The values the model ran: a limit between two whole numbers says which of them a box holds.
+    return pd.DataFrame(design.model_values(), columns=list(design.names))
 
 
 def write_exploration(out: Path | str) -> dict[str, Path]:
@@ -300,14 +301,19 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     else:
         paths["interim"] = interim
         atomic_write(interim, lambda p: result.interim.to_csv(p, index=False))
-    if not result.pairs.empty:
-        paths["pairs"] = out / "indices_pairs.csv"
-        atomic_write(paths["pairs"], lambda p: result.pairs.to_csv(p, index=False))
+    # Written where there is something to say, removed where there no longer is (a folder given
+    # more seeds is unfinished again), so that a summary is never read from an older report.
+    for kind, table, path in (
+        ("pairs", result.pairs, out / "indices_pairs.csv"),
+        ("noise", result.noise, out / NOISE_FILE),
+    ):
+        if table.empty:
+            path.unlink(missing_ok=True)
+        else:
+            paths[kind] = path
+            atomic_write(path, lambda p, t=table: t.to_csv(p, index=False))
     atomic_write(paths["regret"], lambda p: result.regret.to_csv(p, index=False))
     atomic_write(paths["outcomes"], lambda p: result.by_point.to_csv(p, index=False))
-    if not result.noise.empty:
-        paths["noise"] = out / NOISE_FILE
-        atomic_write(paths["noise"], lambda p: result.noise.to_csv(p, index=False))
     figures = {}
     if not result.indices.empty:
         figures["indices"] = _indices_figure(result.indices, result.design)
@@ -478,6 +484,8 @@ def _pair_lines(pairs: pd.DataFrame) -> list[str]:
     """The pair that acts most together on each difference (Sobol's second order)."""
     lines = ["Pairs acting together (Sobol's second-order S2, ± its 95% interval):", ""]
     differences = pairs[pairs.against.notna()]
+    if differences.empty:
+        return ["Pairs acting together (Sobol's second-order S2) are in indices_pairs.csv.", ""]
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
         top = part.iloc[0]
         lines.append(

@@ -123,10 +123,34 @@ def test_a_morris_file_is_refused_odd_levels_and_a_whole_number_step_that_rounds
     )
     with pytest.raises(ScenarioError) as caught:
         load_exploration(path)
-    assert (
-        "uncertainties.market.reach: a whole number: at 4 levels over [2, 2.4] a Morris step from 2 to "
-        "2.27 rounds to no change" in str(caught.value)
+    assert "uncertainties.market.reach: a whole number: [2, 2.4] holds fewer than two whole numbers" in str(
+        caught.value
     )
+    # Six levels over [1, 4] are 1, 1.6, 2.2, 2.8, 3.4 and 4: rounded, the steps move 2, 1 and 2.
+    path.write_text(
+        "name: bad\npolicies: [baseline]\ndesign: {method: morris, n: 2, levels: 6}\n"
+        "uncertainties: {selling.mobility: [1, 4]}\n"
+    )
+    with pytest.raises(
+        ScenarioError, match=r"at 6 levels over \[1, 4\] the Morris steps round to 1 and 2 units"
+    ):
+        load_exploration(path)
+    # Levels 1.5, 2, 2.5 and 3: the step from 1.5 to 2.5 rounds (half to even) from 2 to 2.
+    path.write_text(
+        "name: bad\npolicies: [baseline]\ndesign: {method: morris, n: 2}\n"
+        "uncertainties: {market.reach: [1.5, 3]}\n"
+    )
+    with pytest.raises(ScenarioError, match=r"at 4 levels over \[1.5, 3\] a Morris step rounds to no change"):
+        load_exploration(path)
+    # A Sobol design needs two whole numbers too.
+    path.write_text(
+        "name: bad\npolicies: [baseline]\ndesign: {method: sobol, n: 8}\n"
+        "uncertainties: {market.reach: [2.2, 2.8]}\n"
+    )
+    with pytest.raises(
+        ScenarioError, match=r"market.reach: a whole number: \[2.2, 2.8\] holds fewer than two"
+    ):
+        load_exploration(path)
     path.write_text(
         "name: good\npolicies: [baseline]\ndesign: {method: morris, n: 2}\n"
         "uncertainties: {market.reach: [2, 3], groups.lethality: [0.2, 0.4]}\n"
@@ -197,7 +221,7 @@ def test_prim_finds_a_planted_box():
     low, high = box.limits["b"]
     assert low is None and high == pytest.approx(0.3, abs=0.03)
     assert box.coverage > 0.8 and box.density > 0.8
-    assert describe_box(box) == f"a above {box.limits['a'][0]:.3g} and b below {box.limits['b'][1]:.3g}"
+    assert describe_box(box) == f"a at least {box.limits['a'][0]:.3g} and b at most {box.limits['b'][1]:.3g}"
 
 
 def test_prim_never_calls_the_whole_space_a_box():
