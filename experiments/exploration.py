@@ -55,6 +55,7 @@ __all__ = [
     "Analysis",
     "analyse",
     "discovery_summary",
+    "no_box",
     "noise_by_parameter",
     "read_design",
     "write_design",
@@ -495,6 +496,13 @@ def _pair_lines(pairs: pd.DataFrame) -> list[str]:
     return [*lines, "", "Every pair is in indices_pairs.csv.", ""]
 
 
+def no_box(result: Analysis) -> str:
+    """Why there is no box: nothing to tell apart, or nothing PRIM could draw."""
+    if result.cases is not None and (result.cases.all() or not result.cases.any()):
+        return "Every point is alike in this, so there is nothing to tell apart: no box is drawn."
+    return "PRIM finds no box that tells those points apart."
+
+
 def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
     summary = discovery_summary(result)
     if not summary:
@@ -502,7 +510,7 @@ def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
     lines = ["## Where it happens", "", *summary]
     box = result.box
     if box is None:
-        lines += ["PRIM finds no box that tells those points apart.", ""]
+        lines += [no_box(result), ""]
     else:
         lines += [
             f"PRIM's box: {describe_box(box)}. It holds {box.coverage:.0%} of those points (coverage), "

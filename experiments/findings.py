@@ -26,7 +26,7 @@ import pandas as pd
 
 from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box, leaf_sentences
-from barrio.experiments.exploration import Analysis, analyse, discovery_summary, noise_by_parameter
+from barrio.experiments.exploration import Analysis, analyse, discovery_summary, no_box, noise_by_parameter
 from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
@@ -159,7 +159,7 @@ def _discovery(result: Analysis) -> list[str]:
     lines = ["Scenario discovery: " + " ".join(discovery_summary(result)), ""]
     box = result.box
     if box is None:
-        lines.append("PRIM finds no box that tells those points apart.")
+        lines.append(no_box(result))
     else:
         lines.append(
             f"PRIM's box: {describe_box(box)}; coverage {box.coverage:.0%}, density {box.density:.0%}, "

@@ -138,6 +138,14 @@ def test_where_the_cases_are_most_points_discovery_describes_where_the_answer_fl
     assert set(np.unique(result.tree.x["market.reach"])) == {1.0, 2.0, 3.0}
 
 
+def test_where_no_point_is_a_case_there_is_nothing_to_tell_apart(tmp_path):
+    shipped_study(tmp_path / "study", range(16), above=100)
+    text = findings_markdown(tmp_path / "study")
+    assert "is above 100 at 0 of 16 points (0%)." in text
+    assert "Every point is alike in this, so there is nothing to tell apart: no box is drawn." in text
+    assert "PRIM finds no box" not in text
+
+
 def test_a_sobol_study_s_findings_have_its_shares_of_variance(tmp_path):
     shipped_study(tmp_path / "study", range(64 * 5), method="sobol", n=64)
     text = findings_markdown(tmp_path / "study")
