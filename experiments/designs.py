@@ -514,7 +514,7 @@ def _range(
     return (low, high)
 
 
-def deciding(indices: pd.DataFrame, top: int) -> list[str]:
+def deciding(indices: pd.DataFrame, top: int, noise: pd.DataFrame | None = None) -> list[str]:
     """The ``top`` parameters that matter most to a screening's differences between policies.
 
     A parameter's weight is its largest Morris mu* over the differences' outcomes, each outcome's
@@ -522,20 +522,36 @@ def deciding(indices: pd.DataFrame, top: int) -> list[str]:
     any one of them is kept. Without differences (a single policy), the outcomes' levels count.
     Ties are broken by the order of the screening's own ranks.
 
+    With the screening's noise floors, the parameters shown to matter come first: those whose mu*
+    clears its noise floor by more than its interval on some outcome, weighed against the
+    largest such mu* there. Otherwise an outcome the seeds' noise dominates (a few runaway
+    points can make every mu* there large and erratic) would fill the list with parameters the
+    screening could not tell from noise. The rest follow by their weight as above.
+
     Args:
         indices: A Morris screening's ``indices.csv`` (:func:`experiments.sensitivity.indices`).
         top: How many to keep.
+        noise: Its ``noise.csv`` (:func:`experiments.sensitivity.morris_noise`), if it has one.
     """
     rows = indices[indices["against"].notna()] if indices["against"].notna().any() else indices
     target = ["policy", "against", "outcome"]
     largest = rows.groupby(target, dropna=False)["mu_star"].transform("max")
     weight = (rows["mu_star"] / largest.where(largest > 0)).fillna(0.0)
-    ranked = (
-        rows.assign(weight=weight)
-        .groupby("parameter", sort=False)
-        .agg(weight=("weight", "max"), rank=("rank", "min"))
+    rows = rows.assign(weight=weight, shown=0.0)
+    if noise is not None and not noise.empty:
+        keys = [*target, "parameter"]
+        floor = rows[keys].merge(noise[[*keys, "noise"]], on=keys, how="left")["noise"].to_numpy()
+        clear = rows["mu_star"].to_numpy() - rows["mu_star_conf"].to_numpy() > np.nan_to_num(
+            floor, nan=np.inf
+        )
+        kept = rows["mu_star"].where(clear)
+        best = kept.groupby([rows[c] for c in target], dropna=False).transform("max")
+        rows["shown"] = (kept / best.where(best > 0)).fillna(0.0)
+    ranked = rows.groupby("parameter", sort=False).agg(
+        shown=("shown", "max"), weight=("weight", "max"), rank=("rank", "min")
     )
-    return list(ranked.sort_values(["weight", "rank"], ascending=[False, True]).index[:top])
+    order = ranked.sort_values(["shown", "weight", "rank"], ascending=[False, False, True])
+    return list(order.index[:top])
 
 
 #: What an exploration's report keeps of its manifest, for a copy of the folder without its runs
@@ -594,4 +610,6 @@ def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
         # What an unfinished screening's report writes: its interim indices are not the screening's.
         raise ResultsError(f"{path} is empty: {unfinished}") from None
     bounds = dict(zip(design["names"], (tuple(b) for b in design["bounds"]), strict=True))
-    return {name: bounds[name] for name in deciding(found, top)}
+    noise_path = folder / "noise.csv"
+    noise = pd.read_csv(noise_path) if noise_path.is_file() else None
+    return {name: bounds[name] for name in deciding(found, top, noise)}

@@ -489,7 +489,9 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
         "name: deciders\npolicies: [baseline, mano_dura]\ndesign: {method: sobol, n: 4}\n"
         "uncertainties: {top: 1, of: shipped}\n"
     )
-    assert load_exploration(sobol).design.names == tuple(deciding(pd.read_csv(shipped / "indices.csv"), 1))
+    found = pd.read_csv(shipped / "indices.csv")
+    noise = pd.read_csv(shipped / "noise.csv") if (shipped / "noise.csv").is_file() else None
+    assert load_exploration(sobol).design.names == tuple(deciding(found, 1, noise))
     # Its summary damaged, it says so (the runs are not there to read instead).
     (shipped / "outcomes_by_point.csv").write_text("policy,point\nmano_dura,0\n")
     with pytest.raises(ResultsError, match=r"outcomes_by_point.csv: not an exploration's summary"):
@@ -552,6 +554,28 @@ def test_the_deciding_parameters_are_those_that_move_any_difference_most_in_its_
     assert "d" not in deciding(table, 4)
 
 
+def test_parameters_shown_to_matter_come_before_those_lost_in_the_noise():
+    rows = [
+        # homicides: "a" has the largest mu*, but an interval wider than it: not told from noise
+        ("hard", "soft", "homicide_rate", "a", 900.0, 1000.0, 100.0),
+        ("hard", "soft", "homicide_rate", "b", 50.0, 10.0, 5.0),
+        # prisoners: "c" clears its noise floor by more than its interval, "d" does not
+        ("hard", "soft", "prisoners", "c", 40.0, 10.0, 5.0),
+        ("hard", "soft", "prisoners", "d", 60.0, 20.0, 45.0),
+    ]
+    columns = ["policy", "against", "outcome", "parameter", "mu_star", "mu_star_conf", "noise"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["rank"] = table.groupby("outcome").mu_star.rank(ascending=False)
+    noise = table[["policy", "against", "outcome", "parameter", "noise"]]
+    found = table.drop(columns="noise")
+    # By mu* alone, "a" and "d" lead their outcomes.
+    assert deciding(found, 2) == ["a", "d"]
+    # With the noise floors, "b" and "c" are the ones shown to matter (each the largest shown on
+    # its outcome; c's larger share of its outcome's largest mu* puts it first); "a" and "d"
+    # follow by weight.
+    assert deciding(found, 4, noise) == ["c", "b", "a", "d"]
+
+
 def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_path):
     screening = tmp_path / "screening"
     screening.mkdir()
@@ -577,6 +601,10 @@ def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_pa
     chosen = load_exploration(path)
     assert chosen.design.names == ("selling.reluctance", "groups.lethality")
     assert chosen.design.bounds == ((5.0, 40.0), (0.01, 0.2))  # the screening's own ranges
+    # With its noise floors, reluctance's mu* (0.9) is not told from noise (1.0): lethality leads.
+    table.assign(noise=[0.1, 0.0, 1.0]).drop(columns="mu_star").to_csv(screening / "noise.csv", index=False)
+    table.assign(rank=[2, 3, 1], mu_star_conf=0.05).to_csv(screening / "indices.csv", index=False)
+    assert load_exploration(path).design.names == ("groups.lethality", "selling.reluctance")
     (screening / "indices.csv").write_text("\n")  # what a stopped screening's report leaves
     with pytest.raises(ScenarioError, match=r"sobol.yaml:4: uncertainties.of: .*indices.csv is empty"):
         load_exploration(path)
