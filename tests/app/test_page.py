@@ -174,7 +174,9 @@ def test_slider_then_reset_runs_with_the_new_value(page, server):
     thumb.focus()
     for _ in range(4):  # 5 points a press
         thumb.press("ArrowRight")
-    page.wait_for_selector(".lever-punitive_intensity:has-text('arrested: 70 %')")
+    # The page is playing: the server answers the key presses between weeks, so on a loaded
+    # machine (the full suite beside a study) this can take longer than the default 30 s.
+    page.wait_for_selector(".lever-punitive_intensity:has-text('arrested: 70 %')", timeout=60_000)
     page.click(".barrio-reset")
     page.wait_for_function("() => document.querySelector('.barrio-week').innerText.includes('(week 0)')")
     # The new run's charts, drawn with the rest of its page.
