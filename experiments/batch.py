@@ -69,10 +69,13 @@ __all__ = [
     "read_manifest",
     "replicate_seeds",
     "run_one",
+    "run_seconds",
     "run_version",
 ]
 
 MANIFEST = "manifest.json"
+#: When each run started and finished, one JSON line per run attempt.
+LOG_FILE = "log.jsonl"
 #: Items of a manifest's description that a later command on the folder replaces (the others
 #: keep the folder's first: its baseline, its root seed).
 LATEST_WINS = ("language",)
@@ -726,6 +729,28 @@ def _record_versions(out: Path, made_by: dict[str, str]) -> None:
     _write(out, out / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1, default=str)))
 
 
+def run_seconds(out: Path) -> dict[str, float]:
+    """How long each finished run took, as the folder's log recorded it, by run key.
+
+    A run made more than once (a batch stopped and resumed) counts its last finished attempt.
+    Lines a killed batch left half-written are skipped: the log informs, the runs are the record.
+    """
+    took: dict[str, float] = {}
+    try:
+        lines = (out / LOG_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return took
+    for line in lines:
+        try:
+            stamp = json.loads(line)
+            if stamp["status"] == "done" and stamp["started"]:
+                started, finished = (datetime.fromisoformat(stamp[k]) for k in ("started", "finished"))
+                took[stamp["key"]] = (finished - started).total_seconds()
+        except (ValueError, KeyError, TypeError):
+            continue
+    return took
+
+
 def _log(
     out: Path, spec: RunSpec, status: str, started: float | None, finished: float, version: str | None = None
 ) -> None:
@@ -737,10 +762,10 @@ def _log(
         "version": version,
     }
     try:
-        with (out / "log.jsonl").open("a", encoding="utf-8") as file:
+        with (out / LOG_FILE).open("a", encoding="utf-8") as file:
             file.write(json.dumps(stamp) + "\n")
     except OSError as err:
         raise OutputError(
-            f"cannot write {out / 'log.jsonl'}: {err.strerror or err}; the runs finished before are kept; "
+            f"cannot write {out / LOG_FILE}: {err.strerror or err}; the runs finished before are kept; "
             "free space and run the same command again to complete the batch"
         ) from err

@@ -540,7 +540,11 @@ def deciding(indices: pd.DataFrame, top: int, noise: pd.DataFrame | None = None)
     rows = rows.assign(weight=weight, shown=0.0)
     if noise is not None and not noise.empty:
         keys = [*target, "parameter"]
-        floor = rows[keys].merge(noise[[*keys, "noise"]], on=keys, how="left")["noise"].to_numpy()
+        floor = (
+            _blank_against(rows[keys])
+            .merge(_blank_against(noise[[*keys, "noise"]]), on=keys, how="left")["noise"]
+            .to_numpy()
+        )
         clear = rows["mu_star"].to_numpy() - rows["mu_star_conf"].to_numpy() > np.nan_to_num(
             floor, nan=np.inf
         )
@@ -554,9 +558,17 @@ def deciding(indices: pd.DataFrame, top: int, noise: pd.DataFrame | None = None)
     return list(order.index[:top])
 
 
+def _blank_against(frame: pd.DataFrame) -> pd.DataFrame:
+    # A level's "against" is empty: NaN read from one file, None from another; they must match.
+    against = frame["against"].astype(object)
+    return frame.assign(against=against.where(against.notna(), ""))
+
+
 #: What an exploration's report keeps of its manifest, for a copy of the folder without its runs
 #: and manifest (a study shipped in git: the manifest names every run, megabytes of it).
 PLAN_FILE = "exploration.json"
+#: A Morris design's noise floor per target and parameter (what the runs say beyond their means).
+NOISE_FILE = "noise.csv"
 
 
 def read_plan(out: Path, summary: bool = False) -> dict[str, Any]:
@@ -584,9 +596,31 @@ def read_plan(out: Path, summary: bool = False) -> dict[str, Any]:
             "replicates": int(plan["replicates"]),
             "runs": [],
             "versions": dict(plan.get("versions", {})),
+            "run_seconds": dict(plan.get("run_seconds", {})),
         }
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise ResultsError(f"{path}: damaged ({err!r}); run the exploration again to write it") from err
+
+
+def read_noise(out: Path) -> pd.DataFrame:
+    """The seeds' noise floors as an exploration's report last wrote them (empty if it did not).
+
+    Raises:
+        ResultsError: If the file is there but damaged.
+    """
+    path = out / NOISE_FILE
+    if not path.is_file():
+        return pd.DataFrame()
+    try:
+        table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str})
+    except (OSError, ValueError) as err:
+        raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
+    if {"policy", "against", "outcome", "parameter", "noise"} - set(table.columns):
+        raise ResultsError(
+            f"{path}: not an exploration's noise table (policy, against, outcome, parameter, noise)"
+        )
+    table["against"] = table["against"].astype(object).where(table["against"].notna(), None)
+    return table
 
 
 def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
@@ -610,6 +644,4 @@ def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
         # What an unfinished screening's report writes: its interim indices are not the screening's.
         raise ResultsError(f"{path} is empty: {unfinished}") from None
     bounds = dict(zip(design["names"], (tuple(b) for b in design["bounds"]), strict=True))
-    noise_path = folder / "noise.csv"
-    noise = pd.read_csv(noise_path) if noise_path.is_file() else None
-    return {name: bounds[name] for name in deciding(found, top, noise)}
+    return {name: bounds[name] for name in deciding(found, top, read_noise(folder))}

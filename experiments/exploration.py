@@ -9,7 +9,8 @@
   than the best it is, on average and at worst;
 - ``outcomes_by_point.csv``: the numbers all this comes from (policy, point, outcome, value);
 - ``exploration.json``: what the manifest says of the exploration (its design, policies,
-  outcomes, replicates) and the versions of the code that made its finished runs;
+  outcomes, replicates), the versions of the code that made its finished runs and how long
+  they took (from ``log.jsonl``);
 - ``exploration.md`` with ``indices.png``, ``discovery.png`` and ``tree.png``: the parameters
   ranked for each difference, where the chosen policy fails (PRIM's box in plain words, with
   its coverage and density, and a CART tree), and the regret of each policy.
@@ -35,8 +36,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from sklearn.tree import plot_tree
 
-from barrio.experiments.batch import ResultsError, load, run_version
-from barrio.experiments.designs import PLAN_FILE, Design, read_plan
+from barrio.experiments.batch import ResultsError, load, run_seconds, run_version
+from barrio.experiments.designs import NOISE_FILE, PLAN_FILE, Design, read_noise, read_plan
 from barrio.experiments.discovery import Box, describe_box, find_box, fit_tree, leaf_sentences, regret
 from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
@@ -44,9 +45,9 @@ from barrio.experiments.sensitivity import (
     DERIVED,
     by_seed,
     indices,
+    indices_and_pairs,
     morris_noise,
     outcomes_by_point,
-    pair_indices,
     targets,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "no_box",
     "noise_by_parameter",
     "read_design",
+    "run_cost",
     "write_design",
     "write_exploration",
 ]
@@ -66,8 +68,6 @@ __all__ = [
 DESIGN_FILE = "design.csv"
 #: The runs' means per policy, point and outcome, all the analysis reads of the runs.
 OUTCOMES_FILE = "outcomes_by_point.csv"
-#: A Morris design's noise floor per target and parameter (what the runs say beyond their means).
-NOISE_FILE = "noise.csv"
 #: Finished trajectories an unfinished Morris screening is read from: with one, mu* has no
 #: spread to put an interval on.
 MIN_TRAJECTORIES = 2
@@ -122,18 +122,25 @@ class Analysis:
     @property
     def flipped(self) -> bool:
         """Whether the cases are most of the points, so that discovery describes the others."""
-        return self.cases is not None and bool(self.cases.mean() > 0.5)
+        return self.cases is not None and _flips(self.cases)
 
     @property
     def described(self) -> np.ndarray | None:
-        """The points the box and the tree describe.
+        """The points the box and the tree describe (:func:`described_points`)."""
+        return None if self.cases is None else described_points(self.cases)
 
-        The cases, or, where the cases are most of the points, the others (where the answer
-        flips): a box around nearly everything says nothing.
-        """
-        if self.cases is None:
-            return None
-        return ~self.cases if self.flipped else self.cases
+
+def _flips(cases: np.ndarray) -> bool:
+    return bool(cases.mean() > 0.5)
+
+
+def described_points(cases: np.ndarray) -> np.ndarray:
+    """The points discovery describes: the cases or, where they are most of the points, the others.
+
+    Where the answer holds nearly everywhere, a box around it says nothing; the points where it
+    flips are the ones to describe.
+    """
+    return ~cases if _flips(cases) else cases
 
 
 def write_design(out: Path, design: Design) -> Path:
@@ -203,17 +210,18 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     if seeds is not None:
         noise = morris_noise(design, seeds, policies, differences, complete.to_numpy())
     else:
-        noise = _summary_noise(out)
+        noise = read_noise(out)
     whole = whole[whole.point.isin(complete)]
     found = targets(whole, policies, differences, points)
-    table = indices(design, found) if len(complete) == points else pd.DataFrame()
-    pairs = pair_indices(design, found) if len(complete) == points else pd.DataFrame()
+    table, pairs = pd.DataFrame(), pd.DataFrame()
+    if len(complete) == points:
+        table, pairs = indices_and_pairs(design, found)
     chosen = described.get("discovery")
     cases = box = tree = None
     if chosen is not None and len(complete) == points:
         y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
         cases = y > chosen["above"]
-        of_interest = ~cases if cases.mean() > 0.5 else cases  # as Analysis.described
+        of_interest = described_points(cases)
         box = find_box(_frame(design), of_interest)
         tree = fit_tree(_frame(design), of_interest)
     interim, trajectories = pd.DataFrame(), None
@@ -238,23 +246,6 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
         pairs,
         noise,
     )
-
-
-def _summary_noise(out: Path) -> pd.DataFrame:
-    """The seeds' noise as the report last wrote it (empty if it did not)."""
-    path = out / NOISE_FILE
-    if not path.is_file():
-        return pd.DataFrame()
-    try:
-        table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str})
-    except (OSError, ValueError) as err:
-        raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
-    if {"policy", "against", "outcome", "parameter", "noise"} - set(table.columns):
-        raise ResultsError(
-            f"{path}: not an exploration's noise table (policy, against, outcome, parameter, noise)"
-        )
-    table["against"] = table["against"].astype(object).where(table["against"].notna(), None)
-    return table
 
 
 def _summary(out: Path, outcomes: list[str]) -> pd.DataFrame:
@@ -329,24 +320,40 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     for kind, fig in figures.items():
         paths[kind] = out / f"{kind}.png"
         atomic_write(paths[kind], lambda p, f=fig: f.savefig(p, dpi=100, format="png"))
-    plan = read_plan(out)
+    plan = _kept_plan(out, read_plan(out))
     text = _markdown(result, plan, figures)
     atomic_write(paths["markdown"], lambda p: p.write_text(text, encoding="utf-8"))
     paths["plan"] = out / PLAN_FILE
-    atomic_write(paths["plan"], lambda p: p.write_text(_plan_json(out, plan), encoding="utf-8"))
+    kept = json.dumps(plan, indent=1, default=str) + "\n"
+    atomic_write(paths["plan"], lambda p: p.write_text(kept, encoding="utf-8"))
     return paths
 
 
-def _plan_json(out: Path, plan: dict[str, Any]) -> str:
-    """The plan file: the manifest's description and replicates, and the versions that made the runs."""
+def run_cost(plan: dict[str, Any]) -> str | None:
+    """What the finished runs took, as their log recorded it, in a sentence (None if unknown)."""
+    took = plan.get("run_seconds")
+    if not took:
+        return None
+    return (
+        f"The {took['runs']:,} finished runs took {took['total'] / 3600:.1f} core-hours as their log "
+        f"recorded them (the median run {took['median']:.1f} s), on the machine and with the load it had."
+    )
+
+
+def _kept_plan(out: Path, plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan file: the manifest's description and replicates, and what made the runs and what they took."""
     kept: dict[str, Any] = {"description": plan["description"], "replicates": plan["replicates"]}
     if plan["runs"]:
         finished = {part.stem for part in (out / "runs").glob("*.parquet")}
         made = Counter(run_version(r) for r in plan["runs"] if r["key"] in finished)
         kept["versions"] = dict(sorted(made.items()))  # runs finished, by the version that made them
+        took = [s for key, s in run_seconds(out).items() if key in finished]
+        if took:
+            # What the exploration cost, for a reader deciding whether to run it again.
+            kept["run_seconds"] = {"runs": len(took), "total": sum(took), "median": float(np.median(took))}
     elif (out / PLAN_FILE).is_file():  # a copy without its runs keeps what its plan file said
         kept = json.loads((out / PLAN_FILE).read_text(encoding="utf-8")) | kept
-    return json.dumps(kept, indent=1, default=str) + "\n"
+    return kept
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -376,6 +383,8 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
         f"seeds. {done} of {points} point(s) have every run finished.",
         "",
     ]
+    if cost := run_cost(manifest):
+        lines += [cost, ""]
     if done < points:
         lines += [
             "The indices and the discovery need every point: run the same command again to complete the "

@@ -26,7 +26,14 @@ import pandas as pd
 
 from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box, leaf_sentences
-from barrio.experiments.exploration import Analysis, analyse, discovery_summary, no_box, noise_by_parameter
+from barrio.experiments.exploration import (
+    Analysis,
+    analyse,
+    discovery_summary,
+    no_box,
+    noise_by_parameter,
+    run_cost,
+)
 from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
@@ -65,6 +72,8 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
     if versions:
         made = ", ".join(f"{version} ({count:,})" for version, count in versions.items())
         lines.append(f"Finished runs by the version of Barrio that made them: {made}.")
+    if cost := run_cost(plan):
+        lines.append(cost)
     lines.append("")
     lines += _levels(result)
     table, interim = result.indices, False

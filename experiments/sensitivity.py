@@ -29,6 +29,7 @@ __all__ = [
     "Target",
     "by_seed",
     "indices",
+    "indices_and_pairs",
     "morris_noise",
     "outcomes_by_point",
     "pair_indices",
@@ -199,23 +200,7 @@ def indices(design: Design, found: Mapping[Target, np.ndarray], conf_level: floa
         ``mu_star, mu_star_conf, sigma, mu`` (Morris) or ``S1, S1_conf, ST, ST_conf`` (Sobol).
         Empty for a Latin hypercube (it is for discovery and regret, not indices).
     """
-    if design.method not in ("morris", "sobol"):
-        return pd.DataFrame()
-    rows = []
-    for k, ((policy, against, outcome), y) in enumerate(found.items()):
-        if np.isnan(y).any():
-            continue
-        result = _analyse(design, y, conf_level, seed=design.seed + k + 1)
-        ranked = result.sort_values("ST" if design.method == "sobol" else "mu_star", ascending=False)
-        ranked = ranked.assign(
-            policy=policy, against=against, outcome=outcome, rank=range(1, len(ranked) + 1)
-        )
-        rows.append(ranked)
-    if not rows:
-        return pd.DataFrame()
-    table = pd.concat(rows, ignore_index=True)
-    first = ["policy", "against", "outcome", "rank", "parameter"]
-    return table[first + [c for c in table.columns if c not in first]]
+    return indices_and_pairs(design, found, conf_level)[0]
 
 
 def pair_indices(
@@ -227,33 +212,41 @@ def pair_indices(
 
     Returns:
         One row per target and pair: ``policy, against, outcome, parameter, with, S2, S2_conf``,
-        the largest first within each target.
+        the largest first within each target; a target that does not vary has none.
     """
-    if design.method != "sobol" or not design.second_order:
-        return pd.DataFrame()
+    return indices_and_pairs(design, found, conf_level)[1]
+
+
+def indices_and_pairs(
+    design: Design, found: Mapping[Target, np.ndarray], conf_level: float = 0.95
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`indices` and :func:`pair_indices` together, from one analysis of each target."""
+    if design.method not in ("morris", "sobol"):
+        return pd.DataFrame(), pd.DataFrame()
     names = list(design.names)
-    rows = []
+    rows, pairs = [], []
     for k, ((policy, against, outcome), y) in enumerate(found.items()):
-        if np.isnan(y).any() or np.ptp(y) == 0:
+        if np.isnan(y).any():
             continue
-        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            # The same seed as indices() gives the target, so the two share their resamples.
-            got = sobol_analyze.analyze(
-                design.problem,
-                y,
-                calc_second_order=True,
-                num_resamples=RESAMPLES,
-                conf_level=conf_level,
-                seed=(design.seed + k + 1) or 1,
-            )
-        pairs = [
-            (policy, against, outcome, names[i], names[j], got["S2"][i, j], got["S2_conf"][i, j])
-            for i, j in itertools.combinations(range(len(names)), 2)
-        ]
-        rows += sorted(pairs, key=lambda row: -row[5])
+        result, s2 = _analyse(design, y, conf_level, seed=design.seed + k + 1)
+        ranked = result.sort_values("ST" if design.method == "sobol" else "mu_star", ascending=False)
+        ranked = ranked.assign(
+            policy=policy, against=against, outcome=outcome, rank=range(1, len(ranked) + 1)
+        )
+        rows.append(ranked)
+        if s2 is not None:
+            found_pairs = [
+                (policy, against, outcome, names[i], names[j], s2["S2"][i, j], s2["S2_conf"][i, j])
+                for i, j in itertools.combinations(range(len(names)), 2)
+            ]
+            pairs += sorted(found_pairs, key=lambda row: -row[5])
     columns = ["policy", "against", "outcome", "parameter", "with", "S2", "S2_conf"]
-    return pd.DataFrame(rows, columns=columns)
+    paired = pd.DataFrame(pairs, columns=columns) if pairs else pd.DataFrame()
+    if not rows:
+        return pd.DataFrame(), paired
+    table = pd.concat(rows, ignore_index=True)
+    first = ["policy", "against", "outcome", "rank", "parameter"]
+    return table[first + [c for c in table.columns if c not in first]], paired
 
 
 def step_ratios(design: Design) -> np.ndarray:
@@ -279,8 +272,10 @@ def step_ratios(design: Design) -> np.ndarray:
     return ratios
 
 
-def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.DataFrame:
-    """SALib's indices of one target, one row per parameter."""
+def _analyse(
+    design: Design, y: np.ndarray, conf_level: float, seed: int
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
+    """SALib's indices of one target, one row per parameter, and its pair indices if it has them."""
     names = list(design.names)
     if np.ptp(y) == 0:
         columns = (
@@ -288,7 +283,7 @@ def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.
             if design.method == "morris"
             else ["S1", "S1_conf", "ST", "ST_conf"]
         )
-        return pd.DataFrame({"parameter": names, **dict.fromkeys(columns, 0.0)})
+        return pd.DataFrame({"parameter": names, **dict.fromkeys(columns, 0.0)}), None
     # SALib 1.6's sobol.analyze draws its bootstrap from an unseeded generator when seed is 0 ("if
     # seed:"), so the seed given is never 0.
     seed = seed or 1
@@ -309,7 +304,7 @@ def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.
             # Every elementary effect of a parameter is divided by the same step: scaling them all
             # scales the mean, the mean absolute value, the spread and the bootstrap interval alike.
             ratio = step_ratios(design)
-            return pd.DataFrame(
+            frame = pd.DataFrame(
                 {
                     "parameter": names,
                     "mu_star": got["mu_star"] * ratio,
@@ -318,6 +313,7 @@ def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.
                     "mu": got["mu"] * ratio,
                 }
             )
+            return frame, None
         got = sobol_analyze.analyze(
             design.problem,
             y,
@@ -326,7 +322,7 @@ def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.
             conf_level=conf_level,
             seed=seed,
         )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "parameter": names,
             "S1": got["S1"],
@@ -335,3 +331,4 @@ def _analyse(design: Design, y: np.ndarray, conf_level: float, seed: int) -> pd.
             "ST_conf": got["ST_conf"],
         }
     )
+    return frame, ({"S2": got["S2"], "S2_conf": got["S2_conf"]} if design.second_order else None)

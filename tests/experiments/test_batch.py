@@ -302,3 +302,39 @@ def test_a_batch_killed_mid_way_resumes_to_the_same_table(tmp_path):
     assert f"{8 - finished} run(s) done, {finished} already there, 0 failed" in done.stdout
     pd.testing.assert_frame_equal(load(killed), load(whole))
     assert Path(killed / "report.html").exists()
+
+
+def test_run_seconds_are_each_finished_run_s_last_attempt_from_the_log(tmp_path):
+    lines = [
+        {
+            "key": "a",
+            "status": "done",
+            "started": "2026-12-05T10:00:00+00:00",
+            "finished": "2026-12-05T10:00:02.5+00:00",
+        },
+        # "b" was cut short, then made again: its finished attempt counts.
+        {
+            "key": "b",
+            "status": "interrupted",
+            "started": "2026-12-05T10:00:00+00:00",
+            "finished": "2026-12-05T10:00:09+00:00",
+        },
+        {
+            "key": "b",
+            "status": "done",
+            "started": "2026-12-05T11:00:00+00:00",
+            "finished": "2026-12-05T11:00:04+00:00",
+        },
+        {
+            "key": "c",
+            "status": "failed",
+            "started": "2026-12-05T10:00:00+00:00",
+            "finished": "2026-12-05T10:00:01+00:00",
+        },
+    ]
+    text = (
+        "".join(json.dumps(line) + "\n" for line in lines) + '{"key": "d", "status": "do'
+    )  # a kill mid-line
+    (tmp_path / batch.LOG_FILE).write_text(text)
+    assert batch.run_seconds(tmp_path) == {"a": 2.5, "b": 4.0}
+    assert batch.run_seconds(tmp_path / "nowhere") == {}

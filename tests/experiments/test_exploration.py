@@ -390,6 +390,10 @@ discovery:
 
 
 @pytest.mark.slow
+def _results(report: str) -> str:
+    return "\n".join(line for line in report.splitlines() if " finished runs took " not in line)
+
+
 def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     """A real kill -9 of ``barrio explore`` while it works, then the same command again."""
     import barrio
@@ -441,7 +445,11 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     assert set(first.by_point.outcome) == set(first.indices.outcome) == set(DEFAULT_OUTCOMES)
     pd.testing.assert_frame_equal(second.indices, first.indices)
     pd.testing.assert_frame_equal(second.regret, first.regret)
-    assert (killed / "exploration.md").read_text() == (tmp_path / "whole" / "exploration.md").read_text()
+    # The same report, but for what the runs took (the clock's, not the model's).
+    assert _results((killed / "exploration.md").read_text()) == _results(
+        (tmp_path / "whole" / "exploration.md").read_text()
+    )
+    assert "finished runs took" in (killed / "exploration.md").read_text()
 
     # A point of the second trajectory short of a run: no indices of the whole design (Morris
     # needs every point) and no discovery, but an interim screening from the other two trajectories.
@@ -473,6 +481,9 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     plan = json.loads((shipped / "exploration.json").read_text())
     assert plan["replicates"] == 1 and plan["description"]["design"]["n"] == 3
     assert sum(plan["versions"].values()) == runs  # every finished run, by the version that made it
+    took = plan["run_seconds"]  # and what they took, from the log the copy leaves behind
+    assert took["runs"] == runs and 0 < took["median"] <= took["total"]
+    assert f"The {runs:,} finished runs took" in (killed / "exploration.md").read_text()
     again = analyse(shipped)
     pd.testing.assert_frame_equal(again.indices, first.indices)
     pd.testing.assert_frame_equal(again.regret, first.regret)
@@ -605,6 +616,17 @@ def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_pa
     table.assign(noise=[0.1, 0.0, 1.0]).drop(columns="mu_star").to_csv(screening / "noise.csv", index=False)
     table.assign(rank=[2, 3, 1], mu_star_conf=0.05).to_csv(screening / "indices.csv", index=False)
     assert load_exploration(path).design.names == ("groups.lethality", "selling.reluctance")
+    # A screening of one policy has levels only, with no "against": its noise floors count alike.
+    table.assign(against=None, rank=[2, 3, 1], mu_star_conf=0.05).to_csv(
+        screening / "indices.csv", index=False
+    )
+    floors = table.assign(against=None, noise=[0.1, 0.0, 1.0]).drop(columns="mu_star")
+    floors.to_csv(screening / "noise.csv", index=False)
+    assert load_exploration(path).design.names == ("groups.lethality", "selling.reluctance")
+    # A damaged noise table is named, not taken for no noise.
+    (screening / "noise.csv").write_text("policy,outcome\nx,y\n")
+    with pytest.raises(ScenarioError, match=r"noise.csv: not an exploration's noise table"):
+        load_exploration(path)
     (screening / "indices.csv").write_text("\n")  # what a stopped screening's report leaves
     with pytest.raises(ScenarioError, match=r"sobol.yaml:4: uncertainties.of: .*indices.csv is empty"):
         load_exploration(path)
