@@ -202,7 +202,8 @@ def run_one(spec: RunSpec, time_limit: float | None = None) -> tuple[pd.DataFram
     resolved, table.attrs = table.attrs, {}
     table = table.assign(replicate=spec.replicate, **spec.levers)
     table.attrs = resolved
-    return table, started, time.time()
+    # Ended by the clock that cannot jump, so that the log's durations are the run's own.
+    return table, started, started + (time.monotonic() - clock)
 
 
 @dataclass
@@ -737,15 +738,17 @@ def run_seconds(out: Path) -> dict[str, float]:
     """
     took: dict[str, float] = {}
     try:
-        lines = (out / LOG_FILE).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+        lines = (out / LOG_FILE).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
         return took
     for line in lines:
         try:
             stamp = json.loads(line)
             if stamp["status"] == "done" and stamp["started"]:
                 started, finished = (datetime.fromisoformat(stamp[k]) for k in ("started", "finished"))
-                took[stamp["key"]] = (finished - started).total_seconds()
+                seconds = (finished - started).total_seconds()
+                if seconds >= 0:  # older logs timed runs on a clock that could jump back
+                    took[stamp["key"]] = seconds
         except (ValueError, KeyError, TypeError):
             continue
     return took
@@ -762,8 +765,11 @@ def _log(
         "version": version,
     }
     try:
-        with (out / LOG_FILE).open("a", encoding="utf-8") as file:
-            file.write(json.dumps(stamp) + "\n")
+        with (out / LOG_FILE).open("a+b") as file:
+            # A batch killed mid-line left no newline: start on a line of our own.
+            end = file.seek(0, os.SEEK_END)
+            torn = end > 0 and file.seek(end - 1) >= 0 and file.read(1) != b"\n"
+            file.write((b"\n" if torn else b"") + (json.dumps(stamp) + "\n").encode("utf-8"))
     except OSError as err:
         raise OutputError(
             f"cannot write {out / LOG_FILE}: {err.strerror or err}; the runs finished before are kept; "

@@ -612,7 +612,7 @@ def read_noise(out: Path) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame()
     try:
-        table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str})
+        table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str, "parameter": str})
     except (OSError, ValueError) as err:
         raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
     if {"policy", "against", "outcome", "parameter", "noise"} - set(table.columns):
@@ -639,7 +639,8 @@ def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
     if not path.is_file():
         raise ResultsError(f"{path} is missing: {unfinished}")
     try:
-        found = pd.read_csv(path)
+        # Names as text, as read_noise reads them: a policy named "2024" must match itself.
+        found = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str, "parameter": str})
     except pd.errors.EmptyDataError:
         # What an unfinished screening's report writes: its interim indices are not the screening's.
         raise ResultsError(f"{path} is empty: {unfinished}") from None

@@ -55,6 +55,7 @@ __all__ = [
     "DESIGN_FILE",
     "Analysis",
     "analyse",
+    "described_points",
     "discovery_summary",
     "no_box",
     "noise_by_parameter",
@@ -334,15 +335,29 @@ def run_cost(plan: dict[str, Any]) -> str | None:
     took = plan.get("run_seconds")
     if not took:
         return None
+    timed, finished = took["runs"], took.get("finished", took["runs"])
+    runs = f"{timed:,} finished run{'s' if timed != 1 else ''}"
+    who = f"The {runs}"
+    if timed < finished:
+        who = f"Of {finished:,} finished runs, the {timed:,} the log has times for,"
     return (
-        f"The {took['runs']:,} finished runs took {took['total'] / 3600:.1f} core-hours as their log "
-        f"recorded them (the median run {took['median']:.1f} s), on the machine and with the load it had."
+        f"{who} took {_duration(took['total'])} in all (the median run {took['median']:.1f} s), each timed "
+        "from its start to its end: time the machine gave to other work counts."
     )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.1f} hours"
 
 
 def _kept_plan(out: Path, plan: dict[str, Any]) -> dict[str, Any]:
     """The plan file: the manifest's description and replicates, and what made the runs and what they took."""
     kept: dict[str, Any] = {"description": plan["description"], "replicates": plan["replicates"]}
+    before = json.loads((out / PLAN_FILE).read_text(encoding="utf-8")) if (out / PLAN_FILE).is_file() else {}
     if plan["runs"]:
         finished = {part.stem for part in (out / "runs").glob("*.parquet")}
         made = Counter(run_version(r) for r in plan["runs"] if r["key"] in finished)
@@ -350,9 +365,16 @@ def _kept_plan(out: Path, plan: dict[str, Any]) -> dict[str, Any]:
         took = [s for key, s in run_seconds(out).items() if key in finished]
         if took:
             # What the exploration cost, for a reader deciding whether to run it again.
-            kept["run_seconds"] = {"runs": len(took), "total": sum(took), "median": float(np.median(took))}
-    elif (out / PLAN_FILE).is_file():  # a copy without its runs keeps what its plan file said
-        kept = json.loads((out / PLAN_FILE).read_text(encoding="utf-8")) | kept
+            kept["run_seconds"] = {
+                "runs": len(took),
+                "finished": len(finished),
+                "total": sum(took),
+                "median": float(np.median(took)),
+            }
+        elif "run_seconds" in before:  # its log is gone: what the report said of it stands
+            kept["run_seconds"] = before["run_seconds"]
+    else:  # a copy without its runs keeps what its plan file said
+        kept = before | kept
     return kept
 
 

@@ -241,7 +241,7 @@ def indices_and_pairs(
             ]
             pairs += sorted(found_pairs, key=lambda row: -row[5])
     columns = ["policy", "against", "outcome", "parameter", "with", "S2", "S2_conf"]
-    paired = pd.DataFrame(pairs, columns=columns) if pairs else pd.DataFrame()
+    paired = pd.DataFrame(pairs, columns=columns) if design.second_order else pd.DataFrame()
     if not rows:
         return pd.DataFrame(), paired
     table = pd.concat(rows, ignore_index=True)

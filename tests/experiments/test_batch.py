@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -338,3 +339,15 @@ def test_run_seconds_are_each_finished_run_s_last_attempt_from_the_log(tmp_path)
     (tmp_path / batch.LOG_FILE).write_text(text)
     assert batch.run_seconds(tmp_path) == {"a": 2.5, "b": 4.0}
     assert batch.run_seconds(tmp_path / "nowhere") == {}
+    # The next batch's first line starts on a line of its own, not glued to the torn one.
+    batch._log(tmp_path, SimpleNamespace(key="e"), "done", 1_700_000_000.0, 1_700_000_006.0, "v")
+    assert batch.run_seconds(tmp_path) == {"a": 2.5, "b": 4.0, "e": 6.0}
+    # A run never started, bytes that are not text, a clock that went back: skipped, not fatal.
+    with (tmp_path / batch.LOG_FILE).open("ab") as file:
+        file.write(
+            b'{"key": "f", "status": "done", "started": null, "finished": "2026-12-05T10:00:00+00:00"}\n'
+        )
+        file.write(b"\xff\xfe not text\n")
+        file.write(b'{"key": "g", "status": "done", "started": "2026-12-05T10:00:09+00:00", ')
+        file.write(b'"finished": "2026-12-05T10:00:00+00:00"}\n')
+    assert batch.run_seconds(tmp_path) == {"a": 2.5, "b": 4.0, "e": 6.0}

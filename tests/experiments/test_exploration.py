@@ -17,10 +17,17 @@ import pytest
 pytest.importorskip("SALib")
 pytest.importorskip("ema_workbench")
 
-from barrio.experiments.batch import ResultsError
-from barrio.experiments.designs import DEFAULT_OUTCOMES, deciding, load_exploration, sample
+from barrio.experiments.batch import LOG_FILE, ResultsError
+from barrio.experiments.designs import (
+    DEFAULT_OUTCOMES,
+    PLAN_FILE,
+    deciding,
+    load_exploration,
+    read_noise,
+    sample,
+)
 from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
-from barrio.experiments.exploration import analyse, write_exploration
+from barrio.experiments.exploration import _kept_plan, analyse, run_cost, write_exploration
 from barrio.experiments.posterior import parameter_values
 from barrio.experiments.sensitivity import (
     by_seed,
@@ -71,6 +78,17 @@ def test_sobol_pairs_of_the_ishigami_function_are_the_known_ones():
     # A design drawn without pairs has none.
     plain = sample("sobol", ["x1", "x2", "x3"], bounds, n=64, seed=1)
     assert pair_indices(plain, {("f", None, "y"): ishigami(plain.values)}).empty
+    # A target that does not vary has no pairs to share its variance among.
+    flat = pair_indices(design, {("f", None, "flat"): np.ones(len(design.values))})
+    assert flat.empty and list(flat.columns) == [
+        "policy",
+        "against",
+        "outcome",
+        "parameter",
+        "with",
+        "S2",
+        "S2_conf",
+    ]
 
 
 def test_morris_ranks_a_parameter_that_does_nothing_last():
@@ -389,11 +407,11 @@ discovery:
 """
 
 
-@pytest.mark.slow
 def _results(report: str) -> str:
     return "\n".join(line for line in report.splitlines() if " finished runs took " not in line)
 
 
+@pytest.mark.slow
 def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
     """A real kill -9 of ``barrio explore`` while it works, then the same command again."""
     import barrio
@@ -501,7 +519,7 @@ def test_an_exploration_killed_and_resumed_gives_the_same_indices(tmp_path):
         "uncertainties: {top: 1, of: shipped}\n"
     )
     found = pd.read_csv(shipped / "indices.csv")
-    noise = pd.read_csv(shipped / "noise.csv") if (shipped / "noise.csv").is_file() else None
+    noise = read_noise(shipped)
     assert load_exploration(sobol).design.names == tuple(deciding(found, 1, noise))
     # Its summary damaged, it says so (the runs are not there to read instead).
     (shipped / "outcomes_by_point.csv").write_text("policy,point\nmano_dura,0\n")
@@ -643,3 +661,47 @@ def test_a_sobol_file_can_take_the_top_parameters_of_a_finished_screening(tmp_pa
     assert [str(p.message) for p in caught.value.problems] == [
         "of: Field required; fo: unknown name (allowed: top, of)"
     ]
+
+
+def test_a_report_says_what_its_runs_took_and_keeps_it_when_the_log_is_gone(tmp_path):
+    (tmp_path / "runs").mkdir()
+    for key in ("a", "b"):
+        (tmp_path / "runs" / f"{key}.parquet").touch()
+    stamps = [("a", "10:00:00", "10:00:03"), ("b", "10:00:00", "10:00:05"), ("gone", "10:00:00", "10:09:00")]
+    log = [
+        {
+            "key": key,
+            "status": "done",
+            "started": f"2026-12-05T{start}+00:00",
+            "finished": f"2026-12-05T{end}+00:00",
+        }
+        for key, start, end in stamps
+    ]
+    (tmp_path / LOG_FILE).write_text("".join(json.dumps(line) + "\n" for line in log))
+    plan = {
+        "description": {},
+        "replicates": 1,
+        "runs": [{"key": "a", "version": "v"}, {"key": "b", "version": "v"}],
+    }
+    kept = _kept_plan(tmp_path, plan)
+    # Only the finished runs count: "gone" was logged but its file is not there.
+    assert kept["run_seconds"] == {"runs": 2, "finished": 2, "total": 8.0, "median": 4.0}
+    assert run_cost(kept) == (
+        "The 2 finished runs took 8.0 s in all (the median run 4.0 s), each timed from its start to its "
+        "end: time the machine gave to other work counts."
+    )
+    (tmp_path / PLAN_FILE).write_text(json.dumps(kept))
+    # Its log deleted, the folder keeps what its report said of it.
+    (tmp_path / LOG_FILE).unlink()
+    assert _kept_plan(tmp_path, plan)["run_seconds"] == kept["run_seconds"]
+    # So does a copy without its runs.
+    assert _kept_plan(tmp_path, {**plan, "runs": []})["run_seconds"] == kept["run_seconds"]
+    # A log that has lost some runs says so.
+    (tmp_path / LOG_FILE).write_text(json.dumps(log[0]) + "\n")
+    assert run_cost(_kept_plan(tmp_path, plan)).startswith(
+        "Of 2 finished runs, the 1 the log has times for, took 3.0 s"
+    )
+    # Long studies in hours, one run in the singular.
+    long = {"run_seconds": {"runs": 1, "finished": 1, "total": 53_640.0, "median": 5.0}}
+    assert run_cost(long).startswith("The 1 finished run took 14.9 hours in all")
+    assert run_cost({"runs": []}) is None
