@@ -32,7 +32,10 @@ def test_sensitivity_md_shows_what_the_shipped_studies_say():
     from barrio.experiments.findings import BLOCK, refresh
 
     current = (ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8")
-    assert [m.group("folder") for m in BLOCK.finditer(current)] == ["experiments/studies/fortaleza_morris"]
+    assert [m.group("folder") for m in BLOCK.finditer(current)] == [
+        "experiments/studies/fortaleza_morris",
+        "experiments/studies/fortaleza_sobol",
+    ]
     assert current == refresh(current, ROOT), "run: make docs"
 
 
