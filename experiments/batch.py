@@ -767,8 +767,10 @@ def _log(
     try:
         with (out / LOG_FILE).open("a+b") as file:
             # A batch killed mid-line left no newline: start on a line of our own.
-            end = file.seek(0, os.SEEK_END)
-            torn = end > 0 and file.seek(end - 1) >= 0 and file.read(1) != b"\n"
+            end, torn = file.seek(0, os.SEEK_END), False
+            if end:
+                file.seek(end - 1)
+                torn = file.read(1) != b"\n"
             file.write((b"\n" if torn else b"") + (json.dumps(stamp) + "\n").encode("utf-8"))
     except OSError as err:
         raise OutputError(

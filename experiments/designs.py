@@ -569,6 +569,8 @@ def _blank_against(frame: pd.DataFrame) -> pd.DataFrame:
 PLAN_FILE = "exploration.json"
 #: A Morris design's noise floor per target and parameter (what the runs say beyond their means).
 NOISE_FILE = "noise.csv"
+#: How the tables of a screening are read: names as text, so that a policy named "2024" matches itself.
+_NAMES_AS_TEXT = {"policy": str, "against": str, "outcome": str, "parameter": str}
 
 
 def read_plan(out: Path, summary: bool = False) -> dict[str, Any]:
@@ -612,7 +614,7 @@ def read_noise(out: Path) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame()
     try:
-        table = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str, "parameter": str})
+        table = pd.read_csv(path, dtype=_NAMES_AS_TEXT)
     except (OSError, ValueError) as err:
         raise ResultsError(f"{path}: cannot be read ({err}); write the report again from the runs") from err
     if {"policy", "against", "outcome", "parameter", "noise"} - set(table.columns):
@@ -639,8 +641,7 @@ def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
     if not path.is_file():
         raise ResultsError(f"{path} is missing: {unfinished}")
     try:
-        # Names as text, as read_noise reads them: a policy named "2024" must match itself.
-        found = pd.read_csv(path, dtype={"policy": str, "against": str, "outcome": str, "parameter": str})
+        found = pd.read_csv(path, dtype=_NAMES_AS_TEXT)
     except pd.errors.EmptyDataError:
         # What an unfinished screening's report writes: its interim indices are not the screening's.
         raise ResultsError(f"{path} is empty: {unfinished}") from None

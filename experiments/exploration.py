@@ -357,7 +357,7 @@ def _duration(seconds: float) -> str:
 def _kept_plan(out: Path, plan: dict[str, Any]) -> dict[str, Any]:
     """The plan file: the manifest's description and replicates, and what made the runs and what they took."""
     kept: dict[str, Any] = {"description": plan["description"], "replicates": plan["replicates"]}
-    before = json.loads((out / PLAN_FILE).read_text(encoding="utf-8")) if (out / PLAN_FILE).is_file() else {}
+    before = _written_plan(out)
     if plan["runs"]:
         finished = {part.stem for part in (out / "runs").glob("*.parquet")}
         made = Counter(run_version(r) for r in plan["runs"] if r["key"] in finished)
@@ -376,6 +376,18 @@ def _kept_plan(out: Path, plan: dict[str, Any]) -> dict[str, Any]:
     else:  # a copy without its runs keeps what its plan file said
         kept = before | kept
     return kept
+
+
+def _written_plan(out: Path) -> dict[str, Any]:
+    """The plan file the last report wrote; nothing if there is none or it cannot be read.
+
+    Where the runs are, they are the record; a copy without them was read through read_plan,
+    which names a damaged file.
+    """
+    try:
+        return json.loads((out / PLAN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 # -- the report ------------------------------------------------------------------------------------
