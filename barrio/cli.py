@@ -137,10 +137,15 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from barrio.experiments.batch import read_manifest
+    from barrio.experiments.batch import MANIFEST, read_manifest
+    from barrio.experiments.designs import PLAN_FILE
     from barrio.experiments.report import write_report
 
-    if read_manifest(args.dir).get("description", {}).get("command") == "explore":
+    folder = Path(args.dir)
+    # A study kept in git has its summary (exploration.json and the tables), not its runs or
+    # manifest: its report is written again from that, with the same numbers.
+    kept = not (folder / MANIFEST).exists() and (folder / PLAN_FILE).exists()
+    if kept or read_manifest(folder).get("description", {}).get("command") == "explore":
         # An exploration's report is its own (indices, discovery, regret): also of one stopped part way.
         from barrio.experiments.exploration import write_exploration
 
@@ -422,7 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
         "differences against the baseline, means with 95% intervals, whether the replicates were "
         "enough, and figures. Beside them: summary.csv, effects.csv, costs.csv, cost_effectiveness.csv, "
         "report.xlsx and each figure as a PNG file. For an exploration's folder, its own report "
-        "(DIR/exploration.md and its tables: see explore), also of an exploration stopped part way.",
+        "(DIR/exploration.md and its tables: see explore), also of an exploration stopped part way "
+        "or of a study kept without its runs (its exploration.json and tables).",
     )
     p.add_argument("dir", metavar="DIR", help="results folder written by compare, sweep or explore")
     p.add_argument("--baseline", help="scenario to compare with (default: as when the batch was run)")

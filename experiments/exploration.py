@@ -518,8 +518,17 @@ def discovery_summary(result: Analysis) -> list[str]:
         lines[0] += (
             " The points of a Morris design come in trajectories that change one parameter at a time, "
             "so neighbouring points are alike: coverage, density and the shares below count points, "
-            "not independent draws, and are indicative (a Latin hypercube or a Sobol design gives "
-            "independent points)."
+            "not independent draws, and are indicative (a Latin hypercube gives independent points)."
+        )
+    elif result.design.method == "sobol":
+        # Saltelli's rows A, B and A-with-column-i-from-B are each spread over the whole space,
+        # so shares of points estimate shares of the space; but a base sample's variants share
+        # all values but one, so the points are fewer independent draws than they look.
+        lines[0] += (
+            " The points of a Sobol design come in groups: two base samples and variants that each "
+            "take one parameter from the second, so each point is spread over the whole space but "
+            "the points are not independent draws: coverage and density count points, and are "
+            "less certain than their number suggests (a Latin hypercube gives independent points)."
         )
     return lines
 

@@ -134,6 +134,8 @@ def test_where_the_cases_are_most_points_discovery_describes_where_the_answer_fl
     assert f"so what follows describes the other {others}, where it is not: where the answer flips." in text
     assert f"selling.reluctance at most {high:.3g}" in text.split("PRIM's box: ")[1].split(";")[0]
     assert "Morris design" not in text
+    # A Sobol design's variants share all values but one with their base sample: said so.
+    assert "The points of a Sobol design come in groups" in text and "not independent draws" in text
     # Discovery reads the values the model ran: market.reach, a whole number, drawn over [0.5, 3.5).
     assert set(np.unique(result.tree.x["market.reach"])) == {1.0, 2.0, 3.0}
 
@@ -194,3 +196,18 @@ def test_refresh_writes_only_between_the_markers(tmp_path):
     assert "stale numbers" not in done
     assert findings_markdown(tmp_path / "studies" / "s") in done
     assert refresh(done, tmp_path) == done  # written again, nothing changes
+
+
+def test_report_writes_a_kept_study_s_report_again_from_its_summary(tmp_path, capsys):
+    from barrio.cli import main
+
+    folder = tmp_path / "study"
+    shipped_study(folder, range(16))
+    kept = (folder / "outcomes_by_point.csv").read_bytes()
+    assert main(["report", str(folder)]) == 0  # no manifest, no runs: the summary is enough
+    assert str(folder / "exploration.md") in capsys.readouterr().out
+    text = (folder / "exploration.md").read_text()
+    assert "16 of 16 point(s) have every run finished" in text and "selling.reluctance" in text
+    assert (folder / "outcomes_by_point.csv").read_bytes() == kept  # what it was made from is unchanged
+    (folder / "exploration.md").unlink()
+    assert main(["report", str(folder)]) == 0 and (folder / "exploration.md").read_text() == text
