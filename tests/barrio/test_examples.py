@@ -118,3 +118,18 @@ def test_the_study_notebook_reads_the_shipped_screening(tmp_path, kernel):
         from barrio.experiments.exploration import discovery_summary
 
         assert discovery_summary(analysis)[0] in boxed
+    # Then the Sobol analysis of the ten, as shipped.
+    sobol = analyse(EXAMPLES.parent / "experiments" / "studies" / "fortaleza_sobol", summary=True)
+    done, points = sobol.complete
+    said = shown(cells[5], "stream")
+    assert f"{done} of {points} points complete" in said
+    assert ("no indices yet" in said) == sobol.indices.empty
+    if not sobol.indices.empty:
+        assert drew_a_picture(cells[6]), "the Sobol indices' plot did not show inline"
+        top = sobol.indices.query("against == 'fortaleza_integrated' and outcome == 'prisoners'").iloc[0]
+        first = f"prisoners: {top.parameter} first, ST {top.ST:.2f} ± {top.ST_conf:.2f}"
+        assert first in shown(cells[7], "stream")
+    boxed = shown(cells[8], "stream")
+    assert ("no box yet" in boxed) == (sobol.cases is None)
+    if sobol.cases is not None:
+        assert discovery_summary(sobol)[0] in boxed
