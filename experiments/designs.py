@@ -531,7 +531,7 @@ def deciding(indices: pd.DataFrame, top: int, noise: pd.DataFrame | None = None)
     Args:
         indices: A Morris screening's ``indices.csv`` (:func:`experiments.sensitivity.indices`).
         top: How many to keep.
-        noise: Its ``noise.csv`` (:func:`experiments.sensitivity.morris_noise`), if it has one.
+        noise: Its ``noise.csv`` (:func:`experiments.sensitivity.seed_noise`), if it has one.
     """
     rows = indices[indices["against"].notna()] if indices["against"].notna().any() else indices
     target = ["policy", "against", "outcome"]

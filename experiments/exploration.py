@@ -46,8 +46,8 @@ from barrio.experiments.sensitivity import (
     by_seed,
     indices,
     indices_and_pairs,
-    morris_noise,
     outcomes_by_point,
+    seed_noise,
     targets,
 )
 
@@ -95,9 +95,9 @@ class Analysis:
             words are :func:`experiments.discovery.case_leaves`.
         pairs: A finished Sobol design's second-order indices, where it was drawn for them
             (:func:`experiments.sensitivity.pair_indices`).
-        noise: A Morris design's noise floor per target and parameter: the mu* its seeds alone
-            would give it (:func:`experiments.sensitivity.morris_noise`; empty for another
-            design, or a summary written before Barrio kept it).
+        noise: A Morris or Sobol design's noise floor per target and parameter: the mu* or ST
+            its seeds alone would give it (:func:`experiments.sensitivity.seed_noise`; empty for
+            another design, or a summary written before Barrio kept it).
         discovery: What was looked for (policy, against, outcome, above).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
@@ -209,7 +209,7 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     counted = whole.groupby("point").policy.nunique()
     complete = counted.index[counted == len(policies)]
     if seeds is not None:
-        noise = morris_noise(design, seeds, policies, differences, complete.to_numpy())
+        noise = seed_noise(design, seeds, policies, differences, complete.to_numpy())
     else:
         noise = read_noise(out)
     whole = whole[whole.point.isin(complete)]
@@ -479,7 +479,14 @@ def _ranked_lines(table: pd.DataFrame, design: Design, noise: pd.DataFrame) -> l
             for r in top
         )
         lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
-    if not noise.empty:
+    if not noise.empty and design.method == "sobol":
+        lines += [
+            "",
+            "Noise: the ST a parameter would show from the seeds alone, were it to change the runs' "
+            "random course and nothing else (noise.csv); every ST carries its noise. An ST near its "
+            "noise is not shown to matter; S1 carries no such floor, only its interval.",
+        ]
+    elif not noise.empty:
         lines += [
             "",
             "Noise: the mu* a parameter would show from the seeds alone, were its steps to change the "

@@ -117,15 +117,20 @@ def _tables(table: pd.DataFrame, result: Analysis, top: int) -> list[str]:
     differences = table[table.against.notna()]
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
         lines += [f"**{outcome}, {policy} minus {against}**", ""]
+        floor = noise_by_parameter(result.noise, (policy, against, outcome))
         if method == "sobol":
-            lines += ["| rank | parameter | what it is | ST | ± | S1 | ± |", "|---|---|---|---|---|---|---|"]
+            head, rule = (
+                "| rank | parameter | what it is | ST | ± | S1 | ± |",
+                "|---|---|---|---|---|---|---|",
+            )
+            lines += [head + " noise |", rule + "---|"] if floor else [head, rule]
             for r in part.head(top).itertuples():
                 lines.append(
                     f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {r.ST:.3f} | "
                     f"{r.ST_conf:.3f} | {r.S1:.3f} | {r.S1_conf:.3f} |"
+                    + (f" {floor[r.parameter]:.3f} |" if floor else "")
                 )
         else:
-            floor = noise_by_parameter(result.noise, (policy, against, outcome))
             head, rule = "| rank | parameter | what it is | mu* | ± | sigma |", "|---|---|---|---|---|---|"
             lines += [head + " noise |", rule + "---|"] if floor else [head, rule]
             for r in part.head(top).itertuples():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,8 @@ __all__ = [
     "morris_noise",
     "outcomes_by_point",
     "pair_indices",
+    "seed_noise",
+    "sobol_noise",
     "step_ratios",
     "targets",
 ]
@@ -103,6 +105,45 @@ def outcomes_by_point(seeds: pd.DataFrame, points: int) -> pd.DataFrame:
     return out[(out.point >= 0) & (out.point < points)]
 
 
+def seed_noise(
+    design: Design,
+    seeds: pd.DataFrame,
+    policies: list[str],
+    differences: list[tuple[str, str]],
+    points: np.ndarray,
+) -> pd.DataFrame:
+    """Each parameter's noise floor for each target: the index the seeds alone would give it.
+
+    :func:`morris_noise` for a Morris design, :func:`sobol_noise` for a Sobol one; empty for
+    another design.
+    """
+    if design.method == "morris":
+        return morris_noise(design, seeds, policies, differences, points)
+    if design.method == "sobol":
+        return sobol_noise(design, seeds, policies, differences, points)
+    return pd.DataFrame(columns=NOISE_COLUMNS)
+
+
+NOISE_COLUMNS = ["policy", "against", "outcome", "parameter", "noise"]
+
+
+def _per_seed(
+    seeds: pd.DataFrame, policies: list[str], differences: list[tuple[str, str]]
+) -> Iterator[tuple[str, str | None, str, pd.DataFrame]]:
+    """Each policy's level and each paired difference, per outcome: a table of point by seed."""
+    wide = seeds.pivot_table(index="point", columns=["policy", "outcome", "replicate"], values="value")
+    for outcome in dict.fromkeys(seeds.outcome):
+        for policy, against in [(policy, None) for policy in policies] + list(differences):
+            if (policy, outcome) not in wide.columns or (against and (against, outcome) not in wide.columns):
+                continue
+            yield (
+                policy,
+                against,
+                outcome,
+                wide[(policy, outcome)] - (wide[(against, outcome)] if against else 0.0),
+            )
+
+
 def morris_noise(
     design: Design,
     seeds: pd.DataFrame,
@@ -131,35 +172,77 @@ def morris_noise(
         One row per target and parameter: ``policy, against, outcome, parameter, noise``; empty
         for another design, with fewer than two seeds, or before a trajectory is finished.
     """
-    columns = ["policy", "against", "outcome", "parameter", "noise"]
     if design.method != "morris":
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=NOISE_COLUMNS)
     finished, rows = design.finished_trajectories(points)
     dims, length = len(design.names), len(design.names) + 1
     done = seeds[seeds.point.isin(rows)]
     replicates = done.replicate.nunique()
     if finished.n == 0 or replicates < 2:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=NOISE_COLUMNS)
     moved = np.argmax(np.diff(finished.values.reshape(finished.n, length, dims), axis=1) != 0, axis=2)
     scale = step_ratios(finished) / (design.levels / (2 * (design.levels - 1)))
-    wide = done.pivot_table(index="point", columns=["policy", "outcome", "replicate"], values="value")
     out = []
-    for outcome in dict.fromkeys(done.outcome):
-        for policy, against in [(policy, None) for policy in policies] + list(differences):
-            if (policy, outcome) not in wide.columns or (against and (against, outcome) not in wide.columns):
-                continue
-            value = wide[(policy, outcome)] - (wide[(against, outcome)] if against else 0.0)
-            per_seed = value.reindex(rows).to_numpy(float).reshape(finished.n, length, replicates)
-            effects = np.diff(per_seed, axis=1)  # (trajectory, step, seed); divided by the step in scale
-            squared = (effects.std(axis=2, ddof=1) / np.sqrt(replicates)) ** 2
-            total = np.zeros(dims)
-            np.add.at(total, moved, squared)  # each parameter moves once a trajectory
-            noise = np.sqrt(2 / np.pi) * np.sqrt(total / finished.n) * scale
-            out += [
-                (policy, against, outcome, name, float(n))
-                for name, n in zip(design.names, noise, strict=True)
-            ]
-    return pd.DataFrame(out, columns=columns)
+    for policy, against, outcome, value in _per_seed(done, policies, differences):
+        per_seed = value.reindex(rows).to_numpy(float).reshape(finished.n, length, replicates)
+        effects = np.diff(per_seed, axis=1)  # (trajectory, step, seed); divided by the step in scale
+        squared = (effects.std(axis=2, ddof=1) / np.sqrt(replicates)) ** 2
+        total = np.zeros(dims)
+        np.add.at(total, moved, squared)  # each parameter moves once a trajectory
+        noise = np.sqrt(2 / np.pi) * np.sqrt(total / finished.n) * scale
+        out += [
+            (policy, against, outcome, name, float(n)) for name, n in zip(design.names, noise, strict=True)
+        ]
+    return pd.DataFrame(out, columns=NOISE_COLUMNS)
+
+
+def sobol_noise(
+    design: Design,
+    seeds: pd.DataFrame,
+    policies: list[str],
+    differences: list[tuple[str, str]],
+    points: np.ndarray,
+) -> pd.DataFrame:
+    """Each parameter's noise floor for each target of a Sobol design: the ST the seeds alone would give it.
+
+    The total-order index (Jansen's, as SALib computes it) is the mean squared change between a
+    base sample and its variant with the parameter taken from the second sample, over twice the
+    variance. A point's value is the mean of its seeds, so each squared change carries the
+    variance of that mean's change too: seed by seed, the spread of the change over the root of
+    the seeds' number, squared. Seeds are shared by every point, so a parameter that leaves the
+    runs' random course alone (a price the model only counts) has none, and one that changes it
+    shows at least this much ST even if it changes nothing on average. First-order indices carry
+    no such floor (the seeds' errors average out of them), only a wider interval.
+
+    Args:
+        design: The Sobol design.
+        seeds: Per policy, point, seed and outcome (:func:`by_seed`).
+        policies: The policies (their levels are targets).
+        differences: The (policy, against) pairs.
+        points: The finished points: every point is needed.
+
+    Returns:
+        One row per target and parameter: ``policy, against, outcome, parameter, noise``; empty
+        for another design, with fewer than two seeds, or before every point is finished.
+    """
+    values = len(design.values)
+    replicates = seeds.replicate.nunique()
+    if design.method != "sobol" or replicates < 2 or len(np.intersect1d(points, np.arange(values))) < values:
+        return pd.DataFrame(columns=NOISE_COLUMNS)
+    dims = len(design.names)
+    step = 2 * dims + 2 if design.second_order else dims + 2  # SALib's layout: A, AB_1..AB_D, (BA..), B
+    out = []
+    for policy, against, outcome, value in _per_seed(seeds, policies, differences):
+        per_seed = value.reindex(range(values)).to_numpy(float).reshape(-1, step, replicates)
+        means = per_seed.mean(axis=2)
+        variance = np.var(np.r_[means[:, 0], means[:, step - 1]])
+        changes = per_seed[:, :1, :] - per_seed[:, 1 : dims + 1, :]  # (base sample, parameter, seed)
+        squared = changes.var(axis=2, ddof=1) / replicates
+        noise = squared.mean(axis=0) / (2 * variance) if variance > 0 else np.zeros(dims)
+        out += [
+            (policy, against, outcome, name, float(n)) for name, n in zip(design.names, noise, strict=True)
+        ]
+    return pd.DataFrame(out, columns=NOISE_COLUMNS)
 
 
 def targets(

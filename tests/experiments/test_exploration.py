@@ -35,6 +35,7 @@ from barrio.experiments.sensitivity import (
     morris_noise,
     outcomes_by_point,
     pair_indices,
+    sobol_noise,
     step_ratios,
     targets,
 )
@@ -224,6 +225,39 @@ def test_the_noise_floor_is_each_parameter_s_change_seed_by_seed():
     # A trajectory missing a point is left out; with none whole there is nothing to say.
     assert morris_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(5)).shape[0] == 6
     assert morris_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(2)).empty
+
+
+def test_the_sobol_noise_floor_is_the_st_the_seeds_alone_give():
+    # hard's homicides are 4 x b plus a seed's own noise, N(0, 1), whose course a changes and b
+    # leaves alone (as a price the model only counts would). Two seeds shared by every point.
+    design = sample("sobol", ["a", "b"], [(0, 1), (0, 1)], n=256, seed=5)
+    rows = []
+    for point, (a, b) in enumerate(design.values):
+        for r in range(2):
+            noise = np.random.default_rng([r, int(a * 2**40)]).normal()
+            rows += [
+                ("hard", point, r, "homicide_rate", 4 * b + noise),
+                ("soft", point, r, "homicide_rate", 0.0),
+            ]
+    seeds = pd.DataFrame(rows, columns=["policy", "point", "replicate", "outcome", "value"])
+    points = len(design.values)
+    found = sobol_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(points))
+    floor = found[found.against == "soft"].set_index("parameter").noise
+    assert floor["b"] == pytest.approx(0.0, abs=1e-12)  # its variants run every seed's course unchanged
+    # A point's mean of two seeds has noise variance 1/2; the points' variance is 16/12 + 1/2;
+    # Jansen's ST takes half the mean squared change over it: (2 x 1/2) / (2 x (16/12 + 1/2)).
+    assert floor["a"] == pytest.approx(0.5 / (16 / 12 + 0.5), rel=0.15)
+    # a changes nothing on average, yet its ST is its floor: the floor says how much ST is noise.
+    table = indices(
+        design, targets(outcomes_by_point(seeds, points), ["hard", "soft"], [("hard", "soft")], points)
+    )
+    st = table[(table.against == "soft")].set_index("parameter").ST
+    assert st["a"] == pytest.approx(floor["a"], abs=0.06) and st["a"] > 0.15
+    assert (found[found.against.isna() & (found.policy == "soft")].noise == 0).all()  # nothing varies
+    # Every point is needed, and two seeds.
+    assert sobol_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(points - 1)).empty
+    one = seeds[seeds.replicate == 0]
+    assert sobol_noise(design, one, ["hard", "soft"], [("hard", "soft")], np.arange(points)).empty
 
 
 def test_prim_finds_a_planted_box():

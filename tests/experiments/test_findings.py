@@ -1,6 +1,7 @@
 """A study's findings in the docs: made from its folder, interim while a screening is unfinished."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,17 @@ def test_findings_give_each_parameter_s_noise_floor(tmp_path):
     # Reluctance (1.25) leads the difference, its noise floor in the last column.
     first = next(line for line in text.splitlines() if line.startswith("| 1 | `selling.reluctance`"))
     assert first.endswith(" | 1.25 |")
+    # A Sobol study's floor is an ST, in the same place.
+    sobol = tmp_path / "sobol"
+    shipped_study(sobol, range(64 * 5), method="sobol", n=64)
+    (sobol / "noise.csv").write_text("\n".join(rows) + "\n")
+    text = findings_markdown(sobol)
+    assert "| rank | parameter | what it is | ST | ± | S1 | ± | noise |" in text
+    first = next(line for line in text.splitlines() if line.startswith("| 1 | `selling.reluctance`"))
+    assert first.endswith(" | 1.250 |")
+    report = (sobol / "exploration.md").read_text() if write_exploration(sobol) else ""
+    assert re.search(r"selling.reluctance [\d.]+ ± [\d.]+ \(noise 1.2\)", report)
+    assert "Noise: the ST a parameter would show from the seeds alone" in report
 
 
 def test_where_the_cases_are_most_points_discovery_describes_where_the_answer_flips(tmp_path):
