@@ -567,7 +567,7 @@ def _blank_against(frame: pd.DataFrame) -> pd.DataFrame:
 #: What an exploration's report keeps of its manifest, for a copy of the folder without its runs
 #: and manifest (a study shipped in git: the manifest names every run, megabytes of it).
 PLAN_FILE = "exploration.json"
-#: A Morris design's noise floor per target and parameter (what the runs say beyond their means).
+#: A Morris or Sobol design's noise floor per target and parameter (what the runs say beyond their means).
 NOISE_FILE = "noise.csv"
 #: How the tables of a screening are read: names as text, so that a policy named "2024" matches itself.
 _NAMES_AS_TEXT = {"policy": str, "against": str, "outcome": str, "parameter": str}

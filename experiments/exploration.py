@@ -483,8 +483,8 @@ def _ranked_lines(table: pd.DataFrame, design: Design, noise: pd.DataFrame) -> l
         lines += [
             "",
             "Noise: the ST a parameter would show from the seeds alone, were it to change the runs' "
-            "random course and nothing else (noise.csv); every ST carries its noise. An ST near its "
-            "noise is not shown to matter; S1 carries no such floor, only its interval.",
+            "random course and nothing else on average (noise.csv); an ST carries about its noise. An "
+            "ST near its noise, or whose interval reaches down to it, is not shown to matter.",
         ]
     elif not noise.empty:
         lines += [
@@ -533,7 +533,8 @@ def discovery_summary(result: Analysis) -> list[str]:
         # all values but one, so the points are fewer independent draws than they look.
         lines[0] += (
             " The points of a Sobol design come in groups: two base samples and variants that each "
-            "take one parameter from the second, so each point is spread over the whole space but "
+            "take one parameter (or, drawn for pairs, all but one) from the second, so each point is "
+            "spread over the whole space but "
             "the points are not independent draws: coverage and density count points, and are "
             "less certain than their number suggests (a Latin hypercube gives independent points)."
         )

@@ -184,7 +184,10 @@ def morris_noise(
     scale = step_ratios(finished) / (design.levels / (2 * (design.levels - 1)))
     out = []
     for policy, against, outcome, value in _per_seed(done, policies, differences):
-        per_seed = value.reindex(rows).to_numpy(float).reshape(finished.n, length, replicates)
+        table = value.reindex(rows).to_numpy(float)
+        if table.shape[1] != replicates:  # a policy with other seeds than the rest: no floor
+            continue
+        per_seed = table.reshape(finished.n, length, replicates)
         effects = np.diff(per_seed, axis=1)  # (trajectory, step, seed); divided by the step in scale
         squared = (effects.std(axis=2, ddof=1) / np.sqrt(replicates)) ** 2
         total = np.zeros(dims)
@@ -209,10 +212,12 @@ def sobol_noise(
     base sample and its variant with the parameter taken from the second sample, over twice the
     variance. A point's value is the mean of its seeds, so each squared change carries the
     variance of that mean's change too: seed by seed, the spread of the change over the root of
-    the seeds' number, squared. Seeds are shared by every point, so a parameter that leaves the
-    runs' random course alone (a price the model only counts) has none, and one that changes it
-    shows at least this much ST even if it changes nothing on average. First-order indices carry
-    no such floor (the seeds' errors average out of them), only a wider interval.
+    the seeds' number, squared. Seeds are shared by every point, so a parameter whose change
+    moves every seed's outcome alike (one the outcome ignores, or that adds a fixed amount) has
+    none; one that changes the runs' random course shows about this much ST even if it changes
+    nothing on average, and so does a price on spending, since it multiplies quantities that
+    differ from seed to seed. First-order indices carry less of it: where the parameter alone
+    shapes the runs' course, up to as much; where many shape it together, almost none.
 
     Args:
         design: The Sobol design.
@@ -223,17 +228,21 @@ def sobol_noise(
 
     Returns:
         One row per target and parameter: ``policy, against, outcome, parameter, noise``; empty
-        for another design, with fewer than two seeds, or before every point is finished.
+        for another design, with fewer than two seeds, or before every point is finished; a
+        target missing a seed's value somewhere has none.
     """
     values = len(design.values)
-    replicates = seeds.replicate.nunique()
-    if design.method != "sobol" or replicates < 2 or len(np.intersect1d(points, np.arange(values))) < values:
+    if design.method != "sobol" or len(np.intersect1d(points, np.arange(values))) < values:
         return pd.DataFrame(columns=NOISE_COLUMNS)
     dims = len(design.names)
     step = 2 * dims + 2 if design.second_order else dims + 2  # SALib's layout: A, AB_1..AB_D, (BA..), B
     out = []
     for policy, against, outcome, value in _per_seed(seeds, policies, differences):
-        per_seed = value.reindex(range(values)).to_numpy(float).reshape(-1, step, replicates)
+        table = value.reindex(range(values)).to_numpy(float)
+        replicates = table.shape[1]
+        if replicates < 2 or not np.isfinite(table).all():
+            continue
+        per_seed = table.reshape(-1, step, replicates)
         means = per_seed.mean(axis=2)
         variance = np.var(np.r_[means[:, 0], means[:, step - 1]])
         changes = per_seed[:, :1, :] - per_seed[:, 1 : dims + 1, :]  # (base sample, parameter, seed)

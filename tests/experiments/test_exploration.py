@@ -227,37 +227,59 @@ def test_the_noise_floor_is_each_parameter_s_change_seed_by_seed():
     assert morris_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(2)).empty
 
 
-def test_the_sobol_noise_floor_is_the_st_the_seeds_alone_give():
-    # hard's homicides are 4 x b plus a seed's own noise, N(0, 1), whose course a changes and b
-    # leaves alone (as a price the model only counts would). Two seeds shared by every point.
-    design = sample("sobol", ["a", "b"], [(0, 1), (0, 1)], n=256, seed=5)
+def sobol_seeds(design, seeds=2):
+    """soft's homicides are a seed's own noise, N(0, 1); hard's are 4 x b, soft's noise and more
+    of its own. a changes the runs' random course, b leaves it alone (as a parameter the outcome
+    ignores would). The same seeds at every point."""
     rows = []
     for point, (a, b) in enumerate(design.values):
-        for r in range(2):
-            noise = np.random.default_rng([r, int(a * 2**40)]).normal()
+        for r in range(seeds):
+            shared, own = np.random.default_rng([r, int(a * 2**40)]).normal(size=2)
             rows += [
-                ("hard", point, r, "homicide_rate", 4 * b + noise),
-                ("soft", point, r, "homicide_rate", 0.0),
+                ("hard", point, r, "homicide_rate", 4 * b + shared + own),
+                ("soft", point, r, "homicide_rate", shared),
             ]
-    seeds = pd.DataFrame(rows, columns=["policy", "point", "replicate", "outcome", "value"])
-    points = len(design.values)
-    found = sobol_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(points))
-    floor = found[found.against == "soft"].set_index("parameter").noise
-    assert floor["b"] == pytest.approx(0.0, abs=1e-12)  # its variants run every seed's course unchanged
-    # A point's mean of two seeds has noise variance 1/2; the points' variance is 16/12 + 1/2;
-    # Jansen's ST takes half the mean squared change over it: (2 x 1/2) / (2 x (16/12 + 1/2)).
-    assert floor["a"] == pytest.approx(0.5 / (16 / 12 + 0.5), rel=0.15)
+    return pd.DataFrame(rows, columns=["policy", "point", "replicate", "outcome", "value"])
+
+
+def test_the_sobol_noise_floor_is_the_st_the_seeds_alone_give():
+    design = sample("sobol", ["a", "b"], [(0, 1), (0, 1)], n=256, seed=5)
+    seeds, points = sobol_seeds(design), len(design.values)
+    policies, differences = ["hard", "soft"], [("hard", "soft")]
+    found = sobol_noise(design, seeds, policies, differences, np.arange(points))
+
+    def floor(policy, against=None):
+        rows = found[
+            (found.policy == policy) & (found.against.isna() if against is None else found.against == against)
+        ]
+        return rows.set_index("parameter").noise
+
+    # hard minus soft is 4 x b plus hard's own noise: a point's mean of two seeds has noise
+    # variance 1/2, the points' variance is 16/12 + 1/2, and Jansen's ST takes half the mean
+    # squared change over it: (2 x 1/2) / (2 x (16/12 + 1/2)).
+    assert floor("hard", "soft")["a"] == pytest.approx(0.5 / (16 / 12 + 0.5), rel=0.15)
+    assert floor("hard", "soft")["b"] == pytest.approx(0.0, abs=1e-12)  # every seed's course unchanged
+    # hard's level has both noises (1 / (16/12 + 1)); soft's is all noise (a share of 1).
+    assert floor("hard")["a"] == pytest.approx(1 / (16 / 12 + 1), rel=0.15)
+    assert floor("soft")["a"] == pytest.approx(1.0, rel=0.15)
     # a changes nothing on average, yet its ST is its floor: the floor says how much ST is noise.
-    table = indices(
-        design, targets(outcomes_by_point(seeds, points), ["hard", "soft"], [("hard", "soft")], points)
-    )
+    table = indices(design, targets(outcomes_by_point(seeds, points), policies, differences, points))
     st = table[(table.against == "soft")].set_index("parameter").ST
-    assert st["a"] == pytest.approx(floor["a"], abs=0.06) and st["a"] > 0.15
-    assert (found[found.against.isna() & (found.policy == "soft")].noise == 0).all()  # nothing varies
-    # Every point is needed, and two seeds.
-    assert sobol_noise(design, seeds, ["hard", "soft"], [("hard", "soft")], np.arange(points - 1)).empty
-    one = seeds[seeds.replicate == 0]
-    assert sobol_noise(design, one, ["hard", "soft"], [("hard", "soft")], np.arange(points)).empty
+    assert st["a"] == pytest.approx(floor("hard", "soft")["a"], abs=0.06) and st["a"] > 0.15
+    # Drawn for pairs, the variants sit elsewhere in each group: the same floors.
+    paired = sample("sobol", ["a", "b"], [(0, 1), (0, 1)], n=256, seed=5, second_order=True)
+    seeds2 = sobol_seeds(paired)
+    found2 = sobol_noise(paired, seeds2, policies, differences, np.arange(len(paired.values)))
+    difference = found2[found2.against == "soft"].set_index("parameter").noise
+    assert difference["a"] == pytest.approx(0.5 / (16 / 12 + 0.5), rel=0.15) and difference["b"] < 1e-12
+    # Every point is needed, two seeds, and every seed's value.
+    assert sobol_noise(design, seeds, policies, differences, np.arange(points - 1)).empty
+    assert sobol_noise(design, seeds[seeds.replicate == 0], policies, differences, np.arange(points)).empty
+    holed = seeds.drop(
+        index=seeds.index[(seeds.policy == "hard") & (seeds.point == 0) & (seeds.replicate == 1)]
+    )
+    left = sobol_noise(design, holed, policies, differences, np.arange(points))
+    assert set(left.policy) == {"soft"}  # hard's level and the difference lack a value: no floor
 
 
 def test_prim_finds_a_planted_box():
