@@ -71,7 +71,13 @@ class DesignSpec(BaseModel):
 
 
 class Discovery(BaseModel):
-    """The cases scenario discovery looks for: where ``policy`` minus ``against`` is above a value."""
+    """The cases scenario discovery looks for: where ``policy`` minus ``against`` is above a value.
+
+    With ``cost`` (an outcome that is spending, such as ``public_spending``), the cases are where
+    ``policy`` costs more per unit of ``outcome`` averted than ``against`` does, by more than
+    ``above``: each policy's extra cost over the exploration's baseline, per unit fewer than
+    under the baseline (where social inclusion costs more per recruit averted than enforcement).
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -79,6 +85,7 @@ class Discovery(BaseModel):
     against: str
     outcome: str = DEFAULT_OUTCOMES[0]
     above: float = 0.0
+    cost: str | None = None
 
 
 class Screened(BaseModel):
@@ -395,6 +402,8 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
             problem(where, f"'{name}' is not one of the policies: {', '.join(names)}")
     if spec.discovery is not None and spec.discovery.outcome not in spec.outcomes:
         problem(("discovery", "outcome"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
+    if spec.discovery is not None and spec.discovery.cost is not None:
+        _check_cost(spec, names, problem)
     ranges = _ranges(spec, problem, folder)
     if spec.design.method == "sobol" and spec.design.n & (spec.design.n - 1):
         problem(("design", "n"), f"Sobol's samples need n a power of 2 (8, 16, 32, ...); got {spec.design.n}")
@@ -450,6 +459,28 @@ def _whole_number_problem(bounds: tuple[float, float], method: str, levels: int)
             "a range whose levels fall on whole numbers"
         )
     return ""
+
+
+def _check_cost(spec: ExplorationFile, names: list[str], problem: Any) -> None:
+    """Check a cost per unit averted: another outcome than the one averted, and a third baseline.
+
+    What each policy averts is counted against the baseline, so it cannot be either policy.
+    """
+    chosen = spec.discovery
+    if chosen is None or chosen.cost is None:
+        return
+    if chosen.cost not in spec.outcomes:
+        problem(("discovery", "cost"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
+    elif chosen.cost == chosen.outcome:
+        problem(("discovery", "cost"), "the cost must be another outcome than the one averted")
+    baseline = spec.baseline or (names[0] if names else None)
+    if baseline in (chosen.policy, chosen.against):
+        problem(
+            ("discovery", "cost"),
+            f"a cost per {chosen.outcome} averted is counted against the baseline, and the baseline "
+            f"'{baseline}' is one of the two policies compared: add a third policy as the baseline "
+            "(baseline: NAME) or drop cost",
+        )
 
 
 def _ranges(spec: ExplorationFile, problem: Any, folder: Path) -> dict[str, tuple[float, float]]:

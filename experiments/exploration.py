@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from barrio.experiments.effects import per_replicate
 from barrio.experiments.output import atomic_write
 from barrio.experiments.sensitivity import (
     DERIVED,
+    Target,
     by_seed,
     indices,
     indices_and_pairs,
@@ -55,8 +57,11 @@ __all__ = [
     "DESIGN_FILE",
     "Analysis",
     "analyse",
+    "cost_per_averted",
     "described_points",
+    "discovery_cases",
     "discovery_summary",
+    "discovery_words",
     "no_box",
     "noise_by_parameter",
     "read_design",
@@ -98,7 +103,8 @@ class Analysis:
         noise: A Morris or Sobol design's noise floor per target and parameter: the mu* or ST
             its seeds alone would give it (:func:`experiments.sensitivity.seed_noise`; empty for
             another design, or a summary written before Barrio kept it).
-        discovery: What was looked for (policy, against, outcome, above).
+        discovery: What was looked for (policy, against, outcome, above, and a cost with the
+            baseline it is counted against).
         complete: Points with every run of every policy finished, of all points.
         trajectories: A Morris design's trajectories with every point complete, of all
             (None for other designs).
@@ -129,6 +135,47 @@ class Analysis:
     def described(self) -> np.ndarray | None:
         """The points the box and the tree describe (:func:`described_points`)."""
         return None if self.cases is None else described_points(self.cases)
+
+
+def discovery_cases(found: Mapping[Target, np.ndarray], chosen: Mapping[str, Any]) -> np.ndarray:
+    """Where the chosen policy fails, per point.
+
+    Where ``policy`` minus ``against`` on ``outcome`` is above ``above``; or, with a ``cost``,
+    where ``policy``'s :func:`cost_per_averted` is above ``against``'s by more than ``above``
+    (one that averts none is above any that averts some; two that avert none are alike).
+    """
+    if chosen.get("cost") is None:
+        return found[(chosen["policy"], chosen["against"], chosen["outcome"])] > chosen["above"]
+    mine, theirs = (cost_per_averted(found, p, chosen) for p in (chosen["policy"], chosen["against"]))
+    return mine > theirs + chosen["above"]
+
+
+def cost_per_averted(
+    found: Mapping[Target, np.ndarray], policy: str, chosen: Mapping[str, Any]
+) -> np.ndarray:
+    """A policy's extra ``cost`` over the baseline per unit of ``outcome`` fewer than under it, per point.
+
+    Infinite where it averts none (no amount buys a unit averted there); negative where it
+    averts some and spends less.
+    """
+    base, cost, outcome = chosen["baseline"], chosen["cost"], chosen["outcome"]
+    extra = found[(policy, None, cost)] - found[(base, None, cost)]
+    averted = found[(base, None, outcome)] - found[(policy, None, outcome)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(averted > 0, extra / averted, np.inf)
+
+
+def discovery_words(chosen: Mapping[str, Any], verb: str = "is above") -> str:
+    """What discovery looks for, in words ("mano_dura minus integrated on homicide_rate is above 0")."""
+    if chosen.get("cost") is None:
+        return (
+            f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} {verb} {chosen['above']:g}"
+        )
+    margin = f" by more than {chosen['above']:g}" if chosen["above"] else ""
+    return (
+        f"{chosen['policy']}'s extra {chosen['cost']} per unit of {chosen['outcome']} averted (against "
+        f"{chosen['baseline']}) {verb} {chosen['against']}'s{margin}"
+    )
 
 
 def _flips(cases: np.ndarray) -> bool:
@@ -218,10 +265,14 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
     if len(complete) == points:
         table, pairs = indices_and_pairs(design, found)
     chosen = described.get("discovery")
+    if chosen is not None and chosen.get("cost") is not None:
+        chosen = {
+            **chosen,
+            "baseline": described["baseline"],
+        }  # what each policy averts is counted against it
     cases = box = tree = None
     if chosen is not None and len(complete) == points:
-        y = found[(chosen["policy"], chosen["against"], chosen["outcome"])]
-        cases = y > chosen["above"]
+        cases = discovery_cases(found, chosen)
         of_interest = described_points(cases)
         box = find_box(_frame(design), of_interest)
         tree = fit_tree(_frame(design), of_interest)
@@ -513,7 +564,7 @@ def discovery_summary(result: Analysis) -> list[str]:
     chosen = result.discovery
     if chosen is None or result.cases is None:
         return []
-    what = f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} is above {chosen['above']:g}"
+    what = discovery_words(chosen)
     count, points = int(result.cases.sum()), len(result.cases)
     lines = [f"{what} at {count:,} of {points:,} points ({count / points:.0%})."]
     if result.flipped:

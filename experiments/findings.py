@@ -30,6 +30,7 @@ from barrio.experiments.exploration import (
     Analysis,
     analyse,
     discovery_summary,
+    discovery_words,
     no_box,
     noise_by_parameter,
     run_cost,
@@ -166,9 +167,7 @@ def _discovery(result: Analysis) -> list[str]:
     if chosen is None:
         return []
     if result.cases is None:
-        what = (
-            f"{chosen['policy']} minus {chosen['against']} on {chosen['outcome']} above {chosen['above']:g}"
-        )
+        what = discovery_words(chosen, verb="above")
         return [f"Scenario discovery ({what}) needs every point: not yet.", ""]
     lines = ["Scenario discovery: " + " ".join(discovery_summary(result)), ""]
     box = result.box

@@ -445,6 +445,38 @@ def test_an_exploration_file_with_mistakes_gets_every_problem_with_its_line(tmp_
         load_exploration(path)
 
 
+def test_a_cost_per_outcome_averted_needs_a_third_policy_as_baseline_and_a_cost_outcome(tmp_path):
+    path = tmp_path / "cost.yaml"
+    head = "name: cost\ndesign: {method: latin_hypercube, n: 4}\nuncertainties: [groups.lethality]\n"
+    path.write_text(
+        head + "policies: [baseline, mano_dura]\n"
+        "discovery: {policy: mano_dura, against: baseline, outcome: young_recruits, cost: public_spending}\n"
+    )
+    with pytest.raises(
+        ScenarioError,
+        match=r"cost.yaml:5: discovery.cost: a cost per young_recruits averted is "
+        r"counted against the baseline, and the baseline 'baseline' is one of the two policies",
+    ):
+        load_exploration(path)
+    path.write_text(
+        head + "policies: [baseline, mano_dura, integrated]\noutcomes: [young_recruits, prisoners]\n"
+        "discovery: {policy: integrated, against: mano_dura, outcome: young_recruits,"
+        " cost: public_spending}\n"
+    )
+    with pytest.raises(
+        ScenarioError,
+        match=r"cost.yaml:6: discovery.cost: not one of the outcomes: young_recruits, prisoners",
+    ):
+        load_exploration(path)
+    path.write_text(
+        head + "policies: [baseline, mano_dura, integrated]\n"
+        "discovery: {policy: integrated, against: mano_dura, outcome: young_recruits,"
+        " cost: public_spending}\n"
+    )
+    found = load_exploration(path)
+    assert found.describe()["discovery"]["cost"] == "public_spending" and found.baseline == "baseline"
+
+
 EXPLORATION = """\
 name: resumed
 policies: [baseline, mano_dura]

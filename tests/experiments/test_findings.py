@@ -223,3 +223,85 @@ def test_report_writes_a_kept_study_s_report_again_from_its_summary(tmp_path, ca
     assert (folder / "outcomes_by_point.csv").read_bytes() == kept  # what it was made from is unchanged
     (folder / "exploration.md").unlink()
     assert main(["report", str(folder)]) == 0 and (folder / "exploration.md").read_text() == text
+
+
+def test_discovery_finds_where_one_policy_costs_more_per_outcome_averted(tmp_path):
+    # Against "none", hard averts 2 homicides for 10 more dollars (5 a homicide); soft averts 2
+    # for 2 x reluctance dollars: soft costs more per homicide averted where reluctance is above 5.
+    design = sample("latin_hypercube", NAMES, BOUNDS, n=400, seed=3)
+    folder = tmp_path / "study"
+    folder.mkdir()
+    write_design(folder, design)
+    discovery = {
+        "policy": "soft",
+        "against": "hard",
+        "outcome": "homicide_rate",
+        "above": 0,
+        "cost": "spending",
+    }
+    described = {
+        "command": "explore",
+        "baseline": "none",
+        "design": design.describe(),
+        "policies": ["none", "soft", "hard"],
+        "outcomes": ["homicide_rate", "spending"],
+        "differences": [["soft", "none"], ["hard", "none"]],
+        "discovery": discovery,
+    }
+    plan = {"description": described, "replicates": 1, "versions": {}}
+    (folder / "exploration.json").write_text(json.dumps(plan))
+    reluctance = design.values[:, 1]
+    levels = {
+        ("none", "homicide_rate"): np.full(400, 20.0),
+        ("none", "spending"): np.full(400, 100.0),
+        ("hard", "homicide_rate"): np.full(400, 18.0),
+        ("hard", "spending"): np.full(400, 110.0),
+        ("soft", "homicide_rate"): np.full(400, 18.0),
+        ("soft", "spending"): 100 + 2 * reluctance,
+    }
+    rows = [(p, k, o, float(v[k]), 1) for (p, o), v in levels.items() for k in range(400)]
+    pd.DataFrame(rows, columns=["policy", "point", "outcome", "value", "seeds"]).to_csv(
+        folder / "outcomes_by_point.csv", index=False
+    )
+    result = analyse(folder)
+    assert (result.cases == (reluctance > 5)).all()
+    low, high = result.box.limits["selling.reluctance"]
+    assert low == pytest.approx(5, abs=0.2) and high is None and result.box.density == 1.0
+    text = findings_markdown(folder)
+    said = "soft's extra spending per unit of homicide_rate averted (against none) is above hard's at"
+    assert said in text
+
+
+def test_a_policy_that_averts_nothing_costs_more_per_outcome_averted_than_any_that_does():
+    from barrio.experiments.exploration import cost_per_averted, discovery_cases
+
+    found = {
+        ("base", None, "recruits"): np.full(6, 10.0),
+        ("base", None, "cost"): np.full(6, 100.0),
+        ("inclusion", None, "recruits"): np.array([8.0, 10, 12, 5, 9, 11]),
+        ("inclusion", None, "cost"): np.array([140.0, 120, 130, 90, 101, 150]),
+        ("force", None, "recruits"): np.array([9.0, 9, 9, 10, 6, 12]),
+        ("force", None, "cost"): np.array([110.0, 110, 110, 200, 140, 90]),
+    }
+    chosen = {
+        "policy": "inclusion",
+        "against": "force",
+        "outcome": "recruits",
+        "cost": "cost",
+        "baseline": "base",
+    }
+    # 40 dollars for 2 fewer; none fewer; 2 more; 10 dollars saved for 5 fewer; 1 for 1; 2 more.
+    per = cost_per_averted(found, "inclusion", chosen)
+    assert per.tolist() == [20.0, np.inf, np.inf, -2.0, 1.0, np.inf]
+    assert cost_per_averted(found, "force", chosen).tolist() == [10.0, 10.0, 10.0, np.inf, 10.0, np.inf]
+    cases = discovery_cases(found, {**chosen, "above": 0.0})
+    # Where both avert none (the last point) neither costs more than the other.
+    assert cases.tolist() == [True, True, True, False, False, False]
+    assert discovery_cases(found, {**chosen, "above": 15.0}).tolist() == [
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
