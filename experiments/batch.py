@@ -77,8 +77,9 @@ MANIFEST = "manifest.json"
 #: When each run started and finished, one JSON line per run attempt.
 LOG_FILE = "log.jsonl"
 #: Items of a manifest's description that a later command on the folder replaces (the others
-#: keep the folder's first: its baseline, its root seed).
-LATEST_WINS = ("language",)
+#: keep the folder's first: its baseline, its root seed). An exploration's discovery is only
+#: what its report looks for, so a file that asks for another gets it on the same runs.
+LATEST_WINS = ("language", "discovery")
 #: The lock a batch holds on its folder while it writes (the operating system's, so a batch
 #: killed with kill -9 leaves no lock behind), and who holds it.
 LOCK, OWNER = ".lock", ".lock-owner.json"

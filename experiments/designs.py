@@ -47,6 +47,8 @@ from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
 from barrio.experiments.batch import MANIFEST, ResultsError, RunSpec, read_manifest, replicate_seeds
+from barrio.experiments.costs import SPENDING
+from barrio.experiments.discovery import HIGHER_IS_BETTER
 from barrio.experiments.posterior import parameter_values, whole_numbers
 from barrio.model.errors import BarrioError
 from barrio.model.params import Params, parameter_table
@@ -462,7 +464,7 @@ def _whole_number_problem(bounds: tuple[float, float], method: str, levels: int)
 
 
 def _check_cost(spec: ExplorationFile, names: list[str], problem: Any) -> None:
-    """Check a cost per unit averted: another outcome than the one averted, and a third baseline.
+    """Check a cost per unit averted: a spending outcome, one where less is better to avert, a third baseline.
 
     What each policy averts is counted against the baseline, so it cannot be either policy.
     """
@@ -473,7 +475,22 @@ def _check_cost(spec: ExplorationFile, names: list[str], problem: Any) -> None:
         problem(("discovery", "cost"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
     elif chosen.cost == chosen.outcome:
         problem(("discovery", "cost"), "the cost must be another outcome than the one averted")
-    baseline = spec.baseline or (names[0] if names else None)
+    elif not (
+        chosen.cost in ("public_spending", "total_cost", *SPENDING) or chosen.cost.endswith("_spending")
+    ):
+        problem(
+            ("discovery", "cost"),
+            f"'{chosen.cost}' is not spending: public_spending, or a *_spending outcome",
+        )
+    if chosen.outcome in HIGHER_IS_BETTER:
+        problem(
+            ("discovery", "outcome"),
+            f"more {chosen.outcome} is better, so none of it is averted: a cost per unit averted needs an "
+            "outcome where less is better",
+        )
+    if len(names) < len(spec.policies):
+        return  # a policy that failed to load is reported already; the baseline may not be known
+    baseline = spec.baseline or names[0]
     if baseline in (chosen.policy, chosen.against):
         problem(
             ("discovery", "cost"),

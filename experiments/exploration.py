@@ -142,7 +142,8 @@ def discovery_cases(found: Mapping[Target, np.ndarray], chosen: Mapping[str, Any
 
     Where ``policy`` minus ``against`` on ``outcome`` is above ``above``; or, with a ``cost``,
     where ``policy``'s :func:`cost_per_averted` is above ``against``'s by more than ``above``
-    (one that averts none is above any that averts some; two that avert none are alike).
+    (one that averts none is above any that averts some; two that avert none are alike; a
+    point missing a value is not a case).
     """
     if chosen.get("cost") is None:
         return found[(chosen["policy"], chosen["against"], chosen["outcome"])] > chosen["above"]
@@ -155,14 +156,16 @@ def cost_per_averted(
 ) -> np.ndarray:
     """A policy's extra ``cost`` over the baseline per unit of ``outcome`` fewer than under it, per point.
 
-    Infinite where it averts none (no amount buys a unit averted there); negative where it
-    averts some and spends less.
+    Infinite where it averts none, even spending less (no amount buys a unit averted there);
+    zero where it averts some and spends no more (it dominates the baseline: two such policies
+    are alike, not ranked by how much they save); NaN where a value is missing.
     """
     base, cost, outcome = chosen["baseline"], chosen["cost"], chosen["outcome"]
     extra = found[(policy, None, cost)] - found[(base, None, cost)]
     averted = found[(base, None, outcome)] - found[(policy, None, outcome)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(averted > 0, extra / averted, np.inf)
+        per = np.where(averted > 0, np.maximum(extra, 0.0) / averted, np.inf)
+    return np.where(np.isnan(extra) | np.isnan(averted), np.nan, per)
 
 
 def discovery_words(chosen: Mapping[str, Any], verb: str = "is above") -> str:

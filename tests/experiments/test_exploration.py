@@ -475,6 +475,32 @@ def test_a_cost_per_outcome_averted_needs_a_third_policy_as_baseline_and_a_cost_
     )
     found = load_exploration(path)
     assert found.describe()["discovery"]["cost"] == "public_spending" and found.baseline == "baseline"
+    # A cost that is not spending, one that is the outcome, and an outcome where more is better.
+    for discovery, said in (
+        ("{policy: integrated, against: mano_dura, outcome: young_recruits, cost: prisoners}",
+         r"cost.yaml:6: discovery.cost: 'prisoners' is not spending: public_spending, or a \*_spending"),
+        ("{policy: integrated, against: mano_dura, outcome: public_spending, cost: public_spending}",
+         r"cost.yaml:6: discovery.cost: the cost must be another outcome than the one averted"),
+        ("{policy: integrated, against: mano_dura, outcome: mean_trust, cost: public_spending}",
+         r"cost.yaml:6: discovery.outcome: more mean_trust is better, so none of it is averted"),
+    ):  # fmt: skip
+        outcomes = "outcomes: [young_recruits, prisoners, public_spending, mean_trust]\n"
+        path.write_text(
+            head + "policies: [baseline, mano_dura, integrated]\n" + outcomes + f"discovery: {discovery}\n"
+        )
+        with pytest.raises(ScenarioError, match=said):
+            load_exploration(path)
+    # A policy that cannot be loaded is named, not also a baseline it may not be.
+    path.write_text(
+        head + "policies: [nosuch, mano_dura, integrated]\n"
+        "discovery: {policy: integrated, against: mano_dura, outcome: young_recruits,"
+        " cost: public_spending}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_exploration(path)
+    assert "cannot use this policy" in str(caught.value) and "is one of the two policies" not in str(
+        caught.value
+    )
 
 
 EXPLORATION = """\

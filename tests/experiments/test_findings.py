@@ -275,13 +275,14 @@ def test_discovery_finds_where_one_policy_costs_more_per_outcome_averted(tmp_pat
 def test_a_policy_that_averts_nothing_costs_more_per_outcome_averted_than_any_that_does():
     from barrio.experiments.exploration import cost_per_averted, discovery_cases
 
+    nan = np.nan
     found = {
-        ("base", None, "recruits"): np.full(6, 10.0),
-        ("base", None, "cost"): np.full(6, 100.0),
-        ("inclusion", None, "recruits"): np.array([8.0, 10, 12, 5, 9, 11]),
-        ("inclusion", None, "cost"): np.array([140.0, 120, 130, 90, 101, 150]),
-        ("force", None, "recruits"): np.array([9.0, 9, 9, 10, 6, 12]),
-        ("force", None, "cost"): np.array([110.0, 110, 110, 200, 140, 90]),
+        ("base", None, "recruits"): np.full(10, 10.0),
+        ("base", None, "cost"): np.full(10, 100.0),
+        ("inclusion", None, "recruits"): np.array([8.0, 10, 12, 5, 9, 11, 10, 9, nan, 9]),
+        ("inclusion", None, "cost"): np.array([140.0, 120, 130, 90, 101, 150, 80, 90, 140, 130]),
+        ("force", None, "recruits"): np.array([9.0, 9, 9, 10, 6, 12, 9, 5, 9, 9]),
+        ("force", None, "cost"): np.array([110.0, 110, 110, 200, 140, 90, 110, 50, 110, 100]),
     }
     chosen = {
         "policy": "inclusion",
@@ -290,18 +291,21 @@ def test_a_policy_that_averts_nothing_costs_more_per_outcome_averted_than_any_th
         "cost": "cost",
         "baseline": "base",
     }
-    # 40 dollars for 2 fewer; none fewer; 2 more; 10 dollars saved for 5 fewer; 1 for 1; 2 more.
+    # Inclusion: 40 dollars for 2 fewer; none fewer; 2 more; 5 fewer for 10 saved (it dominates
+    # the baseline: 0); 1 for 1; 1 more; none fewer though 20 saved; 1 fewer for 10 saved (0);
+    # a missing value; 30 for 1.
     per = cost_per_averted(found, "inclusion", chosen)
-    assert per.tolist() == [20.0, np.inf, np.inf, -2.0, 1.0, np.inf]
-    assert cost_per_averted(found, "force", chosen).tolist() == [10.0, 10.0, 10.0, np.inf, 10.0, np.inf]
+    assert per.tolist()[:8] == [20.0, np.inf, np.inf, 0.0, 1.0, np.inf, np.inf, 0.0]
+    assert np.isnan(per[8]) and per[9] == 30.0
+    force = cost_per_averted(found, "force", chosen)
+    assert force.tolist() == [10.0, 10.0, 10.0, np.inf, 10.0, np.inf, 10.0, 0.0, 10.0, 0.0]
     cases = discovery_cases(found, {**chosen, "above": 0.0})
-    # Where both avert none (the last point) neither costs more than the other.
-    assert cases.tolist() == [True, True, True, False, False, False]
-    assert discovery_cases(found, {**chosen, "above": 15.0}).tolist() == [
-        False,
-        True,
-        True,
-        False,
-        False,
-        False,
-    ]
+    # Both avert none (the sixth): alike; both dominate (the eighth): alike, not ranked by what
+    # they save; a missing value: not a case.
+    assert cases.tolist() == [True, True, True, False, False, False, True, False, False, True]
+    above = discovery_cases(found, {**chosen, "above": 15.0})
+    assert above.tolist() == [False, True, True, False, False, False, True, False, False, True]
+    assert (
+        discovery_cases(found, {**chosen, "above": 25.0})[9]
+        and not discovery_cases(found, {**chosen, "above": 30.0})[9]
+    )

@@ -132,6 +132,20 @@ def test_a_subset_resumed_keeps_the_folders_baseline(tmp_path):
     again = {"command": "compare", "baseline": "crackdown", "root_seed": 0}
     execute(plan([tiny("crackdown")], 1), tmp_path, InProcessExecutor(), progress=False, description=again)
     assert batch.read_manifest(tmp_path)["description"]["baseline"] == "baseline"
+    # What an exploration's report looks for is the last command's: the runs are the same.
+    looked = {
+        "policy": "crackdown",
+        "against": "baseline",
+        "outcome": "homicide_rate",
+        "above": 0,
+        "cost": None,
+    }
+    execute(plan([tiny("crackdown")], 1), tmp_path, InProcessExecutor(), progress=False,
+            description={**again, "discovery": looked})  # fmt: skip
+    execute(plan([tiny("crackdown")], 1), tmp_path, InProcessExecutor(), progress=False,
+            description={**again, "discovery": {**looked, "above": 2.5}})  # fmt: skip
+    described = batch.read_manifest(tmp_path)["description"]
+    assert described["discovery"]["above"] == 2.5 and described["baseline"] == "baseline"
 
 
 def test_a_folder_whose_manifest_was_deleted_refuses_runs_of_other_settings(tmp_path):
