@@ -403,7 +403,7 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
         if name is not None and len(policies) == len(spec.policies) and name not in names:
             problem(where, f"'{name}' is not one of the policies: {', '.join(names)}")
     if spec.discovery is not None and spec.discovery.outcome not in spec.outcomes:
-        problem(("discovery", "outcome"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
+        problem(("discovery", "outcome"), _not_an_outcome(spec.discovery.outcome, spec.outcomes))
     if spec.discovery is not None and spec.discovery.cost is not None:
         _check_cost(spec, names, problem)
     ranges = _ranges(spec, problem, folder)
@@ -463,6 +463,12 @@ def _whole_number_problem(bounds: tuple[float, float], method: str, levels: int)
     return ""
 
 
+def _not_an_outcome(name: str, outcomes: list[str]) -> str:
+    close = difflib.get_close_matches(name, outcomes, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"not one of the outcomes: {', '.join(outcomes)}{hint}"
+
+
 def _check_cost(spec: ExplorationFile, names: list[str], problem: Any) -> None:
     """Check a cost per unit averted: a spending outcome, one where less is better to avert, a third baseline.
 
@@ -472,7 +478,7 @@ def _check_cost(spec: ExplorationFile, names: list[str], problem: Any) -> None:
     if chosen is None or chosen.cost is None:
         return
     if chosen.cost not in spec.outcomes:
-        problem(("discovery", "cost"), f"not one of the outcomes: {', '.join(spec.outcomes)}")
+        problem(("discovery", "cost"), _not_an_outcome(chosen.cost, spec.outcomes))
     elif chosen.cost == chosen.outcome:
         problem(("discovery", "cost"), "the cost must be another outcome than the one averted")
     elif not (

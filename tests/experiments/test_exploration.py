@@ -465,7 +465,15 @@ def test_a_cost_per_outcome_averted_needs_a_third_policy_as_baseline_and_a_cost_
     )
     with pytest.raises(
         ScenarioError,
-        match=r"cost.yaml:6: discovery.cost: not one of the outcomes: young_recruits, prisoners",
+        match=r"cost.yaml:6: discovery.cost: not one of the outcomes: young_recruits, prisoners$",
+    ):
+        load_exploration(path)
+    path.write_text(
+        head + "policies: [baseline, mano_dura, integrated]\n"
+        "discovery: {policy: integrated, against: mano_dura, outcome: young_recruits, cost: public_spendin}\n"
+    )
+    with pytest.raises(
+        ScenarioError, match=r"cost.yaml:5: discovery.cost: .*; did you mean 'public_spending'\?"
     ):
         load_exploration(path)
     path.write_text(
