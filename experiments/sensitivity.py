@@ -116,6 +116,16 @@ def seed_noise(
 
     :func:`morris_noise` for a Morris design, :func:`sobol_noise` for a Sobol one; empty for
     another design.
+
+    Args:
+        design: The design.
+        seeds: Per policy, point, seed and outcome (:func:`by_seed`).
+        policies: The policies (their levels are targets).
+        differences: The (policy, against) pairs.
+        points: The finished points.
+
+    Returns:
+        One row per target and parameter: ``policy, against, outcome, parameter, noise``.
     """
     if design.method == "morris":
         return morris_noise(design, seeds, policies, differences, points)
@@ -161,16 +171,8 @@ def morris_noise(
     whose steps change nothing on average would show a mean absolute effect of sqrt(2 / pi)
     times that, root mean square over its steps in the finished trajectories.
 
-    Args:
-        design: The Morris design.
-        seeds: Per policy, point, seed and outcome (:func:`by_seed`).
-        policies: The policies (their levels are targets).
-        differences: The (policy, against) pairs.
-        points: The finished points: only whole trajectories count.
-
-    Returns:
-        One row per target and parameter: ``policy, against, outcome, parameter, noise``; empty
-        for another design, with fewer than two seeds, or before a trajectory is finished.
+    Arguments as :func:`seed_noise`; only whole trajectories of the finished points count.
+    Empty for another design, with fewer than two seeds, or before a trajectory is finished.
     """
     if design.method != "morris":
         return pd.DataFrame(columns=NOISE_COLUMNS)
@@ -219,17 +221,9 @@ def sobol_noise(
     differ from seed to seed. First-order indices carry less of it: where the parameter alone
     shapes the runs' course, up to as much; where many shape it together, almost none.
 
-    Args:
-        design: The Sobol design.
-        seeds: Per policy, point, seed and outcome (:func:`by_seed`).
-        policies: The policies (their levels are targets).
-        differences: The (policy, against) pairs.
-        points: The finished points: every point is needed.
-
-    Returns:
-        One row per target and parameter: ``policy, against, outcome, parameter, noise``; empty
-        for another design, with fewer than two seeds, or before every point is finished; a
-        target missing a seed's value somewhere has none.
+    Arguments as :func:`seed_noise`; every point must be finished. Empty for another design,
+    with fewer than two seeds, or before every point is finished; a target missing a seed's
+    value somewhere has none.
     """
     values = len(design.values)
     if design.method != "sobol" or len(np.intersect1d(points, np.arange(values))) < values:
