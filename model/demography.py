@@ -8,6 +8,7 @@ a newborn in the same household, so the number of residents never changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -219,7 +220,7 @@ def leave_school(
     poor: np.ndarray,
     params: Params,
     rng: np.random.Generator,
-    risk: np.ndarray | None = None,
+    risk: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Students aged 12-17 drop out, those 18-24 graduate, some out of school return.
 
@@ -227,8 +228,9 @@ def leave_school(
 
     The dropout hazard doubles in poor households and falls where the state is present
     (schools, social services), so both poverty and state presence act through it.
-    ``risk`` (per resident) multiplies it further: a parent in prison raises it, a school
-    retention programme lowers it.
+    ``risk`` (given students' ids, a multiplier for each) multiplies it further: a parent in
+    prison raises it, a school retention programme lowers it. It is asked for the students
+    only: computed for every resident, it would cost several times as much.
     """
     out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL)  # before this week's dropouts
     student = np.flatnonzero(r.status == Status.STUDENT)
@@ -240,7 +242,7 @@ def leave_school(
         * (NO_PRESENCE_DROPOUT - state_presence[r.block[student]])
     )
     if risk is not None:
-        hazard = hazard * risk[student]
+        hazard = hazard * risk(student)
     hazard = np.where(minor, hazard, GRADUATION)
     leaving = student[rng.random(len(student)) < hazard]
     minor_leaving = leaving[r.age[leaving] < ADULT]
@@ -318,15 +320,17 @@ def ageing(m: BarrioModel) -> None:
     age_one_week(m.residents, m.week, m.params, m.rng)
 
 
-def dropout_risk(m: BarrioModel) -> np.ndarray:
-    """Each resident's dropout hazard multiplier this week.
+def dropout_risk(m: BarrioModel, ids: np.ndarray | None = None) -> np.ndarray:
+    """The dropout hazard multiplier this week of each of ``ids`` (default: every resident).
 
     A parent in prison raises it (``households.parent_prison_dropout``); programmes may
     lower it (school support, a transfer conditional on school).
     """
     r, h = m.residents, m.households
-    risk = np.where(h.with_prisoner(r)[r.household], m.params.households.parent_prison_dropout, 1.0)
-    return m.programmes.dropout_factor(risk)
+    if ids is None:
+        ids = np.arange(len(r))
+    risk = np.where(h.with_prisoner(r)[r.household[ids]], m.params.households.parent_prison_dropout, 1.0)
+    return m.programmes.dropout_factor(risk, ids)
 
 
 def schooling(m: BarrioModel) -> None:
@@ -336,7 +340,13 @@ def schooling(m: BarrioModel) -> None:
     """
     r = m.residents
     leave_school(
-        r, m.week, m.grid.state_presence.data.ravel(), m.households.poor, m.params, m.rng, dropout_risk(m)
+        r,
+        m.week,
+        m.grid.state_presence.data.ravel(),
+        m.households.poor,
+        m.params,
+        m.rng,
+        lambda students: dropout_risk(m, students),
     )
 
 

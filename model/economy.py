@@ -106,7 +106,8 @@ def informal_rate(params: Params, context: Context, economy: float) -> float:
 
 def set_incomes(r: Residents, params: Params, context: Context, economy: float) -> None:
     """Legal income for this week: wages for workers, pensions for the retired, else nothing."""
-    np.multiply(r.capacity, wage_table(params, context, economy)[r.status], out=r.income)
+    # np.take, not indexing: with int8 statuses as indices it costs about half as much.
+    np.multiply(r.capacity, np.take(wage_table(params, context, economy), r.status), out=r.income)
 
 
 def labour_market(
@@ -117,11 +118,11 @@ def labour_market(
     draw = rng.random(len(r), dtype=np.float32)
     status = r.status
     # Chance of losing one's job this week, by status (0 for those without one), read once
-    # per resident; float32 like the draw.
+    # per resident (np.take: half the cost of indexing with int8 statuses); float32 like the draw.
     separation = np.zeros(len(Status), dtype=np.float32)
     separation[Status.FORMAL] = rates.formal_separation / economy**s
     separation[Status.INFORMAL] = rates.informal_separation / economy**s
-    losing = draw < separation[status]
+    losing = draw < np.take(separation, status)
 
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
     h = params.households

@@ -367,7 +367,8 @@ def _census(m: BarrioModel) -> np.ndarray:
     key += r.female
     key += r.migrant * np.uint8(2)
     key += m.households.poor[r.household] * np.uint8(4 * len(Status))
-    key += _SCHOOL_AGE_KEY[r.age]
+    school_age = (r.age >= SCHOOL_START) & (r.age < ADULT)
+    key += school_age.view(np.uint8) * np.uint8(8 * len(Status))
     return np.bincount(key, minlength=16 * len(Status)).reshape(2, 2, len(Status), 2, 2)
 
 
@@ -410,10 +411,6 @@ def _people_outcomes(
     return values
 
 
-#: The school-age (12-17) part of a resident's census key, by age. It spans every int16 age
-#: (a detained resident keeps ageing past the usual last age until released).
-_SCHOOL_AGE_KEY = np.zeros(np.iinfo(np.int16).max + 1, dtype=np.uint8)
-_SCHOOL_AGE_KEY[SCHOOL_START:ADULT] = 8 * len(Status)
 assert 16 * len(Status) <= 256, "the census key is one byte"
 #: Outcome names of the status counts, in status order.
 _STATUS_OUTCOMES = tuple(f"residents_{s.name.lower()}" for s in Status)

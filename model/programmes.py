@@ -57,7 +57,13 @@ __all__ = [
     "programme_week",
 ]
 
-_WORKLESS = (Status.UNEMPLOYED, Status.INACTIVE)
+
+def _workless(status: np.ndarray) -> np.ndarray:
+    """Whether each status is out of work (unemployed or inactive).
+
+    Two comparisons, not ``np.isin``: isin's set-up costs more than the work on a few ids.
+    """
+    return (status == Status.UNEMPLOYED) | (status == Status.INACTIVE)
 
 
 class Programme(Agent, ABC):
@@ -125,8 +131,8 @@ class Programme(Agent, ABC):
     def step(self) -> None:
         """One week of the programme: enrol, pay, place."""
 
-    def dropout_factor(self) -> np.ndarray | None:
-        """Hook: a factor on each resident's school dropout hazard this week (None: no effect)."""
+    def dropout_factor(self, ids: np.ndarray) -> np.ndarray | None:
+        """Hook: a factor on the school dropout hazard of each of ``ids`` this week (None: no effect)."""
         return None
 
     def divert(self, ids: np.ndarray) -> np.ndarray:
@@ -235,7 +241,7 @@ class CashTransfer(Programme):
         self.spending = s.amount * len(paid)
         self.reached = int(m.households.size[paid].sum())
 
-    def dropout_factor(self) -> np.ndarray | None:
+    def dropout_factor(self, ids: np.ndarray) -> np.ndarray | None:
         """A school-conditional transfer keeps children in school, as far as it is worth to them.
 
         The household weighs the transfer it would lose against what the child would earn
@@ -246,8 +252,8 @@ class CashTransfer(Programme):
         m = self.model
         at_stake = np.zeros(len(m.households))
         at_stake[self.paid] = self.settings.amount
-        earnings = m.informal_rate * m.residents.capacity
-        return np.clip(1.0 - at_stake[m.residents.household] / np.maximum(earnings, 1e-9), 0.0, 1.0)
+        earnings = m.informal_rate * m.residents.capacity[ids]
+        return np.clip(1.0 - at_stake[m.residents.household[ids]] / np.maximum(earnings, 1e-9), 0.0, 1.0)
 
 
 class Jobs(_Roster):
@@ -300,20 +306,21 @@ class School(Programme):
         r = m.residents
         s = self.settings
         minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        poor = self.poor_households()[r.household]
-        at_risk = np.flatnonzero(
-            minor & poor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL))
-        )
+        at_risk = np.flatnonzero(minor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL)))
+        # Poverty is looked up for these few, not for every resident: the look-up is the costly part.
+        at_risk = at_risk[self.poor_households()[r.household[at_risk]]]
         supported = self.supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
         out = supported[r.status[supported] == Status.OUT_OF_SCHOOL]
         r.status[out[self.own_rng.random(len(out)) < s.return_rate]] = Status.STUDENT
         self.spending = s.cost * len(supported)
         self.reached = len(supported)
 
-    def dropout_factor(self) -> np.ndarray | None:
+    def dropout_factor(self, ids: np.ndarray) -> np.ndarray | None:
         """Support lowers the dropout hazard of those supported by ``effect``."""
-        factor = np.ones(len(self.model.residents))
-        factor[self.supported] = 1.0 - self.settings.effect
+        supported = np.zeros(len(self.model.residents), dtype=bool)
+        supported[self.supported] = True
+        factor = np.ones(len(ids))
+        factor[supported[ids]] = 1.0 - self.settings.effect
         return factor
 
 
@@ -353,7 +360,7 @@ class Reentry(_Roster):
         status = r.status[self.ids]
         self.keep((status != Status.DETAINED) & (status != Status.SELLING))
         self.tick(self.settings.cost)
-        workless = self.ids[np.isin(r.status[self.ids], _WORKLESS)]
+        workless = self.ids[_workless(r.status[self.ids])]
         placed = workless[self.own_rng.random(len(workless)) < self.settings.job_rate]
         r.status[placed] = Status.FORMAL
 
@@ -374,15 +381,15 @@ class Women(Programme):
         r = m.residents
         s = self.settings
         unit = s.amount + s.childcare_cost
-        poor = self.poor_households()[r.household]
-        mothers = np.flatnonzero(
-            r.female & (r.age >= ADULT) & (r.age < RETIREMENT) & m.households.care_needed[r.household] & poor
-        )
+        women = np.flatnonzero(r.female & (r.age >= ADULT) & (r.age < RETIREMENT))
+        # Households are looked up for these women only, not for every resident.
+        home = r.household[women]
+        mothers = women[m.households.care_needed[home] & self.poor_households()[home]]
         mothers = mothers[r.status[mothers] != Status.DETAINED]
         enrolled = self.poorest_first(self.offered(mothers), self.places(unit))
         np.add.at(m.households.benefits, r.household[enrolled], s.amount)
         m.programmes.childcare[enrolled] = True
-        workless = enrolled[np.isin(r.status[enrolled], _WORKLESS)]
+        workless = enrolled[_workless(r.status[enrolled])]
         r.status[workless[self.own_rng.random(len(workless)) < s.job_rate]] = Status.FORMAL
         self.spending = unit * len(enrolled)
         self.reached = len(enrolled)
@@ -496,10 +503,10 @@ class Programmes:
                 self._running.pop(name).remove()
         self._running = {n: self._running[n] for n in PROGRAMMES if n in self._running}
 
-    def dropout_factor(self, risk: np.ndarray) -> np.ndarray:
-        """``risk`` (a dropout hazard multiplier per resident) times every programme's factor."""
+    def dropout_factor(self, risk: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """``risk`` (a dropout hazard multiplier for each of ``ids``) times every programme's factor."""
         for programme in self:
-            factor = programme.dropout_factor()
+            factor = programme.dropout_factor(ids)
             if factor is not None:
                 risk = risk * factor
         return risk
@@ -517,12 +524,6 @@ class Programmes:
             programme.on_release(released)
 
 
-#: Whether each age is of working age, for a one-read look-up. It spans every int16 age
-#: (a detained resident keeps ageing past the usual last age until released).
-_WORKING_AGE = np.zeros(np.iinfo(np.int16).max + 1, dtype=bool)
-_WORKING_AGE[ADULT:RETIREMENT] = True
-
-
 def programme_week(m: BarrioModel) -> None:
     """Phase: programmes act (Mesa agents, in a fixed order); then care duties and state presence.
 
@@ -537,9 +538,13 @@ def programme_week(m: BarrioModel) -> None:
     h.care_needed = np.bincount(r.household[r.age < m.params.households.care_age], minlength=len(h)) > 0
     for programme in reg:
         programme.step()
-    carer = _WORKING_AGE[r.age]
+    # Comparisons, then the household look-up for the women they leave: a look-up over every
+    # resident costs ten times a comparison.
+    carer = r.age >= ADULT
+    carer &= r.age < RETIREMENT
     carer &= r.female
-    carer &= h.care_needed[r.household]
     carer &= ~reg.childcare
+    women = np.flatnonzero(carer)
+    carer[women] = h.care_needed[r.household[women]]
     r.carer[:] = carer
     np.clip(m.blocks.base_presence + reg.presence_boost, 0.0, 1.0, out=m.grid.state_presence.data)

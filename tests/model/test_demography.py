@@ -92,6 +92,8 @@ def test_a_dropout_risk_multiplies_the_hazard_and_zero_keeps_a_student_in_school
     model, r = _students(n, economy__school_dropout=0.1, economy__school_return=0.0)
     risk = np.where(np.arange(n) < n // 2, 0.0, 2.0)
     presence = np.full(model.shape[0] * model.shape[1], 0.5)
-    out = leave_school(r, 0, presence, np.zeros(n, dtype=bool), model.params, model.rng, risk)
+    out = leave_school(
+        r, 0, presence, np.zeros(n, dtype=bool), model.params, model.rng, lambda ids: risk[ids]
+    )
     assert (out >= n // 2).all()
     assert _share_within(len(out) / (n // 2), 0.2, n // 2)

@@ -664,3 +664,28 @@ def test_a_full_programme_enrols_nobody_and_keeps_its_people():
     again = jobs.enrol(np.arange(10, 20), 1.0)
     assert len(again) == 0 and again.dtype == first.dtype
     assert jobs.ids.tolist() == first.tolist() and len(jobs.weeks_left) == 2
+
+
+def test_the_dropout_risk_of_some_residents_is_theirs_in_the_risk_of_everyone():
+    """Asked for the students only (as the week asks), each gets what the whole array gives them."""
+    model = programme_model(
+        "cash",
+        population=40,
+        programmes__cash__targeting="conditional",
+        programmes__cash__amount=30.0,
+        programmes__school__budget_week=1000.0,
+        programmes__school__effect=0.5,
+        justice__pretrial_detention=1.0,
+        households__parent_prison_dropout=3.0,
+    )
+    r = households_of_two(model)
+    r.age[1::2] = 14
+    r.status[1::2] = Status.STUDENT
+    model.households.poor = np.ones(len(model.households), bool)
+    process_arrests(model, np.array([0, 4]), Offence.SELLING)
+    for programme in model.programmes:
+        programme.step()
+    everyone = dropout_risk(model)
+    assert len({round(x, 6) for x in everyone[1::2]}) >= 3  # prison, support and the transfer all act
+    for ids in (np.arange(1, 40, 2), np.array([5, 1, 33]), np.array([], dtype=np.int64)):
+        assert np.array_equal(dropout_risk(model, ids), everyone[ids])
