@@ -232,8 +232,8 @@ def leave_school(
     prison raises it, a school retention programme lowers it. It is asked for the students
     only: computed for every resident, it would cost several times as much.
     """
-    out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL)  # before this week's dropouts
-    student = np.flatnonzero(r.status == Status.STUDENT)
+    out = np.flatnonzero(r.status == Status.OUT_OF_SCHOOL.value)  # before this week's dropouts
+    student = np.flatnonzero(r.status == Status.STUDENT.value)
     age = r.age[student]
     minor = age < ADULT
     hazard = (
@@ -267,22 +267,22 @@ def age_one_week(r: Residents, week: int, params: Params, rng: np.random.Generat
     age = r.age[birthday]
     status = r.status[birthday]
 
-    start = birthday[(age == SCHOOL_START) & (status == Status.CHILD)]
+    start = birthday[(age == SCHOOL_START) & (status == Status.CHILD.value)]
     r.status[start] = np.where(
         rng.random(len(start)) < OUT_OF_SCHOOL_START, Status.OUT_OF_SCHOOL, Status.STUDENT
     )
 
-    adult = (age == ADULT) & ((status == Status.STUDENT) | (status == Status.OUT_OF_SCHOOL))
+    adult = (age == ADULT) & ((status == Status.STUDENT.value) | (status == Status.OUT_OF_SCHOOL.value))
     adult_ids = birthday[adult]
-    stays = (r.status[adult_ids] == Status.STUDENT) & (rng.random(len(adult_ids)) < STAY_ON)
+    stays = (r.status[adult_ids] == Status.STUDENT.value) & (rng.random(len(adult_ids)) < STAY_ON)
     enter_labour_force(r, adult_ids[~stays], params, rng)
-    grads = birthday[(age == STUDENT_UNTIL) & (status == Status.STUDENT)]
+    grads = birthday[(age == STUDENT_UNTIL) & (status == Status.STUDENT.value)]
     enter_labour_force(r, grads, params, rng)
 
     r.status[birthday[(age == RETIREMENT) & _RETIRES[status]]] = Status.RETIRED
 
     # Someone detained keeps ageing until released; replacement waits for them.
-    old = birthday[(age >= MAX_AGE) & (status != Status.DETAINED)]
+    old = birthday[(age >= MAX_AGE) & (status != Status.DETAINED.value)]
     if len(old):
         replace_with_newborns(r, old, params, rng)
     return old

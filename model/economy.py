@@ -124,7 +124,7 @@ def labour_market(
     separation[Status.INFORMAL] = rates.informal_separation / economy**s
     losing = draw < np.take(separation, status)
 
-    unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
+    unemployed = np.flatnonzero(status == Status.UNEMPLOYED.value)
     h = params.households
     penalty = np.where(r.record[unemployed] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
     # Care duties leave less time to look for and take work; migrants lack papers and contacts.

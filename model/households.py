@@ -90,9 +90,9 @@ class Households:
         ``detained``: ids of the detained, if already at hand.
         """
         if detained is None:
-            detained = np.flatnonzero(r.status == Status.DETAINED)
+            detained = np.flatnonzero(r.status == Status.DETAINED.value)
         flags = np.zeros(len(self), dtype=bool)
-        flags[r.household[detained[r.custody[detained] != Custody.JUVENILE]]] = True
+        flags[r.household[detained[r.custody[detained] != Custody.JUVENILE.value]]] = True
         return flags
 
 

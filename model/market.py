@@ -64,7 +64,7 @@ class Market:
     def empty(cls, residents: int, status: np.ndarray, price: float) -> Market:
         """Before the first week: the sellers there are, no sales yet, the price without risk."""
         return cls(
-            np.flatnonzero(status == Status.SELLING), None, np.zeros(residents, dtype=np.float32), price
+            np.flatnonzero(status == Status.SELLING.value), None, np.zeros(residents, dtype=np.float32), price
         )
 
     def demand(self, layer: np.ndarray) -> np.ndarray:
@@ -78,7 +78,7 @@ class Market:
 
     def count_sellers(self, r: Residents) -> np.ndarray:
         """Count the sellers again; returns their ids."""
-        self.seller_ids = np.flatnonzero(r.status == Status.SELLING)
+        self.seller_ids = np.flatnonzero(r.status == Status.SELLING.value)
         return self.seller_ids
 
 

@@ -243,7 +243,7 @@ def measure(m: BarrioModel) -> dict[str, float]:
     p, r = m.params, m.residents
     census = _census(m)
     status_counts = census.sum(axis=(0, 1, 3, 4))
-    detained = np.flatnonzero(r.status == Status.DETAINED)
+    detained = np.flatnonzero(r.status == Status.DETAINED.value)
 
     violence = week.violence
     killed = np.bincount(violence.kind, minlength=len(VictimKind))
@@ -308,8 +308,8 @@ def measure(m: BarrioModel) -> dict[str, float]:
     ids, offences = m.police.arrests.all()
     values |= {
         "arrests": len(ids),
-        "arrests_selling": int((offences == Offence.SELLING).sum()),
-        "arrests_possession": int((offences == Offence.POSSESSION).sum()),
+        "arrests_selling": int((offences == Offence.SELLING.value).sum()),
+        "arrests_possession": int((offences == Offence.POSSESSION.value).sum()),
     }
     values |= _by_sex_and_age("arrests", r.female[ids], r.age[ids])
     values["rearrests"] = int(had_record[ids].sum())
@@ -377,7 +377,7 @@ def _people_outcomes(
 ) -> dict[str, float]:
     """Who bears what: women, migrants, children of prisoners, school; and the programmes."""
     r = m.residents
-    held = detained[r.custody[detained] != Custody.JUVENILE]
+    held = detained[r.custody[detained] != Custody.JUVENILE.value]
     women_held = held[r.female[held]]
     # Children of prisoners: only the few households with someone held are looked at.
     households = np.flatnonzero(m.households.with_prisoner(r, detained))
@@ -395,7 +395,7 @@ def _people_outcomes(
         "diverted": m.this_week.diverted,
         "women_prisoners_first_time": float((r.record[women_held] == 0).mean()) if len(women_held) else 0.0,
         "children_parent_in_prison": int(
-            ((r.age[family] < ADULT) & (r.status[family] != Status.DETAINED)).sum()
+            ((r.age[family] < ADULT) & (r.status[family] != Status.DETAINED.value)).sum()
         ),
         "school_enrolment": float(census[1, :, Status.STUDENT].sum() / school_age) if school_age else 0.0,
     }

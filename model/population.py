@@ -28,7 +28,12 @@ __all__ = [
 
 
 class Status(IntEnum):
-    """What a resident does this week; every resident has exactly one."""
+    """What a resident does this week; every resident has exactly one.
+
+    Compare an array with a member's ``.value`` (``r.status == Status.SELLING.value``): given
+    the member itself, numpy copies the whole array to int64 first, which costs ten times
+    the comparison. The same holds for :class:`Custody` and :class:`Offence`.
+    """
 
     CHILD = 0
     STUDENT = 1

@@ -63,7 +63,7 @@ def _workless(status: np.ndarray) -> np.ndarray:
 
     Two comparisons, not ``np.isin``: isin's set-up costs more than the work on a few ids.
     """
-    return (status == Status.UNEMPLOYED) | (status == Status.INACTIVE)
+    return (status == Status.UNEMPLOYED.value) | (status == Status.INACTIVE.value)
 
 
 class Programme(Agent, ABC):
@@ -227,7 +227,7 @@ class CashTransfer(Programme):
         with_children = np.zeros(len(m.households), dtype=bool)
         with_children[home] = True
         one_out = np.zeros(len(m.households), dtype=bool)
-        one_out[home[r.status[school_age] != Status.STUDENT]] = True
+        one_out[home[r.status[school_age] != Status.STUDENT.value]] = True
         return households[poor & with_children & ~one_out]
 
     def step(self) -> None:
@@ -271,14 +271,14 @@ class Jobs(_Roster):
         m = self.model
         r = m.residents
         s = self.settings
-        working = (r.status[self.ids] == Status.FORMAL) | (r.status[self.ids] == Status.INFORMAL)
+        working = (r.status[self.ids] == Status.FORMAL.value) | (r.status[self.ids] == Status.INFORMAL.value)
         self.keep(working)  # those who lost their work leave the programme
         finished = self.tick(s.subsidy)
         ends = finished[self.own_rng.random(len(finished)) >= s.retention]
         r.status[ends] = Status.UNEMPLOYED
         r.income[ends] = 0.0
         eligible = np.flatnonzero(
-            (r.status == Status.UNEMPLOYED) & (r.age >= s.min_age) & (r.age <= s.max_age)
+            (r.status == Status.UNEMPLOYED.value) & (r.age >= s.min_age) & (r.age <= s.max_age)
         )
         placed = self.enrol(eligible, s.subsidy)
         own = placed[self.own_rng.random(len(placed)) < s.self_employment]
@@ -306,11 +306,13 @@ class School(Programme):
         r = m.residents
         s = self.settings
         minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        at_risk = np.flatnonzero(minor & ((r.status == Status.STUDENT) | (r.status == Status.OUT_OF_SCHOOL)))
+        at_risk = np.flatnonzero(
+            minor & ((r.status == Status.STUDENT.value) | (r.status == Status.OUT_OF_SCHOOL.value))
+        )
         # Poverty is looked up for these few, not for every resident: the look-up is the costly part.
         at_risk = at_risk[self.poor_households()[r.household[at_risk]]]
         supported = self.supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
-        out = supported[r.status[supported] == Status.OUT_OF_SCHOOL]
+        out = supported[r.status[supported] == Status.OUT_OF_SCHOOL.value]
         r.status[out[self.own_rng.random(len(out)) < s.return_rate]] = Status.STUDENT
         self.spending = s.cost * len(supported)
         self.reached = len(supported)
@@ -332,7 +334,7 @@ class PenalAlternatives(_Roster):
 
     def step(self) -> None:
         """Count down the community sentences; someone back in custody leaves the programme."""
-        self.keep(self.model.residents.status[self.ids] != Status.DETAINED)
+        self.keep(self.model.residents.status[self.ids] != Status.DETAINED.value)
         self.tick(self.settings.cost)
 
     def divert(self, ids: np.ndarray) -> np.ndarray:
@@ -342,9 +344,9 @@ class PenalAlternatives(_Roster):
         """
         r = self.model.residents
         adult = r.age[ids] >= self.model.params.justice.age_of_responsibility
-        first = ids[adult & (r.record[ids] == 0) & (r.status[ids] != Status.DETAINED)]
+        first = ids[adult & (r.record[ids] == 0) & (r.status[ids] != Status.DETAINED.value)]
         diverted = self.enrol(first, self.settings.cost)
-        leave_market(r, diverted[r.status[diverted] == Status.SELLING])
+        leave_market(r, diverted[r.status[diverted] == Status.SELLING.value])
         return diverted
 
 
@@ -358,7 +360,7 @@ class Reentry(_Roster):
         m = self.model
         r = m.residents
         status = r.status[self.ids]
-        self.keep((status != Status.DETAINED) & (status != Status.SELLING))
+        self.keep((status != Status.DETAINED.value) & (status != Status.SELLING.value))
         self.tick(self.settings.cost)
         workless = self.ids[_workless(r.status[self.ids])]
         placed = workless[self.own_rng.random(len(workless)) < self.settings.job_rate]
@@ -385,7 +387,7 @@ class Women(Programme):
         # Households are looked up for these women only, not for every resident.
         home = r.household[women]
         mothers = women[m.households.care_needed[home] & self.poor_households()[home]]
-        mothers = mothers[r.status[mothers] != Status.DETAINED]
+        mothers = mothers[r.status[mothers] != Status.DETAINED.value]
         enrolled = self.poorest_first(self.offered(mothers), self.places(unit))
         np.add.at(m.households.benefits, r.household[enrolled], s.amount)
         m.programmes.childcare[enrolled] = True

@@ -87,7 +87,7 @@ class Outlook:
 
         Household members also live on the block, so they count twice: closer ties weigh more.
         """
-        own = (r.status[ids] == Status.SELLING).astype(np.float64)
+        own = (r.status[ids] == Status.SELLING.value).astype(np.float64)
         hh, block = r.household[ids], r.block[ids]
         peers = self.household_sellers[hh] + self.block_sellers[block] - 2 * own
         others = self.household_size[hh] + self.block_population[block] - 2
@@ -120,8 +120,8 @@ def alternative_income(r: Residents, ids: np.ndarray, informal_rate: float, para
     informal = informal_rate * r.capacity[ids]
     penalty = np.where(r.record[ids] > 0, 1.0 - params.justice.record_job_penalty, 1.0)
     care = np.where(r.carer[ids], 1.0 - params.households.care_burden, 1.0)
-    working = (status == Status.FORMAL) | (status == Status.INFORMAL)
-    student = status == Status.STUDENT
+    working = (status == Status.FORMAL.value) | (status == Status.INFORMAL.value)
+    student = status == Status.STUDENT.value
     other = np.where(student, params.economy.schooling_value * informal, informal * penalty * care)
     return np.where(working, r.income[ids], other)
 
@@ -145,7 +145,7 @@ def _effective_reluctance(r: Residents, ids: np.ndarray, outlook: Outlook, param
     h = params.households
     hh = r.household[ids]
     reluctance = reluctance * (1.0 - h.need_effect * outlook.shortfall(r, ids, h.income_sharing))
-    others_selling = outlook.household_sellers[hh] - (r.status[ids] == Status.SELLING)
+    others_selling = outlook.household_sellers[hh] - (r.status[ids] == Status.SELLING.value)
     reluctance = reluctance * np.where(r.female[ids] & (others_selling > 0), 1.0 - h.partner_effect, 1.0)
     # Trust in the state: more reluctance to sell, and more resistance to a group's pressure.
     effect = params.legitimacy.effect
@@ -250,7 +250,7 @@ def _reconsidering(
     r: Residents, params: Params, rng: np.random.Generator, started: np.ndarray | None
 ) -> np.ndarray:
     """Sellers who reconsider this week, leaving out those who only just started."""
-    sellers = np.flatnonzero(r.status == Status.SELLING)
+    sellers = np.flatnonzero(r.status == Status.SELLING.value)
     if started is not None and len(started):
         # A mask, not np.isin: isin's sort costs ~100 us even for a handful of ids.
         fresh = np.zeros(len(r), dtype=bool)
