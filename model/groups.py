@@ -36,7 +36,7 @@ from barrio.model.leadership import (
     split_chance,
 )
 from barrio.model.mechanisms import AffiliationRule, PriceRule, ViolenceRule
-from barrio.model.neighbourhood import turf, within_reach
+from barrio.model.neighbourhood import next_to, turf
 from barrio.model.population import ByCode, Status
 from barrio.model.rivalry import VIOLENCE_MEMORY, contest_week
 from barrio.model.selling import leave_market
@@ -168,13 +168,11 @@ class CriminalGroup(Agent):
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
         """Free blocks next to the territory, found from the group's own blocks only."""
-        blocks, inside = within_reach(self.model.shape, 1)
-        control = self.model.grid.control.data.ravel()
-        # Marked on the grid, not sorted: a large territory has thousands of neighbours, and
-        # marking them costs a pass over the blocks; the blocks come out in order, once each.
-        near = np.zeros(len(control), dtype=bool)
-        near[blocks[own][inside[own]]] = True
-        return np.flatnonzero(near & (control < 0))
+        # Marked on the grid, not sorted: a large territory has thousands of neighbours; the
+        # blocks come out in order, once each.
+        near = next_to(own, self.model.shape)
+        near &= self.model.grid.control.data.ravel() < 0
+        return near.nonzero()[0]
 
     def _value(self) -> tuple[np.ndarray, np.ndarray]:
         """What each block is worth to the group (demand net of arrest risk), and that risk."""
