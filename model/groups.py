@@ -408,7 +408,8 @@ def group_week(m: BarrioModel) -> None:
     capital = reg.by_code(lambda g: g.capital)
     trust = m.blocks.trust.reshape(m.shape)
     h = m.households
-    heads = h.order[h.starts[:-1]]
+    # Households' first residents matter only to groups that prey on benefits.
+    heads = h.order[h.starts[:-1]] if p.groups.transfer_predation > 0 else None
     gov = govern(r, m.grid.control.data, m.grid.state_presence.data, trust, capital, p, h.benefits, heads)
     for group in reg.active():
         # max(0, ...): paying out all its capital can leave -1e-14 of rounding.
