@@ -145,20 +145,57 @@ def turf(control: np.ndarray, reach: int) -> np.ndarray:
     direction (the square buyers search); at equal distance the higher group code wins.
     -1 where no group is within reach.
     """
-    out = control.copy()
+    # The market, the groups and the sellers each ask for the turf of the week's control
+    # layer, mostly unchanged in between: the last answer is kept, and given again (a
+    # copy) for a layer equal to the one it was worked out from.
+    for seen, seen_reach, found in _last_turf:
+        if seen_reach == reach and seen.dtype == control.dtype and np.array_equal(seen, control):
+            return found.copy()
+    found = _nearest_holder(control, reach)
+    _last_turf[:] = [(control.copy(), reach, found.copy())]
+    return found
+
+
+#: The last control layer :func:`turf` was asked about, its reach and the answer.
+_last_turf: list[tuple[np.ndarray, int, np.ndarray]] = []
+
+
+def _nearest_holder(control: np.ndarray, reach: int) -> np.ndarray:
+    """:func:`turf` worked out: ``reach`` rounds, each free block taking the largest code around it."""
     w, h = control.shape
-    padded = np.full((w + 2, h + 2), -1, dtype=out.dtype)
+    # Group codes as int16 where they fit: half the memory to go through, the same values.
+    small = np.int16 if control.max(initial=-1) < np.iinfo(np.int16).max else control.dtype
+    # A frame of free blocks (-1) round the grid, all of it read flat: the 3 x 3 around a
+    # block is its flat neighbours (1 apart), then those of the rows above and below
+    # (``h + 2`` apart), each a slice of one array.
+    framed = np.full((w + 2, h + 2), -1, dtype=small)
+    framed[1:-1, 1:-1] = control
+    out, inside, row = framed.ravel(), _framed_inside(control.shape), h + 2
+    across = np.full_like(out, -1)  # its two ends are never written: a corner of the frame
+    nearest = np.empty_like(out)
     for _ in range(reach):
+        # The frame stays free: a block at the end of a row has the next row's first block
+        # for flat neighbour, and must not take its code through the frame.
         free = out < 0
+        free &= inside
         if not free.any():
             break
-        # The largest code among the 3 x 3 around each block, as two passes of three (rows,
-        # then columns) on a padded copy: no stack of nine shifted grids.
-        padded[1:-1, 1:-1] = out
-        rows = np.maximum(np.maximum(padded[:-2], padded[1:-1]), padded[2:])
-        nearest = np.maximum(np.maximum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
-        np.copyto(out, nearest, where=free)
-    return out
+        np.maximum(out[:-2], out[1:-1], out=across[1:-1])
+        np.maximum(across[1:-1], out[2:], out=across[1:-1])
+        np.maximum(across[: -2 * row], across[row:-row], out=nearest[row:-row])
+        np.maximum(nearest[row:-row], across[2 * row :], out=nearest[row:-row])
+        np.copyto(out[row:-row], nearest[row:-row], where=free[row:-row])
+    return framed[1:-1, 1:-1].astype(control.dtype)
+
+
+@lru_cache(maxsize=8)
+def _framed_inside(shape: tuple[int, int]) -> np.ndarray:
+    """Which cells of a grid framed by one block each side (flat) are on the grid (read-only)."""
+    inside = np.zeros((shape[0] + 2, shape[1] + 2), dtype=bool)
+    inside[1:-1, 1:-1] = True
+    inside = inside.ravel()
+    inside.flags.writeable = False
+    return inside
 
 
 def next_to(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
