@@ -354,6 +354,8 @@ class GroupRegistry:
             return
         # All groups' blocks in one pass over the grid, not one pass per group.
         control = m.grid.control.data.ravel()
+        if self.n_codes < np.iinfo(np.int16).max:
+            control = control.astype(np.int16)  # the same order, sorted faster (by radix)
         self._territory = ByCode.index(np.arange(len(control)), control)
         self._independents = None
         hazard = m.police.hazard(m.params, m.grid.police_presence.data)
