@@ -20,7 +20,17 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from barrio.model.params import Params
 from barrio.model.population import Residents, ids_in
 
-__all__ = ["LAYERS", "Blocks", "LandUse", "box_sum", "build_grid", "next_to", "turf", "within_reach"]
+__all__ = [
+    "LAYERS",
+    "Blocks",
+    "LandUse",
+    "box_sum",
+    "build_grid",
+    "next_to",
+    "row_neighbours",
+    "turf",
+    "within_reach",
+]
 
 #: Property layers every Barrio grid carries: name -> (default value, dtype).
 LAYERS: dict[str, tuple[float, type]] = {
@@ -206,7 +216,7 @@ def next_to(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     for a large territory (thousands of blocks).
     """
     w, h = shape
-    has_previous, has_next = _row_neighbours(shape)
+    has_previous, has_next = row_neighbours(shape)
     mine = np.zeros(w * h, dtype=bool)
     mine[blocks] = True
     # Along a row: the neighbours in flat order, but not across the end of a row.
@@ -221,7 +231,7 @@ def next_to(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def _row_neighbours(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def row_neighbours(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Which blocks (flat) have a block before them in their row, and which one after (read-only)."""
     y = np.arange(shape[0] * shape[1]) % shape[1]
     has_previous, has_next = y > 0, y < shape[1] - 1
