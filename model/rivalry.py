@@ -292,20 +292,25 @@ def _victims_by_involvement(
             fighting = members[(member_group == sides[0]) | (member_group == sides[1])]
             sides_fighters[sides] = (fighting, public_time(r, fighting, params))
         fighters, fighter_weight = sides_fighters[sides]
-        bx, by = divmod(int(block), h)
-        near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
-        on_block = order[starts[block] : starts[block + 1]]
-        on_block = on_block[r.status[on_block] != Status.DETAINED]
+        # The sellers near the block and its residents, when first needed: most victims
+        # are fighters.
+        near: np.ndarray | None = None
         for _ in range(int(n)):
             u = rng.random()
             # Whoever is killed, fighter, seller or bystander, is met out in public: the
             # young men who hold the front and the corners most.
             if len(fighters) and u < g.combatant_share:
                 pool, weight = fighters, fighter_weight
-            elif len(near) and rng.random() < g.seller_victims:
-                pool, weight = near, public_time(r, near, params)
             else:
-                pool, weight = on_block, public_time(r, on_block, params)
+                if near is None:
+                    bx, by = divmod(int(block), h)
+                    near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
+                if len(near) and rng.random() < g.seller_victims:
+                    pool, weight = near, public_time(r, near, params)
+                else:
+                    on_block = order[starts[block] : starts[block + 1]]
+                    pool = on_block[r.status[on_block] != Status.DETAINED]
+                    weight = public_time(r, pool, params)
             if victims:
                 alive = ~killed[pool]
                 pool, weight = pool[alive], weight[alive]
