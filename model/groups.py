@@ -186,7 +186,8 @@ class CriminalGroup(Agent):
         value, _ = self._value()
         taken = free[np.argmax(value[free])]
         self.model.grid.control.data.ravel()[taken] = self.code
-        return np.insert(own, np.searchsorted(own, taken), taken)
+        at = np.searchsorted(own, taken)
+        return np.concatenate([own[:at], np.array([taken], dtype=own.dtype), own[at:]])  # np.insert costs 10x
 
     def _lose_block(self, own: np.ndarray) -> np.ndarray:
         """Give up the least valuable block; returns the new territory."""
