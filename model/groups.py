@@ -266,7 +266,7 @@ class GroupRegistry:
         self.transfers = np.zeros(residents)
         self.block_value: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self.pact = False
-        self._territory = _ByGroup(ByCode(np.zeros(0, np.int64), np.zeros(0, np.int64)), 0)
+        self._territory = _ByGroup(ByCode(np.zeros(0, np.int64), np.zeros(0, np.int64)))
         self._independents: _ByGroup | None = None
 
     def active(self) -> list[CriminalGroup]:
@@ -339,9 +339,7 @@ class GroupRegistry:
             where = m.grid.control.data
             if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL:
                 where = turf(where, m.params.market.reach)
-            self._independents = _ByGroup(
-                ByCode.index(independent, where.ravel()[r.sell_block[independent]]), self.n_codes
-            )
+            self._independents = _ByGroup(ByCode.index(independent, where.ravel()[r.sell_block[independent]]))
         return self._independents.of(code)
 
     def begin_week(self, m: BarrioModel) -> None:
@@ -357,9 +355,9 @@ class GroupRegistry:
             return
         # All groups' blocks in one pass over the grid, not one pass per group.
         control = m.grid.control.data.ravel()
-        if self.n_codes < np.iinfo(np.int16).max:
+        if control.max(initial=-1) < np.iinfo(np.int16).max:
             control = control.astype(np.int16)  # the same order, sorted faster (by radix)
-        self._territory = _ByGroup(ByCode.index(np.arange(len(control)), control), self.n_codes)
+        self._territory = _ByGroup(ByCode.index(np.arange(len(control)), control))
         self._independents = None
         hazard = m.police.hazard(m.params, m.grid.police_presence.data)
         self.block_value = (m.grid.demand.data.ravel() * (1.0 - hazard), hazard)
@@ -371,12 +369,13 @@ class _ByGroup:
     Looked up once for every code when built, so each group's ids are then a slice.
     """
 
-    def __init__(self, index: ByCode, n_codes: int) -> None:
+    def __init__(self, index: ByCode) -> None:
         self.ids = index.ids
-        self.starts = np.searchsorted(index.codes, np.arange(n_codes + 1))
+        top = int(index.codes[-1]) if len(index.codes) else -1
+        self.starts = np.searchsorted(index.codes, np.arange(top + 2))
 
     def of(self, code: int) -> np.ndarray:
-        """The ids of group ``code`` (none for a code not handed out when built)."""
+        """The ids of group ``code`` (none for a code that has none)."""
         if not 0 <= code < len(self.starts) - 1:
             return self.ids[:0]
         return self.ids[self.starts[code] : self.starts[code + 1]]
