@@ -85,19 +85,23 @@ def govern(
     held = control >= 0
     # Residents who trust the state take their disputes to it and refuse the group's rule.
     symbiotic = held & (presence < g.governance_threshold) & (trust < params.legitimacy.resist)
+    by_block = rule_of_block(symbiotic, held).ravel()
     # One read of each resident's block, then only the residents concerned are touched.
-    rule = rule_of_block(symbiotic, held).ravel()[r.block]
+    # (Blocks as intp once: every read below by an int32 index would convert it again.)
+    home = r.block.astype(np.intp)
+    rule = by_block[home]
     governed = np.flatnonzero(rule == Rule.GOVERNED)
     squeezed = np.flatnonzero(rule == Rule.SQUEEZED)
+    squeezed_home = home[squeezed]
     flat_control = control.ravel()
 
     capital = capital if len(capital) else np.zeros(1)  # no groups: nothing to govern
     n_codes = len(capital)
     extorted = g.extortion * r.income[squeezed]
     if params.mechanisms.governance == GovernanceRule.COMPETING:
-        extorted = extorted * (1.0 - presence.ravel()[r.block[squeezed]])
-    extortion = np.bincount(flat_control[r.block[squeezed]], weights=extorted, minlength=n_codes)
-    code = flat_control[r.block[governed]]
+        extorted = extorted * (1.0 - presence.ravel()[squeezed_home])
+    extortion = np.bincount(flat_control[squeezed_home], weights=extorted, minlength=n_codes)
+    code = flat_control[home[governed]]
     people = np.bincount(code, minlength=n_codes)
     # Welfare per resident as far as capital (with this week's extortion) allows.
     per_head = np.minimum(
@@ -109,7 +113,7 @@ def govern(
     transfers[squeezed] = -extorted
     if g.transfer_predation > 0 and benefits is not None and heads is not None:
         block = r.block[heads]
-        preyed = (rule_of_block(symbiotic, held).ravel()[block] == Rule.SQUEEZED) & (benefits > 0)
+        preyed = (by_block[block] == Rule.SQUEEZED) & (benefits > 0)
         taken = g.transfer_predation * benefits[preyed]
         transfers[heads[preyed]] -= taken
         extortion += np.bincount(flat_control[block[preyed]], weights=taken, minlength=n_codes)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from barrio.model.mechanisms import ConsolidationRule, LeadershipRule
-from barrio.model.neighbourhood import box_sum
+from barrio.model.neighbourhood import box_sum, row_neighbours
 from barrio.model.population import Status
 
 if TYPE_CHECKING:
@@ -222,19 +222,37 @@ def merge_groups(model: BarrioModel) -> list[CriminalGroup]:
 
 def _bordering(control: np.ndarray) -> dict[int, set[int]]:
     """For each group, the groups holding a block next to one of its own (8 neighbours)."""
-    w, h = control.shape
-    padded = np.full((w + 2, h + 2), -1, dtype=control.dtype)
-    padded[1:-1, 1:-1] = control
+    h = control.shape[1]
     n = int(control.max(initial=-1)) + 1
-    held = control >= 0
+    flat = control.ravel()
+    has_previous, has_next = row_neighbours(control.shape)
     found = []  # pair (a, b) as a * n + b
-    for dx in range(3):
-        for dy in range(3):
-            other = padded[dx : dx + w, dy : dy + h]
-            meet = held & (other >= 0) & (other != control)
-            found.append(control[meet].astype(np.int64) * n + other[meet])
-    # Borders run to thousands of blocks but name few pairs: each pair once, then the sets.
+    # Each two neighbouring blocks once, read flat: the next block in the row, and the three
+    # below it (``h - 1``, ``h`` and ``h + 1`` on); each pair goes in both ways round.
+    for step, same_row in ((1, has_next), (h - 1, has_previous), (h, None), (h + 1, has_next)):
+        if step == 0 or step >= len(flat):
+            continue
+        a, b = flat[:-step], flat[step:]
+        meet = a != b
+        meet &= np.minimum(a, b) >= 0
+        if same_row is not None:
+            meet &= same_row[:-step]  # not from the end of a row to the start of the next
+        a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+        found += [a * n + b, b * n + a]
+    keys = np.concatenate(found) if found else np.empty(0, np.int64)
+    # Borders run to thousands of blocks but name few pairs: each pair once (marked in a
+    # table of all pairs, when it is small), in order, then the sets.
+    if n * n <= _PAIR_TABLE:
+        seen = np.zeros(n * n, dtype=bool)
+        seen[keys] = True
+        keys = np.flatnonzero(seen)
+    else:
+        keys = np.unique(keys)
     pairs: dict[int, set[int]] = {}
-    for key in np.unique(np.concatenate(found)).tolist():
+    for key in keys.tolist():
         pairs.setdefault(key // n, set()).add(key % n)
     return pairs
+
+
+#: Most pairs of group codes :func:`_bordering` marks in a table rather than sorts.
+_PAIR_TABLE = 1 << 20

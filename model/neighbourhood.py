@@ -20,7 +20,17 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from barrio.model.params import Params
 from barrio.model.population import Residents, ids_in
 
-__all__ = ["LAYERS", "Blocks", "LandUse", "box_sum", "build_grid", "turf", "within_reach"]
+__all__ = [
+    "LAYERS",
+    "Blocks",
+    "LandUse",
+    "box_sum",
+    "build_grid",
+    "next_to",
+    "row_neighbours",
+    "turf",
+    "within_reach",
+]
 
 #: Property layers every Barrio grid carries: name -> (default value, dtype).
 LAYERS: dict[str, tuple[float, type]] = {
@@ -124,17 +134,35 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     # radius after), differenced ``2 radius + 1`` apart: plain slices, no index arrays.
     # Where the window holds only zeros both ends read the same partial sum, so the
     # result is exactly 0.
-    dtype = np.float64 if a.dtype.kind == "f" else np.int64
+    k = 2 * radius + 1
+    if a.dtype.kind != "f":
+        w, h = a.shape
+        pad = np.zeros((w + k, h), dtype=np.int64)
+        pad[radius + 1 : radius + 1 + w] = a
+        c = np.cumsum(pad, axis=0)
+        rows = c[k:] - c[:-k]
+        pad = np.zeros((w, h + k), dtype=np.int64)
+        pad[:, radius + 1 : radius + 1 + h] = rows
+        c = np.cumsum(pad, axis=1)
+        return c[:, k:] - c[:, :-k]
+    # Floats: the same sums, each running down a column (the second pass on the transpose).
+    rows = _window_down(a, radius)
+    return np.ascontiguousarray(_window_down(rows.T, radius).T)
+
+
+def _window_down(a: np.ndarray, radius: int) -> np.ndarray:
+    """Sum over ``2 radius + 1`` rows of each column of ``a``, in float64, by running sums down the columns.
+
+    A running sum is a chain of additions, each waiting for the one before; two columns
+    at a time, read as the real and imaginary parts of complex numbers, run their chains
+    side by side: the same additions in the same order, so the same bits, in half the time.
+    """
     k = 2 * radius + 1
     w, h = a.shape
-    pad = np.zeros((w + k, h), dtype=dtype)
-    pad[radius + 1 : radius + 1 + w] = a
-    c = np.cumsum(pad, axis=0)
-    rows = c[k:] - c[:-k]
-    pad = np.zeros((w, h + k), dtype=dtype)
-    pad[:, radius + 1 : radius + 1 + h] = rows
-    c = np.cumsum(pad, axis=1)
-    return c[:, k:] - c[:, :-k]
+    pad = np.zeros((w + k, h + h % 2))  # an even number of columns: one spare, of zeros
+    pad[radius + 1 : radius + 1 + w, :h] = a
+    c = np.cumsum(pad.view(np.complex128), axis=0).view(np.float64)
+    return c[k:, :h] - c[:-k, :h]
 
 
 def turf(control: np.ndarray, reach: int) -> np.ndarray:
@@ -145,20 +173,88 @@ def turf(control: np.ndarray, reach: int) -> np.ndarray:
     direction (the square buyers search); at equal distance the higher group code wins.
     -1 where no group is within reach.
     """
-    out = control.copy()
+    # The market, the groups and the sellers each ask for the turf of the week's control
+    # layer, mostly unchanged in between: the last answer is kept, and given again (a
+    # copy) for a layer equal to the one it was worked out from.
+    for seen, seen_reach, found in _last_turf:
+        if seen_reach == reach and seen.dtype == control.dtype and np.array_equal(seen, control):
+            return found.copy()
+    found = _nearest_holder(control, reach)
+    _last_turf[:] = [(control.copy(), reach, found.copy())]
+    return found
+
+
+#: The last control layer :func:`turf` was asked about, its reach and the answer.
+_last_turf: list[tuple[np.ndarray, int, np.ndarray]] = []
+
+
+def _nearest_holder(control: np.ndarray, reach: int) -> np.ndarray:
+    """:func:`turf` worked out: ``reach`` rounds, each free block taking the largest code around it."""
     w, h = control.shape
-    padded = np.full((w + 2, h + 2), -1, dtype=out.dtype)
+    # Group codes as int16 where they fit: half the memory to go through, the same values.
+    small = np.int16 if control.max(initial=-1) < np.iinfo(np.int16).max else control.dtype
+    # A frame of free blocks (-1) round the grid, all of it read flat: the 3 x 3 around a
+    # block is its flat neighbours (1 apart), then those of the rows above and below
+    # (``h + 2`` apart), each a slice of one array.
+    framed = np.full((w + 2, h + 2), -1, dtype=small)
+    framed[1:-1, 1:-1] = control
+    out, inside, row = framed.ravel(), _framed_inside(control.shape), h + 2
+    across = np.full_like(out, -1)  # its two ends are never written: a corner of the frame
+    nearest = np.empty_like(out)
     for _ in range(reach):
+        # The frame stays free: a block at the end of a row has the next row's first block
+        # for flat neighbour, and must not take its code through the frame.
         free = out < 0
+        free &= inside
         if not free.any():
             break
-        # The largest code among the 3 x 3 around each block, as two passes of three (rows,
-        # then columns) on a padded copy: no stack of nine shifted grids.
-        padded[1:-1, 1:-1] = out
-        rows = np.maximum(np.maximum(padded[:-2], padded[1:-1]), padded[2:])
-        nearest = np.maximum(np.maximum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
-        np.copyto(out, nearest, where=free)
-    return out
+        np.maximum(out[:-2], out[1:-1], out=across[1:-1])
+        np.maximum(across[1:-1], out[2:], out=across[1:-1])
+        np.maximum(across[: -2 * row], across[row:-row], out=nearest[row:-row])
+        np.maximum(nearest[row:-row], across[2 * row :], out=nearest[row:-row])
+        np.copyto(out[row:-row], nearest[row:-row], where=free[row:-row])
+    return framed[1:-1, 1:-1].astype(control.dtype)
+
+
+@lru_cache(maxsize=8)
+def _framed_inside(shape: tuple[int, int]) -> np.ndarray:
+    """Which cells of a grid framed by one block each side (flat) are on the grid (read-only)."""
+    inside = np.zeros((shape[0] + 2, shape[1] + 2), dtype=bool)
+    inside[1:-1, 1:-1] = True
+    inside = inside.ravel()
+    inside.flags.writeable = False
+    return inside
+
+
+def next_to(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Blocks on or next to (8 neighbours) any of ``blocks`` (flat), as a flat mask.
+
+    Marked on the grid and spread one block along each axis: a few passes over the grid
+    whatever the number of ``blocks``, where reading each one's nine neighbours costs more
+    for a large territory (thousands of blocks).
+    """
+    w, h = shape
+    has_previous, has_next = row_neighbours(shape)
+    mine = np.zeros(w * h, dtype=bool)
+    mine[blocks] = True
+    # Along a row: the neighbours in flat order, but not across the end of a row.
+    near = mine.copy()
+    near[1:] |= mine[:-1] & has_next[:-1]
+    near[:-1] |= mine[1:] & has_previous[1:]
+    # Across rows: ``h`` apart in flat order.
+    along = near.copy()
+    near[h:] |= along[:-h]
+    near[:-h] |= along[h:]
+    return near
+
+
+@lru_cache(maxsize=8)
+def row_neighbours(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Which blocks (flat) have a block before them in their row, and which one after (read-only)."""
+    y = np.arange(shape[0] * shape[1]) % shape[1]
+    has_previous, has_next = y > 0, y < shape[1] - 1
+    has_previous.flags.writeable = has_next.flags.writeable = False
+    return has_previous, has_next
 
 
 @lru_cache(maxsize=8)  # a few grids per process; a 1M-resident city's table is ~10 MB

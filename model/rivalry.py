@@ -21,7 +21,7 @@ import numpy as np
 from barrio.model.demography import public_time, replace_with_newborns
 from barrio.model.draws import WeightedDraw
 from barrio.model.mechanisms import VictimRule, ViolenceRule
-from barrio.model.neighbourhood import box_sum
+from barrio.model.neighbourhood import box_sum, row_neighbours, within_reach
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 from barrio.model.selling import leave_market
@@ -82,33 +82,56 @@ class Violence:
 def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rival groups around each block, and the rival with most blocks around it.
 
-    One pass over the 3 x 3 neighbourhood of every block, whatever the number of groups.
+    One pass over the pairs of neighbouring blocks to find the border, whatever the number
+    of groups; then the 3 x 3 neighbourhood of the border blocks only.
 
     Returns:
         ``(rivals, challenger)``: for each controlled block, the number of other groups with
         a block within one block of it, and the code of the one with the most such blocks
         (-1 where there is none; ties go to the lower code).
     """
-    w, h = control.shape
-    padded = np.full((w + 2, h + 2), -1, dtype=control.dtype)  # np.pad costs more than the work here
-    padded[1:-1, 1:-1] = control
-    around = np.stack([padded[dx : dx + w, dy : dy + h] for dx in range(3) for dy in range(3)])
-    rival = (around >= 0) & (around != control) & (control >= 0)
     rivals = np.zeros(control.shape, dtype=np.int64)
     challenger = np.full(control.shape, -1, dtype=np.int64)
-    border = rival.any(axis=0)
-    if not border.any():
+    flat = control.ravel()
+    at = np.flatnonzero(_border(control))
+    if len(at) == 0:
         return rivals, challenger
-    # The counting below only on border blocks, which are few.
-    codes = np.where(rival[:, border], around[:, border], -1)  # (9, n)
-    ordered = np.sort(codes, axis=0)
-    first = np.concatenate([np.ones((1, codes.shape[1]), bool), ordered[1:] != ordered[:-1]])
-    rivals[border] = ((ordered >= 0) & first).sum(axis=0)
-    counts = (codes[:, None] == codes[None, :]).sum(axis=1) * (codes >= 0)
-    key = counts * (codes.max(initial=0) + 2) - codes  # most blocks first, then the lower code
-    best = np.argmax(np.where(codes >= 0, key, -1), axis=0)
-    challenger[border] = np.take_along_axis(codes, best[None], axis=0)[0]
+    blocks, inside = within_reach(control.shape, 1)
+    around = np.where(inside[at], flat[blocks[at]], -1)  # (border blocks, 9)
+    rival = (around >= 0) & (around != flat[at, None])
+    # A table of the blocks each rival holds around each border block (border block x
+    # rival), the rivals numbered in the order of their codes.
+    row = np.broadcast_to(np.arange(len(at))[:, None], around.shape)[rival]
+    code = around[rival]
+    present = np.flatnonzero(np.bincount(code))
+    number = np.zeros(present[-1] + 1, dtype=np.int64)
+    number[present] = np.arange(len(present))
+    table = np.bincount(row * len(present) + number[code], minlength=len(at) * len(present))
+    table = table.reshape(len(at), len(present))
+    rivals.ravel()[at] = (table > 0).sum(axis=1)
+    challenger.ravel()[at] = present[np.argmax(table, axis=1)]  # the first of the most: the lower code
     return rivals, challenger
+
+
+def _border(control: np.ndarray) -> np.ndarray:
+    """Controlled blocks (flat mask) with another group's block next to them (8 neighbours)."""
+    h = control.shape[1]
+    flat = control.ravel()
+    has_previous, has_next = row_neighbours(control.shape)
+    border = np.zeros(flat.shape, dtype=bool)
+    # Each two neighbouring blocks once, read flat: the next block in the row, and the three
+    # below it (``h - 1``, ``h`` and ``h + 1`` on); a meeting marks both.
+    for step, same_row in ((1, has_next), (h - 1, has_previous), (h, None), (h + 1, has_next)):
+        if step == 0 or step >= len(flat):
+            continue
+        a, b = flat[:-step], flat[step:]
+        meet = a != b
+        meet &= np.minimum(a, b) >= 0
+        if same_row is not None:
+            meet &= same_row[:-step]  # not from the end of a row to the start of the next
+        border[:-step] |= meet
+        border[step:] |= meet
+    return border
 
 
 def contest_week(
@@ -269,20 +292,25 @@ def _victims_by_involvement(
             fighting = members[(member_group == sides[0]) | (member_group == sides[1])]
             sides_fighters[sides] = (fighting, public_time(r, fighting, params))
         fighters, fighter_weight = sides_fighters[sides]
-        bx, by = divmod(int(block), h)
-        near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
-        on_block = order[starts[block] : starts[block + 1]]
-        on_block = on_block[r.status[on_block] != Status.DETAINED]
+        # The sellers near the block and its residents, when first needed: most victims
+        # are fighters.
+        near: np.ndarray | None = None
         for _ in range(int(n)):
             u = rng.random()
             # Whoever is killed, fighter, seller or bystander, is met out in public: the
             # young men who hold the front and the corners most.
             if len(fighters) and u < g.combatant_share:
                 pool, weight = fighters, fighter_weight
-            elif len(near) and rng.random() < g.seller_victims:
-                pool, weight = near, public_time(r, near, params)
             else:
-                pool, weight = on_block, public_time(r, on_block, params)
+                if near is None:
+                    bx, by = divmod(int(block), h)
+                    near = sellers[(np.abs(sx - bx) <= 1) & (np.abs(sy - by) <= 1)]
+                if len(near) and rng.random() < g.seller_victims:
+                    pool, weight = near, public_time(r, near, params)
+                else:
+                    on_block = order[starts[block] : starts[block + 1]]
+                    pool = on_block[r.status[on_block] != Status.DETAINED]
+                    weight = public_time(r, pool, params)
             if victims:
                 alive = ~killed[pool]
                 pool, weight = pool[alive], weight[alive]

@@ -1,7 +1,7 @@
 import numpy as np
 
 from barrio.model import Params
-from barrio.model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, turf, within_reach
+from barrio.model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, next_to, turf, within_reach
 
 
 def naive_box(a, radius):
@@ -82,3 +82,62 @@ def test_turf_is_the_holder_or_the_nearest_group_within_reach():
     assert turf(control, 1)[1, 5] == 5  # at equal distance the higher code
     assert turf(control, 3)[0, 3] == 1  # group 1 one block away is nearer than group 2 (three)
     assert turf(control, 3)[0, 2] == 2  # two blocks from both: the higher code
+
+
+def running_box(a, radius):
+    """box_sum as running sums along each axis, one after the other (the bits box_sum keeps)."""
+    k = 2 * radius + 1
+    w, h = a.shape
+    pad = np.zeros((w + k, h))
+    pad[radius + 1 : radius + 1 + w] = a
+    c = np.cumsum(pad, axis=0)
+    pad = np.zeros((w, h + k))
+    pad[:, radius + 1 : radius + 1 + h] = c[k:] - c[:-k]
+    c = np.cumsum(pad, axis=1)
+    return c[:, k:] - c[:, :-k]
+
+
+def test_box_sum_of_floats_is_running_sums_to_the_bit():
+    rng = np.random.default_rng(4)
+    for shape in [(1, 1), (6, 9), (9, 6), (7, 7), (12, 5)]:
+        for a in (rng.random(shape) * 1e4, rng.normal(size=shape).astype(np.float32)):
+            for radius in (0, 1, 2, 5):
+                got = box_sum(a, radius)
+                assert got.tobytes() == running_box(a, radius).tobytes() and got.flags.c_contiguous
+
+
+def naive_turf(control, reach):
+    w, h = control.shape
+    out = control.copy()
+    held = np.argwhere(control >= 0)
+    for x in range(w):
+        for y in range(h):
+            if control[x, y] >= 0 or len(held) == 0:
+                continue
+            d = np.maximum(np.abs(held[:, 0] - x), np.abs(held[:, 1] - y))
+            if d.min() <= reach:
+                out[x, y] = control[tuple(held[d == d.min()].T)].max()
+    return out
+
+
+def test_turf_matches_the_nearest_holder_block_by_block_and_each_answer_is_the_callers_own():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        shape = (int(rng.integers(1, 12)), int(rng.integers(1, 12)))
+        control = np.where(rng.random(shape) < 0.1, rng.integers(0, 40, shape), -1)
+        for reach in (1, 2, 4):
+            first = turf(control, reach)
+            assert (first == naive_turf(control, reach)).all()
+            first[...] = 7  # a caller writing to its answer does not change the next one
+            assert (turf(control, reach) == naive_turf(control, reach)).all()
+
+
+def test_next_to_marks_each_block_and_its_neighbours_on_the_grid():
+    shape = (5, 4)
+    blocks, inside = within_reach(shape, 1)
+    rng = np.random.default_rng(6)
+    for _ in range(20):
+        own = np.flatnonzero(rng.random(20) < 0.2)
+        expected = np.zeros(20, dtype=bool)
+        expected[blocks[own][inside[own]]] = True
+        assert (next_to(own, shape) == expected).all()

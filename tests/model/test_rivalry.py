@@ -472,3 +472,18 @@ def test_without_fighters_victims_are_sellers_working_there_then_people_out_in_p
     # Men out 1, women 0.4: women are 0.4 / 1.4 of the bystanders killed.
     assert len(victims) > 500
     assert within(share_women, 0.4 / 1.4, np.sqrt(0.29 * 0.71 / len(victims)))
+
+
+def test_contested_counts_each_blocks_rivals_and_its_main_challenger_as_a_direct_count_does():
+    rng = np.random.default_rng(8)
+    for _ in range(50):
+        w, h = int(rng.integers(1, 10)), int(rng.integers(1, 10))
+        control = np.where(rng.random((w, h)) < 0.6, rng.integers(0, 6, (w, h)), -1)
+        rivals, challenger = contested(control)
+        for x in range(w):
+            for y in range(h):
+                around = control[max(0, x - 1) : x + 2, max(0, y - 1) : y + 2].ravel()
+                other = around[(around >= 0) & (around != control[x, y])] if control[x, y] >= 0 else []
+                codes, counts = np.unique(other, return_counts=True)
+                assert rivals[x, y] == len(codes)
+                assert challenger[x, y] == (codes[np.argmax(counts)] if len(codes) else -1)
