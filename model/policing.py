@@ -18,6 +18,7 @@ force used, and then updates residents' trust and the police presence they perce
 
 from __future__ import annotations
 
+import functools
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,8 @@ class UnitKind(IntEnum):
 
 #: The eight moves of a walk on the grid.
 _MOVES = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)])
+#: The same moves, one coordinate at a time (a walk works on each separately).
+_MOVES_X, _MOVES_Y = np.ascontiguousarray(_MOVES[:, 0]), np.ascontiguousarray(_MOVES[:, 1])
 
 
 def reflect(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
@@ -76,6 +79,18 @@ def reflect(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
     period = np.maximum(2 * (np.asarray(size) - 1), 1)
     r = np.mod(u, period)
     return np.where(r < size, r, period - r)
+
+
+@functools.cache
+def _reflected(size: int, reach: int) -> np.ndarray:
+    """:func:`reflect` of ``-reach .. size-1+reach``, looked up at ``u + reach``.
+
+    A walk of ``reach`` steps from inside the grid stays in that range; looking its
+    coordinates up costs a fraction of the integer remainders ``reflect`` takes.
+    """
+    table = reflect(np.arange(-reach, size + reach), size)
+    table.flags.writeable = False
+    return table
 
 
 class Police:
@@ -110,6 +125,7 @@ class Police:
         self.crackdown_losses = np.zeros(0)
         self.member_losses = np.zeros(0)
         self.arrests = Arrests()
+        self.cells = None  # the grid's cells by flat block index, listed on the first walk (_cells)
 
     @property
     def heat(self) -> np.ndarray | None:
@@ -214,7 +230,15 @@ class PatrolUnit(CellAgent):
 
     def arrive(self) -> None:
         """Stand at the end of this week's route."""
-        self.cell = self.model.grid[divmod(int(self.route[-1]), self.model.shape[1])]
+        self.cell = _cells(self.model)[int(self.route[-1])]
+
+
+def _cells(m: BarrioModel) -> list:
+    """The grid's cells by flat block index (listed once: a lookup by coordinate costs more)."""
+    if m.police.cells is None:
+        width = m.shape[1]
+        m.police.cells = [m.grid[divmod(b, width)] for b in range(len(m.police.visits))]
+    return m.police.cells
 
 
 def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
@@ -223,9 +247,18 @@ def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
     One row of draws per unit, in the order of ``starts``: a single unit's walk draws the
     same numbers as its row would.
     """
-    steps = _MOVES[m.rng.integers(0, len(_MOVES), size=(len(starts), passes))]
-    path = reflect(np.cumsum(steps, axis=1) + starts[:, None, :], np.array(m.shape))
-    return path[..., 0] * m.shape[1] + path[..., 1]
+    moves = m.rng.integers(0, len(_MOVES), size=(len(starts), passes))
+    (height, width), starts = m.shape, np.asarray(starts)
+    # Each coordinate on its own: the cumulative moves from the start, offset by ``passes``
+    # so as to index the table of reflections (:func:`_reflected`).
+    x = np.cumsum(_MOVES_X[moves], axis=1)
+    x += starts[:, :1] + passes
+    y = np.cumsum(_MOVES_Y[moves], axis=1)
+    y += starts[:, 1:] + passes
+    route = _reflected(height, passes)[x]
+    route *= width
+    route += _reflected(width, passes)[y]
+    return route
 
 
 def patrol_week(m: BarrioModel) -> None:
@@ -249,26 +282,40 @@ def patrol_week(m: BarrioModel) -> None:
             unit.walk()
     else:
         routes = _walks(m, np.array([u.cell.coordinate for u in order]), p.blocks_per_week)
-        for unit, route in zip(order, routes, strict=True):
+        cells = _cells(m)
+        # As ``arrive``, unit by unit in the same order (cells list their agents in arrival order).
+        for unit, route, end in zip(order, routes, routes[:, -1].tolist(), strict=True):
             unit.route, unit.focused = route, False
-            unit.arrive()
+            unit.cell = cells[end]
+        _count_passes(m.police, order, routes.ravel())
+        return
     _count_passes(m.police, order)
 
 
-def _count_passes(police: Police, units: list[PatrolUnit]) -> None:
-    """Add the units' routes to this week's passes by block (all, by kind, focused)."""
+def _count_passes(police: Police, units: list[PatrolUnit], routes: np.ndarray | None = None) -> None:
+    """Add the units' routes to this week's passes by block (all, by kind, focused).
+
+    ``routes``, if given, are the units' routes one after the other, as they already are.
+    """
     n = len(police.visits)
-    routes = np.concatenate([u.route for u in units])
-    police.visits += np.bincount(routes, minlength=n)
+    if routes is None:
+        routes = np.concatenate([u.route for u in units])
+    passes = np.bincount(routes, minlength=n)
+    police.visits += passes
+    kinds = [int(u.kind) for u in units]
     lengths = [len(u.route) for u in units]
-    kinds = np.repeat([int(u.kind) for u in units], lengths)
-    for kind in UnitKind:
-        of_kind = routes[kinds == kind]
-        if len(of_kind):
-            police.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
-    focused = routes[np.repeat([u.focused for u in units], lengths)]
-    if len(focused):
-        police.focus_visits += np.bincount(focused, minlength=n)
+    if len(set(kinds)) == 1:
+        # Units of one kind (the usual case): their passes are all the passes.
+        police.visits_by_kind[kinds[0]] += passes
+    else:
+        kind_of_pass = np.repeat(kinds, lengths)
+        for kind in UnitKind:
+            of_kind = routes[kind_of_pass == kind]
+            if len(of_kind):
+                police.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
+    focused = [u.focused for u in units]
+    if any(focused):
+        police.focus_visits += np.bincount(routes[np.repeat(focused, lengths)], minlength=n)
 
 
 def arrest_on_routes(model: BarrioModel) -> None:
