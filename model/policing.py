@@ -429,24 +429,28 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     by_kind = m.police.visits_by_kind
     rate = (by_kind[UnitKind.POLICE] + by_kind[UnitKind.COMMUNITY]) * p.police_force
     rate = rate + by_kind[UnitKind.SOLDIERS] * p.soldier_force
-    incidents = m.rng.poisson(rate)
+    # Draws only where the rate (or, for deaths, the count of incidents) is not 0: numpy
+    # draws nothing for those, so the draws, and the generator after them, are the same.
+    passed = np.flatnonzero(rate)
+    incidents = np.zeros(len(rate), dtype=np.int64)
+    incidents[passed] = m.rng.poisson(rate[passed])
     abuses = np.zeros_like(incidents)
-    hit = np.flatnonzero(incidents)
+    hit = passed[incidents[passed] > 0]
+    deaths = np.empty(0, dtype=np.int64)
     if len(hit):
         n = len(incidents)
         sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING]
-        detained = np.flatnonzero(r.status == Status.DETAINED)
         innocent = (
             m.blocks.population[hit]
             - np.bincount(r.block[sellers], minlength=n)[hit]
-            - np.bincount(r.block[detained], minlength=n)[hit]
+            - _detained_at_home(m, hit)
         )
         present = innocent + np.bincount(r.sell_block[sellers], minlength=n)[hit]
         share = np.divide(innocent, present, out=np.zeros(len(hit)), where=present > 0)
         abuses[hit] = m.rng.binomial(incidents[hit], share)
-    deaths = m.rng.binomial(incidents, p.force_lethality)
+        deaths = m.rng.binomial(incidents[hit], p.force_lethality)
     killed = []
-    for block in np.flatnonzero(deaths):
+    for block, dead in zip(hit[deaths > 0].tolist(), deaths[deaths > 0].tolist(), strict=True):
         living = m.blocks.on(block)
         selling = m.market.seller_ids[r.sell_block[m.market.seller_ids] == block]
         people = np.union1d(living, selling)
@@ -454,8 +458,16 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if killed:
             people = np.setdiff1d(people, np.concatenate(killed))
         if len(people):
-            killed.append(m.rng.choice(people, size=min(int(deaths[block]), len(people)), replace=False))
+            killed.append(m.rng.choice(people, size=min(dead, len(people)), replace=False))
     return incidents, abuses, (np.concatenate(killed) if killed else np.empty(0, dtype=np.int64))
+
+
+def _detained_at_home(m: BarrioModel, blocks: np.ndarray) -> np.ndarray:
+    """Residents of each of ``blocks`` held in detention (looked up among their residents only)."""
+    people = m.blocks.residents_of(blocks)
+    sizes = m.blocks.starts[blocks + 1] - m.blocks.starts[blocks]
+    of_block = np.repeat(np.arange(len(blocks)), sizes)
+    return np.bincount(of_block[m.residents.status[people] == Status.DETAINED], minlength=len(blocks))
 
 
 def sync_patrols(m: BarrioModel) -> None:
