@@ -92,6 +92,8 @@ class Arrests:
 
 
 def _weeks(mean: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    if size == 0:  # no draws either way; the calls cost a few microseconds even when empty
+        return np.empty(0, dtype=np.int16)
     # Gamma with shape 2: durations vary, but few are near zero.
     return np.maximum(1, np.rint(rng.gamma(CUSTODY_SHAPE, mean / CUSTODY_SHAPE, size=size))).astype(np.int16)
 
@@ -107,11 +109,16 @@ def arrest(
     """
     j = params.justice
     ids = ids[r.status[ids] != Status.DETAINED]
+    # Arrests are a handful a week, often none, and minors among them rarer: with nobody
+    # the steps below neither draw nor change anything, and are skipped for their cost.
+    if len(ids) == 0:
+        return ids
     minor = r.age[ids] < j.age_of_responsibility
     minors = ids[minor]
-    leave_market(r, minors[r.status[minors] == Status.SELLING])
-    held_minors = minors[rng.random(len(minors)) < j.juvenile_detention]
-    _detain(r, held_minors, Custody.JUVENILE, _weeks(j.juvenile_weeks, len(held_minors), rng), offence)
+    if len(minors):
+        leave_market(r, minors[r.status[minors] == Status.SELLING])
+        held_minors = minors[rng.random(len(minors)) < j.juvenile_detention]
+        _detain(r, held_minors, Custody.JUVENILE, _weeks(j.juvenile_weeks, len(held_minors), rng), offence)
     adults = ids[~minor]
 
     held = rng.random(len(adults)) < j.pretrial_detention
@@ -122,6 +129,8 @@ def arrest(
 
 
 def _detain(r: Residents, ids: np.ndarray, stage: Custody, weeks: np.ndarray, offence) -> None:
+    if len(ids) == 0:  # as often as not; seven empty assignments cost more than the check
+        return
     r.status[ids] = Status.DETAINED
     r.income[ids] = 0.0
     r.group[ids] = -1
@@ -154,6 +163,8 @@ def _trial(
 
 
 def _release(r: Residents, ids: np.ndarray, record: bool, week: int | None = None) -> None:
+    if len(ids) == 0:  # most calls (see _detain)
+        return
     r.status[ids] = free_status(r.age[ids])
     r.custody[ids] = Custody.FREE
     r.custody_left[ids] = 0
