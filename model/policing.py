@@ -30,7 +30,7 @@ from barrio.model.draws import WeightedDraw
 from barrio.model.justice import Arrests, process_arrests
 from barrio.model.legitimacy import update_trust
 from barrio.model.mechanisms import SearchRule
-from barrio.model.params import Params
+from barrio.model.params import Params, Policing
 from barrio.model.population import Offence, Status
 from barrio.model.selling import leave_market
 
@@ -206,26 +206,14 @@ class PatrolUnit(CellAgent):
     def walk(self) -> None:
         """Walk this week's route (``route``, ``focused``) and stand at its end; nothing is counted."""
         m = self.model
-        police = m.police
-        start = self.cell.coordinate
         p = m.params.policing
-        passes = p.blocks_per_week
         draw = m.rng.random() if p.hot_spots or p.focused_deterrence else 1.0
-        # Hot-spot policing spends the week on the hot-spot list (recent arrests and violence);
-        # focused deterrence on the territory of the groups behind recent violence. Either
-        # way each pass is at a block drawn in proportion to its weight.
-        target = (
-            police.heat_draw
-            if draw < p.hot_spots
-            else police.focus_draw
-            if draw < p.hot_spots + p.focused_deterrence
-            else None
-        )
-        self.focused = target is not None and target is police.focus_draw
+        target = _target(m.police, p, draw)
+        self.focused = target is not None and target is m.police.focus_draw
         if target is not None:
-            self.route = target.many(m.rng, passes)
+            self.route = target.many(m.rng, p.blocks_per_week)
         else:
-            self.route = _walks(m, np.array([start]), passes)[0]
+            self.route = _walks(m, np.array([self.cell.coordinate]), p.blocks_per_week)[0]
         self.arrive()
 
     def arrive(self) -> None:
@@ -241,14 +229,33 @@ def _cells(m: BarrioModel) -> list:
     return m.police.cells
 
 
+def _target(police: Police, p: Policing, draw: float) -> WeightedDraw | None:
+    """The map a unit draws this week's passes from, given its uniform ``draw`` (None: it walks).
+
+    Hot-spot policing spends the week on the hot-spot list (recent arrests and violence);
+    focused deterrence on the territory of the groups behind recent violence. Either
+    way each pass is at a block drawn in proportion to its weight.
+    """
+    if draw < p.hot_spots:
+        return police.heat_draw
+    if draw < p.hot_spots + p.focused_deterrence:
+        return police.focus_draw
+    return None
+
+
 def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
     """Random walks of ``passes`` steps from each of ``starts`` (``(units, 2)``), as flat block routes.
 
     One row of draws per unit, in the order of ``starts``: a single unit's walk draws the
     same numbers as its row would.
     """
-    moves = m.rng.integers(0, len(_MOVES), size=(len(starts), passes))
-    (height, width), starts = m.shape, np.asarray(starts)
+    return _walk_routes(m, np.asarray(starts), m.rng.integers(0, len(_MOVES), size=(len(starts), passes)))
+
+
+def _walk_routes(m: BarrioModel, starts: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """The flat block routes of walks from ``starts`` (``(units, 2)``) by ``moves`` (``(units, passes)``)."""
+    height, width = m.shape
+    passes = moves.shape[1]
     # Each coordinate on its own: the cumulative moves from the start, offset by ``passes``
     # so as to index the table of reflections (:func:`_reflected`).
     x = np.cumsum(_MOVES_X[moves], axis=1)
@@ -261,13 +268,45 @@ def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
     return route
 
 
+def _assigned_routes(m: BarrioModel, order: list[PatrolUnit], passes: int) -> tuple[np.ndarray, list[bool]]:
+    """Every unit's route (a row each) and whether it was a focused one, when some units go to maps.
+
+    The draws are made exactly as each unit's :meth:`PatrolUnit.walk` makes them, unit after
+    unit in ``order`` (where to go, then the week's passes); what is made of them (blocks
+    looked up on the maps, walks summed and reflected) is done for all units at once after.
+    """
+    rng, police, p = m.rng, m.police, m.params.policing
+    focused = []
+    on_map: dict[WeightedDraw, tuple[list[int], list[np.ndarray]]] = {}
+    walkers, moves = [], []
+    for row in range(len(order)):
+        target = _target(police, p, rng.random())
+        focused.append(target is not None and target is police.focus_draw)
+        if target is None:
+            walkers.append(row)
+            moves.append(rng.integers(0, len(_MOVES), size=passes))
+        else:
+            rows, uniforms = on_map.setdefault(target, ([], []))
+            rows.append(row)
+            uniforms.append(rng.random(passes))
+    routes = np.empty((len(order), passes), dtype=np.int64)
+    for target, (rows, uniforms) in on_map.items():
+        routes[rows] = target.at(np.stack(uniforms))
+    if walkers:
+        starts = np.array([order[row].cell.coordinate for row in walkers])
+        routes[walkers] = _walk_routes(m, starts, np.stack(moves))
+    return routes, focused
+
+
 def patrol_week(m: BarrioModel) -> None:
     """Every unit walks its week's route, in random order, and the passes are counted by block.
 
-    Without hot-spot or focused-deterrence patrols every unit walks at random, so all the
-    walks are drawn at once, row by row in the units' random order: the same draws, and so
-    the same routes, as stepping the units one by one (:meth:`PatrolUnit.step`), for a
-    fraction of the cost when units are many.
+    The routes are the same, from the same draws, as stepping the units one by one
+    (:meth:`PatrolUnit.step`), for a fraction of the cost when units are many: without
+    hot-spot or focused-deterrence patrols every unit walks at random, so all the walks are
+    drawn at once, row by row in the units' random order; with them, each unit's draws are
+    made in turn, and the routes worked out from them for all units at once
+    (:func:`_assigned_routes`).
     """
     units = m.agents_by_type.get(PatrolUnit)
     if units is None:
@@ -277,19 +316,20 @@ def patrol_week(m: BarrioModel) -> None:
     units.random.shuffle(order)  # the order shuffle_do would step them in
     if not order:
         return
+    passes = p.blocks_per_week
     if p.hot_spots or p.focused_deterrence:
-        for unit in order:
-            unit.walk()
+        routes, focused = _assigned_routes(m, order, passes)
     else:
-        routes = _walks(m, np.array([u.cell.coordinate for u in order]), p.blocks_per_week)
-        cells = _cells(m)
-        # As ``arrive``, unit by unit in the same order (cells list their agents in arrival order).
-        for unit, route, end in zip(order, routes, routes[:, -1].tolist(), strict=True):
-            unit.route, unit.focused = route, False
-            unit.cell = cells[end]
-        _count_passes(m.police, order, routes.ravel())
-        return
-    _count_passes(m.police, order)
+        routes, focused = (
+            _walks(m, np.array([u.cell.coordinate for u in order]), passes),
+            [False] * len(order),
+        )
+    cells = _cells(m)
+    # As ``arrive``, unit by unit in the same order (cells list their agents in arrival order).
+    for unit, route, focus, end in zip(order, routes, focused, routes[:, -1].tolist(), strict=True):
+        unit.route, unit.focused = route, focus
+        unit.cell = cells[end]
+    _count_passes(m.police, order, routes.ravel())
 
 
 def _count_passes(police: Police, units: list[PatrolUnit], routes: np.ndarray | None = None) -> None:
