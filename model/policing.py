@@ -113,6 +113,8 @@ class Police:
             (by group code).
         member_losses: Members each group lost to arrest this week (by group code).
         arrests: This week's arrests.
+        cells: The grid's cells by flat block index, where units arrive (listed on the
+            first walk).
     """
 
     def __init__(self, n_blocks: int) -> None:
@@ -125,7 +127,7 @@ class Police:
         self.crackdown_losses = np.zeros(0)
         self.member_losses = np.zeros(0)
         self.arrests = Arrests()
-        self.cells = None  # the grid's cells by flat block index, listed on the first walk (_cells)
+        self.cells = None
 
     @property
     def heat(self) -> np.ndarray | None:
@@ -320,10 +322,8 @@ def patrol_week(m: BarrioModel) -> None:
     if p.hot_spots or p.focused_deterrence:
         routes, focused = _assigned_routes(m, order, passes)
     else:
-        routes, focused = (
-            _walks(m, np.array([u.cell.coordinate for u in order]), passes),
-            [False] * len(order),
-        )
+        routes = _walks(m, np.array([u.cell.coordinate for u in order]), passes)
+        focused = [False] * len(order)
     cells = _cells(m)
     # As ``arrive``, unit by unit in the same order (cells list their agents in arrival order).
     for unit, route, focus, end in zip(order, routes, focused, routes[:, -1].tolist(), strict=True):
