@@ -44,4 +44,8 @@ class WeightedDraw:
 
     def many(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` indices, with replacement: ``rng.choice(len(weight), size, p=weight / weight.sum())``."""
-        return self.cdf.searchsorted(rng.random(size), side="right").astype(np.int64, copy=False)
+        return self.at(rng.random(size))
+
+    def at(self, uniform: np.ndarray) -> np.ndarray:
+        """The indices ``many`` makes of its uniform draws ``uniform`` (any shape)."""
+        return self.cdf.searchsorted(uniform, side="right").astype(np.int64, copy=False)

@@ -92,6 +92,8 @@ class Arrests:
 
 
 def _weeks(mean: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    if size == 0:  # no draws either way; the calls cost a few microseconds even when empty
+        return np.empty(0, dtype=np.int16)
     # Gamma with shape 2: durations vary, but few are near zero.
     return np.maximum(1, np.rint(rng.gamma(CUSTODY_SHAPE, mean / CUSTODY_SHAPE, size=size))).astype(np.int16)
 
@@ -107,11 +109,16 @@ def arrest(
     """
     j = params.justice
     ids = ids[r.status[ids] != Status.DETAINED]
+    # Arrests are a handful a week, often none, and minors among them rarer: with nobody
+    # the steps below neither draw nor change anything, and are skipped for their cost.
+    if len(ids) == 0:
+        return ids
     minor = r.age[ids] < j.age_of_responsibility
     minors = ids[minor]
-    leave_market(r, minors[r.status[minors] == Status.SELLING])
-    held_minors = minors[rng.random(len(minors)) < j.juvenile_detention]
-    _detain(r, held_minors, Custody.JUVENILE, _weeks(j.juvenile_weeks, len(held_minors), rng), offence)
+    if len(minors):
+        leave_market(r, minors[r.status[minors] == Status.SELLING])
+        held_minors = minors[rng.random(len(minors)) < j.juvenile_detention]
+        _detain(r, held_minors, Custody.JUVENILE, _weeks(j.juvenile_weeks, len(held_minors), rng), offence)
     adults = ids[~minor]
 
     held = rng.random(len(adults)) < j.pretrial_detention
@@ -122,6 +129,8 @@ def arrest(
 
 
 def _detain(r: Residents, ids: np.ndarray, stage: Custody, weeks: np.ndarray, offence) -> None:
+    if len(ids) == 0:  # as often as not; seven empty assignments cost more than the check
+        return
     r.status[ids] = Status.DETAINED
     r.income[ids] = 0.0
     r.group[ids] = -1
@@ -138,8 +147,11 @@ def _trial(
         return
     j = params.justice
     convicted = rng.random(len(ids)) < j.conviction
-    mean = np.where(offences == Offence.SELLING, j.sentence_weeks, j.possession_sentence_weeks)
-    weeks = np.maximum(1, np.rint(rng.gamma(CUSTODY_SHAPE, mean / CUSTODY_SHAPE))).astype(np.int16)
+    mean = np.where(offences == Offence.SELLING.value, j.sentence_weeks, j.possession_sentence_weeks)
+    # ``rng.gamma(shape, scale)`` is ``scale * standard_gamma(shape)``, draw by draw: the same
+    # numbers, without the checks of an array of scales (means are positive parameters).
+    weeks = mean / CUSTODY_SHAPE * rng.standard_gamma(CUSTODY_SHAPE, size=len(ids))
+    weeks = np.maximum(1, np.rint(weeks)).astype(np.int16)
     jailed = ids[convicted]
     _detain(r, jailed, Custody.SENTENCED, weeks[convicted], offences[convicted])
     freed = ids[~convicted]
@@ -151,6 +163,8 @@ def _trial(
 
 
 def _release(r: Residents, ids: np.ndarray, record: bool, week: int | None = None) -> None:
+    if len(ids) == 0:  # most calls (see _detain)
+        return
     r.status[ids] = free_status(r.age[ids])
     r.custody[ids] = Custody.FREE
     r.custody_left[ids] = 0
@@ -170,7 +184,9 @@ def custody_week(
     Returns:
         Ids released this week after serving a prison sentence.
     """
-    detained = np.flatnonzero(r.status == Status.DETAINED)
+    # ``.value``: compared with an IntEnum member numpy makes an int64 copy of the statuses
+    # first (about ten times the cost over all residents); a plain int is compared as int8.
+    detained = np.flatnonzero(r.status == Status.DETAINED.value)
     r.custody_left[detained] -= 1
     due = detained[r.custody_left[detained] <= 0]
     stage = r.custody[due]
@@ -196,13 +212,14 @@ def prison_week(
         ``(riots, killed)``: 1 if a riot broke out, and the ids of inmates killed.
     """
     j = params.justice
-    detained = np.flatnonzero(r.status == Status.DETAINED)
+    detained = np.flatnonzero(r.status == Status.DETAINED.value)  # .value: see custody_week
     inmates = detained[r.custody[detained] != Custody.JUVENILE]
     occupancy = prison.occupancy(len(inmates))
     loose = inmates[r.tie[inmates] < 0]
     if groups and len(loose):
         tied = loose[rng.random(len(loose)) < j.tie_rate * occupancy / 100.0]
-        r.tie[tied] = rng.choice(groups, size=len(tied))
+        # As ``rng.choice(groups, size)``, which draws these same integers.
+        r.tie[tied] = np.asarray(groups)[rng.integers(0, len(groups), size=len(tied))]
     excess = max(0.0, occupancy - j.riot_threshold)
     if excess == 0.0 or rng.random() >= min(1.0, j.riot_rate * excess / 100.0):
         return 0, np.empty(0, dtype=np.int64)

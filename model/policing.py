@@ -18,6 +18,7 @@ force used, and then updates residents' trust and the police presence they perce
 
 from __future__ import annotations
 
+import functools
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from barrio.model.draws import WeightedDraw
 from barrio.model.justice import Arrests, process_arrests
 from barrio.model.legitimacy import update_trust
 from barrio.model.mechanisms import SearchRule
-from barrio.model.params import Params
+from barrio.model.params import Params, Policing
 from barrio.model.population import Offence, Status
 from barrio.model.selling import leave_market
 
@@ -69,6 +70,8 @@ class UnitKind(IntEnum):
 
 #: The eight moves of a walk on the grid.
 _MOVES = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)])
+#: The same moves, one coordinate at a time (a walk works on each separately).
+_MOVES_X, _MOVES_Y = np.ascontiguousarray(_MOVES[:, 0]), np.ascontiguousarray(_MOVES[:, 1])
 
 
 def reflect(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
@@ -76,6 +79,18 @@ def reflect(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
     period = np.maximum(2 * (np.asarray(size) - 1), 1)
     r = np.mod(u, period)
     return np.where(r < size, r, period - r)
+
+
+@functools.cache
+def _reflected(size: int, reach: int) -> np.ndarray:
+    """:func:`reflect` of ``-reach .. size-1+reach``, looked up at ``u + reach``.
+
+    A walk of ``reach`` steps from inside the grid stays in that range; looking its
+    coordinates up costs a fraction of the integer remainders ``reflect`` takes.
+    """
+    table = reflect(np.arange(-reach, size + reach), size)
+    table.flags.writeable = False
+    return table
 
 
 class Police:
@@ -98,6 +113,8 @@ class Police:
             (by group code).
         member_losses: Members each group lost to arrest this week (by group code).
         arrests: This week's arrests.
+        cells: The grid's cells by flat block index, where units arrive (listed on the
+            first walk).
     """
 
     def __init__(self, n_blocks: int) -> None:
@@ -110,6 +127,7 @@ class Police:
         self.crackdown_losses = np.zeros(0)
         self.member_losses = np.zeros(0)
         self.arrests = Arrests()
+        self.cells = None
 
     @property
     def heat(self) -> np.ndarray | None:
@@ -190,31 +208,41 @@ class PatrolUnit(CellAgent):
     def walk(self) -> None:
         """Walk this week's route (``route``, ``focused``) and stand at its end; nothing is counted."""
         m = self.model
-        police = m.police
-        start = self.cell.coordinate
         p = m.params.policing
-        passes = p.blocks_per_week
         draw = m.rng.random() if p.hot_spots or p.focused_deterrence else 1.0
-        # Hot-spot policing spends the week on the hot-spot list (recent arrests and violence);
-        # focused deterrence on the territory of the groups behind recent violence. Either
-        # way each pass is at a block drawn in proportion to its weight.
-        target = (
-            police.heat_draw
-            if draw < p.hot_spots
-            else police.focus_draw
-            if draw < p.hot_spots + p.focused_deterrence
-            else None
-        )
-        self.focused = target is not None and target is police.focus_draw
+        target = _target(m.police, p, draw)
+        self.focused = target is not None and target is m.police.focus_draw
         if target is not None:
-            self.route = target.many(m.rng, passes)
+            self.route = target.many(m.rng, p.blocks_per_week)
         else:
-            self.route = _walks(m, np.array([start]), passes)[0]
+            self.route = _walks(m, np.array([self.cell.coordinate]), p.blocks_per_week)[0]
         self.arrive()
 
     def arrive(self) -> None:
         """Stand at the end of this week's route."""
-        self.cell = self.model.grid[divmod(int(self.route[-1]), self.model.shape[1])]
+        self.cell = _cells(self.model)[int(self.route[-1])]
+
+
+def _cells(m: BarrioModel) -> list:
+    """The grid's cells by flat block index (listed once: a lookup by coordinate costs more)."""
+    if m.police.cells is None:
+        width = m.shape[1]
+        m.police.cells = [m.grid[divmod(b, width)] for b in range(len(m.police.visits))]
+    return m.police.cells
+
+
+def _target(police: Police, p: Policing, draw: float) -> WeightedDraw | None:
+    """The map a unit draws this week's passes from, given its uniform ``draw`` (None: it walks).
+
+    Hot-spot policing spends the week on the hot-spot list (recent arrests and violence);
+    focused deterrence on the territory of the groups behind recent violence. Either
+    way each pass is at a block drawn in proportion to its weight.
+    """
+    if draw < p.hot_spots:
+        return police.heat_draw
+    if draw < p.hot_spots + p.focused_deterrence:
+        return police.focus_draw
+    return None
 
 
 def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
@@ -223,18 +251,64 @@ def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
     One row of draws per unit, in the order of ``starts``: a single unit's walk draws the
     same numbers as its row would.
     """
-    steps = _MOVES[m.rng.integers(0, len(_MOVES), size=(len(starts), passes))]
-    path = reflect(np.cumsum(steps, axis=1) + starts[:, None, :], np.array(m.shape))
-    return path[..., 0] * m.shape[1] + path[..., 1]
+    return _walk_routes(m, np.asarray(starts), m.rng.integers(0, len(_MOVES), size=(len(starts), passes)))
+
+
+def _walk_routes(m: BarrioModel, starts: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """The flat block routes of walks from ``starts`` (``(units, 2)``) by ``moves`` (``(units, passes)``)."""
+    height, width = m.shape
+    passes = moves.shape[1]
+    # Each coordinate on its own: the cumulative moves from the start, offset by ``passes``
+    # so as to index the table of reflections (:func:`_reflected`).
+    x = np.cumsum(_MOVES_X[moves], axis=1)
+    x += starts[:, :1] + passes
+    y = np.cumsum(_MOVES_Y[moves], axis=1)
+    y += starts[:, 1:] + passes
+    route = _reflected(height, passes)[x]
+    route *= width
+    route += _reflected(width, passes)[y]
+    return route
+
+
+def _assigned_routes(m: BarrioModel, order: list[PatrolUnit], passes: int) -> tuple[np.ndarray, list[bool]]:
+    """Every unit's route (a row each) and whether it was a focused one, when some units go to maps.
+
+    The draws are made exactly as each unit's :meth:`PatrolUnit.walk` makes them, unit after
+    unit in ``order`` (where to go, then the week's passes); what is made of them (blocks
+    looked up on the maps, walks summed and reflected) is done for all units at once after.
+    """
+    rng, police, p = m.rng, m.police, m.params.policing
+    focused = []
+    on_map: dict[WeightedDraw, tuple[list[int], list[np.ndarray]]] = {}
+    walkers, moves = [], []
+    for row in range(len(order)):
+        target = _target(police, p, rng.random())
+        focused.append(target is not None and target is police.focus_draw)
+        if target is None:
+            walkers.append(row)
+            moves.append(rng.integers(0, len(_MOVES), size=passes))
+        else:
+            rows, uniforms = on_map.setdefault(target, ([], []))
+            rows.append(row)
+            uniforms.append(rng.random(passes))
+    routes = np.empty((len(order), passes), dtype=np.int64)
+    for target, (rows, uniforms) in on_map.items():
+        routes[rows] = target.at(np.stack(uniforms))
+    if walkers:
+        starts = np.array([order[row].cell.coordinate for row in walkers])
+        routes[walkers] = _walk_routes(m, starts, np.stack(moves))
+    return routes, focused
 
 
 def patrol_week(m: BarrioModel) -> None:
     """Every unit walks its week's route, in random order, and the passes are counted by block.
 
-    Without hot-spot or focused-deterrence patrols every unit walks at random, so all the
-    walks are drawn at once, row by row in the units' random order: the same draws, and so
-    the same routes, as stepping the units one by one (:meth:`PatrolUnit.step`), for a
-    fraction of the cost when units are many.
+    The routes are the same, from the same draws, as stepping the units one by one
+    (:meth:`PatrolUnit.step`), for a fraction of the cost when units are many: without
+    hot-spot or focused-deterrence patrols every unit walks at random, so all the walks are
+    drawn at once, row by row in the units' random order; with them, each unit's draws are
+    made in turn, and the routes worked out from them for all units at once
+    (:func:`_assigned_routes`).
     """
     units = m.agents_by_type.get(PatrolUnit)
     if units is None:
@@ -244,31 +318,44 @@ def patrol_week(m: BarrioModel) -> None:
     units.random.shuffle(order)  # the order shuffle_do would step them in
     if not order:
         return
+    passes = p.blocks_per_week
     if p.hot_spots or p.focused_deterrence:
-        for unit in order:
-            unit.walk()
+        routes, focused = _assigned_routes(m, order, passes)
     else:
-        routes = _walks(m, np.array([u.cell.coordinate for u in order]), p.blocks_per_week)
-        for unit, route in zip(order, routes, strict=True):
-            unit.route, unit.focused = route, False
-            unit.arrive()
-    _count_passes(m.police, order)
+        routes = _walks(m, np.array([u.cell.coordinate for u in order]), passes)
+        focused = [False] * len(order)
+    cells = _cells(m)
+    # As ``arrive``, unit by unit in the same order (cells list their agents in arrival order).
+    for unit, route, focus, end in zip(order, routes, focused, routes[:, -1].tolist(), strict=True):
+        unit.route, unit.focused = route, focus
+        unit.cell = cells[end]
+    _count_passes(m.police, order, routes.ravel())
 
 
-def _count_passes(police: Police, units: list[PatrolUnit]) -> None:
-    """Add the units' routes to this week's passes by block (all, by kind, focused)."""
+def _count_passes(police: Police, units: list[PatrolUnit], routes: np.ndarray | None = None) -> None:
+    """Add the units' routes to this week's passes by block (all, by kind, focused).
+
+    ``routes``, if given, are the units' routes one after the other, as they already are.
+    """
     n = len(police.visits)
-    routes = np.concatenate([u.route for u in units])
-    police.visits += np.bincount(routes, minlength=n)
+    if routes is None:
+        routes = np.concatenate([u.route for u in units])
+    passes = np.bincount(routes, minlength=n)
+    police.visits += passes
+    kinds = [int(u.kind) for u in units]
     lengths = [len(u.route) for u in units]
-    kinds = np.repeat([int(u.kind) for u in units], lengths)
-    for kind in UnitKind:
-        of_kind = routes[kinds == kind]
-        if len(of_kind):
-            police.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
-    focused = routes[np.repeat([u.focused for u in units], lengths)]
-    if len(focused):
-        police.focus_visits += np.bincount(focused, minlength=n)
+    if len(set(kinds)) == 1:
+        # Units of one kind (the usual case): their passes are all the passes.
+        police.visits_by_kind[kinds[0]] += passes
+    else:
+        kind_of_pass = np.repeat(kinds, lengths)
+        for kind in UnitKind:
+            of_kind = routes[kind_of_pass == kind]
+            if len(of_kind):
+                police.visits_by_kind[kind] += np.bincount(of_kind, minlength=n)
+    focused = [u.focused for u in units]
+    if any(focused):
+        police.focus_visits += np.bincount(routes[np.repeat(focused, lengths)], minlength=n)
 
 
 def arrest_on_routes(model: BarrioModel) -> None:
@@ -338,7 +425,7 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     """
     r = m.residents
     p = m.params.policing
-    blocks = np.flatnonzero(visits)
+    blocks = np.flatnonzero(visits != 0)  # != 0: flatnonzero of numbers is ~3x slower than of a mask
     public = m.params.mechanisms.searches == SearchRule.PUBLIC_PLACES
     if public:
         # Where selling happened this week, those just arrested there included.
@@ -357,10 +444,11 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     found = found[
         (status != Status.DETAINED) & (status != Status.SELLING) & (r.age[found] >= m.params.selling.min_age)
     ]
-    # A seller freed this week is not arrested twice.
-    taken = np.zeros(len(r), dtype=bool)
-    taken[m.police.arrests.all()[0]] = True
-    found = found[~taken[found]]
+    if len(found):  # (most weeks nobody is found)
+        # A seller freed this week is not arrested twice.
+        taken = np.zeros(len(r), dtype=bool)
+        taken[m.police.arrests.all()[0]] = True
+        found = found[~taken[found]]
     process_arrests(m, found, Offence.POSSESSION)
 
 
@@ -382,24 +470,28 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     by_kind = m.police.visits_by_kind
     rate = (by_kind[UnitKind.POLICE] + by_kind[UnitKind.COMMUNITY]) * p.police_force
     rate = rate + by_kind[UnitKind.SOLDIERS] * p.soldier_force
-    incidents = m.rng.poisson(rate)
+    # Draws only where the rate (or, for deaths, the count of incidents) is not 0: numpy
+    # draws nothing for those, so the draws, and the generator after them, are the same.
+    passed = np.flatnonzero(rate != 0)  # (!= 0: see _arrest_users)
+    incidents = np.zeros(len(rate), dtype=np.int64)
+    incidents[passed] = m.rng.poisson(rate[passed])
     abuses = np.zeros_like(incidents)
-    hit = np.flatnonzero(incidents)
+    hit = passed[incidents[passed] > 0]
+    deaths = np.empty(0, dtype=np.int64)
     if len(hit):
         n = len(incidents)
         sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING]
-        detained = np.flatnonzero(r.status == Status.DETAINED)
         innocent = (
             m.blocks.population[hit]
             - np.bincount(r.block[sellers], minlength=n)[hit]
-            - np.bincount(r.block[detained], minlength=n)[hit]
+            - _detained_at_home(m, hit)
         )
         present = innocent + np.bincount(r.sell_block[sellers], minlength=n)[hit]
         share = np.divide(innocent, present, out=np.zeros(len(hit)), where=present > 0)
         abuses[hit] = m.rng.binomial(incidents[hit], share)
-    deaths = m.rng.binomial(incidents, p.force_lethality)
+        deaths = m.rng.binomial(incidents[hit], p.force_lethality)
     killed = []
-    for block in np.flatnonzero(deaths):
+    for block, dead in zip(hit[deaths > 0].tolist(), deaths[deaths > 0].tolist(), strict=True):
         living = m.blocks.on(block)
         selling = m.market.seller_ids[r.sell_block[m.market.seller_ids] == block]
         people = np.union1d(living, selling)
@@ -407,8 +499,16 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if killed:
             people = np.setdiff1d(people, np.concatenate(killed))
         if len(people):
-            killed.append(m.rng.choice(people, size=min(int(deaths[block]), len(people)), replace=False))
+            killed.append(m.rng.choice(people, size=min(dead, len(people)), replace=False))
     return incidents, abuses, (np.concatenate(killed) if killed else np.empty(0, dtype=np.int64))
+
+
+def _detained_at_home(m: BarrioModel, blocks: np.ndarray) -> np.ndarray:
+    """Residents of each of ``blocks`` held in detention (looked up among their residents only)."""
+    people = m.blocks.residents_of(blocks)
+    sizes = m.blocks.starts[blocks + 1] - m.blocks.starts[blocks]
+    of_block = np.repeat(np.arange(len(blocks)), sizes)
+    return np.bincount(of_block[m.residents.status[people] == Status.DETAINED], minlength=len(blocks))
 
 
 def sync_patrols(m: BarrioModel) -> None:

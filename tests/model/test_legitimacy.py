@@ -161,3 +161,17 @@ def test_army_patrols_cost_more_than_police_patrols():
     model.step()
     c = model.params.costs
     assert model.outcomes.wide().iloc[-1]["policing_cost"] == 2 * c.patrol_week + c.soldier_week
+
+
+def test_counts_around_a_block_and_sparse_powers_are_box_sum_and_powers_to_the_bit():
+    from barrio.model.legitimacy import _around, _power
+    from barrio.model.neighbourhood import box_sum
+
+    rng = np.random.default_rng(3)
+    for shape in [(1, 1), (1, 5), (4, 3), (30, 20)]:
+        counts = np.where(rng.random(shape) < 0.2, rng.integers(1, 4, shape), 0)
+        assert np.array_equal(_around(counts), box_sum(counts, 1))
+        assert _around(counts).dtype == box_sum(counts, 1).dtype
+        violence = np.where(rng.random(shape) < 0.3, rng.random(shape) * 5, 0.0)
+        for exponent in (counts, violence, np.zeros(shape)):
+            assert np.array_equal(_power(0.93, exponent).view(np.uint64), (0.93**exponent).view(np.uint64))

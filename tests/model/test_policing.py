@@ -539,3 +539,42 @@ def test_passes_are_counted_as_focused_only_where_focused_units_went():
     assert (police.focus_visits[:50] == 0).all() and (police.focus_visits[50:] == police.visits[50:]).all()
     assert police.focus_visits.sum() == len(focused) * passes
     assert police.visits[:50].sum() == (len(units) - len(focused)) * passes
+
+
+@pytest.mark.parametrize("hot_spots, focused", [(0.0, 0.0), (0.3, 0.3), (0.5, 0.0), (0.0, 1.0)])
+def test_a_patrol_week_draws_and_walks_as_stepping_the_units_one_by_one(hot_spots, focused):
+    """patrol_week works routes out for all units at once: the same routes, cells and draws."""
+    from barrio.model.policing import PatrolUnit, patrol_week
+
+    def week():
+        model = quiet_model(
+            width=9,
+            height=6,  # not square: the coordinates and the flat index must not be mixed up
+            population=100,
+            policing__units_per_10k=1000,
+            policing__community=0.3,
+            policing__hot_spots=hot_spots,
+            policing__focused_deterrence=focused,
+        )
+        police = model.police
+        police.begin_week()
+        heat, focus = np.zeros(54), np.zeros(54)
+        heat[[3, 20, 40]], focus[30:] = [1.0, 2.0, 0.5], 1.0
+        police.heat, police.focus = heat, focus
+        return model
+
+    batched, stepped = week(), week()
+    patrol_week(batched)
+    units = stepped.agents_by_type.get(PatrolUnit)
+    order = list(units)
+    units.random.shuffle(order)
+    for unit in order:
+        unit.step()
+    for a, b in zip(batched.patrols, stepped.patrols, strict=True):
+        assert a.unique_id == b.unique_id and a.focused == b.focused
+        assert np.array_equal(a.route, b.route) and a.cell.coordinate == b.cell.coordinate
+        assert [u.unique_id for u in a.cell.agents] == [u.unique_id for u in b.cell.agents]
+    for name in ("visits", "visits_by_kind", "focus_visits"):
+        assert np.array_equal(getattr(batched.police, name), getattr(stepped.police, name))
+    assert batched.rng.bit_generator.state == stepped.rng.bit_generator.state
+    assert batched.random.getstate() == stepped.random.getstate()
