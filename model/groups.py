@@ -163,7 +163,7 @@ class CriminalGroup(Agent):
         if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL and g.expulsion > 0:
             left = independent[draw >= g.affiliation_rate]
             r = m.residents
-            left = left[(r.group[left] < 0) & (r.status[left] == Status.SELLING)]
+            left = left[(r.group[left] < 0) & (r.status[left] == Status.SELLING.value)]
             leave_market(r, left[m.rng.random(len(left)) < g.expulsion])
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
@@ -311,7 +311,7 @@ class GroupRegistry:
         """
         r = m.residents
         sellers = m.market.seller_ids
-        members = sellers[(r.status[sellers] == Status.SELLING) & (r.group[sellers] >= 0)]
+        members = sellers[(r.status[sellers] == Status.SELLING.value) & (r.group[sellers] >= 0)]
         counts = np.bincount(r.group[members], minlength=self.n_codes).astype(float)
         per_fighter = m.params.groups.capital_per_fighter
         return (counts + self.by_code(lambda g: g.capital / per_fighter)) * (

@@ -108,7 +108,7 @@ def arrest(
     ``justice.pretrial_detention``, else tried at once.
     """
     j = params.justice
-    ids = ids[r.status[ids] != Status.DETAINED]
+    ids = ids[r.status[ids] != Status.DETAINED.value]
     # Arrests are a handful a week, often none, and minors among them rarer: with nobody
     # the steps below neither draw nor change anything, and are skipped for their cost.
     if len(ids) == 0:
@@ -116,7 +116,7 @@ def arrest(
     minor = r.age[ids] < j.age_of_responsibility
     minors = ids[minor]
     if len(minors):
-        leave_market(r, minors[r.status[minors] == Status.SELLING])
+        leave_market(r, minors[r.status[minors] == Status.SELLING.value])
         held_minors = minors[rng.random(len(minors)) < j.juvenile_detention]
         _detain(r, held_minors, Custody.JUVENILE, _weeks(j.juvenile_weeks, len(held_minors), rng), offence)
     adults = ids[~minor]
@@ -155,11 +155,11 @@ def _trial(
     jailed = ids[convicted]
     _detain(r, jailed, Custody.SENTENCED, weeks[convicted], offences[convicted])
     freed = ids[~convicted]
-    was_held = r.status[freed] == Status.DETAINED
+    was_held = r.status[freed] == Status.DETAINED.value
     held, walked = freed[was_held], freed[~was_held]
     _release(r, held, record=False)
     # A seller tried without detention and acquitted stops selling for now.
-    leave_market(r, walked[r.status[walked] == Status.SELLING])
+    leave_market(r, walked[r.status[walked] == Status.SELLING.value])
 
 
 def _release(r: Residents, ids: np.ndarray, record: bool, week: int | None = None) -> None:
@@ -190,10 +190,10 @@ def custody_week(
     r.custody_left[detained] -= 1
     due = detained[r.custody_left[detained] <= 0]
     stage = r.custody[due]
-    released = due[stage == Custody.SENTENCED]
+    released = due[stage == Custody.SENTENCED.value]
     _release(r, released, record=True, week=week)
-    _release(r, due[stage == Custody.JUVENILE], record=False)
-    tried = due[stage == Custody.PRETRIAL]
+    _release(r, due[stage == Custody.JUVENILE.value], record=False)
+    tried = due[stage == Custody.PRETRIAL.value]
     _trial(r, tried, r.offence[tried].copy(), params, rng)
     return released
 
@@ -213,7 +213,7 @@ def prison_week(
     """
     j = params.justice
     detained = np.flatnonzero(r.status == Status.DETAINED.value)  # .value: see custody_week
-    inmates = detained[r.custody[detained] != Custody.JUVENILE]
+    inmates = detained[r.custody[detained] != Custody.JUVENILE.value]
     occupancy = prison.occupancy(len(inmates))
     loose = inmates[r.tie[inmates] < 0]
     if groups and len(loose):
@@ -239,11 +239,11 @@ def process_arrests(m: BarrioModel, ids: np.ndarray, offence: Offence) -> None:
         m.this_week.diverted += len(diverted)
         held = ids[~np.isin(ids, diverted)]
     r = m.residents
-    free = held[r.status[held] != Status.DETAINED]
+    free = held[r.status[held] != Status.DETAINED.value]
     arrest(r, held, offence, m.params, m.rng)
     m.police.arrests.add(ids, offence)
     # Entries into the prison system of people once released from a sentence, by how long ago.
-    entered = free[(r.status[free] == Status.DETAINED) & (r.custody[free] != Custody.JUVENILE)]
+    entered = free[(r.status[free] == Status.DETAINED.value) & (r.custody[free] != Custody.JUVENILE.value)]
     since = m.week - r.released[entered].astype(np.int64)
     week = m.this_week
     week.readmitted_1y += int((since <= 52).sum())

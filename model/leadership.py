@@ -125,7 +125,7 @@ def split(model: BarrioModel, group: CriminalGroup) -> CriminalGroup | None:
     group.capital *= 1 - share
 
     r = model.residents
-    sellers = model.market.seller_ids[r.status[model.market.seller_ids] == Status.SELLING]
+    sellers = model.market.seller_ids[r.status[model.market.seller_ids] == Status.SELLING.value]
     members = sellers[r.group[sellers] == group.code]
     moved = members[control.ravel()[r.sell_block[members]] == code]
     r.group[moved] = code
@@ -145,7 +145,7 @@ def form_groups(model: BarrioModel) -> list[CriminalGroup]:
     if model.params.mechanisms.consolidation == ConsolidationRule.MERGERS and not _room_for_one_more(model):
         return []
     r = model.residents
-    sellers = model.market.seller_ids[r.status[model.market.seller_ids] == Status.SELLING]
+    sellers = model.market.seller_ids[r.status[model.market.seller_ids] == Status.SELLING.value]
     independent = sellers[r.group[sellers] < 0]
     if len(independent) < g.formation_sellers:
         return []

@@ -165,7 +165,7 @@ class Police:
     def update_heat(self, block: np.ndarray, sell_block: np.ndarray) -> None:
         """Add this week's arrests to the arrest map (where sellers sold, or users lived)."""
         ids, offences = self.arrests.all()
-        where = np.where(offences == Offence.SELLING, sell_block[ids], block[ids])
+        where = np.where(offences == Offence.SELLING.value, sell_block[ids], block[ids])
         self.arrest_heat *= 1.0 - HEAT_MEMORY
         self.arrest_heat += HEAT_MEMORY * np.bincount(where, minlength=len(self.arrest_heat))
 
@@ -363,7 +363,7 @@ def arrest_on_routes(model: BarrioModel) -> None:
     m = model
     r = m.residents
     p = m.params.policing
-    sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING]
+    sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING.value]
     where = r.sell_block[sellers]
     lookout = np.where(r.group[sellers] >= 0, 1.0 - m.params.groups.protection, 1.0)
     # Residents who trust the police tip them off: trust 0.5 leaves the encounter rate as set.
@@ -442,7 +442,9 @@ def _arrest_users(m: BarrioModel, visits: np.ndarray) -> None:
     found = people[m.rng.random(len(people)) < chance]
     status = r.status[found]
     found = found[
-        (status != Status.DETAINED) & (status != Status.SELLING) & (r.age[found] >= m.params.selling.min_age)
+        (status != Status.DETAINED.value)
+        & (status != Status.SELLING.value)
+        & (r.age[found] >= m.params.selling.min_age)
     ]
     if len(found):  # (most weeks nobody is found)
         # A seller freed this week is not arrested twice.
@@ -480,7 +482,7 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     deaths = np.empty(0, dtype=np.int64)
     if len(hit):
         n = len(incidents)
-        sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING]
+        sellers = m.market.seller_ids[r.status[m.market.seller_ids] == Status.SELLING.value]
         innocent = (
             m.blocks.population[hit]
             - np.bincount(r.block[sellers], minlength=n)[hit]
@@ -495,7 +497,7 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         living = m.blocks.on(block)
         selling = m.market.seller_ids[r.sell_block[m.market.seller_ids] == block]
         people = np.union1d(living, selling)
-        people = people[r.status[people] != Status.DETAINED]
+        people = people[r.status[people] != Status.DETAINED.value]
         if killed:
             people = np.setdiff1d(people, np.concatenate(killed))
         if len(people):
@@ -508,7 +510,7 @@ def _detained_at_home(m: BarrioModel, blocks: np.ndarray) -> np.ndarray:
     people = m.blocks.residents_of(blocks)
     sizes = m.blocks.starts[blocks + 1] - m.blocks.starts[blocks]
     of_block = np.repeat(np.arange(len(blocks)), sizes)
-    return np.bincount(of_block[m.residents.status[people] == Status.DETAINED], minlength=len(blocks))
+    return np.bincount(of_block[m.residents.status[people] == Status.DETAINED.value], minlength=len(blocks))
 
 
 def sync_patrols(m: BarrioModel) -> None:
@@ -566,10 +568,10 @@ def police_week(m: BarrioModel) -> None:
         group.remember_losses(float(police.member_losses[group.code]), int(members[group.code]))
     police.update_heat(r.block, r.sell_block)
     force, abuses, killed = use_of_force(m)
-    leave_market(r, killed[r.status[killed] == Status.SELLING])
+    leave_market(r, killed[r.status[killed] == Status.SELLING.value])
     replace_with_newborns(r, killed, p, rng)
     ids, offences = police.arrests.all()
-    arbitrary = np.bincount(r.block[ids[offences == Offence.POSSESSION]], minlength=len(police.visits))
+    arbitrary = np.bincount(r.block[ids[offences == Offence.POSSESSION.value]], minlength=len(police.visits))
     update_trust(
         r,
         abuses.reshape(m.shape),

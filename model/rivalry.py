@@ -195,7 +195,7 @@ def contest_week(
     flat_control[turned] = flat_challenger[turned]
 
     deaths = rng.binomial(incidents[hit], g.lethality)
-    members = seller_ids[(r.status[seller_ids] == Status.SELLING) & (r.group[seller_ids] >= 0)]
+    members = seller_ids[(r.status[seller_ids] == Status.SELLING.value) & (r.group[seller_ids] >= 0)]
     choose = (
         _victims_by_involvement
         if params.mechanisms.victims == VictimRule.INVOLVEMENT
@@ -207,7 +207,7 @@ def contest_week(
     )  # fmt: skip
     kind = victim_kinds(r, ids)
     female, age = r.female[ids].copy(), r.age[ids].copy()
-    leave_market(r, ids[r.status[ids] == Status.SELLING])
+    leave_market(r, ids[r.status[ids] == Status.SELLING.value])
     replace_with_newborns(r, ids, params, rng)
     parties = np.stack([holder[hit], flat_challenger[hit]], axis=1)
     return Violence(
@@ -242,7 +242,7 @@ def armed_pressure(
 
 def victim_kinds(r: Residents, ids: np.ndarray) -> np.ndarray:
     """Who each victim was when killed (:class:`VictimKind`)."""
-    selling = r.status[ids] == Status.SELLING
+    selling = r.status[ids] == Status.SELLING.value
     member = selling & (r.group[ids] >= 0)
     return np.where(member, VictimKind.MEMBER, np.where(selling, VictimKind.SELLER, VictimKind.BYSTANDER))
 
@@ -256,7 +256,7 @@ def _victims_among_block_residents(
         sides = (holder[block], challenger[block])
         fighters = members[np.isin(r.group[members], sides)]
         on_block = order[starts[block] : starts[block + 1]]
-        on_block = on_block[r.status[on_block] != Status.DETAINED]
+        on_block = on_block[r.status[on_block] != Status.DETAINED.value]
         for _ in range(int(n)):
             pool = fighters if len(fighters) and rng.random() < params.groups.combatant_share else on_block
             pool = np.setdiff1d(pool, np.concatenate(victims)) if victims else pool
@@ -281,7 +281,7 @@ def _victims_by_involvement(
     # fighters): the fighters of each pair of sides and their weights are worked out once.
     # Nothing here changes the residents, so they hold for the whole week.
     killed = np.zeros(len(r.age), bool)
-    sellers = seller_ids[r.status[seller_ids] == Status.SELLING]
+    sellers = seller_ids[r.status[seller_ids] == Status.SELLING.value]
     h = shape[1]
     sx, sy = np.divmod(r.sell_block[sellers], h)
     member_group = r.group[members]
@@ -309,7 +309,7 @@ def _victims_by_involvement(
                     pool, weight = near, public_time(r, near, params)
                 else:
                     on_block = order[starts[block] : starts[block + 1]]
-                    pool = on_block[r.status[on_block] != Status.DETAINED]
+                    pool = on_block[r.status[on_block] != Status.DETAINED.value]
                     weight = public_time(r, pool, params)
             if victims:
                 alive = ~killed[pool]
