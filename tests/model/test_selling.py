@@ -303,3 +303,54 @@ def test_a_group_losing_members_to_arrest_presses_the_young_harder_to_replace_th
     assert np.allclose(pressures["replacement"][0], 0.2 * (1 + 20 * 0.05 * losses))
     assert np.allclose(pressures["constant"][0], 0.2)
     assert (pressures["replacement"][1:] == 0).all()  # no group holds the other blocks
+
+
+def test_those_set_aside_before_the_full_reckoning_could_not_have_started():
+    """start_selling weighs cost and reluctance only where the gain beats the alternative.
+
+    Against every reconsidering resident reckoned in full (gain - cost > alternative +
+    reluctance), with each effect that lowers reluctance at its upper bound: the same starts.
+    """
+    from barrio.model import selling
+
+    for seed, changes in enumerate(
+        [
+            {},
+            {
+                "selling__peer_effect": 1.0,
+                "households__need_effect": 1.0,
+                "households__partner_effect": 1.0,
+                "legitimacy__effect": 1.0,
+                "groups__recruitment_pressure": 1.0,
+                "selling__reluctance": 5.0,
+            },
+        ]
+    ):
+        model = quiet_model(population=3000, selling__decision_rate=1.0, **changes)
+        r = model.residents
+        rng = np.random.default_rng(seed)
+        r.status[:] = rng.choice([Status.STUDENT, Status.FORMAL, Status.INFORMAL, Status.UNEMPLOYED], len(r))
+        r.age[:] = rng.integers(12, 60, len(r))
+        r.income[:] = rng.uniform(0, 200, len(r))
+        r.trust[:] = rng.uniform(0, 1, len(r))
+        r.female[:] = rng.random(len(r)) < 0.5
+        seen = outlook_for(model, gain=0.0, peers=0.3)
+        blocks = len(seen.gain)
+        seen = Outlook(
+            **{
+                **seen.__dict__,
+                "gain": rng.uniform(0, 300, blocks),
+                "hazard": rng.uniform(0, 0.05, blocks),
+                "pressure": rng.uniform(0, 1, blocks),
+                "household_sellers": rng.integers(0, 2, len(r)),
+                "income_per_head": rng.uniform(0, 60, len(r)),
+            }
+        )
+        maybe = np.flatnonzero(selling.CAN_START[r.status] & (r.age >= model.params.selling.min_age))
+        alternative = selling.alternative_income(r, maybe, 50.0, model.params)
+        cost = selling._arrest_cost(r, maybe, seen.hazard[r.block[maybe]], alternative, model.params)
+        reluctance = selling._effective_reluctance(r, maybe, seen, model.params)
+        gain = seen.gain[r.block[maybe]] * selling.rank_share(r, maybe, model.params)
+        expected = maybe[gain - cost > alternative + reluctance]
+        assert 0 < len(expected) < len(maybe) // 2  # a real test: some start, most do not
+        assert np.array_equal(start_selling(r, seen, 50.0, model.params, model.rng), expected)
