@@ -128,6 +128,7 @@ class Police:
         self.member_losses = np.zeros(0)
         self.arrests = Arrests()
         self.cells = None
+        self._hazard: tuple[float, np.ndarray, np.ndarray] | None = None
 
     @property
     def heat(self) -> np.ndarray | None:
@@ -148,12 +149,22 @@ class Police:
     def focus(self, weight: np.ndarray | None) -> None:
         self._focus, self.focus_draw = weight, _draw_from(weight)
 
-    @staticmethod
-    def hazard(params: Params, presence: np.ndarray) -> np.ndarray:
-        """Weekly chance of arrest a seller sees on each block (flat), from the police ``presence`` layer."""
+    def hazard(self, params: Params, presence: np.ndarray) -> np.ndarray:
+        """Weekly chance of arrest a seller sees on each block (flat), from the police ``presence`` layer.
+
+        Returns an array of the caller's own.
+        """
         p = params.policing
         per_visit = p.encounter * p.punitive_intensity
-        return (1.0 - (1.0 - per_visit) ** presence).ravel()
+        # Presence changes once a week (the patrols' phase) and three rules ask in between
+        # (prices, groups, sellers): the last answer is kept, and given again (a copy) for
+        # the same rate and an equal layer. The powers are most of the work.
+        kept = self._hazard
+        if kept is not None and kept[0] == per_visit and np.array_equal(kept[1], presence):
+            return kept[2].copy()
+        found = (1.0 - (1.0 - per_visit) ** presence).ravel()
+        self._hazard = (per_visit, presence.copy(), found.copy())
+        return found
 
     def begin_week(self) -> None:
         """Clear this week's passes and arrests."""

@@ -4,7 +4,7 @@ from scipy import stats
 
 from barrio.model import BarrioModel, Params
 from barrio.model.neighbourhood import Blocks
-from barrio.model.policing import UnitKind, arrest_on_routes, focus_map, reflect
+from barrio.model.policing import Police, UnitKind, arrest_on_routes, focus_map, reflect
 from barrio.model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
 
@@ -578,3 +578,18 @@ def test_a_patrol_week_draws_and_walks_as_stepping_the_units_one_by_one(hot_spot
         assert np.array_equal(getattr(batched.police, name), getattr(stepped.police, name))
     assert batched.rng.bit_generator.state == stepped.rng.bit_generator.state
     assert batched.random.getstate() == stepped.random.getstate()
+
+
+def test_the_hazard_is_worked_out_again_for_a_new_layer_or_rate_and_each_answer_is_the_callers():
+    police, params = Police(6), Params()
+    presence = np.array([[0.0, 1.0, 2.0], [0.5, 0.0, 3.0]])
+    per_visit = params.policing.encounter * params.policing.punitive_intensity
+    first = police.hazard(params, presence)
+    assert np.array_equal(first, (1.0 - (1.0 - per_visit) ** presence).ravel())
+    first[:] = -1.0  # a caller's changes stay its own
+    assert np.array_equal(police.hazard(params, presence), (1.0 - (1.0 - per_visit) ** presence).ravel())
+    presence[0, 0] = 4.0  # the same array, changed in place
+    assert police.hazard(params, presence)[0] == 1.0 - (1.0 - per_visit) ** 4.0
+    harsher = params.with_levers({"policing.punitive_intensity": 1.0})
+    rate = harsher.policing.encounter
+    assert police.hazard(harsher, presence)[0] == 1.0 - (1.0 - rate) ** 4.0
