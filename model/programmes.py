@@ -537,7 +537,9 @@ def programme_week(m: BarrioModel) -> None:
     h.benefits[:] = 0.0
     reg.childcare[:] = False
     reg.presence_boost[:] = 0.0
-    h.care_needed = np.bincount(r.household[r.age < m.params.households.care_age], minlength=len(h)) > 0
+    # Marks, not counts: a household needs care if any child under the care age lives there.
+    h.care_needed = np.zeros(len(h), dtype=bool)
+    h.care_needed[r.household[np.flatnonzero(r.age < m.params.households.care_age)]] = True
     for programme in reg:
         programme.step()
     # Comparisons, then the household look-up for the women they leave: a look-up over every
