@@ -274,8 +274,9 @@ def test_children_parent_in_prison_counts_free_minors_in_households_with_an_adul
     r.age[:] = [40, 10, 16, 38, 16, 12, 45, 17, 5, 40, 8]
     r.status[[1, 5, 8, 10]] = Status.CHILD
     r.status[2] = Status.STUDENT
-    # Household 0: the father held before trial; children 1 and 2 count, the mother does not.
+    # Household 0: both parents held, before trial and sentenced; children 1 and 2 count once.
     detain(model, [0], Custody.PRETRIAL)
+    detain(model, [3], Custody.SENTENCED)
     # Household 1: only a minor held, in juvenile detention; the sibling does not count.
     detain(model, [4], Custody.JUVENILE)
     # Household 2: the father in prison; 8 counts, 7 (in juvenile detention himself) does not.
