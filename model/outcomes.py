@@ -366,7 +366,10 @@ def _census(m: BarrioModel) -> np.ndarray:
     key *= 4
     key += r.female
     key += r.migrant * np.uint8(2)
-    key += m.households.poor[r.household] * np.uint8(4 * len(Status))
+    # The poverty term is looked up from a table of it per household: np.take with the int32
+    # household ids costs half of indexing and multiplying a per-resident copy of ``poor``.
+    poor_term = m.households.poor.view(np.uint8) * np.uint8(4 * len(Status))
+    key += np.take(poor_term, r.household)
     school_age = (r.age >= SCHOOL_START) & (r.age < ADULT)
     key += school_age.view(np.uint8) * np.uint8(8 * len(Status))
     return np.bincount(key, minlength=16 * len(Status)).reshape(2, 2, len(Status), 2, 2)

@@ -132,3 +132,28 @@ def test_migrants_and_women_with_care_duties_find_work_less_often():
     )
     assert natives > 0.05
     assert abs(migrants / natives - 0.5) < 0.1 and abs(carers / natives - 0.5) < 0.1
+
+
+def test_workers_lose_their_jobs_when_their_draw_falls_below_their_sectors_rate_in_float32():
+    # Every status, and rates whose float32 rounding decides some draws: the rule is the
+    # draw against the rate of the resident's own status, both in float32, as a look-up
+    # table by status would give.
+    model = quiet_model()
+    n = 20_000
+    r = Residents.empty(n)
+    r.age[:] = 35
+    r.status[:] = np.arange(n) % len(Status)
+    before = r.status.copy()
+    rates = JobRates(formal_separation=0.3, informal_separation=0.6, formal_finding=0.0, informal_finding=0.0)
+    economy = 0.8
+    labour_market(r, rates, model.params, economy, np.random.default_rng(3))
+
+    draw = np.random.default_rng(3).random(n, dtype=np.float32)
+    downturn = economy**model.params.economy.downturn_sensitivity
+    separation = np.zeros(len(Status), dtype=np.float32)
+    separation[Status.FORMAL] = rates.formal_separation / downturn
+    separation[Status.INFORMAL] = rates.informal_separation / downturn
+    losing = draw < separation[before]
+    assert losing.any() and not losing.all()
+    np.testing.assert_array_equal(r.status[losing], Status.UNEMPLOYED)
+    np.testing.assert_array_equal(r.status[~losing], before[~losing])

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from barrio.model import BarrioModel
-from barrio.model.households import Households, household_incomes
+from barrio.model.households import Households, household_incomes, transfer_totals
 from barrio.model.justice import Arrests
 from barrio.model.market import Sales
 from barrio.model.outcomes import SEXES, WeekEvents, measure
@@ -274,8 +274,9 @@ def test_children_parent_in_prison_counts_free_minors_in_households_with_an_adul
     r.age[:] = [40, 10, 16, 38, 16, 12, 45, 17, 5, 40, 8]
     r.status[[1, 5, 8, 10]] = Status.CHILD
     r.status[2] = Status.STUDENT
-    # Household 0: the father held before trial; children 1 and 2 count, the mother does not.
+    # Household 0: both parents held, before trial and sentenced; children 1 and 2 count once.
     detain(model, [0], Custody.PRETRIAL)
+    detain(model, [3], Custody.SENTENCED)
     # Household 1: only a minor held, in juvenile detention; the sibling does not count.
     detain(model, [4], Custody.JUVENILE)
     # Household 2: the father in prison; 8 counts, 7 (in juvenile detention himself) does not.
@@ -354,3 +355,17 @@ def test_investigation_cost_comes_on_top_of_patrols_and_prisoners():
     assert row["policing_cost"] == 2 * c.patrol_week + c.investigation_week
     assert row["prison_cost"] == 3 * c.prisoner_week + c.juvenile_week
     assert row["enforcement_cost"] == row["policing_cost"] + row["prison_cost"]
+
+
+@pytest.mark.parametrize("paying", [0.1, 0.9])
+def test_transfer_totals_are_the_sums_over_every_resident_to_the_bit(paying):
+    # Few or most residents paid or paying: the sums must be the full bincount's, bit for
+    # bit, with -0.0 transfers and sums whose rounding depends on the order of addition.
+    rng = np.random.default_rng(5)
+    n, households = 5_000, 400
+    household = rng.integers(0, households, n).astype(np.int32)
+    transfers = np.where(rng.random(n) < paying, rng.choice([1e16, 1.0, -1e16, 0.1, -3.7], n), 0.0)
+    transfers[rng.random(n) < 0.1] = -0.0
+    expected = np.bincount(household, weights=transfers, minlength=households + 3)
+    got = transfer_totals(household, transfers, households + 3)
+    np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
