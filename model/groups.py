@@ -353,11 +353,14 @@ class GroupRegistry:
             group.revenue = float(revenue[group.code]) if group.code < len(revenue) else 0.0
         if not groups:
             return
-        # All groups' blocks in one pass over the grid, not one pass per group.
+        # All groups' blocks in one pass over the grid, not one pass per group; only the
+        # held blocks are sorted by holder (most blocks are free).
         control = m.grid.control.data.ravel()
-        if control.max(initial=-1) < np.iinfo(np.int16).max:
-            control = control.astype(np.int16)  # the same order, sorted faster (by radix)
-        self._territory = _ByGroup(ByCode.index(np.arange(len(control)), control))
+        held = np.flatnonzero(control >= 0)
+        codes = control[held]
+        if len(codes) and codes.max() < np.iinfo(np.int16).max:
+            codes = codes.astype(np.int16)  # the same order, sorted faster (by radix)
+        self._territory = _ByGroup(ByCode.index(held, codes))
         self._independents = None
         hazard = m.police.hazard(m.params, m.grid.police_presence.data)
         self.block_value = (m.grid.demand.data.ravel() * (1.0 - hazard), hazard)
