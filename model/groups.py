@@ -156,15 +156,23 @@ class CriminalGroup(Agent):
         m = self.model
         g = m.params.groups
         independent = m.groups.independents_on(m, self.code)
+        # Most groups have none or a few independents on their blocks in a week: nobody to
+        # recruit or expel is passed over (no draws are made for nobody either way).
+        if len(independent) == 0:
+            return
+        r = m.residents
         draw = m.rng.random(len(independent))
         joining = independent[draw < g.affiliation_rate]
-        joining = joining[m.residents.group[joining] < 0]  # not taken by another group since
-        m.residents.group[joining] = self.code
+        joining = joining[r.group[joining] < 0]  # not taken by another group since
+        r.group[joining] = self.code
         if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL and g.expulsion > 0:
             left = independent[draw >= g.affiliation_rate]
-            r = m.residents
             left = left[(r.group[left] < 0) & (r.status[left] == Status.SELLING.value)]
-            leave_market(r, left[m.rng.random(len(left)) < g.expulsion])
+            if len(left) == 0:
+                return
+            expelled = left[m.rng.random(len(left)) < g.expulsion]
+            if len(expelled):
+                leave_market(r, expelled)
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
         """Free blocks next to the territory, found from the group's own blocks only."""
@@ -199,8 +207,10 @@ class CriminalGroup(Agent):
         return own[own != lost]
 
     def _move_from_police(self, own: np.ndarray) -> None:
+        if len(own) == 0:
+            return
         free = self._frontier(own)
-        if len(own) == 0 or len(free) == 0:
+        if len(free) == 0:
             return
         value, hazard = self._value()
         worst, best = own[np.argmax(hazard[own])], free[np.argmax(value[free])]
