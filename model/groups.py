@@ -156,15 +156,23 @@ class CriminalGroup(Agent):
         m = self.model
         g = m.params.groups
         independent = m.groups.independents_on(m, self.code)
+        # Most groups have none or a few independents on their blocks in a week: nobody to
+        # recruit or expel is passed over (no draws are made for nobody either way).
+        if len(independent) == 0:
+            return
+        r = m.residents
         draw = m.rng.random(len(independent))
         joining = independent[draw < g.affiliation_rate]
-        joining = joining[m.residents.group[joining] < 0]  # not taken by another group since
-        m.residents.group[joining] = self.code
+        joining = joining[r.group[joining] < 0]  # not taken by another group since
+        r.group[joining] = self.code
         if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL and g.expulsion > 0:
             left = independent[draw >= g.affiliation_rate]
-            r = m.residents
             left = left[(r.group[left] < 0) & (r.status[left] == Status.SELLING.value)]
-            leave_market(r, left[m.rng.random(len(left)) < g.expulsion])
+            if len(left) == 0:
+                return
+            expelled = left[m.rng.random(len(left)) < g.expulsion]
+            if len(expelled):
+                leave_market(r, expelled)
 
     def _frontier(self, own: np.ndarray) -> np.ndarray:
         """Free blocks next to the territory, found from the group's own blocks only."""
@@ -199,8 +207,10 @@ class CriminalGroup(Agent):
         return own[own != lost]
 
     def _move_from_police(self, own: np.ndarray) -> None:
+        if len(own) == 0:
+            return
         free = self._frontier(own)
-        if len(own) == 0 or len(free) == 0:
+        if len(free) == 0:
             return
         value, hazard = self._value()
         worst, best = own[np.argmax(hazard[own])], free[np.argmax(value[free])]
@@ -353,11 +363,14 @@ class GroupRegistry:
             group.revenue = float(revenue[group.code]) if group.code < len(revenue) else 0.0
         if not groups:
             return
-        # All groups' blocks in one pass over the grid, not one pass per group.
+        # All groups' blocks in one pass over the grid, not one pass per group; only the
+        # held blocks are sorted by holder (most blocks are free).
         control = m.grid.control.data.ravel()
-        if control.max(initial=-1) < np.iinfo(np.int16).max:
-            control = control.astype(np.int16)  # the same order, sorted faster (by radix)
-        self._territory = _ByGroup(ByCode.index(np.arange(len(control)), control))
+        held = np.flatnonzero(control >= 0)
+        codes = control[held]
+        if len(codes) and codes.max() < np.iinfo(np.int16).max:
+            codes = codes.astype(np.int16)  # the same order, sorted faster (by radix)
+        self._territory = _ByGroup(ByCode.index(held, codes))
         self._independents = None
         hazard = m.police.hazard(m.params, m.grid.police_presence.data)
         self.block_value = (m.grid.demand.data.ravel() * (1.0 - hazard), hazard)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from barrio.model.mechanisms import ConsolidationRule, LeadershipRule
-from barrio.model.neighbourhood import box_sum, row_neighbours
+from barrio.model.neighbourhood import box_sum, held_codes, row_neighbours
 from barrio.model.population import Status
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def _bordering(control: np.ndarray) -> dict[int, set[int]]:
     """For each group, the groups holding a block next to one of its own (8 neighbours)."""
     h = control.shape[1]
     n = int(control.max(initial=-1)) + 1
-    flat = control.ravel()
+    flat, held = held_codes(control)
     has_previous, has_next = row_neighbours(control.shape)
     found = []  # pair (a, b) as a * n + b
     # Each two neighbouring blocks once, read flat: the next block in the row, and the three
@@ -234,7 +234,8 @@ def _bordering(control: np.ndarray) -> dict[int, set[int]]:
             continue
         a, b = flat[:-step], flat[step:]
         meet = a != b
-        meet &= np.minimum(a, b) >= 0
+        meet &= held[:-step]
+        meet &= held[step:]
         if same_row is not None:
             meet &= same_row[:-step]  # not from the end of a row to the start of the next
         a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)

@@ -21,7 +21,7 @@ import numpy as np
 from barrio.model.demography import public_time, replace_with_newborns
 from barrio.model.draws import WeightedDraw
 from barrio.model.mechanisms import VictimRule, ViolenceRule
-from barrio.model.neighbourhood import box_sum, row_neighbours, within_reach
+from barrio.model.neighbourhood import box_sum, held_codes, row_neighbours, within_reach
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 from barrio.model.selling import leave_market
@@ -101,8 +101,8 @@ def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rival = (around >= 0) & (around != flat[at, None])
     # A table of the blocks each rival holds around each border block (border block x
     # rival), the rivals numbered in the order of their codes.
-    row = np.broadcast_to(np.arange(len(at))[:, None], around.shape)[rival]
-    code = around[rival]
+    where = np.flatnonzero(rival)  # row by row, as rival's own order
+    row, code = where // around.shape[1], around.ravel()[where]
     present = np.flatnonzero(np.bincount(code))
     number = np.zeros(present[-1] + 1, dtype=np.int64)
     number[present] = np.arange(len(present))
@@ -116,7 +116,7 @@ def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _border(control: np.ndarray) -> np.ndarray:
     """Controlled blocks (flat mask) with another group's block next to them (8 neighbours)."""
     h = control.shape[1]
-    flat = control.ravel()
+    flat, held = held_codes(control)
     has_previous, has_next = row_neighbours(control.shape)
     border = np.zeros(flat.shape, dtype=bool)
     # Each two neighbouring blocks once, read flat: the next block in the row, and the three
@@ -126,7 +126,8 @@ def _border(control: np.ndarray) -> np.ndarray:
             continue
         a, b = flat[:-step], flat[step:]
         meet = a != b
-        meet &= np.minimum(a, b) >= 0
+        meet &= held[:-step]
+        meet &= held[step:]
         if same_row is not None:
             meet &= same_row[:-step]  # not from the end of a row to the start of the next
         border[:-step] |= meet
@@ -186,7 +187,7 @@ def contest_week(
         rate[sides] *= 1.0 - held_back
     if calm > 0:
         rate *= 1.0 - calm
-    incidents = rng.poisson(rate).ravel()
+    incidents = _poisson_where_any(rate.ravel(), rng)
     hit = np.flatnonzero(incidents)
 
     flat_control, flat_challenger = control.ravel(), challenger.ravel()
@@ -219,6 +220,18 @@ def contest_week(
         victim_female=female,
         victim_age=age,
     )
+
+
+def _poisson_where_any(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``rng.poisson(rate)``, drawn only where the rate is not zero (most blocks are not contested).
+
+    The same draws in the same order: numpy makes none for a zero rate. A negative or NaN
+    rate is not zero, so it still raises.
+    """
+    counts = np.zeros(rate.shape, dtype=np.int64)
+    some = np.flatnonzero(rate != 0)
+    counts[some] = rng.poisson(rate[some])
+    return counts
 
 
 def armed_pressure(

@@ -1,6 +1,6 @@
 import numpy as np
 
-from barrio.model.governance import govern
+from barrio.model.governance import Rule, _residents_by_rule, govern, rule_of_block
 from barrio.model.population import Status
 from tests.builders import quiet_model
 
@@ -109,3 +109,19 @@ def test_residents_who_trust_the_state_refuse_a_groups_rule():
     trusting = r.block < 4
     # The group can still extort there, what the state (0.1) does not shield.
     assert np.allclose(gov.transfers[trusting], -5.0 * 0.9)
+
+
+def test_rule_of_block_and_the_residents_under_each_rule_match_a_direct_reading():
+    rng = np.random.default_rng(3)
+    held = rng.random((9, 7)) < 0.6
+    symbiotic = held & (rng.random((9, 7)) < 0.4)
+    rule = rule_of_block(symbiotic, held)
+    expected = np.where(symbiotic, Rule.GOVERNED, np.where(held, Rule.SQUEEZED, Rule.NONE))
+    assert rule.dtype == np.int8 and np.array_equal(rule, expected)
+    # Rules both rarer and commoner than a tenth of residents (numpy's two ways of finding them).
+    for share in (0.03, 0.5):
+        sparse = rule.ravel() * (rng.random(63) < share)
+        home = rng.integers(0, 63, size=5_000).astype(np.int32)
+        governed, squeezed = _residents_by_rule(sparse.astype(np.int8), home)
+        assert np.array_equal(governed, np.flatnonzero(sparse[home] == Rule.GOVERNED))
+        assert np.array_equal(squeezed, np.flatnonzero(sparse[home] == Rule.SQUEEZED))

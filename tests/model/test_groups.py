@@ -292,3 +292,18 @@ def test_arrest_heat_is_a_moving_average_of_arrests_where_they_happened():
     for _ in range(10):  # ten weeks without arrests: the memory fades by (1 - a) a week
         model.police.update_heat(model.residents.block, model.residents.sell_block)
     assert np.allclose(model.police.arrest_heat, expected * (1 - a) ** 10)
+
+
+def test_each_groups_territory_is_its_blocks_in_order_whatever_the_codes_on_the_grid():
+    model, _ = group_model()
+    for code in (1, 4):
+        CriminalGroup(model, code=code, capital=0.0)
+    model.groups.n_codes = 5
+    control = model.grid.control.data
+    rng = np.random.default_rng(5)
+    layers = (rng.choice([-1, 0, 1, 4], size=(6, 6)), np.full((6, 6), -1), rng.choice([4, 1], size=(6, 6)))
+    for layer in layers:
+        control[:] = layer
+        model.groups.begin_week(model)
+        for code in range(6):  # 2 and 3 have no blocks, 5 is not handed out
+            assert np.array_equal(model.groups.territory(code), np.flatnonzero(control.ravel() == code))

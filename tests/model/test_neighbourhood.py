@@ -1,7 +1,16 @@
 import numpy as np
 
 from barrio.model import Params
-from barrio.model.neighbourhood import LAYERS, LandUse, box_sum, build_grid, next_to, turf, within_reach
+from barrio.model.neighbourhood import (
+    LAYERS,
+    LandUse,
+    box_sum,
+    build_grid,
+    held_codes,
+    next_to,
+    turf,
+    within_reach,
+)
 
 
 def naive_box(a, radius):
@@ -141,3 +150,12 @@ def test_next_to_marks_each_block_and_its_neighbours_on_the_grid():
         expected = np.zeros(20, dtype=bool)
         expected[blocks[own][inside[own]]] = True
         assert (next_to(own, shape) == expected).all()
+
+
+def test_held_codes_are_the_layers_codes_read_flat_whatever_their_size():
+    for top in (5, 2**15 - 2, 2**15, 2**40):
+        control = np.array([[-1, 0, top], [3, -1, 1]])
+        codes, held = held_codes(control)
+        assert codes.tolist() == control.ravel().tolist()
+        assert held.tolist() == (control.ravel() >= 0).tolist()
+    assert held_codes(np.zeros((0, 3), dtype=np.int64))[0].shape == (0,)
