@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from barrio.model.mechanisms import ConsolidationRule, LeadershipRule
-from barrio.model.neighbourhood import box_sum, held_codes, row_neighbours
+from barrio.model.neighbourhood import box_sum, rival_neighbours
 from barrio.model.population import Status
 
 if TYPE_CHECKING:
@@ -222,22 +222,9 @@ def merge_groups(model: BarrioModel) -> list[CriminalGroup]:
 
 def _bordering(control: np.ndarray) -> dict[int, set[int]]:
     """For each group, the groups holding a block next to one of its own (8 neighbours)."""
-    h = control.shape[1]
     n = int(control.max(initial=-1)) + 1
-    flat, held = held_codes(control)
-    has_previous, has_next = row_neighbours(control.shape)
-    found = []  # pair (a, b) as a * n + b
-    # Each two neighbouring blocks once, read flat: the next block in the row, and the three
-    # below it (``h - 1``, ``h`` and ``h + 1`` on); each pair goes in both ways round.
-    for step, same_row in ((1, has_next), (h - 1, has_previous), (h, None), (h + 1, has_next)):
-        if step == 0 or step >= len(flat):
-            continue
-        a, b = flat[:-step], flat[step:]
-        meet = a != b
-        meet &= held[:-step]
-        meet &= held[step:]
-        if same_row is not None:
-            meet &= same_row[:-step]  # not from the end of a row to the start of the next
+    found = []  # pair (a, b) as a * n + b, both ways round
+    for _, meet, a, b in rival_neighbours(control):
         a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
         found += [a * n + b, b * n + a]
     keys = np.concatenate(found) if found else np.empty(0, np.int64)

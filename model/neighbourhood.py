@@ -9,6 +9,7 @@ index is ``x * height + y``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -28,6 +29,7 @@ __all__ = [
     "build_grid",
     "held_codes",
     "next_to",
+    "rival_neighbours",
     "row_neighbours",
     "turf",
     "within_reach",
@@ -260,6 +262,29 @@ def held_codes(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(flat) and flat.max() < np.iinfo(np.int16).max:
         flat = flat.astype(np.int16)
     return flat, held
+
+
+def rival_neighbours(control: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Neighbouring blocks (8 neighbours) held by two different groups, each two blocks once, read flat.
+
+    Yields, for each of four directions (the next block in the row, and the three below it,
+    ``h - 1``, ``h`` and ``h + 1`` on in flat order), ``(step, meet, a, b)``: ``a`` and
+    ``b`` are the codes of blocks ``i`` and ``i + step`` for every ``i`` that has such a
+    neighbour, and ``meet`` marks where the two are held by different groups.
+    """
+    h = control.shape[1]
+    flat, held = held_codes(control)
+    has_previous, has_next = row_neighbours(control.shape)
+    for step, same_row in ((1, has_next), (h - 1, has_previous), (h, None), (h + 1, has_next)):
+        if step == 0 or step >= len(flat):
+            continue
+        a, b = flat[:-step], flat[step:]
+        meet = a != b
+        meet &= held[:-step]
+        meet &= held[step:]
+        if same_row is not None:
+            meet &= same_row[:-step]  # not from the end of a row to the start of the next
+        yield step, meet, a, b
 
 
 @lru_cache(maxsize=8)

@@ -21,7 +21,7 @@ import numpy as np
 from barrio.model.demography import public_time, replace_with_newborns
 from barrio.model.draws import WeightedDraw
 from barrio.model.mechanisms import VictimRule, ViolenceRule
-from barrio.model.neighbourhood import box_sum, held_codes, row_neighbours, within_reach
+from barrio.model.neighbourhood import box_sum, rival_neighbours, within_reach
 from barrio.model.params import Params
 from barrio.model.population import Residents, Status
 from barrio.model.selling import leave_market
@@ -115,21 +115,8 @@ def contested(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _border(control: np.ndarray) -> np.ndarray:
     """Controlled blocks (flat mask) with another group's block next to them (8 neighbours)."""
-    h = control.shape[1]
-    flat, held = held_codes(control)
-    has_previous, has_next = row_neighbours(control.shape)
-    border = np.zeros(flat.shape, dtype=bool)
-    # Each two neighbouring blocks once, read flat: the next block in the row, and the three
-    # below it (``h - 1``, ``h`` and ``h + 1`` on); a meeting marks both.
-    for step, same_row in ((1, has_next), (h - 1, has_previous), (h, None), (h + 1, has_next)):
-        if step == 0 or step >= len(flat):
-            continue
-        a, b = flat[:-step], flat[step:]
-        meet = a != b
-        meet &= held[:-step]
-        meet &= held[step:]
-        if same_row is not None:
-            meet &= same_row[:-step]  # not from the end of a row to the start of the next
+    border = np.zeros(control.size, dtype=bool)
+    for step, meet, _, _ in rival_neighbours(control):  # a meeting marks both blocks
         border[:-step] |= meet
         border[step:] |= meet
     return border
