@@ -117,7 +117,7 @@ class Programme(Agent, ABC):
             return ids
         per_head = self.model.households.earnings_per_head
         key = per_head[ids] if households else per_head[self.model.residents.household[ids]]
-        return ids[np.argsort(key, kind="stable")[:n]]
+        return ids[_first_by_key(key, n)]
 
     def poor_households(self) -> np.ndarray:
         """Which households are poor for eligibility (before any transfer).
@@ -431,6 +431,21 @@ class Presence(Programme):
         m.programmes.presence_boost.ravel()[blocks] = s.boost
         self.spending = s.cost * len(blocks)
         self.reached = int(m.blocks.population[blocks].sum())
+
+
+def _first_by_key(key: np.ndarray, n: int) -> np.ndarray:
+    """``np.argsort(key, kind="stable")[:n]``, sorting only what lies above the smallest key.
+
+    Often many keys tie at the smallest (households with no earnings): those come first, in
+    their order, and if they fill the ``n`` places nothing needs sorting. A stable sort of
+    thousands of keys costs ~40 ns a key (its branches are unpredictable); a comparison ~1.
+    """
+    lowest = key == key.min()
+    first = np.flatnonzero(lowest)
+    if len(first) >= n:
+        return first[:n]
+    rest = np.flatnonzero(~lowest)
+    return np.concatenate([first, rest[np.argsort(key[rest], kind="stable")]])[:n]
 
 
 def _not_in(ids: np.ndarray, enrolled: np.ndarray, residents: int) -> np.ndarray:
