@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -35,7 +36,7 @@ from mesa import Agent
 
 from barrio.model.demography import ADULT, RETIREMENT, SCHOOL_START
 from barrio.model.params import Targeting
-from barrio.model.population import Status
+from barrio.model.population import Residents, Status
 from barrio.model.selling import leave_market
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "CashTransfer",
     "Jobs",
     "PenalAlternatives",
+    "People",
     "Presence",
     "Programme",
     "Programmes",
@@ -64,6 +66,50 @@ def _workless(status: np.ndarray) -> np.ndarray:
     Two comparisons, not ``np.isin``: isin's set-up costs more than the work on a few ids.
     """
     return (status == Status.UNEMPLOYED.value) | (status == Status.INACTIVE.value)
+
+
+class People:
+    """Who is of which age and sex this week, found once for every programme that asks.
+
+    Each list costs a pass over every resident (most of it in ``np.flatnonzero``), and
+    several programmes ask for the same one. Ages, sexes, households and their care needs do
+    not change while the programmes act; statuses do, so none is kept here.
+
+    Args:
+        r: The residents.
+        care_needed: Whether each household needs care this week.
+    """
+
+    def __init__(self, r: Residents, care_needed: np.ndarray) -> None:
+        self._r = r
+        self._care_needed = care_needed
+
+    @cached_property
+    def minors(self) -> np.ndarray:
+        """Ids of the 12-17-year-olds (school age)."""
+        age = self._r.age
+        return np.flatnonzero((age >= SCHOOL_START) & (age < ADULT))
+
+    @cached_property
+    def minors_home(self) -> np.ndarray:
+        """The household of each of :attr:`minors`."""
+        return self._r.household[self.minors]
+
+    @cached_property
+    def women(self) -> np.ndarray:
+        """Ids of the women of working age (18-64)."""
+        r = self._r
+        return np.flatnonzero(r.female & (r.age >= ADULT) & (r.age < RETIREMENT))
+
+    @cached_property
+    def women_home(self) -> np.ndarray:
+        """The household of each of :attr:`women`."""
+        return self._r.household[self.women]
+
+    @cached_property
+    def women_with_child(self) -> np.ndarray:
+        """Whether each of :attr:`women` has a child to care for (her household needs care)."""
+        return self._care_needed[self.women_home]
 
 
 class Programme(Agent, ABC):
@@ -117,7 +163,12 @@ class Programme(Agent, ABC):
             return ids
         per_head = self.model.households.earnings_per_head
         key = per_head[ids] if households else per_head[self.model.residents.household[ids]]
-        return ids[np.argsort(key, kind="stable")[:n]]
+        return ids[_first_by_key(key, n)]
+
+    @property
+    def people(self) -> People:
+        """Who is of which age this week (see :meth:`Programmes.people`)."""
+        return self.model.programmes.people(self.model.residents, self.model.households.care_needed)
 
     def poor_households(self) -> np.ndarray:
         """Which households are poor for eligibility (before any transfer).
@@ -214,21 +265,21 @@ class CashTransfer(Programme):
         """Households eligible this week under the programme's targeting."""
         m = self.model
         s = self.settings
-        households = np.arange(len(m.households))
         if s.targeting == Targeting.UNIVERSAL:
-            return households
+            return np.arange(len(m.households))
         poor = self.poor_households()
         if s.targeting == Targeting.MEANS_TESTED:
-            return households[poor]
-        r = m.residents
-        school_age = np.flatnonzero((r.age >= SCHOOL_START) & (r.age < ADULT))
-        home = r.household[school_age]
-        # Marks, not counts: a household qualifies if it has a child of school age and none is out.
-        with_children = np.zeros(len(m.households), dtype=bool)
-        with_children[home] = True
-        one_out = np.zeros(len(m.households), dtype=bool)
-        one_out[home[r.status[school_age] != Status.STUDENT.value]] = True
-        return households[poor & with_children & ~one_out]
+            return np.flatnonzero(poor)
+        people = self.people
+        home = people.minors_home
+        # Marks, not counts: a household qualifies if it has a child of school age and none is
+        # out. The unmarking follows all the marking, so one child out is enough.
+        qualifies = np.zeros(len(m.households), dtype=bool)
+        qualifies[home] = True
+        qualifies[home[m.residents.status[people.minors] != Status.STUDENT.value]] = False
+        # Poverty is looked up for the few households with children only.
+        with_children = np.flatnonzero(qualifies)
+        return with_children[poor[with_children]]
 
     def step(self) -> None:
         """Pay this week's transfer to the enrolled households (checked again every week)."""
@@ -305,12 +356,10 @@ class School(Programme):
         m = self.model
         r = m.residents
         s = self.settings
-        minor = (r.age >= SCHOOL_START) & (r.age < ADULT)
-        at_risk = np.flatnonzero(
-            minor & ((r.status == Status.STUDENT.value) | (r.status == Status.OUT_OF_SCHOOL.value))
-        )
-        # Poverty is looked up for these few, not for every resident: the look-up is the costly part.
-        at_risk = at_risk[self.poor_households()[r.household[at_risk]]]
+        people = self.people
+        status = r.status[people.minors]
+        in_or_out = (status == Status.STUDENT.value) | (status == Status.OUT_OF_SCHOOL.value)
+        at_risk = people.minors[in_or_out & self.poor_households()[people.minors_home]]
         supported = self.supported = self.poorest_first(self.offered(at_risk), self.places(s.cost))
         out = supported[r.status[supported] == Status.OUT_OF_SCHOOL.value]
         r.status[out[self.own_rng.random(len(out)) < s.return_rate]] = Status.STUDENT
@@ -383,10 +432,8 @@ class Women(Programme):
         r = m.residents
         s = self.settings
         unit = s.amount + s.childcare_cost
-        women = np.flatnonzero(r.female & (r.age >= ADULT) & (r.age < RETIREMENT))
-        # Households are looked up for these women only, not for every resident.
-        home = r.household[women]
-        mothers = women[m.households.care_needed[home] & self.poor_households()[home]]
+        people = self.people
+        mothers = people.women[people.women_with_child & self.poor_households()[people.women_home]]
         mothers = mothers[r.status[mothers] != Status.DETAINED.value]
         enrolled = self.poorest_first(self.offered(mothers), self.places(unit))
         np.add.at(m.households.benefits, r.household[enrolled], s.amount)
@@ -431,6 +478,21 @@ class Presence(Programme):
         m.programmes.presence_boost.ravel()[blocks] = s.boost
         self.spending = s.cost * len(blocks)
         self.reached = int(m.blocks.population[blocks].sum())
+
+
+def _first_by_key(key: np.ndarray, n: int) -> np.ndarray:
+    """``np.argsort(key, kind="stable")[:n]``, sorting only what lies above the smallest key.
+
+    Often many keys tie at the smallest (households with no earnings): those come first, in
+    their order, and if they fill the ``n`` places nothing needs sorting. A stable sort of
+    thousands of keys costs ~40 ns a key (its branches are unpredictable); a comparison ~1.
+    """
+    lowest = key == key.min()
+    first = np.flatnonzero(lowest)
+    if len(first) >= n:
+        return first[:n]
+    rest = np.flatnonzero(~lowest)
+    return np.concatenate([first, rest[np.argsort(key[rest], kind="stable")]])[:n]
 
 
 def _not_in(ids: np.ndarray, enrolled: np.ndarray, residents: int) -> np.ndarray:
@@ -479,6 +541,7 @@ class Programmes:
         self._running: dict[str, Programme] = {}
         self.childcare = np.zeros(residents, dtype=bool)
         self.presence_boost = np.zeros(shape)
+        self._people: People | None = None
 
     def __iter__(self) -> Iterator[Programme]:
         return iter(list(self._running.values()))
@@ -489,6 +552,13 @@ class Programmes:
     def get(self, name: str) -> Programme | None:
         """The running programme of that name (``"cash"``, ``"penal"``, ...), or ``None``."""
         return self._running.get(name)
+
+    def people(self, r: Residents, care_needed: np.ndarray) -> People:
+        """Who is of which age this week: shared by the programmes during :func:`programme_week`.
+
+        Outside it (a programme stepped on its own), found afresh at every call.
+        """
+        return self._people if self._people is not None else People(r, care_needed)
 
     def generator(self, name: str) -> np.random.Generator:
         """A generator for one programme, independent of whether the others run."""
@@ -540,15 +610,15 @@ def programme_week(m: BarrioModel) -> None:
     # Marks, not counts: a household needs care if any child under the care age lives there.
     h.care_needed = np.zeros(len(h), dtype=bool)
     h.care_needed[r.household[np.flatnonzero(r.age < m.params.households.care_age)]] = True
-    for programme in reg:
-        programme.step()
-    # Comparisons, then the household look-up for the women they leave: a look-up over every
-    # resident costs ten times a comparison.
-    carer = r.age >= ADULT
-    carer &= r.age < RETIREMENT
-    carer &= r.female
-    carer &= ~reg.childcare
-    women = np.flatnonzero(carer)
-    carer[women] = h.care_needed[r.household[women]]
-    r.carer[:] = carer
+    people = reg._people = People(r, h.care_needed)
+    try:
+        for programme in reg:
+            programme.step()
+    finally:
+        reg._people = None
+    # Women with a child to care for, unless a programme looks after it.
+    r.carer[:] = False
+    r.carer[people.women] = people.women_with_child
+    # The few looked after, by their ids: a look-up for every woman would cost more.
+    r.carer[np.flatnonzero(reg.childcare)] = False
     np.clip(m.blocks.base_presence + reg.presence_boost, 0.0, 1.0, out=m.grid.state_presence.data)

@@ -8,7 +8,7 @@ from barrio.model.economy import household_income
 from barrio.model.households import Households
 from barrio.model.justice import process_arrests
 from barrio.model.population import Custody, Offence, Status
-from barrio.model.programmes import PROGRAMMES, CashTransfer, Programmes, programme_week
+from barrio.model.programmes import PROGRAMMES, CashTransfer, Programmes, _first_by_key, programme_week
 from barrio.model.scenario import Event, Scenario, Shock
 from tests.builders import make_seller, quiet_model
 
@@ -689,3 +689,30 @@ def test_the_dropout_risk_of_some_residents_is_theirs_in_the_risk_of_everyone():
     assert len({round(x, 6) for x in everyone[1::2]}) >= 3  # prison, support and the transfer all act
     for ids in (np.arange(1, 40, 2), np.array([5, 1, 33]), np.array([], dtype=np.int64)):
         assert np.array_equal(dropout_risk(model, ids), everyone[ids])
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 5, 8, 12, 40])
+def test_the_poorest_first_are_those_a_stable_sort_puts_first(n):
+    """Ties at the lowest key (no earnings), other ties, -0.0 and values: as a stable sort orders them."""
+    rng = np.random.default_rng(5)
+    key = rng.choice([0.0, -0.0, 1.5, 2.0, 0.25, 7.0], size=30)
+    key[::4] = rng.random(8)
+    for k in (key, key + 1.0, np.full(30, 3.0), key[::-1].copy()):
+        assert np.array_equal(_first_by_key(k, n), np.argsort(k, kind="stable")[:n])
+
+
+def test_carers_are_working_age_women_of_households_with_a_young_child_not_looked_after():
+    model = programme_model("women", population=300, programmes__women__budget_week=200.0)
+    r = model.residents
+    rng = np.random.default_rng(3)
+    r.age[:] = rng.integers(0, 80, len(r))
+    r.female[:] = rng.random(len(r)) < 0.5
+    model.households.earnings_per_head[:] = rng.choice([0.0, 10.0, 1e4], len(model.households))
+    programme_week(model)
+    h = model.households
+    young = r.age < model.params.households.care_age
+    assert np.array_equal(h.care_needed, np.bincount(r.household, weights=young, minlength=len(h)) > 0)
+    childcare = model.programmes.childcare
+    assert 0 < np.count_nonzero(childcare) < np.count_nonzero(r.carer)
+    working_age_women = r.female & (r.age >= 18) & (r.age < 65)
+    assert np.array_equal(r.carer, working_age_women & h.care_needed[r.household] & ~childcare)
