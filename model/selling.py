@@ -171,8 +171,12 @@ def start_selling(
     worth = gain > alternative
     maybe, block, alternative, gain = maybe[worth], block[worth], alternative[worth], gain[worth]
     cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)
+    # Likewise, with the cost: reluctance, the costliest part, for only those still in the running.
+    net = gain - cost
+    worth = np.flatnonzero(net > alternative)
+    maybe, net, alternative, gain = maybe[worth], net[worth], alternative[worth], gain[worth]
     reluctance = _effective_reluctance(r, maybe, outlook, params)
-    start = gain - cost > alternative + reluctance
+    start = net > alternative + reluctance
     starts = maybe[start]
 
     r.status[starts] = Status.SELLING

@@ -306,7 +306,8 @@ def test_a_group_losing_members_to_arrest_presses_the_young_harder_to_replace_th
 
 
 def test_those_set_aside_before_the_full_reckoning_could_not_have_started():
-    """start_selling weighs cost and reluctance only where the gain beats the alternative.
+    """start_selling weighs cost only where the gain beats the alternative, and reluctance
+    only where the gain less the cost does.
 
     Against every reconsidering resident reckoned in full (gain - cost > alternative +
     reluctance), with each effect that lowers reluctance at its upper bound: the same starts.
