@@ -305,7 +305,7 @@ def outlook(m: BarrioModel) -> Outlook:
     """What residents see of the market, the police and the groups this week, block by block."""
     p, r = m.params, m.residents
     sellers = m.market.seller_ids
-    counts = seller_counts(r.sell_block[sellers], m.shape)
+    counts = seller_counts(r.sell_block[sellers], m.shape, np.int64)
     control = m.grid.control.data
     market = m.market
     if p.mechanisms.affiliation == AffiliationRule.VOLUNTARY:
