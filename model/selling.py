@@ -171,8 +171,12 @@ def start_selling(
     worth = gain > alternative
     maybe, block, alternative, gain = maybe[worth], block[worth], alternative[worth], gain[worth]
     cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)
+    # Likewise, with the cost: reluctance, the costliest part, for only those still in the running.
+    net = gain - cost
+    worth = np.flatnonzero(net > alternative)
+    maybe, net, alternative, gain = maybe[worth], net[worth], alternative[worth], gain[worth]
     reluctance = _effective_reluctance(r, maybe, outlook, params)
-    start = gain - cost > alternative + reluctance
+    start = net > alternative + reluctance
     starts = maybe[start]
 
     r.status[starts] = Status.SELLING
@@ -192,12 +196,14 @@ def stop_selling(
     params: Params,
     rng: np.random.Generator,
     started: np.ndarray | None = None,
+    sellers: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sellers who reconsider this week and earn less than their alternative stop. Returns ids.
 
     ``started``: ids that took up selling this week; they have made their choice for the week.
+    ``sellers``: if known, the ids, in order, of those selling but for ``started`` (spares a count).
     """
-    maybe = _reconsidering(r, params, rng, started)
+    maybe = _reconsidering(r, params, rng, started, sellers)
     alternative = alternative_income(r, maybe, informal_rate, params)
     hazard = outlook.hazard[r.sell_block[maybe]] * np.where(
         r.group[maybe] >= 0, 1.0 - params.groups.protection, 1.0
@@ -216,6 +222,7 @@ def relocate(
     rng: np.random.Generator,
     shape: tuple[int, int],
     started: np.ndarray | None = None,
+    sellers: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sellers who reconsider move to the block near home that pays best, net of arrest risk.
 
@@ -225,13 +232,15 @@ def relocate(
     moves only for a gain of more than 10% (and a dollar): moving has costs of its own.
     Heavy policing on a block therefore pushes selling to nearby, less policed blocks.
 
+    ``started`` and ``sellers`` as for :func:`stop_selling`.
+
     Returns:
         Ids of the sellers who moved.
     """
     s = params.selling
     if s.mobility == 0:
         return np.empty(0, dtype=np.int64)
-    movers = _reconsidering(r, params, rng, started)
+    movers = _reconsidering(r, params, rng, started, sellers)
     within, inside = within_reach(shape, s.mobility)
     home = r.block[movers]
     candidate, valid = within[home], inside[home]
@@ -252,9 +261,18 @@ def relocate(
 
 
 def _reconsidering(
-    r: Residents, params: Params, rng: np.random.Generator, started: np.ndarray | None
+    r: Residents,
+    params: Params,
+    rng: np.random.Generator,
+    started: np.ndarray | None,
+    sellers: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Sellers who reconsider this week, leaving out those who only just started."""
+    """Sellers who reconsider this week, leaving out those who only just started.
+
+    ``sellers``: the ids, in order, of those selling but for ``started``, if the caller knows them.
+    """
+    if sellers is not None:
+        return sellers[rng.random(len(sellers), dtype=np.float32) < params.selling.decision_rate]
     sellers = np.flatnonzero(r.status == Status.SELLING.value)
     if started is not None and len(started):
         # A mask, not np.isin: isin's sort costs ~100 us even for a handful of ids.
@@ -262,6 +280,18 @@ def _reconsidering(
         fresh[started] = True
         sellers = sellers[~fresh[sellers]]
     return sellers[rng.random(len(sellers), dtype=np.float32) < params.selling.decision_rate]
+
+
+def _without(ids: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """``ids`` (sorted) less ``some``, a subsequence of them."""
+    keep = np.ones(len(ids), dtype=bool)
+    keep[np.searchsorted(ids, some)] = False
+    return ids[keep]
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted union of two sorted arrays of distinct ids with none in common."""
+    return np.insert(a, np.searchsorted(a, b), b)
 
 
 def leave_market(r: Residents, ids: np.ndarray) -> None:
@@ -275,7 +305,7 @@ def outlook(m: BarrioModel) -> Outlook:
     """What residents see of the market, the police and the groups this week, block by block."""
     p, r = m.params, m.residents
     sellers = m.market.seller_ids
-    counts = seller_counts(r.sell_block[sellers], m.shape)
+    counts = seller_counts(r.sell_block[sellers], m.shape, np.int64)
     control = m.grid.control.data
     market = m.market
     if p.mechanisms.affiliation == AffiliationRule.VOLUNTARY:
@@ -320,7 +350,7 @@ def choices(m: BarrioModel) -> None:
     """
     p, r, rng = m.params, m.residents, m.rng
     informal = m.informal_rate
-    m.market.count_sellers(r)
+    sellers = m.market.count_sellers(r)
     seen = outlook(m)
     had_record = r.record > 0
     starts = start_selling(r, seen, informal, p, rng)
@@ -328,7 +358,10 @@ def choices(m: BarrioModel) -> None:
     alive = np.zeros(m.groups.n_codes + 1, dtype=bool)  # the last entry stands for "no group" (-1)
     alive[[g.code for g in m.groups.active()]] = True
     r.group[starts[~alive[r.group[starts]]]] = -1
-    stop_selling(r, seen, informal, p, rng, started=starts)
-    relocate(r, seen, informal, p, rng, m.shape, started=starts)
-    m.market.count_sellers(r)
+    # Only these three change anyone's status from here on, and only as follows: starts
+    # were not selling, stops were. So the sellers are known without counting them again.
+    stops = stop_selling(r, seen, informal, p, rng, started=starts, sellers=sellers)
+    staying = _without(sellers, stops)
+    relocate(r, seen, informal, p, rng, m.shape, started=starts, sellers=staying)
+    m.market.seller_ids = _merged(staying, starts)
     m.this_week.starts, m.this_week.had_record = starts, had_record

@@ -306,7 +306,8 @@ def test_a_group_losing_members_to_arrest_presses_the_young_harder_to_replace_th
 
 
 def test_those_set_aside_before_the_full_reckoning_could_not_have_started():
-    """start_selling weighs cost and reluctance only where the gain beats the alternative.
+    """start_selling weighs cost only where the gain beats the alternative, and reluctance
+    only where the gain less the cost does.
 
     Against every reconsidering resident reckoned in full (gain - cost > alternative +
     reluctance), with each effect that lowers reluctance at its upper bound: the same starts.
@@ -354,3 +355,47 @@ def test_those_set_aside_before_the_full_reckoning_could_not_have_started():
         expected = maybe[gain - cost > alternative + reluctance]
         assert 0 < len(expected) < len(maybe) // 2  # a real test: some start, most do not
         assert np.array_equal(start_selling(r, seen, 50.0, model.params, model.rng), expected)
+
+
+def test_the_sellers_known_without_a_count_are_those_a_count_finds():
+    """choices passes the sellers on from step to step instead of counting them again.
+
+    Against the counts: the same sellers after the week, and stop_selling and relocate
+    draw and decide the same with the sellers given as without.
+    """
+    import copy
+
+    from barrio.model import selling
+    from barrio.model.model import BarrioModel
+    from tests.builders import small_params
+
+    model = BarrioModel(small_params(selling__decision_rate=0.5), rng=np.random.default_rng(3))
+    for _ in range(8):
+        model.step()
+        r = model.residents
+        assert np.array_equal(model.market.seller_ids, np.flatnonzero(r.status == Status.SELLING.value))
+    r, p = model.residents, model.params
+    sellers = np.flatnonzero(r.status == Status.SELLING.value)
+    assert len(sellers) > 5  # a real test
+    seen = outlook(model)
+    started = sellers[::3]  # as if these had just started
+    rest = np.setdiff1d(sellers, started)
+    results = []
+    for given in (None, rest):
+        r2, rng = copy.deepcopy(r), copy.deepcopy(model.rng)
+        stops = stop_selling(r2, seen, 50.0, p, rng, started=started, sellers=given)
+        staying = None if given is None else selling._without(given, stops)
+        moved = selling.relocate(r2, seen, 50.0, p, rng, model.shape, started=started, sellers=staying)
+        results.append((stops, moved, r2.status.copy(), r2.sell_block.copy(), rng.random()))
+    for a, b in zip(*results, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_sorted_ids_less_some_and_merged_with_others():
+    from barrio.model import selling
+
+    ids = np.array([2, 5, 9, 11, 40])
+    assert selling._without(ids, np.array([2, 11])).tolist() == [5, 9, 40]
+    assert selling._without(ids, np.array([], dtype=np.int64)).tolist() == ids.tolist()
+    assert selling._merged(np.array([5, 9, 40]), np.array([1, 7, 41])).tolist() == [1, 5, 7, 9, 40, 41]
+    assert selling._merged(np.array([], dtype=np.int64), np.array([3])).tolist() == [3]
