@@ -194,7 +194,8 @@ _last_turf: list[tuple[np.ndarray, int, np.ndarray]] = []
 def _nearest_holder(control: np.ndarray, reach: int) -> np.ndarray:
     """:func:`turf` worked out: ``reach`` rounds, each free block taking the largest code around it."""
     w, h = control.shape
-    # Group codes as int16 where they fit: half the memory to go through, the same values.
+    # Group codes as int16 where they fit (codes are -1, free, or more): half the memory to go
+    # through, the same values.
     small = np.int16 if control.max(initial=-1) < np.iinfo(np.int16).max else control.dtype
     # A frame of free blocks (-1) round the grid, all of it read flat: the 3 x 3 around a
     # block is its flat neighbours (1 apart), then those of the rows above and below
@@ -254,8 +255,9 @@ def next_to(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 def held_codes(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A control layer read flat: its group codes, and which blocks are held.
 
-    The codes are int16 where they fit: the same values, a quarter of the memory to read
-    for the comparisons of neighbouring blocks that follow.
+    The codes are int16 where they fit (their largest below int16's; the smallest is -1,
+    a free block): the same values, a quarter of the memory to read for the comparisons of
+    neighbouring blocks that follow.
     """
     flat = control.ravel()
     held = flat >= 0
@@ -276,7 +278,7 @@ def rival_neighbours(control: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.
     flat, held = held_codes(control)
     has_previous, has_next = row_neighbours(control.shape)
     for step, same_row in ((1, has_next), (h - 1, has_previous), (h, None), (h + 1, has_next)):
-        if step == 0 or step >= len(flat):
+        if step == 0 or step >= len(flat):  # a grid one block high has no h - 1 step; a tiny one none
             continue
         a, b = flat[:-step], flat[step:]
         meet = a != b

@@ -160,7 +160,12 @@ class Police:
         # (prices, groups, sellers): the last answer is kept, and given again (a copy) for
         # the same rate and an equal layer. The powers are most of the work.
         kept = self._hazard
-        if kept is not None and kept[0] == per_visit and np.array_equal(kept[1], presence):
+        if (
+            kept is not None
+            and kept[0] == per_visit
+            and kept[1].dtype == presence.dtype
+            and np.array_equal(kept[1], presence)
+        ):
             return kept[2].copy()
         found = (1.0 - (1.0 - per_visit) ** presence).ravel()
         self._hazard = (per_visit, presence.copy(), found.copy())
@@ -267,7 +272,7 @@ def _walks(m: BarrioModel, starts: np.ndarray, passes: int) -> np.ndarray:
 
 def _walk_routes(m: BarrioModel, starts: np.ndarray, moves: np.ndarray) -> np.ndarray:
     """The flat block routes of walks from ``starts`` (``(units, 2)``) by ``moves`` (``(units, passes)``)."""
-    height, width = m.shape
+    w, h = m.shape
     passes = moves.shape[1]
     # Each coordinate on its own: the cumulative moves from the start, offset by ``passes``
     # so as to index the table of reflections (:func:`_reflected`).
@@ -275,9 +280,9 @@ def _walk_routes(m: BarrioModel, starts: np.ndarray, moves: np.ndarray) -> np.nd
     x += starts[:, :1] + passes
     y = np.cumsum(_MOVES_Y[moves], axis=1)
     y += starts[:, 1:] + passes
-    route = _reflected(height, passes)[x]
-    route *= width
-    route += _reflected(width, passes)[y]
+    route = _reflected(w, passes)[x]
+    route *= h  # flat block index: x * height + y
+    route += _reflected(h, passes)[y]
     return route
 
 

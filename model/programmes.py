@@ -167,8 +167,14 @@ class Programme(Agent, ABC):
 
     @property
     def people(self) -> People:
-        """Who is of which age this week (see :meth:`Programmes.people`)."""
-        return self.model.programmes.people(self.model.residents, self.model.households.care_needed)
+        """Who is of which age this week: the week's shared lists during :func:`programme_week`.
+
+        A programme stepped on its own (in a test) finds them afresh.
+        """
+        shared = self.model.programmes.shared_people
+        return (
+            shared if shared is not None else People(self.model.residents, self.model.households.care_needed)
+        )
 
     def poor_households(self) -> np.ndarray:
         """Which households are poor for eligibility (before any transfer).
@@ -487,6 +493,8 @@ def _first_by_key(key: np.ndarray, n: int) -> np.ndarray:
     their order, and if they fill the ``n`` places nothing needs sorting. A stable sort of
     thousands of keys costs ~40 ns a key (its branches are unpredictable); a comparison ~1.
     """
+    if len(key) == 0:
+        return np.empty(0, dtype=np.intp)
     lowest = key == key.min()
     first = np.flatnonzero(lowest)
     if len(first) >= n:
@@ -541,7 +549,8 @@ class Programmes:
         self._running: dict[str, Programme] = {}
         self.childcare = np.zeros(residents, dtype=bool)
         self.presence_boost = np.zeros(shape)
-        self._people: People | None = None
+        #: Who is of which age this week, while :func:`programme_week` runs (else None).
+        self.shared_people: People | None = None
 
     def __iter__(self) -> Iterator[Programme]:
         return iter(list(self._running.values()))
@@ -552,13 +561,6 @@ class Programmes:
     def get(self, name: str) -> Programme | None:
         """The running programme of that name (``"cash"``, ``"penal"``, ...), or ``None``."""
         return self._running.get(name)
-
-    def people(self, r: Residents, care_needed: np.ndarray) -> People:
-        """Who is of which age this week: shared by the programmes during :func:`programme_week`.
-
-        Outside it (a programme stepped on its own), found afresh at every call.
-        """
-        return self._people if self._people is not None else People(r, care_needed)
 
     def generator(self, name: str) -> np.random.Generator:
         """A generator for one programme, independent of whether the others run."""
@@ -610,12 +612,12 @@ def programme_week(m: BarrioModel) -> None:
     # Marks, not counts: a household needs care if any child under the care age lives there.
     h.care_needed = np.zeros(len(h), dtype=bool)
     h.care_needed[r.household[np.flatnonzero(r.age < m.params.households.care_age)]] = True
-    people = reg._people = People(r, h.care_needed)
+    people = reg.shared_people = People(r, h.care_needed)
     try:
         for programme in reg:
             programme.step()
     finally:
-        reg._people = None
+        reg.shared_people = None
     # Women with a child to care for, unless a programme looks after it.
     r.carer[:] = False
     r.carer[people.women] = people.women_with_child

@@ -165,14 +165,16 @@ def start_selling(
     block = r.block[maybe]
     alternative = alternative_income(r, maybe, informal_rate, params)
     gain = outlook.gain[block] * rank_share(r, maybe, params)
-    # The expected cost of arrest and reluctance are never negative (every factor of each is
-    # bounded so), so only those whose gain beats their alternative can start: the rest are
-    # set aside before the costlier reckoning. The same answer, for a tenth of the residents.
-    worth = gain > alternative
-    maybe, block, alternative, gain = maybe[worth], block[worth], alternative[worth], gain[worth]
-    cost = _arrest_cost(r, maybe, outlook.hazard[block], alternative, params)
-    # Likewise, with the cost: reluctance, the costliest part, for only those still in the running.
-    net = gain - cost
+    # The expected cost of arrest and reluctance are never negative, so only those whose gain
+    # beats their alternative can start, and of those only the ones whose gain less the cost
+    # still does: the rest are set aside before the costlier reckoning (the same answer, for
+    # about one in thirty). Never negative because every factor is: the parameters' bounds,
+    # lognormal reluctance and risk aversion, a hazard from a presence that counts passes,
+    # trust and need clipped to 0-1, a peer share at most 1 (households and blocks never
+    # change), pressure clipped to at most 1.
+    worth = np.flatnonzero(gain > alternative)
+    maybe, alternative, gain = maybe[worth], alternative[worth], gain[worth]
+    net = gain - _arrest_cost(r, maybe, outlook.hazard[r.block[maybe]], alternative, params)
     worth = np.flatnonzero(net > alternative)
     maybe, net, alternative, gain = maybe[worth], net[worth], alternative[worth], gain[worth]
     reluctance = _effective_reluctance(r, maybe, outlook, params)

@@ -593,3 +593,5 @@ def test_the_hazard_is_worked_out_again_for_a_new_layer_or_rate_and_each_answer_
     harsher = params.with_levers({"policing.punitive_intensity": 1.0})
     rate = harsher.policing.encounter
     assert police.hazard(harsher, presence)[0] == 1.0 - (1.0 - rate) ** 4.0
+    single = presence.astype(np.float32)  # equal values, another type: worked out in float32
+    assert police.hazard(harsher, single).dtype == np.float32

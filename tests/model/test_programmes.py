@@ -697,7 +697,7 @@ def test_the_poorest_first_are_those_a_stable_sort_puts_first(n):
     rng = np.random.default_rng(5)
     key = rng.choice([0.0, -0.0, 1.5, 2.0, 0.25, 7.0], size=30)
     key[::4] = rng.random(8)
-    for k in (key, key + 1.0, np.full(30, 3.0), key[::-1].copy()):
+    for k in (key, key + 1.0, np.full(30, 3.0), key[::-1].copy(), np.empty(0)):
         assert np.array_equal(_first_by_key(k, n), np.argsort(k, kind="stable")[:n])
 
 
