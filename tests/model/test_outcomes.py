@@ -369,3 +369,22 @@ def test_transfer_totals_are_the_sums_over_every_resident_to_the_bit(paying):
     expected = np.bincount(household, weights=transfers, minlength=households + 3)
     got = transfer_totals(household, transfers, households + 3)
     np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
+
+
+def test_rates_by_group_are_the_sums_of_their_cells_divided_bit_for_bit():
+    from barrio.model.outcomes import _PEOPLE, _rates_by_group
+
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        count = rng.integers(0, 1_000, 4)
+        poor, working = rng.integers(0, count + 1), rng.integers(0, count + 1)
+        informal = rng.integers(0, working + 1)
+        if rng.random() < 0.3:
+            count[rng.integers(0, 4, 2)] = 0  # a group may be empty: its rates are then 0
+        expected = {}
+        for group, k in _PEOPLE.items():
+            expected[f"poverty_rate_{group}"] = float(poor[k].sum() / max(count[k].sum(), 1))
+            expected[f"informality_rate_{group}"] = float(informal[k].sum() / max(working[k].sum(), 1))
+        rates = _rates_by_group(count, poor, informal, working)
+        assert list(rates) == list(expected)
+        assert {k: v.hex() for k, v in rates.items()} == {k: v.hex() for k, v in expected.items()}
