@@ -184,6 +184,16 @@ def custody_week(
     Returns:
         Ids released this week after serving a prison sentence.
     """
+    return _custody_week(r, params, rng, week)[0]
+
+
+def _custody_week(
+    r: Residents, params: Params, rng: np.random.Generator, week: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`custody_week`, also returning who was held as the week began (ids, ascending).
+
+    Everyone still held after it is among them: a trial detains only those already held.
+    """
     # ``.value``: compared with an IntEnum member numpy makes an int64 copy of the statuses
     # first (about ten times the cost over all residents); a plain int is compared as int8.
     detained = np.flatnonzero(r.status == Status.DETAINED.value)
@@ -195,11 +205,16 @@ def custody_week(
     _release(r, due[stage == Custody.JUVENILE.value], record=False)
     tried = due[stage == Custody.PRETRIAL.value]
     _trial(r, tried, r.offence[tried].copy(), params, rng)
-    return released
+    return released, detained
 
 
 def prison_week(
-    r: Residents, prison: Prison, groups: list[int], params: Params, rng: np.random.Generator
+    r: Residents,
+    prison: Prison,
+    groups: list[int],
+    params: Params,
+    rng: np.random.Generator,
+    held: np.ndarray | None = None,
 ) -> tuple[int, np.ndarray]:
     """The prison as a school of crime: ties with groups, and riots when it overflows.
 
@@ -208,18 +223,26 @@ def prison_week(
     riot breaks out with chance ``justice.riot_rate`` per 100 points of excess occupancy,
     and kills a share ``justice.riot_lethality`` of the neighbourhood's inmates.
 
+    ``held``, if given, are ids in ascending order among which every detained resident is
+    (those held as this week's custody began): the detained are then looked for among them
+    only, not over all residents.
+
     Returns:
         ``(riots, killed)``: 1 if a riot broke out, and the ids of inmates killed.
     """
     j = params.justice
-    detained = np.flatnonzero(r.status == Status.DETAINED.value)  # .value: see custody_week
+    if held is None:
+        detained = np.flatnonzero(r.status == Status.DETAINED.value)  # .value: see custody_week
+    else:
+        detained = held[r.status[held] == Status.DETAINED.value]
     inmates = detained[r.custody[detained] != Custody.JUVENILE.value]
     occupancy = prison.occupancy(len(inmates))
     loose = inmates[r.tie[inmates] < 0]
     if groups and len(loose):
         tied = loose[rng.random(len(loose)) < j.tie_rate * occupancy / 100.0]
-        # As ``rng.choice(groups, size)``, which draws these same integers.
-        r.tie[tied] = np.asarray(groups)[rng.integers(0, len(groups), size=len(tied))]
+        if len(tied):  # (no integers are drawn for nobody)
+            # As ``rng.choice(groups, size)``, which draws these same integers.
+            r.tie[tied] = np.asarray(groups)[rng.integers(0, len(groups), size=len(tied))]
     excess = max(0.0, occupancy - j.riot_threshold)
     if excess == 0.0 or rng.random() >= min(1.0, j.riot_rate * excess / 100.0):
         return 0, np.empty(0, dtype=np.int64)
@@ -257,9 +280,10 @@ def justice_week(m: BarrioModel) -> None:
     replaced by newborns. Records releases, riots and riot deaths.
     """
     p, r, rng = m.params, m.residents, m.rng
-    releases = custody_week(r, p, rng, m.week)
+    releases, held = _custody_week(r, p, rng, m.week)
     m.programmes.on_release(releases)
-    riots, killed = prison_week(r, m.prison, [g.code for g in m.groups.active()], p, rng)
+    # Programmes that take the released in detain nobody: whoever is held is among ``held``.
+    riots, killed = prison_week(r, m.prison, [g.code for g in m.groups.active()], p, rng, held)
     replace_with_newborns(r, killed, p, rng)
     week = m.this_week
     week.releases, week.riots, week.riot_deaths = releases, riots, len(killed)

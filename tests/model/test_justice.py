@@ -339,3 +339,26 @@ def test_inmates_who_already_have_a_tie_keep_it():
     prison_week(r, model.prison, [3, 7], model.params, model.rng)
     assert (r.tie[:40] == 5).all()
     assert set(np.unique(r.tie[40:])) <= {3, 7} and (r.tie[40:] >= 0).all()
+
+
+def test_prison_week_among_those_held_matches_a_search_of_everyone():
+    # justice_week passes who was held as custody began: every inmate must be among them,
+    # and the ties, riots and draws must be the very ones a search of all residents gives.
+    import copy
+
+    from barrio.model.justice import prison_week
+
+    model = quiet_model(population=300, justice__pretrial_detention=1.0, justice__tie_rate=0.5)
+    r = model.residents
+    arrest(r, np.arange(0, 300, 3), Offence.SELLING, model.params, model.rng)
+    r.age[:] = 30
+    arrest(r, np.arange(1, 300, 3), Offence.SELLING, model.params, model.rng)
+    r.custody[1:300:6] = Custody.JUVENILE
+    held = np.union1d(np.flatnonzero(r.status == Status.DETAINED), np.arange(2, 300, 9))
+    answers = []
+    for given in (None, held):
+        r2, rng = copy.deepcopy(r), copy.deepcopy(model.rng)
+        riots, killed = prison_week(r2, Prison(10.0, 0.0), [3, 5, 8], model.params, rng, given)
+        answers.append((riots, killed.tolist(), r2.tie.tolist(), rng.bit_generator.state))
+    assert answers[0] == answers[1]
+    assert answers[0][2] != r.tie.tolist()  # some ties were formed
