@@ -276,8 +276,8 @@ class GroupRegistry:
         self.transfers = np.zeros(residents)
         self.block_value: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self.pact = False
-        self._territory = _ByGroup(ByCode(np.zeros(0, np.int64), np.zeros(0, np.int64)))
-        self._independents: _ByGroup | None = None
+        self._territory = ByCode(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._independents: ByCode | None = None
 
     def active(self) -> list[CriminalGroup]:
         """Groups still active, in the order they were founded."""
@@ -349,7 +349,7 @@ class GroupRegistry:
             where = m.grid.control.data
             if m.params.mechanisms.affiliation == AffiliationRule.TERRITORIAL:
                 where = turf(where, m.params.market.reach)
-            self._independents = _ByGroup(ByCode.index(independent, where.ravel()[r.sell_block[independent]]))
+            self._independents = ByCode.index(independent, where.ravel()[r.sell_block[independent]])
         return self._independents.of(code)
 
     def begin_week(self, m: BarrioModel) -> None:
@@ -370,28 +370,10 @@ class GroupRegistry:
         codes = control[held]
         if len(codes) and codes.max() < np.iinfo(np.int16).max:
             codes = codes.astype(np.int16)  # the same order, sorted faster (by radix)
-        self._territory = _ByGroup(ByCode.index(held, codes))
+        self._territory = ByCode.index(held, codes)
         self._independents = None
         hazard = m.police.hazard(m.params, m.grid.police_presence.data)
         self.block_value = (m.grid.demand.data.ravel() * (1.0 - hazard), hazard)
-
-
-class _ByGroup:
-    """Ids sorted by group code (a :class:`ByCode`), and where each code's ids start.
-
-    Looked up once for every code when built, so each group's ids are then a slice.
-    """
-
-    def __init__(self, index: ByCode) -> None:
-        self.ids = index.ids
-        top = int(index.codes[-1]) if len(index.codes) else -1
-        self.starts = np.searchsorted(index.codes, np.arange(top + 2))
-
-    def of(self, code: int) -> np.ndarray:
-        """The ids of group ``code`` (none for a code that has none)."""
-        if not 0 <= code < len(self.starts) - 1:
-            return self.ids[:0]
-        return self.ids[self.starts[code] : self.starts[code + 1]]
 
 
 def group_week(m: BarrioModel) -> None:

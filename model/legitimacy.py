@@ -55,7 +55,7 @@ def update_trust(
     g = params.legitimacy
     # Everything is computed per block, then read once per resident: a person's week
     # depends only on their block.
-    seen = _around(abuses)  # on or next to one's own block
+    seen = box_sum(abuses, 1)  # on or next to one's own block
     keep = (
         _power(1.0 - g.abuse_loss, seen)
         * _power(1.0 - g.arbitrary_loss, arbitrary)
@@ -91,21 +91,3 @@ def _power(base: float, exponent: np.ndarray) -> np.ndarray:
     out = np.ones(exponent.shape, dtype=some.dtype)
     out.ravel()[at] = some
     return out
-
-
-def _around(counts: np.ndarray) -> np.ndarray:
-    """Each block's ``counts`` plus its neighbours' (:func:`box_sum` with radius 1).
-
-    Counts of events are whole numbers, whose sums are exact in any order: added up along
-    one axis and then the other, with half the steps of ``box_sum``'s running sums, to the
-    same result. Anything else goes to ``box_sum``.
-    """
-    if counts.dtype.kind not in "iub":
-        return box_sum(counts, 1)
-    rows = counts.astype(np.int64)  # each block with the blocks before and after it in x
-    rows[1:] += counts[:-1]
-    rows[:-1] += counts[1:]
-    total = rows.copy()  # ... and those rows before and after it in y
-    total[:, 1:] += rows[:, :-1]
-    total[:, :-1] += rows[:, 1:]
-    return total

@@ -114,14 +114,13 @@ class Sales:
         return min(1.0, float(top.sum() / selling.sum()))
 
 
-def seller_counts(blocks: np.ndarray, shape: tuple[int, int], dtype: type = np.float64) -> np.ndarray:
-    """Number of sellers on each block, as a grid.
+def seller_counts(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Number of sellers on each block, as a grid of integers.
 
-    ``dtype=np.int64``: the same numbers as integers, which ``box_sum`` sums over a reach
-    faster, and exactly, so :func:`clear` and :func:`entrant_units` give the same bits.
+    Integers, not floats: ``box_sum`` sums them over a reach faster, and exactly, so
+    :func:`clear` and :func:`entrant_units` give the bits float counts would.
     """
-    counts = np.bincount(blocks, minlength=shape[0] * shape[1]).reshape(shape)
-    return counts if counts.dtype == dtype else counts.astype(dtype)
+    return np.bincount(blocks, minlength=shape[0] * shape[1]).reshape(shape)
 
 
 def clear(demand: np.ndarray, sellers: np.ndarray, reach: int) -> Sales:
@@ -196,7 +195,7 @@ def trade(m: BarrioModel) -> None:
     sellers = market.count_sellers(r)
     blocks = r.sell_block[sellers]
     demand = market.demand(m.grid.demand.data)
-    sales = market.sales = clear(demand, seller_counts(blocks, m.shape, np.int64), p.market.reach)
+    sales = market.sales = clear(demand, seller_counts(blocks, m.shape), p.market.reach)
     units = sales.units.ravel()[blocks]
     holder = m.grid.control.data
     if p.mechanisms.affiliation == AffiliationRule.TERRITORIAL:

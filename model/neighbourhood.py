@@ -138,6 +138,8 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     # Where the window holds only zeros both ends read the same partial sum, so the
     # result is exactly 0.
     k = 2 * radius + 1
+    if a.dtype.kind != "f" and radius == 1:
+        return _around(a)
     if a.dtype.kind != "f":
         w, h = a.shape
         pad = np.zeros((w + k, h), dtype=np.int64)
@@ -151,6 +153,21 @@ def box_sum(a: np.ndarray, radius: int = 1) -> np.ndarray:
     # Floats: the same sums, each running down a column (the second pass on the transpose).
     rows = _window_down(a, radius)
     return np.ascontiguousarray(_window_down(rows.T, radius).T)
+
+
+def _around(counts: np.ndarray) -> np.ndarray:
+    """:func:`box_sum` of whole numbers with radius 1, as int64.
+
+    Whole numbers sum exactly in any order, so each block's row neighbours are added, then
+    the rows before and after: half the steps of the running sums, the same result.
+    """
+    rows = counts.astype(np.int64)  # each block with the blocks before and after it in x
+    rows[1:] += counts[:-1]
+    rows[:-1] += counts[1:]
+    total = rows.copy()  # ... and those rows before and after it in y
+    total[:, 1:] += rows[:, :-1]
+    total[:, :-1] += rows[:, 1:]
+    return total
 
 
 def _window_down(a: np.ndarray, radius: int) -> np.ndarray:

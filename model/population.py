@@ -7,7 +7,7 @@ state lives in a struct of arrays and their rules run on the whole population at
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
@@ -101,6 +101,9 @@ def ids_in(order: np.ndarray, starts: np.ndarray, which: np.ndarray) -> np.ndarr
 class ByCode:
     """Ids sorted by a code (a group's, a block's), to pick out the ids of one code quickly.
 
+    Where each code's ids start is looked up once, for every code from the smallest to the
+    largest, so the ids of one code are then a slice.
+
     Attributes:
         ids: The ids, in order of their codes (stable: ascending ids within a code if given so).
         codes: Their codes, ascending.
@@ -108,6 +111,11 @@ class ByCode:
 
     ids: np.ndarray
     codes: np.ndarray
+    _starts: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        low, top = (int(self.codes[0]), int(self.codes[-1])) if len(self.codes) else (0, -1)
+        object.__setattr__(self, "_starts", np.searchsorted(self.codes, np.arange(low, top + 2)))
 
     @classmethod
     def index(cls, ids: np.ndarray, codes: np.ndarray) -> ByCode:
@@ -117,8 +125,10 @@ class ByCode:
 
     def of(self, code: int) -> np.ndarray:
         """The ids whose code is ``code``."""
-        first, end = np.searchsorted(self.codes, [code, code + 1])
-        return self.ids[first:end]
+        i = code - (int(self.codes[0]) if len(self.codes) else 0)
+        if not 0 <= i < len(self._starts) - 1:
+            return self.ids[:0]
+        return self.ids[self._starts[i] : self._starts[i + 1]]
 
 
 @dataclass(frozen=True)

@@ -273,14 +273,13 @@ def _reconsidering(
 
     ``sellers``: the ids, in order, of those selling but for ``started``, if the caller knows them.
     """
-    if sellers is not None:
-        return sellers[rng.random(len(sellers), dtype=np.float32) < params.selling.decision_rate]
-    sellers = np.flatnonzero(r.status == Status.SELLING.value)
-    if started is not None and len(started):
-        # A mask, not np.isin: isin's sort costs ~100 us even for a handful of ids.
-        fresh = np.zeros(len(r), dtype=bool)
-        fresh[started] = True
-        sellers = sellers[~fresh[sellers]]
+    if sellers is None:
+        sellers = np.flatnonzero(r.status == Status.SELLING.value)
+        if started is not None and len(started):
+            # A mask, not np.isin: isin's sort costs ~100 us even for a handful of ids.
+            fresh = np.zeros(len(r), dtype=bool)
+            fresh[started] = True
+            sellers = sellers[~fresh[sellers]]
     return sellers[rng.random(len(sellers), dtype=np.float32) < params.selling.decision_rate]
 
 
@@ -307,7 +306,7 @@ def outlook(m: BarrioModel) -> Outlook:
     """What residents see of the market, the police and the groups this week, block by block."""
     p, r = m.params, m.residents
     sellers = m.market.seller_ids
-    counts = seller_counts(r.sell_block[sellers], m.shape, np.int64)
+    counts = seller_counts(r.sell_block[sellers], m.shape)
     control = m.grid.control.data
     market = m.market
     if p.mechanisms.affiliation == AffiliationRule.VOLUNTARY:
