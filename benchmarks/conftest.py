@@ -79,6 +79,14 @@ def pytest_terminal_summary(terminalreporter) -> None:
             f"{mean / weeks / residents * 1e9:.0f} ns per resident-week end to end"
         )
         write(
-            f"the shipped Morris screening ({total:,.0f} runs) on {cores} core(s): about "
-            f"{total * mean / cores / 3600:.1f} h"
+            f"the shipped Morris screening ({total:,.0f} runs) on {cores} core(s), if runs made at once "
+            f"each took what one alone takes: about {total * mean / cores / 3600:.1f} h"
+        )
+    if ("batch", "seconds per run") in RESULTS:
+        each, made = RESULTS[("batch", "seconds per run")], RESULTS[("batch", "runs")]
+        total = RESULTS[("runs", "study")]
+        write(
+            f"the shipped Morris screening ({total:,.0f} runs) on {os.cpu_count() or 1} core(s), from "
+            f"{made:,.0f} of its runs made at once: about {total * each / 3600:.1f} h "
+            f"({each:.2f} s of wall time a run)"
         )
