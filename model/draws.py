@@ -6,14 +6,15 @@ checks and sums the weights at each call, which costs more than the draw itself 
 pools and as much again on large maps. :class:`WeightedDraw` does that work once and then
 draws exactly as ``choice`` does (the normalised cumulative sum, searched with uniform
 numbers from the same generator), so a run is the same to the last bit, and so is the
-generator's state after it.
+generator's state after it. :func:`poisson_where_nonzero` likewise draws counts only where
+their rate is not zero, as numpy would have drawn them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["WeightedDraw"]
+__all__ = ["WeightedDraw", "poisson_where_nonzero"]
 
 
 class WeightedDraw:
@@ -49,3 +50,15 @@ class WeightedDraw:
     def at(self, uniform: np.ndarray) -> np.ndarray:
         """The indices ``many`` makes of its uniform draws ``uniform`` (any shape)."""
         return self.cdf.searchsorted(uniform, side="right").astype(np.int64, copy=False)
+
+
+def poisson_where_nonzero(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``rng.poisson(rate)`` (flat), drawn only where the rate is not zero (most blocks, most weeks).
+
+    The same draws in the same order, and the same generator after them: numpy makes none for
+    a zero rate. A negative or NaN rate is not zero, so it still raises.
+    """
+    counts = np.zeros(rate.shape, dtype=np.int64)
+    some = np.flatnonzero(rate != 0)  # != 0: flatnonzero of numbers is ~3x slower than of a mask
+    counts[some] = rng.poisson(rate[some])
+    return counts

@@ -36,7 +36,7 @@ from barrio.model.leadership import (
     split_chance,
 )
 from barrio.model.mechanisms import AffiliationRule, PriceRule, ViolenceRule
-from barrio.model.neighbourhood import next_to, turf
+from barrio.model.neighbourhood import next_to, small_codes, turf
 from barrio.model.population import ByCode, Status
 from barrio.model.rivalry import VIOLENCE_MEMORY, contest_week
 from barrio.model.selling import leave_market
@@ -367,10 +367,7 @@ class GroupRegistry:
         # held blocks are sorted by holder (most blocks are free).
         control = m.grid.control.data.ravel()
         held = np.flatnonzero(control >= 0)
-        codes = control[held]
-        if len(codes) and codes.max() < np.iinfo(np.int16).max:
-            codes = codes.astype(np.int16)  # the same order, sorted faster (by radix)
-        self._territory = ByCode.index(held, codes)
+        self._territory = ByCode.index(held, small_codes(control[held]))
         self._independents = None
         hazard = m.police.hazard(m.params, m.grid.police_presence.data)
         self.block_value = (m.grid.demand.data.ravel() * (1.0 - hazard), hazard)

@@ -31,6 +31,7 @@ __all__ = [
     "next_to",
     "rival_neighbours",
     "row_neighbours",
+    "small_codes",
     "turf",
     "within_reach",
 ]
@@ -211,13 +212,10 @@ _last_turf: list[tuple[np.ndarray, int, np.ndarray]] = []
 def _nearest_holder(control: np.ndarray, reach: int) -> np.ndarray:
     """:func:`turf` worked out: ``reach`` rounds, each free block taking the largest code around it."""
     w, h = control.shape
-    # Group codes as int16 where they fit (codes are -1, free, or more): half the memory to go
-    # through, the same values.
-    small = np.int16 if control.max(initial=-1) < np.iinfo(np.int16).max else control.dtype
     # A frame of free blocks (-1) round the grid, all of it read flat: the 3 x 3 around a
     # block is its flat neighbours (1 apart), then those of the rows above and below
     # (``h + 2`` apart), each a slice of one array.
-    framed = np.full((w + 2, h + 2), -1, dtype=small)
+    framed = np.full((w + 2, h + 2), -1, dtype=small_codes(control).dtype)
     framed[1:-1, 1:-1] = control
     out, inside, row = framed.ravel(), _framed_inside(control.shape), h + 2
     across = np.full_like(out, -1)  # its two ends are never written: a corner of the frame
@@ -269,18 +267,21 @@ def next_to(blocks: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return near
 
 
-def held_codes(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A control layer read flat: its group codes, and which blocks are held.
+def small_codes(codes: np.ndarray) -> np.ndarray:
+    """Group codes (-1 for none, else 0 or more) as int16 where they fit, else as they are.
 
-    The codes are int16 where they fit (their largest below int16's; the smallest is -1,
-    a free block): the same values, a quarter of the memory to read for the comparisons of
-    neighbouring blocks that follow.
+    The same values in a quarter of the memory of int64: less to read for the comparisons
+    of neighbouring blocks, and sorted faster (by radix).
     """
+    if codes.max(initial=-1) < np.iinfo(np.int16).max:
+        return codes.astype(np.int16, copy=False)
+    return codes
+
+
+def held_codes(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A control layer read flat: its group codes (:func:`small_codes`), and which blocks are held."""
     flat = control.ravel()
-    held = flat >= 0
-    if len(flat) and flat.max() < np.iinfo(np.int16).max:
-        flat = flat.astype(np.int16)
-    return flat, held
+    return small_codes(flat), flat >= 0
 
 
 def rival_neighbours(control: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:

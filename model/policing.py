@@ -26,7 +26,7 @@ import numpy as np
 from mesa.discrete_space import CellAgent
 
 from barrio.model.demography import public_time, replace_with_newborns
-from barrio.model.draws import WeightedDraw
+from barrio.model.draws import WeightedDraw, poisson_where_nonzero
 from barrio.model.justice import Arrests, process_arrests
 from barrio.model.legitimacy import update_trust
 from barrio.model.mechanisms import SearchRule
@@ -490,11 +490,9 @@ def use_of_force(m: BarrioModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rate = rate + by_kind[UnitKind.SOLDIERS] * p.soldier_force
     # Draws only where the rate (or, for deaths, the count of incidents) is not 0: numpy
     # draws nothing for those, so the draws, and the generator after them, are the same.
-    passed = np.flatnonzero(rate != 0)  # (!= 0: see _arrest_users)
-    incidents = np.zeros(len(rate), dtype=np.int64)
-    incidents[passed] = m.rng.poisson(rate[passed])
+    incidents = poisson_where_nonzero(rate, m.rng)
     abuses = np.zeros_like(incidents)
-    hit = passed[incidents[passed] > 0]
+    hit = np.flatnonzero(incidents)
     deaths = np.empty(0, dtype=np.int64)
     if len(hit):
         n = len(incidents)

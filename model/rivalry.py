@@ -19,7 +19,7 @@ from enum import IntEnum
 import numpy as np
 
 from barrio.model.demography import public_time, replace_with_newborns
-from barrio.model.draws import WeightedDraw
+from barrio.model.draws import WeightedDraw, poisson_where_nonzero
 from barrio.model.mechanisms import VictimRule, ViolenceRule
 from barrio.model.neighbourhood import box_sum, rival_neighbours, within_reach
 from barrio.model.params import Params
@@ -174,7 +174,7 @@ def contest_week(
         rate[sides] *= 1.0 - held_back
     if calm > 0:
         rate *= 1.0 - calm
-    incidents = _poisson_where_any(rate.ravel(), rng)
+    incidents = poisson_where_nonzero(rate.ravel(), rng)
     hit = np.flatnonzero(incidents)
 
     flat_control, flat_challenger = control.ravel(), challenger.ravel()
@@ -207,18 +207,6 @@ def contest_week(
         victim_female=female,
         victim_age=age,
     )
-
-
-def _poisson_where_any(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """``rng.poisson(rate)``, drawn only where the rate is not zero (most blocks are not contested).
-
-    The same draws in the same order: numpy makes none for a zero rate. A negative or NaN
-    rate is not zero, so it still raises.
-    """
-    counts = np.zeros(rate.shape, dtype=np.int64)
-    some = np.flatnonzero(rate != 0)
-    counts[some] = rng.poisson(rate[some])
-    return counts
 
 
 def armed_pressure(

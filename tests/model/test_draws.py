@@ -1,11 +1,11 @@
-"""Weighted draws set up once draw exactly what numpy's choice draws, and leave the generator the same."""
+"""Draws set up once, or made only where they can differ from 0, are the draws numpy makes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from barrio.model.draws import WeightedDraw
+from barrio.model.draws import WeightedDraw, poisson_where_nonzero
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -37,3 +37,16 @@ def test_weights_that_are_no_chances_are_refused_as_numpy_refuses_them():
     for weight in ([1.0, -0.5], [0.0, 0.0], [1.0, np.nan], [np.inf, 1.0]):
         with pytest.raises(ValueError, match="weights must be finite"):
             WeightedDraw(np.array(weight))
+
+
+def test_incidents_drawn_only_where_the_rate_is_not_zero_are_the_draws_of_every_block():
+    rate = np.zeros(500)
+    rate[::7] = np.linspace(0.01, 30.0, len(rate[::7]))  # both of numpy's Poisson methods
+    rate[3] = -0.0
+    mine, numpys = np.random.default_rng(11), np.random.default_rng(11)
+    counts = poisson_where_nonzero(rate, mine)
+    expected = numpys.poisson(rate)
+    assert counts.dtype == expected.dtype and np.array_equal(counts, expected)
+    assert mine.random() == numpys.random()  # the generators stand at the same draw
+    with pytest.raises(ValueError):
+        poisson_where_nonzero(np.array([0.0, -1.0]), mine)

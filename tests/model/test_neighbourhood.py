@@ -8,6 +8,7 @@ from barrio.model.neighbourhood import (
     build_grid,
     held_codes,
     next_to,
+    small_codes,
     turf,
     within_reach,
 )
@@ -159,3 +160,12 @@ def test_held_codes_are_the_layers_codes_read_flat_whatever_their_size():
         assert codes.tolist() == control.ravel().tolist()
         assert held.tolist() == (control.ravel() >= 0).tolist()
     assert held_codes(np.zeros((0, 3), dtype=np.int64))[0].shape == (0,)
+
+
+def test_group_codes_are_made_small_only_where_they_fit():
+    codes = np.array([-1, 0, 7, 32_766], dtype=np.int64)
+    small = small_codes(codes)
+    assert small.dtype == np.int16 and small.tolist() == codes.tolist()
+    large = np.array([-1, 32_767], dtype=np.int64)  # int16 holds 32,767, but the check leaves it free
+    assert small_codes(large).dtype == np.int64 and small_codes(large).tolist() == [-1, 32_767]
+    assert small_codes(np.empty(0, dtype=np.int64)).dtype == np.int16

@@ -1,9 +1,8 @@
 import numpy as np
-import pytest
 
 from barrio.model.groups import group_week
 from barrio.model.population import Status
-from barrio.model.rivalry import VictimKind, _poisson_where_any, armed_pressure, contest_week, contested
+from barrio.model.rivalry import VictimKind, armed_pressure, contest_week, contested
 from tests.builders import make_seller, quiet_model
 
 
@@ -488,16 +487,3 @@ def test_contested_counts_each_blocks_rivals_and_its_main_challenger_as_a_direct
                 codes, counts = np.unique(other, return_counts=True)
                 assert rivals[x, y] == len(codes)
                 assert challenger[x, y] == (codes[np.argmax(counts)] if len(codes) else -1)
-
-
-def test_incidents_drawn_only_where_the_rate_is_not_zero_are_the_draws_of_every_block():
-    rate = np.zeros(500)
-    rate[::7] = np.linspace(0.01, 30.0, len(rate[::7]))  # both of numpy's Poisson methods
-    rate[3] = -0.0
-    mine, numpys = np.random.default_rng(11), np.random.default_rng(11)
-    counts = _poisson_where_any(rate, mine)
-    expected = numpys.poisson(rate)
-    assert counts.dtype == expected.dtype and np.array_equal(counts, expected)
-    assert mine.random() == numpys.random()  # the generators stand at the same draw
-    with pytest.raises(ValueError):
-        _poisson_where_any(np.array([0.0, -1.0]), mine)
