@@ -520,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
         "patterns",
         help="run the pattern scoreboard: stylised facts from the literature against the model",
         description="Run every scenario the patterns need (paired replicates, saved and resumed as with "
-        "compare), measure each pattern with a 95%% interval and write the scoreboard (docs/patterns.md): "
+        "compare), measure each pattern with a 95% interval and write the scoreboard (docs/patterns.md): "
         "pattern, source, range, measured value, held or not. Takes about ten minutes on 2 cores.",
     )
     p.add_argument(

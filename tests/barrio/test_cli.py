@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from barrio.cli import main
+from barrio.cli import build_parser, main
 
 FAST = ["--weeks", "6", "--warmup", "2", "--population", "400", "-q"]
 
@@ -85,6 +85,20 @@ def test_help_describes_every_command(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     assert "--seed" in capsys.readouterr().out
+
+
+def test_every_command_s_help_reads_as_written(capsys):
+    # argparse %-formats an option's help but not a command's description, so a "%%" written
+    # for the one shows doubled in the other.
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert len(commands) >= 13
+    for name in commands:
+        with pytest.raises(SystemExit) as exit_:
+            main([name, "--help"])
+        assert exit_.value.code == 0
+        text = capsys.readouterr().out
+        assert f"usage: barrio {name}" in text
+        assert "%%" not in text and "%(" not in text, name
 
 
 def test_the_installed_console_command_runs(tmp_path):
