@@ -237,7 +237,7 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
 
 def _print_parameters(rows) -> None:
-    from barrio.model.reference import value_range
+    from barrio.model.reference import allowed_range, value_range
 
     def plausible(row) -> str:
         span = row.get("plausible")
@@ -248,7 +248,7 @@ def _print_parameters(rows) -> None:
             row["path"],
             str(row["default"]),
             row["unit"],
-            value_range(row["min"], row["max"]),
+            allowed_range(row),
             plausible(row),
             row["meaning"],
         )

@@ -67,6 +67,7 @@ from barrio.experiments.studies import resized
 from barrio.experiments.studyfile import StudyFile, read_study
 from barrio.model.outcomes import OUTCOMES
 from barrio.model.params import parameter_table
+from barrio.model.reference import allowed_range
 from barrio.model.scenario import Scenario, ScenarioError, load_scenario, locate_beside
 
 __all__ = [
@@ -218,12 +219,12 @@ def load_calibration(path: Path | str) -> Fitted:
         lo, hi = float(span[0]), float(span[1])
         if not lo < hi:
             problem(("parameters", name), f"a range is [low, high] with low < high, got {list(span)}")
-        for bound, value in (("min", lo), ("max", hi)):
-            limit = row[bound]
-            if limit is not None and (value < limit if bound == "min" else value > limit):
-                problem(
-                    ("parameters", name), f"{value:g} is outside what the parameter allows ({bound} {limit})"
-                )
+        low_out = row["min"] is not None and (lo <= row["min"] if row["min_open"] else lo < row["min"])
+        high_out = row["max"] is not None and (hi >= row["max"] if row["max_open"] else hi > row["max"])
+        for value, out in ((lo, low_out), (hi, high_out)):
+            if out:
+                allowed = allowed_range(row)
+                problem(("parameters", name), f"{value:g} is outside what the parameter allows ({allowed})")
         low.append(lo)
         high.append(hi)
     check_outcomes(file, calibration.targets)

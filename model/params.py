@@ -1895,6 +1895,9 @@ def parameter_table() -> list[dict[str, Any]]:
                     "unit": extra.get("unit", ""),
                     "min": lo,
                     "max": hi,
+                    # "gt 0" is not "0 or more": a range shown or checked must say which.
+                    "min_open": "ge" not in bounds and "gt" in bounds,
+                    "max_open": "le" not in bounds and "lt" in bounds,
                     "meaning": field.description or "",
                     "source": extra.get("source", ""),
                     "lever": bool(extra.get("lever", False)),

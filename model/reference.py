@@ -20,13 +20,22 @@ import ast
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from barrio.model.contexts import CONTEXTS, Context, Figure
 from barrio.model.params import parameter_table
 from barrio.model.scenario import Event, Shock, lever_paths
 
-__all__ = ["FixedValue", "fixed_values", "levers_markdown", "parameters_markdown", "value_range"]
+__all__ = [
+    "FixedValue",
+    "allowed_range",
+    "fixed_values",
+    "levers_markdown",
+    "parameters_markdown",
+    "value_range",
+]
 
 
 @dataclass(frozen=True)
@@ -90,15 +99,28 @@ def _number(value: object) -> str:
     return str(value)
 
 
-def value_range(lo: object, hi: object) -> str:
-    """A parameter's allowed range as text (``0 to 1``, ``0 or more``; empty if unbounded)."""
+def value_range(lo: object, hi: object, *, lo_open: bool = False, hi_open: bool = False) -> str:
+    """A parameter's allowed range as text (``0 to 1``, ``above 0``; empty if unbounded).
+
+    An open end (the bound itself not allowed) is said as such: a sentence of 0 weeks is
+    refused, so its range cannot read "0 to 2600".
+    """
+    low = f"above {_number(lo)}" if lo_open else f"{_number(lo)} or more"
+    high = f"below {_number(hi)}" if hi_open else f"up to {_number(hi)}"
     if lo is None and hi is None:
         return ""
     if hi is None:
-        return f"{_number(lo)} or more"
+        return low
     if lo is None:
-        return f"up to {_number(hi)}"
-    return f"{_number(lo)} to {_number(hi)}"
+        return high
+    if not lo_open and not hi_open:
+        return f"{_number(lo)} to {_number(hi)}"
+    return f"{low}, {high}"
+
+
+def allowed_range(row: Mapping[str, Any]) -> str:
+    """The allowed range of a row of :func:`model.params.parameter_table`, as text."""
+    return value_range(row["min"], row["max"], lo_open=row["min_open"], hi_open=row["max_open"])
 
 
 def parameters_markdown() -> str:
@@ -117,7 +139,7 @@ def parameters_markdown() -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in parameter_table():
-        span = value_range(row["min"], row["max"])
+        span = allowed_range(row)
         lever = "lever" if row["lever"] else ""
         plausible = (
             f"{_number(row['plausible'][0])} to {_number(row['plausible'][1])}" if row["plausible"] else ""
@@ -163,7 +185,7 @@ def levers_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for path, row in lever_paths().items():
-        span = value_range(row["min"], row["max"])
+        span = allowed_range(row)
         lines.append(f"| `{path}` | {_number(row['default'])} | {row['unit']} | {span} | {row['meaning']} |")
     lines += [
         "",

@@ -171,6 +171,8 @@ def test_levers_and_parameters_print_a_header_and_ranges_in_words(capsys):
     assert lines[0].split()[:4] == ["parameter", "default", "unit", "allowed"]
     upkeep = next(line for line in lines if line.startswith("groups.upkeep "))
     assert "0 or more" in upkeep and " to  " not in upkeep
+    sentence = next(line for line in lines if line.startswith("justice.sentence_weeks "))
+    assert "above 0, up to 2600" in sentence
     # Columns line up: every row's unit starts where the header's does.
     column = lines[0].index("unit")
     assert all(line[column - 2 : column] == "  " for line in lines[1:])

@@ -92,7 +92,8 @@ def test_a_calibration_file_with_mistakes_names_each(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(
         TOY.replace(
-            "selling.reluctance: [20, 150]", "selling.reluctanse: [20, 150]\n  groups.lethality: [0, 2]"
+            "selling.reluctance: [20, 150]",
+            "selling.reluctanse: [20, 150]\n  groups.lethality: [0, 2]\n  justice.sentence_weeks: [0, 100]",
         )
         .replace("outcome: sellers", "outcome: selers")
         .replace("weeks: [0, 30]", "weeks: [0, 40]")
@@ -102,7 +103,10 @@ def test_a_calibration_file_with_mistakes_names_each(tmp_path):
     text = str(err.value)
     assert str(path) in text
     assert "parameters.selling.reluctanse" in text and "not a parameter" in text
-    assert "parameters.groups.lethality" in text and "outside what the parameter allows (max 1" in text
+    assert "parameters.groups.lethality" in text and "outside what the parameter allows (0 to 1)" in text
+    # A sentence of 0 weeks is refused by the schema, so a range starting at 0 is too.
+    assert "parameters.justice.sentence_weeks" in text
+    assert "0 is outside what the parameter allows (above 0, up to 2600)" in text
     assert "'selers' is not an outcome" in text
 
 

@@ -2,6 +2,8 @@ import pytest
 
 from barrio.model import ParameterError, Params
 from barrio.model.errors import BarrioError
+from barrio.model.params import parameter_table
+from barrio.model.reference import allowed_range
 
 
 def test_defaults_are_valid_and_named_country_exists():
@@ -111,3 +113,31 @@ def test_paths_by_name_lists_every_section_a_name_is_used_in():
     assert names["punitive_intensity"] == ["policing.punitive_intensity"]
     assert "programmes.cash.budget_week" in names["budget_week"] and len(names["budget_week"]) == 7
     assert "country" not in names and "policing" not in names  # top-level names are not inside a section
+
+
+def test_every_range_shown_is_the_range_the_schema_allows():
+    """A bound shown as allowed ("0 to 1") is accepted; one shown as open ("above 0") is refused."""
+    checked = 0
+    for row in parameter_table():
+        default = row["default"]
+        if isinstance(default, bool) or not isinstance(default, int | float):
+            continue
+        for bound, is_open in (("min", row["min_open"]), ("max", row["max_open"])):
+            if row[bound] is None:
+                continue
+            value = type(default)(row[bound])
+            try:
+                nested: object = value
+                for part in reversed(row["path"].split(".")):
+                    nested = {part: nested}
+                Params.build(nested)
+                accepted = True
+            except ParameterError as err:
+                # Refused for the field's own range, not by a check across fields (min_age <= max_age).
+                accepted = all(where != row["path"] for where, _message in err.problems)
+            assert accepted != is_open, (row["path"], bound, row[bound], allowed_range(row))
+            checked += 1
+    assert checked > 100
+    assert allowed_range(next(r for r in parameter_table() if r["path"] == "justice.sentence_weeks")) == (
+        "above 0, up to 2600"
+    )

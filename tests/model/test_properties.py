@@ -61,8 +61,15 @@ def value_of(row: dict) -> st.SearchStrategy:
     low = row["min"] if row["min"] is not None else 0
     high = row["max"] if row["max"] is not None else OPEN_END
     if isinstance(default, int):
-        return st.integers(int(low), int(min(high, OPEN_END)))
-    return st.floats(float(low), float(min(high, OPEN_END)), allow_nan=False, allow_infinity=False)
+        return st.integers(int(low) + row["min_open"], int(min(high, OPEN_END)) - row["max_open"])
+    return st.floats(
+        float(low),
+        float(min(high, OPEN_END)),
+        exclude_min=row["min_open"],
+        exclude_max=row["max_open"] and high <= OPEN_END,
+        allow_nan=False,
+        allow_infinity=False,
+    )
 
 
 ROWS = {row["path"]: row for row in parameter_table()}
