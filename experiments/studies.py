@@ -30,6 +30,7 @@ from barrio.experiments.results import Results
 from barrio.experiments.sweep import Experiment, Sweep, load_experiment
 from barrio.experiments.wording import check_language
 from barrio.model.params import Params
+from barrio.model.policing import units_rounded_away
 from barrio.model.run import run as run_model
 from barrio.model.scenario import Scenario, load_scenario
 
@@ -83,17 +84,29 @@ def resized(
         changes["timing__horizon_weeks"] = weeks
     if warmup is not None:
         changes["timing__warmup_weeks"] = warmup
-    if not changes:
-        return scenario
-    scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
-    late = [e.at for e in scenario.timeline if e.at >= scenario.params.timing.horizon_weeks]
+    if changes:
+        scenario = dataclasses.replace(scenario, params=scenario.params.replace(**changes))
+    horizon = scenario.params.timing.horizon_weeks
+    late = [e.at for e in scenario.timeline if e.at >= horizon]
     if late:
-        log.warning(
-            "%s: timeline events at weeks %s fall after the last week and will not happen",
-            scenario.name,
-            late,
+        _warn_once(
+            f"{scenario.name}: timeline events at weeks {late} fall after the last week and will not happen"
         )
+    in_force = [scenario.params] + [scenario.params_at(e.at) for e in scenario.timeline if e.at < horizon]
+    for said in dict.fromkeys(line for params in in_force for line in units_rounded_away(params)):
+        _warn_once(f"{scenario.name}: {said}; run more residents for the levers to hold")
     return scenario
+
+
+#: What this process has warned of already: a sweep or an exploration resizes the same
+#: policy for each of thousands of runs, and one warning says it.
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
 
 
 def run(

@@ -527,18 +527,56 @@ def _detained_at_home(m: BarrioModel, blocks: np.ndarray) -> np.ndarray:
     return np.bincount(of_block[m.residents.status[people] == Status.DETAINED.value], minlength=len(blocks))
 
 
+def units_asked(params: Params) -> dict[UnitKind, float]:
+    """The units of each kind the policing levers ask for, before rounding to whole units."""
+    pol = params.policing
+    per = params.neighbourhood.population / 10_000
+    police = pol.units_per_10k * per
+    return {
+        UnitKind.POLICE: police * (1 - pol.community),
+        UnitKind.COMMUNITY: police * pol.community,
+        UnitKind.SOLDIERS: pol.soldiers_per_10k * per,
+    }
+
+
+def unit_targets(params: Params) -> dict[UnitKind, int]:
+    """The whole units of each kind on patrol: what the levers ask for, rounded."""
+    return {kind: round(asked) for kind, asked in units_asked(params).items()}
+
+
+#: How far whole units may fall from what the levers ask before a run says so (a quarter).
+UNIT_ROUNDING_TOLERANCE = 0.25
+
+
+def units_rounded_away(params: Params) -> list[str]:
+    """Where whole units stray far from what the levers ask, in words (empty if nowhere).
+
+    Units are agents, so a small neighbourhood cannot have 1.5 police units or 30% of one
+    unit on community policing: at 3,000 residents the default's 1.5 units become 2 (a third
+    more police per resident) and a community share of 0.3 of one unit becomes none. A
+    comparison run that small compares the rounding as much as the policies.
+    """
+    lever = {
+        UnitKind.POLICE: "policing.units_per_10k",
+        UnitKind.COMMUNITY: "policing.units_per_10k x policing.community",
+        UnitKind.SOLDIERS: "policing.soldiers_per_10k",
+    }
+    said = []
+    people = params.neighbourhood.population
+    for kind, asked in units_asked(params).items():
+        whole = round(asked)
+        if asked > 0 and abs(whole - asked) > UNIT_ROUNDING_TOLERANCE * asked:
+            said.append(
+                f"{kind.name.lower()} units: {lever[kind]} asks for {asked:.2g} at {people:,} residents, "
+                f"the run has {whole} ({(whole - asked) / asked:+.0%})"
+            )
+    return said
+
+
 def sync_patrols(m: BarrioModel) -> None:
     """Add or withdraw units of each kind to match the policing levers."""
     nb = m.params.neighbourhood
-    pol = m.params.policing
-    per = nb.population / 10_000
-    police = pol.units_per_10k * per
-    targets = {
-        UnitKind.POLICE: round(police * (1 - pol.community)),
-        UnitKind.COMMUNITY: round(police * pol.community),
-        UnitKind.SOLDIERS: round(pol.soldiers_per_10k * per),
-    }
-    for kind, target in targets.items():
+    for kind, target in unit_targets(m.params).items():
         units = [u for u in m.patrols if u.kind == kind]
         if target > len(units):
             for b in m.rng.integers(0, nb.width * nb.height, size=target - len(units)):

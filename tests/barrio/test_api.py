@@ -201,3 +201,19 @@ def test_the_readmes_python_examples_use_names_that_exist():
             assert hasattr(barrio.Results, name), name
     params = barrio.Params().replace(policing__punitive_intensity=0.9, country="ecuador")
     assert params.country == "ecuador" and params.policing.punitive_intensity == 0.9
+
+
+def test_a_scenario_resized_too_small_for_its_levers_says_so_once(caplog, monkeypatch):
+    from barrio.experiments import studies
+    from barrio.experiments.studies import resized
+
+    monkeypatch.setattr(studies, "_WARNED", set())  # whatever earlier tests were told
+    integrated = load_scenario("integrated")
+    with caplog.at_level("WARNING", logger="barrio.experiments.studies"):
+        for _ in range(3):  # as a sweep resizes a policy for each of its runs
+            resized(integrated, population=3_000)
+        resized(integrated, population=40_000)
+    said = [r.getMessage() for r in caplog.records]
+    community = [line for line in said if "community units" in line]
+    assert len(community) == 1 and community[0].startswith("integrated: community units:")
+    assert "at 40,000 residents" not in " ".join(said)

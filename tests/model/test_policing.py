@@ -4,7 +4,15 @@ from scipy import stats
 
 from barrio.model import BarrioModel, Params
 from barrio.model.neighbourhood import Blocks
-from barrio.model.policing import Police, UnitKind, arrest_on_routes, focus_map, reflect
+from barrio.model.policing import (
+    Police,
+    UnitKind,
+    arrest_on_routes,
+    focus_map,
+    reflect,
+    unit_targets,
+    units_rounded_away,
+)
 from barrio.model.population import Offence, Status
 from tests.builders import make_seller, quiet_model
 
@@ -595,3 +603,30 @@ def test_the_hazard_is_worked_out_again_for_a_new_layer_or_rate_and_each_answer_
     assert police.hazard(harsher, presence)[0] == 1.0 - (1.0 - rate) ** 4.0
     single = presence.astype(np.float32)  # equal values, another type: worked out in float32
     assert police.hazard(harsher, single).dtype == np.float32
+
+
+def test_whole_units_are_the_levers_rounded_and_a_large_rounding_is_said():
+    at = Params().at_population  # the default: 5 units per 10,000 residents
+    assert unit_targets(at(40_000)) == {UnitKind.POLICE: 20, UnitKind.COMMUNITY: 0, UnitKind.SOLDIERS: 0}
+    assert units_rounded_away(at(40_000)) == []
+    # 2.5 units become 2 (-20%), within a quarter; 1.5 become 2 (+33%) and 0.5 none, beyond it.
+    assert units_rounded_away(at(5_000)) == []
+    assert units_rounded_away(at(3_000)) == [
+        "police units: policing.units_per_10k asks for 1.5 at 3,000 residents, the run has 2 (+33%)"
+    ]
+    assert "the run has 0 (-100%)" in units_rounded_away(at(1_000))[0]
+    community = at(3_000).with_levers({"policing.community": 0.3})
+    assert any(
+        line.startswith("community units:") and "has 0" in line for line in units_rounded_away(community)
+    )
+
+
+def test_the_model_patrols_with_the_whole_units():
+    params = (
+        Params()
+        .at_population(3_000)
+        .with_levers({"policing.community": 0.5, "policing.soldiers_per_10k": 10})
+    )
+    m = BarrioModel(params, rng=4)
+    counts = {kind: sum(u.kind == kind for u in m.patrols) for kind in UnitKind}
+    assert counts == unit_targets(params) == {UnitKind.POLICE: 1, UnitKind.COMMUNITY: 1, UnitKind.SOLDIERS: 3}
