@@ -32,7 +32,7 @@ from barrio.experiments.wording import check_language
 from barrio.model.params import Params
 from barrio.model.policing import units_rounded_away
 from barrio.model.run import run as run_model
-from barrio.model.scenario import Scenario, load_scenario
+from barrio.model.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
     from barrio.experiments.designs import Exploration
@@ -60,6 +60,23 @@ def scenario_of(scenario: ScenarioLike) -> Scenario:
     raise BatchError(
         f"a scenario is a library name, a .yaml file, a Scenario or Params, not {type(scenario).__name__}"
     )
+
+
+def scenarios_of(scenarios: Sequence[ScenarioLike]) -> list[Scenario]:
+    """:func:`scenario_of` for each, telling every problem of every file at once.
+
+    Raises:
+        ScenarioError: With the problems of every file that cannot be used.
+    """
+    chosen, problems = [], []
+    for scenario in scenarios:
+        try:
+            chosen.append(scenario_of(scenario))
+        except ScenarioError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return chosen
 
 
 def resized(
@@ -234,12 +251,13 @@ def compare(
         scenarios = [scenarios]
     if not scenarios:
         raise BatchError("give at least one scenario to compare")
-    chosen = [resized(scenario_of(s), weeks, warmup, population) for s in scenarios]
+    read = scenarios_of(scenarios)
+    chosen = [resized(s, weeks, warmup, population) for s in read]
     extra: dict[str, Any] = {}
     if posterior is not None:
         # Moved onto the calibrated city first, whose size they take, then resized.
         specs, extra = over_posterior(
-            [scenario_of(s) for s in scenarios],
+            read,
             posterior,
             replicates,
             seed,

@@ -1849,15 +1849,22 @@ def _describe(err: ValidationError) -> list[tuple[str, str]]:
                     paths = by_name[close[0]]
                     message += f"; did you mean {'' if len(paths) == 1 else 'one of '}"
                     message += ", ".join(f"'{p}'" for p in paths) + "?"
-        elif (
-            "input" in e
-            and e["type"] != "missing"
-            and not isinstance(e["input"], dict)  # a whole section: the message says what is wrong
-            and repr(e["input"]) not in message
-        ):
-            message = f"{message} (got {e['input']!r})"
+        else:
+            message = with_input(message, e)
         problems.append((path, message))
     return problems
+
+
+def with_input(message: str, error: Mapping[str, Any]) -> str:
+    """A validation message with the value given, unless it says it already.
+
+    Whether it does is read from a "(got " in it: "greater than 0" holds a 0 that is not the
+    value given. A whole section is not repeated: the message says what is wrong with it.
+    """
+    given = error.get("input")
+    if "input" not in error or error["type"] == "missing" or isinstance(given, dict) or "(got " in message:
+        return message
+    return f"{message} (got {given!r})"
 
 
 def dotted(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

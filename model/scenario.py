@@ -32,7 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from barrio.model.errors import BarrioError, ParameterError
-from barrio.model.params import Params, parameter_table, paths_by_name, scaled_amounts
+from barrio.model.params import Params, parameter_table, paths_by_name, scaled_amounts, with_input
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -89,10 +89,13 @@ class Problem:
 class ScenarioError(BarrioError, ValueError):
     """A scenario file cannot be used; ``problems`` lists everything wrong with it."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], asked: str | None = None) -> None:
         self.problems = problems
         files = sorted({p.file for p in problems})
         head = f"{len(problems)} problem(s) in {', '.join(files)}"
+        if asked is not None and asked not in files:
+            # The file asked for is fine itself: say how the broken one comes into it.
+            head += f" (which {asked} extends)"
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 
@@ -274,8 +277,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     problems: list[Problem] = []
     data, lines = _read_chain(path, problems, stack=())
     if problems:
-        raise ScenarioError(problems)
-    return _validate(path, data, lines)
+        raise ScenarioError(problems, asked=str(path))
+    try:
+        return _validate(path, data, lines)
+    except ScenarioError as err:
+        raise ScenarioError(err.problems, asked=str(path)) from None
 
 
 def locate_beside(name: str, folder: Path) -> Path:
@@ -653,8 +659,13 @@ def _loose_types(data: dict) -> list[tuple[tuple, str]]:
         found = []
         for e in err.errors():
             got = e.get("input")
-            kind = "text" if isinstance(got, str) else "true/false" if isinstance(got, bool) else "this"
-            found.append((tuple(e["loc"]), f"{e['msg']}, not {kind} (got {got!r}); write it without quotes"))
+            if isinstance(got, str):
+                advice = f"not text (got {got!r}); write it without quotes"
+            elif isinstance(got, bool):
+                advice = f"not true/false (got {str(got).lower()}); write the number itself"
+            else:
+                advice = f"not {got!r}"
+            found.append((tuple(e["loc"]), f"{e['msg']}, {advice}"))
         return found
     return []
 
@@ -698,12 +709,7 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
             return f"unknown name; did you mean '{guess}'? It {_where_it_goes(paths, error.get('input'))}"
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"unknown name; {hint}allowed here: {', '.join(allowed)}"
-    message = error["msg"].removeprefix("Value error, ")
-    if "input" in error and error["type"] != "missing" and not isinstance(error["input"], dict):
-        got = repr(error["input"])
-        if got not in message:
-            message = f"{message} (got {got})"
-    return message
+    return with_input(error["msg"].removeprefix("Value error, "), error)
 
 
 def _where_it_goes(paths: list[str], value: Any) -> str:

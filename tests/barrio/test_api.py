@@ -217,3 +217,16 @@ def test_a_scenario_resized_too_small_for_its_levers_says_so_once(caplog, monkey
     community = [line for line in said if "community units" in line]
     assert len(community) == 1 and community[0].startswith("integrated: community units:")
     assert "at 40,000 residents" not in " ".join(said)
+
+
+def test_compare_tells_every_broken_file_before_running_anything(tmp_path):
+    first = tmp_path / "first.yaml"
+    first.write_text("policing:\n  punitve_intensity: 0.5\n", encoding="utf-8")
+    second = tmp_path / "second.yaml"
+    second.write_text("justice:\n  sentence_weeks: -1\n", encoding="utf-8")
+    with pytest.raises(barrio.ScenarioError) as err:
+        barrio.compare(["baseline", first, second], replicates=1, out=tmp_path / "out")
+    text = str(err.value)
+    assert text.startswith(f"2 problem(s) in {first}, {second}")
+    assert f"{first}:2: policing.punitve_intensity" in text and f"{second}:2: justice.sentence_weeks" in text
+    assert not (tmp_path / "out").exists()

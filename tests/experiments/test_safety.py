@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
 
@@ -105,7 +106,11 @@ def test_a_number_written_as_text_is_refused(tmp_path):
         f"{file}:2: neighbourhood.population: Input should be a valid integer, not text (got '40000')" in text
     )
     assert "policing.punitive_intensity: Input should be a valid number, not text (got '0.5')" in text
-    assert "groups.count: Input should be a valid integer, not true/false (got True)" in text
+    # A switch where a number belongs is not a quoting slip: the advice says so.
+    assert (
+        "groups.count: Input should be a valid integer, not true/false (got true); write the number itself"
+        in text
+    )
 
 
 # -- folders that cannot mix ---------------------------------------------------------------------
@@ -177,7 +182,165 @@ def test_load_and_report_refuse_a_folder_with_runs_of_another_plan_naming_them(t
     assert "baseline__r000.parquet (scenario hash" in message
     assert "baseline__r001.parquet (not a run of this folder's plan)" in message
     assert main(["report", str(tmp_path / "a")]) == 2
-    assert "holds runs of another plan" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "holds files that are not runs of its manifest's plan" in said
+    assert "move those files out of runs/" in said and "delete" not in said
+
+
+# -- a manifest damaged or edited: the runs are kept, and the manifest is rebuilt --------------------
+
+
+def _edit_manifest(folder: Path, edit) -> None:
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    edit(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def _refused(call) -> str:
+    with pytest.raises(ResultsError) as refused:
+        call()
+    said = str(refused.value)
+    assert "delete" not in said and "cannot be rebuilt" not in said
+    return said
+
+
+REBUILD = "run the batch command that made this folder again with the same arguments"
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda path: path.write_text(path.read_text()[:300]), "damaged (Unterminated string"),
+        (lambda path: _edit_manifest(path.parent, lambda m: m.pop("scenarios")), "damaged (no 'scenarios')"),
+        (lambda path: _edit_manifest(path.parent, lambda m: m.pop("runs")), "damaged (no 'runs')"),
+        (lambda path: path.write_text("[]"), "damaged (not a JSON object)"),
+        (
+            lambda path: _edit_manifest(path.parent, lambda m: m["runs"][0].update(seed="7")),
+            "damaged (run baseline__r000: seed '7' is not a whole number)",
+        ),
+    ],
+)
+def test_a_damaged_manifest_is_rebuilt_by_the_same_batch_which_keeps_every_run(tmp_path, damage, why):
+    specs = plan([tiny("baseline"), tiny("crackdown")], 2)
+    execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    table = load(tmp_path)
+    damage(tmp_path / "manifest.json")
+    for call in (
+        lambda: load(tmp_path),
+        lambda: execute(specs, tmp_path, InProcessExecutor(), progress=False),
+    ):
+        said = _refused(call)
+        assert said.startswith(f"{tmp_path / 'manifest.json'}: {why}")
+        assert "the runs in runs/ are kept. To rebuild it, move manifest.json aside" in said
+        assert REBUILD in said and "as many --replicates as its runs/ holds" in said
+    # What it advises is true: the same batch rebuilds the manifest and runs nothing again.
+    (tmp_path / "manifest.json").rename(tmp_path / "manifest.json.damaged")
+    again = execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    assert again.done == [] and len(again.skipped) == 4
+    pd.testing.assert_frame_equal(load(tmp_path), table)
+
+
+def test_a_folder_without_its_manifest_says_how_to_rebuild_it_when_it_holds_runs(tmp_path):
+    with pytest.raises(ResultsError, match=r"not a Barrio results folder \(no manifest.json\)$"):
+        load(tmp_path)  # nothing there: nothing to rebuild
+    specs = plan([tiny("baseline")], 2)
+    execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    (tmp_path / "manifest.json").unlink()
+    said = _refused(lambda: load(tmp_path))
+    assert "not a Barrio results folder (no manifest.json); its runs/ holds 2 run file(s)" in said
+    assert f"To rebuild its manifest, {REBUILD}" in said
+    assert execute(specs, tmp_path, InProcessExecutor(), progress=False).skipped == [s.key for s in specs]
+
+
+def test_a_rebuild_with_fewer_replicates_names_this_plan_s_other_runs_as_such(tmp_path):
+    execute(plan([tiny("baseline")], 2), tmp_path, InProcessExecutor(), progress=False)
+    (tmp_path / "manifest.json").unlink()
+    said = _refused(
+        lambda: execute(plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), progress=False)
+    )
+    assert (
+        "baseline__r001.parquet (replicate 1 of baseline, with this batch's values; this batch asks" in said
+    )
+    assert "run the command with the arguments that made them" in said
+
+
+def test_a_rebuilt_manifest_keeps_the_version_that_made_each_run(tmp_path, monkeypatch):
+    real = batch.run
+
+    def elsewhere(scenario, seed, **kwargs):  # runs made by another release
+        return real(scenario, seed, **kwargs).assign(version="0.0.1")
+
+    monkeypatch.setattr(batch, "run", elsewhere)
+    specs = plan([tiny("baseline")], 1)
+    execute(specs, tmp_path, InProcessExecutor(), progress=False, allow_other_version=True)
+    (tmp_path / "manifest.json").unlink()
+    monkeypatch.setattr(batch, "run", real)
+    with pytest.raises(ResultsError, match=r"holds runs of Barrio 0\.0\.1, and this is Barrio .*allow-other"):
+        execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    execute(specs, tmp_path, InProcessExecutor(), progress=False, allow_other_version=True)
+    assert [r["version"] for r in batch.read_manifest(tmp_path)["runs"]] == ["0.0.1"]
+
+
+def test_a_manifest_that_lost_a_run_or_a_seed_is_said_not_to_match_its_runs(tmp_path):
+    specs = plan([tiny("baseline"), tiny("crackdown")], 2)
+    execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    _edit_manifest(tmp_path, lambda m: m.update(runs=[r for r in m["runs"] if r["key"] != "crackdown__r001"]))
+    said = _refused(lambda: load(tmp_path))
+    assert said.startswith(f"{tmp_path / 'manifest.json'} does not match its runs: crackdown__r001.parquet")
+    assert "move manifest.json aside" in said and REBUILD in said and "move those files" not in said
+    # The same batch puts the run back in the manifest.
+    assert execute(specs, tmp_path, InProcessExecutor(), progress=False).done == []
+    assert len(load(tmp_path)) > 0
+
+    _edit_manifest(tmp_path, lambda m: m["runs"][0].update(seed=12345))
+    said = _refused(lambda: load(tmp_path))
+    assert "does not match its runs: baseline__r000.parquet (made with seed" in said
+    assert "the manifest has seed 12345" in said and "move those files" not in said
+    said = _refused(lambda: execute(specs, tmp_path, InProcessExecutor(), progress=False))
+    assert "does not match its runs: it records baseline__r000 with seed 12345, and its file was made" in said
+    assert "use the same --seed" not in said
+    (tmp_path / "manifest.json").rename(tmp_path / "manifest.json.damaged")
+    assert execute(specs, tmp_path, InProcessExecutor(), progress=False).done == []
+    assert len(load(tmp_path)) > 0
+
+
+def test_a_file_in_runs_that_is_not_a_run_is_named_as_such_and_moved_out_not_redone(tmp_path, capsys):
+    from barrio.cli import main
+
+    specs = plan([tiny("baseline")], 1)
+    execute(specs, tmp_path, InProcessExecutor(), progress=False)
+    (tmp_path / "runs" / "junk.parquet").write_text("not parquet")
+    assert main(["report", str(tmp_path)]) == 2
+    said = capsys.readouterr().err
+    assert "junk.parquet (not a run of this folder's plan, nor a run file Barrio can read)" in said
+    assert "move those files out of runs/" in said and "report again" in said
+    assert "delete" not in said and "same command" not in said and "redo" not in said
+    said = _refused(lambda: execute(specs, tmp_path, InProcessExecutor(), progress=False))
+    assert "junk.parquet (not a run of this plan, nor a run file Barrio can read)" in said
+
+
+def test_a_language_the_report_does_not_speak_is_named_with_where_it_came_from(tmp_path, capsys):
+    from barrio.cli import main
+    from barrio.experiments.wording import LanguageError, check_language
+    from barrio.model.errors import BarrioError
+
+    with pytest.raises(LanguageError, match="language 'fr' is not one of the report's: es, pt, en"):
+        check_language("fr")
+    assert issubclass(LanguageError, BarrioError) and issubclass(LanguageError, ValueError)
+    execute(plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), progress=False)
+    _edit_manifest(tmp_path, lambda m: m.setdefault("description", {}).update(language="fr"))
+    assert main(["report", str(tmp_path)]) == 2
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "Traceback" not in said
+    assert f"{tmp_path / 'manifest.json'}: description.language is 'fr', not one of the report's" in said
+    assert "(es, pt, en); give --language es|pt|en" in said and "overrides the folder's" in said
+    with pytest.raises(SystemExit):
+        main(["report", str(tmp_path), "--language", "fr"])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+    # What it says is true: --language overrides the folder's, and the manifest is left as it was.
+    assert main(["report", str(tmp_path), "--language", "en"]) == 0
+    assert json.loads((tmp_path / "manifest.json").read_text())["description"]["language"] == "fr"
 
 
 def test_two_batches_cannot_write_one_folder_at_once(tmp_path):

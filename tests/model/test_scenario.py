@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from barrio.model import Params, ScenarioError, load_scenario, make_model, run
+from barrio.model import ParameterError, Params, ScenarioError, load_scenario, make_model, run
 from barrio.model.scenario import Event, Scenario, Shock, scenario_library
 
 BASELINE = scenario_library()["baseline"]
@@ -514,3 +514,24 @@ def test_a_value_given_to_a_scenario_takes_the_place_of_its_own_wherever_it_is_s
     assert changed.params_at(0).justice.sentence_weeks == crackdown.params_at(0).justice.sentence_weeks
     with pytest.raises(ValueError, match=r"justice\.conviction"):
         crackdown.with_values({"justice.conviction": 2.0})
+
+
+def test_a_refused_value_is_said_even_where_the_rule_holds_the_same_number(tmp_path):
+    # "greater than 0" holds a 0: the value given must still be said.
+    problems = problems_of(write(tmp_path, "s.yaml", "justice:\n  sentence_weeks: 0\n"))
+    assert [p.message for p in problems] == ["Input should be greater than 0 (got 0)"]
+    with pytest.raises(ParameterError, match=r"greater than 0 \(got 0\)"):
+        Params.build({"justice": {"sentence_weeks": 0}})
+
+
+def test_a_problem_in_a_file_extended_says_which_file_extends_it(tmp_path):
+    write(tmp_path, "typo.yaml", "policing:\n  punitve_intensity: 0.5\n")
+    child = write(tmp_path, "mine.yaml", "extends: typo.yaml\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(child)
+    assert (
+        str(err.value).splitlines()[0] == f"1 problem(s) in {tmp_path / 'typo.yaml'} (which {child} extends)"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tmp_path / "typo.yaml")
+    assert "extends" not in str(err.value).splitlines()[0]
