@@ -260,12 +260,14 @@ def execute(
     with folder_lock(out, description):
         old = _read_manifest(out, required=False)
         _check_plan(out, old, specs)
-        _check_code(out, old, allow_other_version)
+        # A manifest being rebuilt (moved aside): each finished run's own table says what made it.
+        made = {} if old else _versions_of_runs(out)
+        _check_code(out, old, allow_other_version, made)
         _remove_leftovers(out)
         runs = inside(out, out / "runs")
         runs.mkdir(exist_ok=True)
         _check_runs(out, old, specs)
-        _write_manifest(out, old, specs, description or {})
+        _write_manifest(out, old, specs, description or {}, made)
         if prepare is not None:
             prepare(out)
         return _run_all(specs, out, pool, time_limit, progress)
@@ -465,9 +467,7 @@ def load(
             # operation; the combined table could not keep one run's anyway.
             table.attrs = {}
         except (OSError, pa.ArrowException) as err:
-            raise ResultsError(
-                f"{part}: cannot be read ({err}); delete it and run the same command again to redo that run"
-            ) from err
+            raise _unreadable_run(out, manifest, part, err) from err
         tables.append(each(table) if each is not None else table)
     # Parts written by different commits may not list the same outcomes: keep them all.
     names = list(dict.fromkeys(n for t in tables for n in t["outcome"].astype("category").cat.categories))
@@ -483,52 +483,92 @@ def check_folder(out: Path | str, manifest: dict[str, Any] | None = None) -> Non
 
     Raises:
         ResultsError: Naming the files that are not runs of the manifest's plan (no entry, or
-            another scenario hash or seed than the manifest records), or that cannot be read.
+            another scenario hash than the manifest records), or that cannot be read; or, when
+            runs of the manifest's scenarios are listed otherwise (no entry, another seed), saying
+            that the manifest does not match its runs and how to rebuild it.
     """
     out = Path(out)
     manifest = manifest if manifest is not None else _read_manifest(out, required=True)
-    hashes = {name: entry.get("hash") for name, entry in manifest.get("scenarios", {}).items()}
-    expected = {
-        r["key"]: (hashes.get(r["scenario"]), int(r["seed"]))
-        for r in manifest.get("runs", [])
-        if "key" in r and "seed" in r
-    }
-    stray = []
-    for part in sorted((out / "runs").glob("*.parquet")):
-        found = _identity(part)
+    hashes = {name: entry["hash"] for name, entry in manifest["scenarios"].items()}
+    expected = {r["key"]: (hashes.get(r["scenario"]), int(r["seed"])) for r in manifest["runs"]}
+    other, unlisted = [], []
+    for part in _run_files(out):
         want = expected.get(part.stem)
+        try:
+            found = _identity(part)
+        except _UnreadableError as err:
+            if want is not None:
+                raise _unreadable_run(out, manifest, part, err.__cause__) from err
+            other.append(f"{part.name} (not a run of this folder's plan, nor a run file Barrio can read)")
+            continue
+        if found is None:  # an older file with no rows: nothing to mix
+            continue
         if want is None:
-            stray.append(f"{part.name} (not a run of this folder's plan)")
-        elif found is not None and (found[0], found[1]) != want:
-            stray.append(
+            if hashes.get(_scenario_of(part.stem)) == found[0]:
+                unlisted.append(
+                    f"{part.name} (a run of its scenario with its values, seed {found[1]}; not listed)"
+                )
+            else:
+                other.append(f"{part.name} (not a run of this folder's plan)")
+        elif found[0] != want[0]:
+            other.append(
                 f"{part.name} (scenario hash {found[0]}, seed {found[1]}; the manifest has {want[0]}, "
                 f"seed {want[1]})"
             )
-    if stray:
-        raise _mixed(out, stray)
+        elif found[1] != want[1]:
+            unlisted.append(f"{part.name} (made with seed {found[1]}; the manifest has seed {want[1]})")
+    if other:
+        raise ResultsError(
+            f"{out} holds files that are not runs of its manifest's plan: {_shown(other)}. Results of two "
+            "plans are not mixed: move those files out of runs/ (elsewhere, to keep them) and report again"
+        )
+    if unlisted:
+        raise ResultsError(
+            f"{out / MANIFEST} does not match its runs: {_shown(unlisted)}. They are runs of its scenarios "
+            "with the values it records, listed otherwise (the manifest edited, or written by another "
+            f"batch): the runs are kept; rebuild the manifest: move {MANIFEST} aside (to "
+            f"{MANIFEST}.damaged, say) and {_REBUILD.format(out=out)}"
+        )
 
 
-def _mixed(out: Path, stray: list[str]) -> ResultsError:
-    shown = "; ".join(stray[:10]) + (f"; and {len(stray) - 10} more" if len(stray) > 10 else "")
+def _shown(files: list[str]) -> str:
+    return "; ".join(files[:10]) + (f"; and {len(files) - 10} more" if len(files) > 10 else "")
+
+
+def _scenario_of(key: str) -> str:
+    """The scenario a run's name is of (``NAME__r000``)."""
+    return key.rpartition("__r")[0]
+
+
+def _unreadable_run(out: Path, manifest: dict[str, Any], part: Path, err: object) -> ResultsError:
+    """A run of the folder's plan that cannot be read: what to do from a report, which redoes no run."""
+    command = manifest.get("description", {}).get("command")
+    made_by = f"`barrio {command}`" if command in ("compare", "sweep", "explore") else "batch command"
     return ResultsError(
-        f"{out} holds runs of another plan than its manifest's: {shown}. Results of two plans are not "
-        "mixed: move those files out (or delete them) and run the same command again, or use another "
-        "results folder"
+        f"{part}: cannot be read ({err}). It is {part.stem}, one of this folder's runs: move it out of "
+        f"runs/ and run the {made_by} that made this folder again with the same arguments (--out {out}) "
+        "to redo that run (the other runs are kept); then report again"
     )
 
 
+class _UnreadableError(Exception):
+    """A file in runs/ that is not a Parquet file Barrio can read (the cause says why)."""
+
+
 def _identity(part: Path) -> tuple[str, int] | None:
-    """A run file's (scenario hash, seed): from its metadata, else (older files) its first row."""
+    """A run file's (scenario hash, seed): from its metadata, else (older files) its first row.
+
+    Raises:
+        _UnreadableError: If it cannot be read, for the caller to say what to do in its own terms.
+    """
     try:
         metadata = pq.read_schema(part).metadata or {}
         if RUN_METADATA in metadata:
             found = json.loads(metadata[RUN_METADATA])
             return str(found["scenario_hash"]), int(found["seed"])
         first = pq.read_table(part, columns=["scenario_hash", "seed"]).slice(0, 1).to_pylist()
-    except (OSError, ValueError, KeyError, pa.ArrowException) as err:
-        raise ResultsError(
-            f"{part}: cannot be read ({err}); delete it and run the same command again to redo that run"
-        ) from err
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as err:
+        raise _UnreadableError(part) from err
     return (str(first[0]["scenario_hash"]), int(first[0]["seed"])) if first else None
 
 
@@ -567,7 +607,7 @@ def _check_plan(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> Non
     """
     if not old:
         return
-    before = list(old.get("scenarios", {}))
+    before = list(old["scenarios"])
     now = list(dict.fromkeys(s.scenario.name for s in specs))
     new = [name for name in now if name not in before]
     if new:
@@ -578,15 +618,27 @@ def _check_plan(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> Non
         )
     for spec in specs:
         entry = old["scenarios"][spec.scenario.name]
-        if entry.get("hash") != spec.scenario.hash:
+        if entry["hash"] != spec.scenario.hash:
+            if any(_made_as(out, s) for s in specs if s.scenario.name == spec.scenario.name):
+                raise _manifest_disagrees(
+                    out,
+                    f"it records scenario '{spec.scenario.name}' with hash {entry['hash']}, and its runs "
+                    f"were made with hash {spec.scenario.hash}, as this batch asks",
+                )
             raise ResultsError(
                 f"{out} already holds runs of scenario '{spec.scenario.name}' with other values (hash "
-                f"{entry.get('hash')}, now {spec.scenario.hash}); use another results folder, or delete this "
-                "one to start again"
+                f"{entry['hash']}, now {spec.scenario.hash}); use another results folder (this one keeps "
+                "its runs)"
             )
-    seeds = {r["key"]: r.get("seed") for r in old.get("runs", [])}
+    seeds = {r["key"]: r["seed"] for r in old["runs"]}
     for spec in specs:
         if spec.key in seeds and seeds[spec.key] != spec.seed:
+            if _made_as(out, spec):
+                raise _manifest_disagrees(
+                    out,
+                    f"it records {spec.key} with seed {seeds[spec.key]}, and its file was made with seed "
+                    f"{spec.seed}, as this batch asks",
+                )
             raise ResultsError(
                 f"{out} already holds {spec.key} with seed {seeds[spec.key]}, not {spec.seed}; "
                 "use the same --seed as before, or another results folder"
@@ -596,13 +648,31 @@ def _check_plan(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> Non
 def _check_runs(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> None:
     """Refuse to resume over run files that are not this plan's (a manifest deleted, other --weeks)."""
     wanted = {s.key: (s.scenario.hash, s.seed) for s in specs}
+    hashes = {s.scenario.name: s.scenario.hash for s in specs}
     known = {r["key"] for r in old.get("runs", [])}
     stray = []
-    for part in sorted((out / "runs").glob("*.parquet")):
-        found = _identity(part)
+    for part in _run_files(out):
         want = wanted.get(part.stem)
+        if want is None and part.stem in known:
+            continue  # a run of the folder's plan this batch does not ask for (fewer replicates)
+        try:
+            found = _identity(part)
+        except _UnreadableError as err:
+            if want is None:
+                stray.append(f"{part.name} (not a run of this plan, nor a run file Barrio can read)")
+                continue
+            raise ResultsError(
+                f"{part}: cannot be read ({err.__cause__}). It is {part.stem}, one of this batch's runs: "
+                "move it out of runs/ and run this command again to redo that run (the other runs are kept)"
+            ) from err
         if want is None:
-            if part.stem not in known:
+            name, _, replicate = part.stem.rpartition("__r")
+            if found is not None and replicate.isdigit() and hashes.get(name) == found[0]:
+                stray.append(
+                    f"{part.name} (replicate {int(replicate)} of {name}, with this batch's values; this "
+                    "batch asks for fewer replicates)"
+                )
+            else:
                 stray.append(f"{part.name} (not a run of this plan)")
         elif found is not None and found != want:
             stray.append(
@@ -610,26 +680,135 @@ def _check_runs(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> Non
                 f"seed {want[1]})"
             )
     if stray:
-        raise _mixed(out, stray)
+        raise ResultsError(
+            f"{out} holds runs that are not this batch's: {_shown(stray)}. If they are this folder's own "
+            "runs, run the command with the arguments that made them (the same scenarios, --seed, --weeks, "
+            "--population, and as many replicates); if they are another plan's, results of two plans are "
+            "not mixed: move them out of runs/ (elsewhere, to keep them) and run this command again, or use "
+            "another results folder"
+        )
+
+
+def _manifest_disagrees(out: Path, what: str) -> ResultsError:
+    """The manifest, not the runs, is what is wrong: rebuild it (the runs say what they are)."""
+    return ResultsError(
+        f"{out / MANIFEST} does not match its runs: {what}. The runs are kept; rebuild the manifest: move "
+        f"{MANIFEST} aside (to {MANIFEST}.damaged, say) and {_REBUILD.format(out=out)}"
+    )
+
+
+def _made_as(out: Path, spec: RunSpec) -> bool:
+    """Whether the spec's run file is there and was made as the spec says (its scenario hash and seed)."""
+    part = out / "runs" / f"{spec.key}.parquet"
+    try:
+        return part.is_file() and _identity(part) == (spec.scenario.hash, spec.seed)
+    except _UnreadableError:
+        return False
 
 
 def _read_manifest(out: Path, required: bool) -> dict[str, Any]:
     path = out / MANIFEST
     if not path.exists():
         if required:
-            raise ResultsError(f"{out}: not a Barrio results folder (no {MANIFEST})")
+            message = f"{out}: not a Barrio results folder (no {MANIFEST})"
+            held = _run_files(out)
+            if held:
+                message += (
+                    f"; its runs/ holds {len(held)} run file(s). To rebuild its manifest, "
+                    + _REBUILD.format(out=out)
+                )
+            raise ResultsError(message)
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        message = f"{path}: damaged ({err}); it cannot be rebuilt, use a new results folder"
-        raise ResultsError(message) from err
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:  # unreadable is not damaged: nothing to rebuild
+        raise ResultsError(f"{path}: cannot be read ({err.strerror or err})") from err
+    try:
+        manifest = json.loads(text)
+    except ValueError as err:
+        raise _damaged(out, str(err)) from err
+    missing = _missing(manifest)
+    if missing:
+        raise _damaged(out, missing)
+    return manifest
 
 
-def _check_code(out: Path, old: dict[str, Any], allow_other_version: bool) -> None:
-    """Refuse to add runs of this code to a folder of runs made by other code, unless allowed."""
+#: How to rebuild a results folder's manifest (from a batch command that made the folder).
+_REBUILD = (
+    "run the batch command that made this folder again with the same arguments (barrio compare, sweep "
+    "or explore ... --out {out}; for compare, as many --replicates as made its runs): it writes a new "
+    "manifest, keeps every finished run that is that command's, names any that is not, and runs only "
+    "the missing ones"
+)
+
+
+def _damaged(out: Path, why: str) -> ResultsError:
+    """A manifest that cannot be used: its runs are kept, and it is rebuilt by the batch command."""
+    path = out / MANIFEST
+    return ResultsError(
+        f"{path}: damaged ({why}); the runs in runs/ are kept. To rebuild it, move {MANIFEST} aside (to "
+        f"{MANIFEST}.damaged, say) and {_REBUILD.format(out=out)}"
+    )
+
+
+def _missing(manifest: Any) -> str:
+    """What a manifest lacks of what every command reads (its scenarios' hashes, its runs' seeds)."""
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    scenarios, runs = manifest.get("scenarios"), manifest.get("runs")
+    if not isinstance(scenarios, dict):
+        return "no 'scenarios'" if scenarios is None else "'scenarios' is not an object"
+    for name, entry in scenarios.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
+            return f"scenario '{name}' has no 'hash'"
+    if not isinstance(runs, list):
+        return "no 'runs'" if runs is None else "'runs' is not a list"
+    for i, entry in enumerate(runs):
+        if not isinstance(entry, dict) or not all(k in entry for k in ("key", "scenario", "seed")):
+            return f"run {i + 1} lacks its key, scenario or seed"
+        if isinstance(entry["seed"], bool) or not isinstance(entry["seed"], int):
+            return f"run {entry['key']}: seed {entry['seed']!r} is not a whole number"
+    description = manifest.get("description", {})
+    if not isinstance(description, dict):
+        return "'description' is not an object"
+    return ""
+
+
+def _run_files(out: Path) -> list[Path]:
+    return sorted((out / "runs").glob("*.parquet")) if (out / "runs").is_dir() else []
+
+
+def _versions_of_runs(out: Path) -> dict[str, str]:
+    """The version that made each run file, from its table (one it cannot read is named later)."""
+    made = {}
+    for part in _run_files(out):
+        with contextlib.suppress(OSError, KeyError, ValueError, pa.ArrowException):
+            first = pq.read_table(part, columns=["version"]).slice(0, 1).to_pylist()
+            if first:
+                made[part.stem] = str(first[0]["version"])
+    return made
+
+
+def _check_code(
+    out: Path, old: dict[str, Any], allow_other_version: bool, made: dict[str, str] | None = None
+) -> None:
+    """Refuse to add runs of this code to a folder of runs made by other code, unless allowed.
+
+    ``made``: the version of each run of a folder whose manifest is being rebuilt.
+    """
     if not old:
-        return
+        here = code_identity().version
+        other = sorted({v for v in (made or {}).values() if v != here})
+        if not other:
+            return
+        if allow_other_version:
+            log.warning("%s: adding runs of Barrio %s to runs of Barrio %s", out, here, ", ".join(other))
+            return
+        raise ResultsError(
+            f"{out} holds runs of Barrio {', '.join(other)}, and this is Barrio {here}; "
+            "results of two versions of the code are not mixed unless asked: use another results folder, "
+            "or add to this one anyway with --allow-other-version (allow_other_version=True in Python)"
+        )
     # Manifests written before the code identity was recorded name only a version.
     before = CodeIdentity.from_dict(old.get("code") or {"version": old.get("barrio_version", "unknown")})
     now = code_identity()
@@ -652,7 +831,11 @@ def _check_code(out: Path, old: dict[str, Any], allow_other_version: bool) -> No
 
 
 def _write_manifest(
-    out: Path, old: dict[str, Any], specs: Sequence[RunSpec], description: dict[str, Any]
+    out: Path,
+    old: dict[str, Any],
+    specs: Sequence[RunSpec],
+    description: dict[str, Any],
+    made: dict[str, str] | None = None,
 ) -> None:
     code = code_identity()
     scenarios = {
@@ -668,7 +851,7 @@ def _write_manifest(
         if before and before["hash"] != entry["hash"]:
             raise ResultsError(
                 f"{out} already holds runs of scenario '{name}' with other values (hash {before['hash']}, "
-                f"now {entry['hash']}); use another results folder, or delete this one to start again"
+                f"now {entry['hash']}); use another results folder (this one keeps its runs)"
             )
     runs = {r["key"]: r for r in old.get("runs", [])}
     for spec in specs:
@@ -686,7 +869,9 @@ def _write_manifest(
             "seed": spec.seed,
             "levers": spec.levers,
             # A finished run keeps the version that made it; one still to run gets this one.
-            "version": run_version(before) if before and finished else code.version,
+            "version": (run_version(before) if before else (made or {}).get(spec.key, code.version))
+            if finished
+            else code.version,
         }
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = {

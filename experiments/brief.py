@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from barrio.experiments.effects import HEADLINE, change_text
+from barrio.experiments.effects import HEADLINE, change_text, interval_text
 from barrio.experiments.figures import judge
 from barrio.experiments.parameter_words import parameter_words, value_words
 from barrio.experiments.vocabulary import outcome_name, scenario_title
-from barrio.experiments.wording import number, percent, say
+from barrio.experiments.wording import number, say
 from barrio.model.params import dotted
 
 __all__ = ["MAX_SENTENCES", "brief_sentences", "rare_warning", "scenario_changes"]
@@ -56,6 +56,10 @@ def _value(x: Any, language: str) -> str:
 def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], language: str) -> list[str]:
     """What a scenario changes from the baseline, one change a line: its starting values, then its timeline.
 
+    A change the timeline makes at or after the last week run (``timing.horizon_weeks``) is
+    said not to have happened in these runs; if none of its changes did, a last line says its
+    differences from the baseline are no policy's effect.
+
     Args:
         resolved: The scenario's resolved values (``Scenario.resolved()``, as in the manifest).
         base: The baseline's.
@@ -67,11 +71,14 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
         _setting(path, theirs.get(path), v, language) for path, v in mine.items() if theirs.get(path) != v
     ]
     lines += [f"{say('from_the_start', language)}: {change}" for change in start]
+    horizon = int(mine.get("timing.horizon_weeks", 0)) or None
+    happened = bool(start)
     current = dict(mine)  # the timeline changes the scenario's own values, in order
     for event in resolved.get("timeline", []):
         week = event.get("week")
         if week is None:
             week = round(float(event.get("year", 0)) * 52)
+        late = horizon is not None and week >= horizon  # the run ends before its week
         # A value set to what it already is (cash_transfer's amount) changes nothing to say.
         changes = [
             _setting(path, current.get(path), v, language)
@@ -81,17 +88,19 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
         if event.get("shock"):
             shock = event["shock"]
             changes.append(say("shock", language, name=shock.get("name", "shock"), weeks=shock.get("weeks")))
-        lines += [f"{say('from_week', language, week=week)}: {change}" for change in changes]
+        for change in changes:
+            line = f"{say('from_week', language, week=week)}: {change}"
+            lines.append(say("after_the_runs", language, line=line, weeks=horizon) if late else line)
+        happened = happened or (bool(changes) and not late)
         current.update(event.get("set", {}))
-    return lines or [say("no_change", language)]
+    if not lines:
+        return [say("no_change", language)]
+    return lines if happened else [*lines, say("nothing_happened", language)]
 
 
 def _item(row: pd.Series, language: str) -> str:
     name = outcome_name(row.outcome, language)
-    if np.isfinite(row.relative):
-        ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
-    else:
-        ci = say("ci", language, low=number(row.ci_low, language), high=number(row.ci_high, language))
+    ci = interval_text(row, language)
     return say("brief_item", language, name=name, change=change_text(row, language), ci=ci)
 
 
@@ -112,7 +121,8 @@ def brief_sentences(
         sure the figures are and, for rare events, what more would take; at most
         :data:`MAX_SENTENCES` in all, the policies' own first. A row marked ``too_few``
         (:func:`experiments.effects.too_few`) is said to be too small a count to tell, with
-        no interval: one of no width would look surer than any.
+        no interval: one of no width would look surer than any. With a single pair of runs
+        there is no interval, and the brief says so rather than that one includes no change.
     """
     headline = versus[versus.outcome.isin(HEADLINE)]
     rank = {name: k for k, name in enumerate(HEADLINE)}
@@ -128,25 +138,21 @@ def brief_sentences(
         worse = [
             _item(r, language) for (_, r), j in zip(rows.iterrows(), judged, strict=True) if j == "worse"
         ]
-        unclear = [
-            outcome_name(r.outcome, language)
-            for r, j in zip(rows.itertuples(), judged, strict=True)
-            if j == "unclear"
-        ]
         if better:
             said.append(say("brief_better", language, policy=title, items="; ".join(better)))
         if worse:
             said.append(say("brief_worse", language, policy=title, items="; ".join(worse)))
-        few = [
-            outcome_name(r.outcome, language)
-            for r, j in zip(rows.itertuples(), judged, strict=True)
-            if j == "too_few"
-        ]
-        if unclear:
-            unclear_said.append(say("brief_unclear", language, policy=title, names="; ".join(unclear)))
-        if few:
-            unclear_said.append(say("brief_too_few", language, policy=title, names="; ".join(few)))
-    closing = [say("brief_how_sure", language, replicates=replicates)]
+        for kind in ("unclear", "one_pair", "too_few"):
+            names = [
+                outcome_name(r.outcome, language)
+                for r, j in zip(rows.itertuples(), judged, strict=True)
+                if j == kind
+            ]
+            if names:
+                unclear_said.append(say(f"brief_{kind}", language, policy=title, names="; ".join(names)))
+    # One pair of runs has no interval to say how much chance could move a figure.
+    how_sure = "brief_how_sure" if replicates > 1 else "brief_how_sure_one"
+    closing = [say(how_sure, language, replicates=replicates)]
     if rare is not None and not rare.empty:
         # The brief's caution is for what it speaks of, the headline, where a small count is.
         shown = rare[rare.outcome.isin(HEADLINE)]
@@ -161,15 +167,32 @@ def brief_sentences(
 
 
 def _judged(rows: pd.DataFrame) -> list[str]:
-    """Each row better, worse, unclear, neutral, or ``too_few``: a count too small to claim anything."""
+    """Each row better, worse, unclear, neutral, ``too_few`` or ``one_pair``.
+
+    ``too_few``: a count too small to claim anything; ``one_pair``: a single pair of runs, so
+    no interval.
+    """
     few = rows.too_few.to_numpy(bool) if "too_few" in rows else np.zeros(len(rows), bool)
+    single = (rows.n < 2).to_numpy(bool) if "n" in rows else np.zeros(len(rows), bool)
     return [
-        "too_few" if f else judge(r.outcome, r.verdict) for r, f in zip(rows.itertuples(), few, strict=True)
+        "too_few" if f else "one_pair" if one else judge(r.outcome, r.verdict)
+        for r, f, one in zip(rows.itertuples(), few, single, strict=True)
     ]
 
 
 def rare_warning(row: pd.Series, language: str) -> str:
-    """The caution for a count too small (a row of :func:`experiments.effects.rare_events`)."""
+    """The caution for a count too small (a row of :func:`experiments.effects.rare_events`).
+
+    A count of none in every run has no relative precision to reach, whatever the replicates:
+    the caution says so rather than a number of replicates that would not do.
+    """
+    if row.events == 0:
+        return say(
+            "brief_none",
+            language,
+            name=outcome_name(row.outcome, language),
+            scenario=scenario_title(row.scenario, language),
+        )
     return say(
         "brief_few_people" if row.get("kind") == "people" else "brief_rare",
         language,
@@ -184,7 +207,7 @@ def rare_warning(row: pd.Series, language: str) -> str:
 def _compact(headline: pd.DataFrame, policy: str, rank: dict[str, int], language: str) -> str:
     """One policy's headline outcomes in one sentence: better, worse, and what the runs cannot tell."""
     rows = headline[headline.scenario == policy].sort_values("outcome", key=lambda c: c.map(rank))
-    kinds: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "too_few": []}
+    kinds: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "one_pair": [], "too_few": []}
     for (_, row), r, kind in zip(rows.iterrows(), rows.itertuples(), _judged(rows), strict=True):
         if kind in kinds:
             kinds[kind].append(

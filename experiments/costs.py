@@ -19,8 +19,11 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from barrio.experiments.effects import judged
+
 __all__ = [
     "AVERTED",
+    "JUDGED_AS",
     "SPENDING",
     "Currency",
     "cost_effectiveness",
@@ -36,6 +39,9 @@ SPENDING = ("enforcement_cost", "programme_spending")
 #: that counts it: homicides a year (the rate is per 100,000), young recruits a year, and
 #: prisoners held (a prisoner held a year is a prisoner-year).
 AVERTED = {"homicides": "homicides", "young_recruits": "young_recruits", "prisoner_years": "prisoners"}
+#: The report's outcome whose verdict says whether each is averted: the same counts, so the
+#: cost table never claims what the tables of each policy against the baseline do not.
+JUDGED_AS = {"homicides": "homicide_rate", "young_recruits": "young_recruits", "prisoner_years": "prisoners"}
 
 
 @dataclass(frozen=True)
@@ -141,27 +147,42 @@ def fieller(cost: np.ndarray, averted: np.ndarray) -> tuple[float, float, float]
     return ratio, (qb - root) / qa, (qb + root) / qa
 
 
-def cost_effectiveness(means: pd.DataFrame, baseline: str, years: float) -> pd.DataFrame:
+def cost_effectiveness(
+    means: pd.DataFrame, baseline: str, years: float, rare: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Extra spending per homicide, young recruit and prisoner-year averted, against the baseline.
 
     Over the policy period, paired by replicate: the extra cost is the difference in total
     spending; what is averted is the baseline's count less the policy's (homicides as the
     ``homicides`` weekly count, young recruits a year, prisoner-years from prisoners held).
+    Whether the policy averts it is the verdict on the change in that count, as
+    :func:`experiments.effects.judged` gives it for the outcome of :data:`JUDGED_AS`.
 
     Args:
         means: Per-replicate means (:func:`experiments.effects.per_replicate`), with
             ``total_cost``, ``homicides``, ``young_recruits`` and ``prisoners``.
         baseline: The counterfactual scenario.
         years: Length of the policy period.
+        rare: Rare counts of the same runs (:func:`experiments.effects.rare_events`); none
+            marked if not given.
 
     Returns:
         One row per policy and averted outcome: ``extra_cost`` (USD over the period),
-        ``averted`` with ``averted_low``/``averted_high``, ``per_averted`` with ``low``/``high``
-        (Fieller), and ``status``: ``averts`` (fewer with the policy, surely), ``raises``
-        (more, surely: no cost per outcome averted), ``unclear`` (the runs cannot tell),
+        ``averted`` with ``averted_low``/``averted_high`` (the paired difference's 95% CI),
+        ``per_averted`` with ``low``/``high`` (Fieller), the count's relative change
+        (``relative``, ``rel_low``, ``rel_high``), ``too_few``, and ``status``: ``averts``
+        (fewer with the policy, surely), ``raises`` (more, surely: no cost per outcome
+        averted), ``unclear`` (the runs cannot tell), ``too_few`` (too few cases to tell),
         ``none`` (none in any run of either).
     """
+    if rare is None:
+        rare = pd.DataFrame(columns=["scenario", "outcome"])
     wide = means.pivot_table(index="replicate", columns=["outcome", "scenario"], values="value")
+    counts = means[means.outcome.isin(list(AVERTED.values()))]
+    shown = {outcome: JUDGED_AS[name] for name, outcome in AVERTED.items()}
+    verdicts = judged(counts.assign(outcome=counts.outcome.map(shown)), baseline, rare).set_index(
+        ["scenario", "outcome"]
+    )
     rows = []
     for scenario in dict.fromkeys(means.scenario):
         if (
@@ -182,10 +203,16 @@ def cost_effectiveness(means: pd.DataFrame, baseline: str, years: float) -> pd.D
             n = len(e)
             half = _t(n) * e.std(ddof=1) / math.sqrt(n) if n > 1 else np.nan
             low, high = e.mean() - half, e.mean() + half
-            if not e.any() and not (wide[outcome, baseline].to_numpy(float) != 0).any():
-                status = "none"  # none in either: nothing to avert
+            key = (scenario, JUDGED_AS[name])
+            if key not in verdicts.index:
+                status, verdict = "none", None  # none in either: nothing to avert
             else:
-                status = "averts" if low > 0 else "raises" if high < 0 else "unclear"
+                verdict = verdicts.loc[key]
+                status = (
+                    "too_few"
+                    if verdict.too_few
+                    else {"lower": "averts", "higher": "raises"}.get(verdict.verdict, "unclear")
+                )
             ratio, r_low, r_high = fieller(c, e) if status == "averts" else (np.nan, np.nan, np.nan)
             rows.append(
                 {
@@ -199,6 +226,10 @@ def cost_effectiveness(means: pd.DataFrame, baseline: str, years: float) -> pd.D
                     "per_averted": ratio,
                     "low": r_low,
                     "high": r_high,
+                    "relative": np.nan if verdict is None else verdict.relative,
+                    "rel_low": np.nan if verdict is None else verdict.rel_low,
+                    "rel_high": np.nan if verdict is None else verdict.rel_high,
+                    "too_few": verdict is not None and bool(verdict.too_few),
                     "status": status,
                 }
             )

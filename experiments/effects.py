@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from barrio.experiments.vocabulary import outcome_name, scenario_title
-from barrio.experiments.wording import percent, say, signed
+from barrio.experiments.wording import number, percent, say, signed
 from barrio.model.outcomes import SEXES
 from barrio.model.population import AGE_BANDS
 
@@ -35,11 +35,17 @@ __all__ = [
     "PER_YEAR",
     "against_baseline",
     "change_text",
+    "change_with_interval",
     "derive",
+    "interval_text",
+    "judged",
     "log_ratio_interval",
     "paired_d",
     "per_replicate",
+    "percent_decimals",
+    "percent_with",
     "rare_events",
+    "relative_ci",
     "replicates_for",
     "sentence",
     "settling",
@@ -334,19 +340,20 @@ def sentence(
         return say(
             "sentence_one_pair", language, name=name, baseline=baseline, change=percent(relative, language)
         )
-    ci = say("ci", language, low=percent(low, language), high=percent(high, language))
+    decimals = percent_decimals(low, high)
+    ci = relative_ci(low, high, language, decimals)
     if low <= 0 <= high:
         return say(
             "sentence_unclear",
             language,
             name=name,
             baseline=baseline,
-            change=percent(relative, language),
+            change=percent_with(relative, language, decimals),
             ci=ci,
         )
     key = "sentence_higher" if relative > 0 else "sentence_lower"
-    size = percent(abs(relative), language, signed=False)
-    if round(abs(relative) * 100) == 0:
+    size = percent_with(abs(relative), language, decimals, signed=False)
+    if decimals == 0 and round(abs(relative) * 100) == 0:
         size = say("under_one_percent", language)
     return say(key, language, name=name, size=size, baseline=baseline, ci=ci)
 
@@ -422,9 +429,85 @@ def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) ->
     return pd.DataFrame(rows, columns=columns)
 
 
+#: The most decimals a percentage gets to show which side of no change it is on.
+_MAX_DECIMALS = 3
+
+
+def percent_decimals(*shares: float) -> int:
+    """Decimals a row's percentages need so that none that is not 0 prints as 0%.
+
+    A whole percent would print an interval's end of -0.3% as "0%", and "-1% (95% CI -2% to
+    0%)" would read as reaching no change where the verdict says it does not: each end shows
+    as many decimals as it takes to show its sign, the same for the whole row.
+    """
+    for decimals in range(_MAX_DECIMALS + 1):
+        if all(not np.isfinite(x) or x == 0 or round(x * 100, decimals) != 0 for x in shares):
+            return decimals
+    return _MAX_DECIMALS
+
+
+def percent_with(x: float, language: str, decimals: int, signed: bool = True) -> str:
+    """A share as a percentage with ``decimals`` decimals at most (``-1.9%``); whole is :func:`percent`'s."""
+    if decimals == 0 or not np.isfinite(x):
+        return percent(x, language, signed)
+    # wording.percent has no decimals: the number is written as wording writes numbers, then %.
+    text = number(x * 100, language, digits=decimals) + "%"
+    return "+" + text if signed and round(x * 100, decimals) > 0 else text
+
+
+def relative_ci(low: float, high: float, language: str, decimals: int | None = None) -> str:
+    """A relative change's interval ("95% CI -1.9% to -0.3%"), each end showing its sign."""
+    if decimals is None:
+        decimals = percent_decimals(low, high)
+    return say(
+        "ci", language, low=percent_with(low, language, decimals), high=percent_with(high, language, decimals)
+    )
+
+
 def change_text(row: Any, language: str) -> str:
-    """A comparison row's change: relative unless the baseline is zero (``-26%``), else absolute (``+3``)."""
-    return percent(row.relative, language) if np.isfinite(row.relative) else signed(row.difference, language)
+    """A comparison row's change: relative unless the baseline is zero (``-26%``), else absolute (``+3``).
+
+    A relative change has as many decimals as its interval needs (:func:`percent_decimals`).
+    """
+    if not np.isfinite(row.relative):
+        return signed(row.difference, language)
+    return percent_with(row.relative, language, percent_decimals(row.rel_low, row.rel_high))
+
+
+def change_with_interval(row: Any, language: str) -> str:
+    """A comparison row's change with its interval: "-1.1% (95% CI -1.9% to -0.3%)", "+3 (95% CI +1 to +5)".
+
+    A row marked too few (:func:`too_few`) and one pair of runs get no interval, and say why.
+    """
+    change = change_text(row, language)
+    if getattr(row, "too_few", False):  # its interval would claim a precision the count lacks
+        return say("change_too_few", language, change=change)
+    if not np.isfinite(row.ci_low):  # one pair of runs
+        return say("change_one_pair", language, change=change)
+    return f"{change} ({interval_text(row, language)})"
+
+
+def interval_text(row: Any, language: str) -> str:
+    """A comparison row's interval, the one its verdict follows: relative unless the baseline is zero."""
+    if np.isfinite(row.relative):
+        return relative_ci(row.rel_low, row.rel_high, language)
+    return say("ci", language, low=signed(row.ci_low, language), high=signed(row.ci_high, language))
+
+
+def judged(means: pd.DataFrame, baseline: str, rare: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """Each scenario against the baseline, with a count too small to tell marked: the verdicts there are.
+
+    :func:`against_baseline` then :func:`too_few`: what the report's tables, brief and chart,
+    ``effects.csv``, ``Results.effects()`` and the cost per outcome averted all read, so that
+    none of them claims a change another calls too few cases to tell.
+
+    Args:
+        means: Per-replicate means (:func:`derive`).
+        baseline: The scenario compared with.
+        rare: Rare counts of the same runs (:func:`rare_events`).
+        language: Language of the sentences.
+    """
+    return too_few(against_baseline(means, baseline, language), rare, baseline, language)
 
 
 def too_few(versus: pd.DataFrame, rare: pd.DataFrame, baseline: str, language: str = "en") -> pd.DataFrame:

@@ -70,8 +70,15 @@ def _style(k: int) -> dict:
 
 
 def forest_figure(versus: pd.DataFrame, base: str, language: str) -> Figure:
-    """Each policy's relative change on the headline outcomes, with its interval, coloured by verdict."""
+    """Each policy's relative change on the headline outcomes, with its interval, coloured by verdict.
+
+    A change marked too few cases to tell (``too_few``) is a grey point with no interval: the
+    interval of a handful of cases would claim a precision the count lacks.
+    """
     rows = versus[versus.outcome.isin(HEADLINE) & np.isfinite(versus.relative)]
+    if "too_few" in rows:
+        few = rows.too_few.to_numpy(bool)
+        rows = rows.assign(rel_low=rows.rel_low.where(~few), rel_high=rows.rel_high.where(~few))
     outcomes = [o for o in HEADLINE if o in set(rows.outcome)]
     policies = list(dict.fromkeys(rows.scenario))
     height = 1.2 + 0.42 * max(len(outcomes), 1) * max(len(policies), 1) ** 0.5
@@ -100,8 +107,11 @@ def forest_figure(versus: pd.DataFrame, base: str, language: str) -> Figure:
     ax.grid(axis="x", alpha=0.3, which="both")
     ends = [1 + v for v in (*rows.rel_low.dropna(), *rows.rel_high.dropna(), *rows.relative) if v > -1]
     low, high = min([0.8, *ends]), max([1.25, *ends])
-    ax.set_xlim(low / 1.15, high * 1.15)
-    ticks = [r for r in (0.1, 0.25, 0.5, 1, 2, 5, 20, 100) if low / 1.15 <= r <= high * 1.15]
+    # A tenth of the drawn span on each side (at least a factor 1.15), so that no interval's
+    # end or marker touches the frame however wide the span.
+    margin = max(1.15, (high / low) ** 0.1)
+    ax.set_xlim(low / margin, high * margin)
+    ticks = [r for r in (0.1, 0.25, 0.5, 1, 2, 5, 20, 100) if low / margin <= r <= high * margin]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v - 1, language)))
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))

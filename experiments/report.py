@@ -17,9 +17,11 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -28,29 +30,30 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.figure import Figure
 
 from barrio.experiments import figures as draw
-from barrio.experiments.batch import ResultsError, load, read_manifest
+from barrio.experiments.batch import MANIFEST, ResultsError, load, read_manifest
 from barrio.experiments.brief import brief_sentences, rare_warning, scenario_changes
 from barrio.experiments.costs import Currency, cost_effectiveness, costs, currency
 from barrio.experiments.effects import (
     KEY_OUTCOMES,
-    against_baseline,
     change_text,
+    change_with_interval,
     derive,
+    judged,
     per_replicate,
     rare_events,
     settling,
     summarise,
-    too_few,
 )
 from barrio.experiments.figures import OVERVIEW_OUTCOMES
 from barrio.experiments.output import atomic_write
-from barrio.experiments.vocabulary import outcome_name, scenario_title
-from barrio.experiments.wording import check_language, number, percent, say, signed, texts
+from barrio.experiments.vocabulary import LANGUAGE_CODES, outcome_name, scenario_title
+from barrio.experiments.wording import LanguageError, check_language, number, percent, say, texts
 
 __all__ = [
     "OVERVIEW_OUTCOMES",
     "baseline_for",
     "choose_baseline",
+    "comparison",
     "folder_language",
     "html_table",
     "in_order",
@@ -101,6 +104,29 @@ def in_order(versus: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
+def comparison(
+    table: pd.DataFrame, means: pd.DataFrame, manifest: dict, order: list[str], base: str, language: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each scenario against the baseline as the report, ``effects.csv`` and ``Results.effects()`` give it.
+
+    Args:
+        table: The runs (:func:`experiments.batch.load`).
+        means: Per-replicate means of the outcomes to compare (:func:`experiments.effects.derive`).
+        manifest: The folder's manifest (the baseline's population sizes the rare counts).
+        order: The scenarios with finished runs, in the batch's order.
+        base: The baseline.
+        language: Language of the sentences.
+
+    Returns:
+        The comparison in the batch's order with small counts marked
+        (:func:`experiments.effects.judged`), and the rare counts
+        (:func:`experiments.effects.rare_events`).
+    """
+    population = int(_resolved(manifest, base)["params"]["neighbourhood"]["population"])
+    rare = rare_events(table, population)
+    return in_order(judged(means, base, rare, language), order), rare
+
+
 def _resolved(manifest: dict, name: str) -> dict[str, Any]:
     """A scenario's resolved values from the manifest (a posterior's runs are under NAME-pNN)."""
     scenarios = manifest["scenarios"]
@@ -122,12 +148,25 @@ def _description(manifest: dict, name: str) -> str:
         return ""
 
 
-def folder_language(manifest: dict) -> str:
+def folder_language(manifest: dict, folder: Path) -> str:
     """The language a results folder's report was asked in (compare, sweep), else English.
 
     Folders written before the manifest recorded it have none: their reports were in English.
+
+    Raises:
+        LanguageError: If the manifest (edited by hand) names one the report does not speak,
+            naming the file and field, and that ``--language`` overrides it.
     """
-    return manifest.get("description", {}).get("language", "en")
+    language = manifest.get("description", {}).get("language", "en")
+    if language not in LANGUAGE_CODES:
+        codes = ", ".join(LANGUAGE_CODES)
+        shown = f"'{language}'" if isinstance(language, str) else json.dumps(language)
+        raise LanguageError(
+            f"{folder / MANIFEST}: description.language is {shown}, not one of the "
+            f"report's languages ({codes}); give --language {'|'.join(LANGUAGE_CODES)} (language= in "
+            "Python), which overrides the folder's, or mend description.language in that file"
+        )
+    return language
 
 
 def write_report(
@@ -153,7 +192,7 @@ def write_report(
     out = Path(out)
     to = Path(to) if to is not None else out
     manifest = read_manifest(out)
-    language = check_language(language if language is not None else folder_language(manifest))
+    language = check_language(language if language is not None else folder_language(manifest, out))
     table = load(out)
     posterior = manifest.get("description", {}).get("posterior")
     names = list(manifest["scenarios"])
@@ -168,17 +207,16 @@ def write_report(
     key = means[means.outcome.isin(KEY_OUTCOMES)]
     summary = summarise(key)
     resolved = _resolved(manifest, base)
-    rare = rare_events(table, int(resolved["params"]["neighbourhood"]["population"]))
     # A handful of cases gives an interval of no width, which would look surer than any: such
     # rows are marked, and no change is claimed for them.
-    versus = too_few(in_order(against_baseline(key, base, language), order), rare, base, language)
+    versus, rare = comparison(table, key, manifest, order, base, language)
     settle = settling(key)
     weeks = int(table.week.max()) + 1
     years = weeks / 52
     money = currency(resolved["params"]["country"])
     spending = costs(means, years, money)
     policies = [s for s in order if s != base]
-    effectiveness = cost_effectiveness(means, base, years) if policies else pd.DataFrame()
+    effectiveness = cost_effectiveness(means, base, years, rare) if policies else pd.DataFrame()
     # A posterior's sets are not a sweep's points: their values are in the calibration folder.
     points = None if posterior else sweep_points(manifest, order)
 
@@ -322,7 +360,7 @@ def _brief(
             years=span,
             baseline=scenario_title(base, language),
             policies=quoted,
-            replicates=pairs,
+            times=say("times", language, n=pairs) if pairs > 1 else say("once", language),
         ),
         "scenarios": scenarios,
         "forest_caption": say("forest_caption", language, baseline=scenario_title(base, language)),
@@ -350,17 +388,6 @@ def with_interval(row: pd.Series, language: str = "en") -> str:
     return _interval(row["mean"], row["ci_low"], row["ci_high"], language)
 
 
-def _change(row: Any, language: str) -> str:
-    change = change_text(row, language)
-    if getattr(row, "too_few", False):  # its interval would claim a precision the count lacks
-        return say("change_too_few", language, change=change)
-    if np.isfinite(row.relative):
-        ci = say("ci", language, low=percent(row.rel_low, language), high=percent(row.rel_high, language))
-    else:
-        ci = say("ci", language, low=signed(row.ci_low, language), high=signed(row.ci_high, language))
-    return f"{change} ({ci})"
-
-
 def _changes(
     versus: pd.DataFrame, key: pd.DataFrame, policies: list[str], base: str, language: str
 ) -> list[dict[str, Any]]:
@@ -379,7 +406,7 @@ def _changes(
                 outcome_name(r.outcome, language),
                 number(r.baseline, language),
                 number(r.mean, language),
-                (_change(r, language), draw.judge(r.outcome, r.verdict)),
+                (change_with_interval(r, language), draw.judge(r.outcome, r.verdict)),
             ]
             for r in rows.itertuples()
         ]
@@ -533,13 +560,24 @@ def _costs(
 
 def _effectiveness_cell(row: pd.Series, language: str) -> tuple[str, str]:
     averted = number(row.averted, language)
-    ci = say("ci", language, low=number(row.averted_low, language), high=number(row.averted_high, language))
     if row.status == "raises":
         return say("ce_raises", language, averted=number(-row.averted, language)), "worse"
     if row.status == "none":
         return say("ce_none", language), "unclear"
-    if row.status == "unclear":
-        return say("ce_unclear", language, averted=averted, ci=ci), "unclear"
+    if row.status in ("unclear", "too_few"):
+        # The change in the outcome as the tables of each policy give it (the count over the
+        # period where the baseline's is 0), with the interval its verdict follows: none if too few.
+        change = SimpleNamespace(
+            relative=row.relative,
+            rel_low=row.rel_low,
+            rel_high=row.rel_high,
+            difference=-row.averted,
+            ci_low=-row.averted_high,
+            ci_high=-row.averted_low,
+        )
+        shown = change_text if row.status == "too_few" else change_with_interval
+        text = shown(change, language)
+        return say(f"ce_{row.status}", language, change=text), "unclear"
     bounded = np.isfinite(row.low)
     interval = (
         say("ci", language, low=number(row.low, language), high=number(row.high, language))

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from barrio.experiments.batch import BatchResult, load, read_manifest
-from barrio.experiments.effects import KEY_OUTCOMES, against_baseline, derive, per_replicate, summarise
+from barrio.experiments.effects import KEY_OUTCOMES, derive, per_replicate, summarise
 from barrio.experiments.report import (
     baseline_for,
+    comparison,
     html_table,
-    in_order,
     overview,
     sweep_points,
     write_report,
@@ -142,17 +142,20 @@ class Results:
             language: Language of the sentences: ``es``, ``pt`` or ``en``.
 
         Returns:
-            One row per (scenario, outcome), as :func:`experiments.effects.against_baseline`
-            gives it: the paired difference with its 95% CI, the relative change with its CI on
-            the log ratio, a paired effect size, Vargha-Delaney A12, a verdict and a sentence.
+            One row per (scenario, outcome), as the report and its ``effects.csv`` give it
+            (:func:`experiments.report.comparison`): the paired difference with its 95% CI, the
+            relative change with its CI on the log ratio, a paired effect size, Vargha-Delaney
+            A12, ``too_few`` (a count too small to tell: no change claimed), a verdict and a
+            sentence.
 
         Raises:
             ResultsError: If ``baseline`` is not among the scenarios with finished runs.
         """
         base = baseline_for(self.folder, self.manifest, self.scenarios, baseline)
-        return in_order(
-            against_baseline(self._select(outcomes), base, check_language(language)), self.scenarios
+        versus, _ = comparison(
+            self.table, self._select(outcomes), self.manifest, self.scenarios, base, check_language(language)
         )
+        return versus
 
     def points(self) -> pd.DataFrame | None:
         """The values each point of a sweep set (one row per point), or None for a comparison."""

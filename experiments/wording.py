@@ -16,8 +16,19 @@ import yaml
 from babel.numbers import format_decimal, format_percent
 
 from barrio.experiments.vocabulary import LANGUAGE_CODES
+from barrio.model.errors import BarrioError
 
-__all__ = ["LANGUAGE_CODES", "TEXT", "check_language", "number", "percent", "say", "signed", "texts"]
+__all__ = [
+    "LANGUAGE_CODES",
+    "TEXT",
+    "LanguageError",
+    "check_language",
+    "number",
+    "percent",
+    "say",
+    "signed",
+    "texts",
+]
 
 #: Babel's locale for each language: Brazilian Portuguese; Spanish as the page writes it (100.000),
 #: not Latin American Spanish's CLDR default, which is Mexico's 100,000.
@@ -33,14 +44,18 @@ def _load() -> dict[str, dict[str, Any]]:
 TEXT: dict[str, dict[str, Any]] = _load()
 
 
+class LanguageError(BarrioError, ValueError):
+    """A language the report does not speak."""
+
+
 def check_language(language: str) -> str:
     """The language if the report speaks it.
 
     Raises:
-        ValueError: Naming the languages there are.
+        LanguageError: Naming the languages there are.
     """
     if language not in LANGUAGE_CODES:
-        raise ValueError(f"language '{language}' is not one of the report's: {', '.join(LANGUAGE_CODES)}")
+        raise LanguageError(f"language '{language}' is not one of the report's: {', '.join(LANGUAGE_CODES)}")
     return language
 
 

@@ -544,7 +544,9 @@ def unit_targets(params: Params) -> dict[UnitKind, int]:
     return {kind: round(asked) for kind, asked in units_asked(params).items()}
 
 
-#: How far whole units may fall from what the levers ask before a run says so (a quarter).
+#: How far whole units may fall from what the levers ask before a run says so (a share).
+#: Source: assumption: a quarter more or fewer police per resident is a quarter of what the
+#: mano dura scenario adds (it doubles the units), too much to pass unsaid.
 UNIT_ROUNDING_TOLERANCE = 0.25
 
 

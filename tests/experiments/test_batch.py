@@ -153,8 +153,15 @@ def test_a_folder_of_another_batch_is_refused_and_damage_is_named(tmp_path):
         execute(plan([tiny("baseline")], 1, root_seed=5), tmp_path, InProcessExecutor(), progress=False)
     part = tmp_path / "runs" / "baseline__r000.parquet"
     part.write_bytes(part.read_bytes()[:100])  # a damaged file, as a full disk might leave
-    with pytest.raises(ResultsError, match=r"baseline__r000\.parquet.*delete it"):
+    # Read by a report, which redoes no run: the batch command that made the folder does.
+    with pytest.raises(ResultsError, match=r"baseline__r000\.parquet: cannot be read") as refused:
         load(tmp_path)
+    said = str(refused.value)
+    assert "It is baseline__r000, one of this folder's runs: move it out of runs/ and run the batch" in said
+    assert "then report again" in said and "delete" not in said and "same command" not in said
+    # Read by the batch itself: the same command redoes it.
+    with pytest.raises(ResultsError, match=r"one of this batch's runs: move it out of runs/ and run this"):
+        execute(plan([tiny("baseline")], 1), tmp_path, InProcessExecutor(), progress=False)
     with pytest.raises(ResultsError, match="not a Barrio results folder"):
         load(tmp_path / "runs")
 

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from barrio.experiments.costs import cost_effectiveness, cost_per_recruit_averted, costs, currency, fieller
+from barrio.experiments.effects import against_baseline
 
 
 def table(seed: int, recruits: list[float], spending: list[float]) -> pd.DataFrame:
@@ -119,3 +120,23 @@ def test_costs_a_year_and_over_the_period_in_both_currencies():
         assert currency(context).rate > 0
     with pytest.raises(KeyError, match=r"currencies.yaml: no currency for the context 'atlantis'"):
         currency("atlantis")
+
+
+def test_whether_a_policy_averts_an_outcome_is_the_effects_verdict_on_it():
+    # Young recruits 10% up in every pair of runs, at levels from 10 to 1,000 a year: the
+    # difference's interval (1 to 100 more) crosses zero, the relative change's does not.
+    baseline = {"homicides": [0.0] * 3, "young_recruits": [10.0, 100.0, 1000.0], "prisoners": [1.0, 1.2, 1.5]}
+    policy = {"homicides": [0.0] * 3, "young_recruits": [11.0, 110.5, 1099.0], "prisoners": [2.0, 2.4, 2.5]}
+    table = means({**baseline, "total_cost": [100.0] * 3}, {**policy, "total_cost": [160.0] * 3})
+    effect = against_baseline(table, "baseline").set_index("outcome").loc["young_recruits"]
+    assert effect.verdict == "higher" and effect.ci_low < 0 < effect.ci_high
+    rows = cost_effectiveness(table, "baseline", years=2).set_index("averted_outcome")
+    assert rows.loc["young_recruits"].status == "raises"
+    assert rows.loc["young_recruits"].relative == pytest.approx(effect.relative)
+    assert rows.loc["homicides"].status == "none"
+    # A count too small to tell (rare_events flags it, in the policy or the baseline) is said to
+    # be so: neither raised nor averted, with no interval.
+    rare = pd.DataFrame({"scenario": ["baseline"], "outcome": ["prisoners"]})
+    rows = cost_effectiveness(table, "baseline", years=2, rare=rare).set_index("averted_outcome")
+    assert rows.loc["prisoner_years"].status == "too_few" and rows.loc["prisoner_years"].too_few
+    assert rows.loc["young_recruits"].status == "raises" and not rows.loc["young_recruits"].too_few

@@ -63,7 +63,7 @@ def test_each_pattern_is_measured_on_the_paired_runs_with_an_interval():
 def test_the_scoreboard_names_the_range_the_value_and_what_limits_a_pattern_not_held(tmp_path):
     t = table({"base": {1: (1.0, 9.0), 2: (3.0, 7.0)}, "policy": {1: (1.5, 9.0), 2: (3.6, 7.0)}})
     measured = measure_patterns(t, TWO, draws=50)
-    (tmp_path / "manifest.json").write_text('{"barrio_version": "0.2.0+gabc", "runs": []}')
+    (tmp_path / "manifest.json").write_text('{"barrio_version": "0.2.0+gabc", "scenarios": {}, "runs": []}')
     text = patterns_markdown(measured, tmp_path)
     assert "**1 of 2 patterns held.**" in text and "`0.2.0+gabc`" in text
     assert "| +20% to +80% | +28% (" in text and "| yes |" in text

@@ -15,6 +15,7 @@ from barrio.experiments.batch import execute, load, plan
 from barrio.experiments.brief import brief_sentences
 from barrio.experiments.effects import (
     against_baseline,
+    change_with_interval,
     derive,
     log_ratio_interval,
     paired_d,
@@ -31,8 +32,9 @@ from barrio.experiments.execution import InProcessExecutor
 from barrio.experiments.report import choose_baseline, with_interval, write_report
 from barrio.experiments.studies import resized
 from barrio.experiments.vocabulary import outcome_name
+from barrio.experiments.wording import say
 from barrio.model.population import AGE_BANDS
-from barrio.model.scenario import load_scenario
+from barrio.model.scenario import Scenario, load_scenario
 from tests.experiments.test_batch import tiny
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -357,6 +359,39 @@ def test_the_report_files_carry_the_numbers_and_embed_their_figures(small_batch,
 
 
 @pytest.mark.slow
+def test_results_effects_are_the_reports_and_the_cost_table_claims_no_more(small_batch, small_report):
+    from barrio.experiments.costs import JUDGED_AS
+    from barrio.experiments.results import load_results
+
+    report = pd.read_csv(small_report["effects.csv"])
+    effects = load_results(small_batch).effects()
+    # 2,000 residents for half a year: small counts, marked as the report marks them.
+    assert effects.too_few.any()
+    for column in ("scenario", "outcome", "too_few", "verdict", "sentence"):
+        assert list(effects[column]) == list(report[column]), column
+    costs = pd.read_csv(small_report["cost_effectiveness.csv"])
+    judged = effects.set_index(["scenario", "outcome"])
+    for row in costs.itertuples():
+        key = (row.scenario, JUDGED_AS[row.averted_outcome])
+        if key not in judged.index:
+            assert row.status == "none"
+            continue
+        verdict = judged.loc[key]
+        expected = (
+            "too_few"
+            if verdict.too_few
+            else {"lower": "averts", "higher": "raises"}.get(verdict.verdict, "unclear")
+        )
+        assert row.status == expected, key
+    # Too few cases: no interval anywhere, in the cost table either.
+    text = small_report["markdown"].read_text()
+    assert "too few cases to tell whether it averts any" in text or not (costs.status == "too_few").any()
+    for line in text.splitlines():
+        if "too few cases" in line and line.startswith("| "):
+            assert "95% CI" not in line.split("too few cases")[0].rsplit("|", 1)[-1], line
+
+
+@pytest.mark.slow
 def test_the_spreadsheet_holds_the_numbers_of_the_report(small_report):
     paths = small_report
     text = paths["markdown"].read_text()
@@ -585,3 +620,146 @@ def test_barrio_report_speaks_the_language_the_batch_was_run_in(tmp_path, capsys
     assert main(["report", str(tmp_path)]) == 0
     assert "## Brief" in (tmp_path / "report.md").read_text()
     capsys.readouterr()
+
+
+def _pairs(outcome: str, base: list[float], policy: list[float]) -> pd.DataFrame:
+    """Per-replicate means of one outcome, paired by replicate."""
+    return pd.DataFrame(
+        {
+            "scenario": ["baseline"] * len(base) + ["policy"] * len(policy),
+            "replicate": [*range(len(base)), *range(len(policy))],
+            "outcome": outcome,
+            "value": [*base, *policy],
+        }
+    )
+
+
+def test_an_interval_that_excludes_no_change_never_shows_an_end_as_0_percent():
+    # Trust falls by about 1% in each run: a sure fall whose interval's upper end is -0.3%.
+    rel, low, high = -0.0113, -0.0193, -0.0033
+    said = sentence("mean_trust", rel, low, high)
+    assert said == "Trust in the state (0 to 1): 1.1% lower than baseline (95% CI -1.9% to -0.3%)"
+    assert "1,1% menos" in sentence("mean_trust", rel, low, high, "Situación actual", "es")
+    # Across zero, the end near it shows its sign too: it is no change, and reads as one.
+    assert sentence("mean_trust", -0.008, -0.0203, 0.0044) == (
+        "Trust in the state (0 to 1): no clear change from baseline (estimate -0.8%, 95% CI -2% to +0.4%)"
+    )
+    versus = _versus([("mano_dura", "mean_trust", rel, low, high)]).assign(n=3, too_few=False)
+    row = next(versus.itertuples())
+    assert change_with_interval(row, "en") == "-1.1% (95% CI -1.9% to -0.3%)"
+    said = " ".join(brief_sentences(versus, "en", replicates=3))
+    assert "worse: Trust in the state (0 to 1) -1.1% (95% CI -1.9% to -0.3%)" in said
+    # Whole percentages where they show the sign, as before.
+    assert (
+        sentence("sellers", 0.1, 0.01, 0.2) == "Active sellers: 10% higher than baseline (95% CI +1% to +20%)"
+    )
+
+
+def test_a_single_pair_of_runs_is_said_to_have_no_interval():
+    means = pd.concat([_pairs("mean_trust", [0.4], [0.38]), _pairs("prison_occupancy_pct", [120.0], [130.0])])
+    versus = against_baseline(means, "baseline")
+    assert (versus.n == 1).all() and (versus.verdict == "unclear").all()
+    changes = [change_with_interval(r, "en") for r in versus.itertuples()]
+    assert changes == ["-5% (one pair of runs: no interval)", "+8% (one pair of runs: no interval)"]
+    said = brief_sentences(versus, "en", replicates=1)
+    text = " ".join(said)
+    assert "intervals include no change" not in text and "1 pairs" not in text and " - to -" not in text
+    assert any("a single pair of runs gives no interval" in s and "Trust in the state" in s for s in said)
+    assert said[-1].startswith("Each figure comes from a single pair of runs")
+    for language in ("es", "pt"):
+        assert "1 pares" not in " ".join(brief_sentences(versus, language, replicates=1))
+
+
+def test_a_count_of_none_in_a_scenario_is_not_given_a_number_of_replicates():
+    from barrio.experiments.brief import rare_warning
+
+    rows = []
+    for scenario, women in (("baseline", 0.0), ("policy", 2.0)):
+        for replicate in range(3):
+            for band, _, _ in AGE_BANDS:
+                rows.append(
+                    (scenario, replicate, 0, f"prisoners_female_{band}", women if band == "18_24" else 0)
+                )
+    rare = rare_events(
+        pd.DataFrame(rows, columns=["scenario", "replicate", "week", "outcome", "value"]), 2000
+    )
+    none = rare[rare.scenario == "baseline"].iloc[0]
+    assert none["events"] == 0
+    for language in ("en", "es", "pt"):
+        said = rare_warning(none, language)
+        assert "385" not in said and "±20%" in said
+    assert rare_warning(none, "en") == (
+        "Caution: Women in prison: none in the runs of “Status quo (baseline)”; a count of none has "
+        "no relative precision, so no number of replicates gives it to ±20%: its changes are too few "
+        "cases to tell."
+    )
+    assert "muy pocos casos" in rare_warning(rare[rare.scenario == "policy"].iloc[0], "es")
+
+
+def test_a_timeline_change_after_the_last_week_is_said_not_to_have_happened():
+    from barrio.experiments.brief import scenario_changes
+
+    base = {"params": {"timing": {"horizon_weeks": 52}, "policing": {"punitive_intensity": 0.5}}}
+    late = {**base, "timeline": [{"year": 3, "set": {"policing.punitive_intensity": 0.9}}]}
+    lines = scenario_changes(late, base, "en")
+    assert lines[0].startswith("From week 156: Chance an encountered seller is arrested")
+    assert lines[0].endswith("(after the 52 weeks simulated: it did not happen in these runs)")
+    assert lines[1] == (
+        "None of this scenario's changes happened in the weeks simulated: its differences from the "
+        "baseline are no policy's effect."
+    )
+    assert "no ocurrió" in scenario_changes(late, base, "es")[0]
+    # Within the runs: said as it happens, with nothing added.
+    early = {**base, "timeline": [{"week": 51, "set": {"policing.punitive_intensity": 0.9}}]}
+    [line] = scenario_changes(early, base, "en")
+    assert line.startswith("From week 51: ") and "did not happen" not in line
+
+
+def test_the_chart_draws_no_interval_for_too_few_cases_and_shows_every_interval_whole():
+    from barrio.experiments.figures import forest_figure
+
+    versus = _versus(
+        [
+            ("mano_dura", "prisoners", 0.49, 0.10, 13.7),  # too few: its interval is not drawn
+            ("mano_dura", "young_recruits", 1.61, 0.53, 3.45),  # too few
+            ("mano_dura", "total_cost", 2.13, 0.81, 4.38),
+        ]
+    ).assign(too_few=[True, True, False])
+    ax = forest_figure(versus, "baseline", "en").axes[0]
+    # Intervals are the lines of two points that are not the line of no change.
+    spans = [x for x in (line.get_xdata() for line in ax.lines) if len(x) == 2 and x[0] != x[1]]
+    assert [tuple(np.round(s, 2)) for s in spans] == [(1.81, 5.38)]  # total cost's alone
+
+    # Every end and point at least 5% of the axis's width inside the frame, with room for its
+    # marker: the reviewer's prisoners (+49%, -85% to +1,373%) was drawn to within 3% of it.
+    def inside(ax, drawn):
+        left, right = np.log(ax.get_xlim())
+        return all(0.05 < (np.log(x) - left) / (right - left) < 0.95 for x in drawn)
+
+    assert inside(ax, [1.49, 2.61, 3.13, 1.81, 5.38])
+    wide = _versus(
+        [("mano_cash", "prisoners", 0.493, -0.849, 13.7), ("mano_cash", "mean_trust", -0.01, -0.02, 0)]
+    )
+    assert inside(forest_figure(wide, "baseline", "en").axes[0], [0.151, 14.7, 0.98])
+    caption = " ".join(say("forest_caption", lang, baseline="b") for lang in ("en", "es", "pt"))
+    assert "a point with no interval: too few cases" in caption
+    assert "un punto sin intervalo" in caption and "um ponto sem intervalo" in caption
+
+
+@pytest.mark.slow
+def test_a_report_of_one_pair_of_runs_and_a_change_after_them_says_so(tmp_path):
+    from barrio.model.scenario import Event
+
+    base = tiny("baseline")  # 8 weeks of policy
+    late = Scenario("late", base.params, (Event(week=20, set={"policing.punitive_intensity": 0.9}),))
+    execute(plan([base, late], 1), tmp_path, InProcessExecutor(), progress=False)
+    text = write_report(tmp_path)["markdown"].read_text()
+    assert "Each scenario was run once with" in text
+    assert "(after the 8 weeks simulated: it did not happen in these runs)" in text
+    assert "None of this scenario's changes happened in the weeks simulated" in text
+    # One pair of runs: no interval to show, and none said to include no change.
+    assert (
+        "(one pair of runs: no interval)" in text and "Each figure comes from a single pair of runs" in text
+    )
+    for wrong in (" - to -", "1 pairs", "run 1 times", "intervals include no change"):
+        assert wrong not in text, wrong

@@ -233,7 +233,7 @@ def test_a_damaged_manifest_is_rebuilt_by_the_same_batch_which_keeps_every_run(t
         said = _refused(call)
         assert said.startswith(f"{tmp_path / 'manifest.json'}: {why}")
         assert "the runs in runs/ are kept. To rebuild it, move manifest.json aside" in said
-        assert REBUILD in said and "as many --replicates as its runs/ holds" in said
+        assert REBUILD in said and "as many --replicates as made its runs" in said
     # What it advises is true: the same batch rebuilds the manifest and runs nothing again.
     (tmp_path / "manifest.json").rename(tmp_path / "manifest.json.damaged")
     again = execute(specs, tmp_path, InProcessExecutor(), progress=False)
