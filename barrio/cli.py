@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from barrio.app.labels import LANGUAGES
 from barrio.model.errors import BarrioError
-from barrio.model.scenario import lever_paths, load_scenario, scenario_library
+from barrio.model.scenario import lever_paths, scenario_library
 
 if TYPE_CHECKING:
     from barrio.experiments.results import Results
@@ -174,23 +174,17 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from barrio.experiments.studies import check_run
-    from barrio.model.run import make_model
+    from barrio.experiments.studies import check_file
 
     failed = 0
     for name in args.files:
         try:
-            scenario = load_scenario(name)
-            # The world is built at week 0, not run: values each allowed but impossible
-            # together (more groups than blocks with demand) are found here, not mid-batch.
-            check_run(scenario)
-            make_model(scenario, 0)
+            said = check_file(name)
         except BarrioError as err:
             failed += 1
             print(err, file=sys.stderr)
         else:
-            events = len(scenario.timeline)
-            print(f"ok       {name}: {scenario.name}, {scenario.params.country}, {events} timeline event(s)")
+            print(f"ok       {name}: {said}")
     return 1 if failed else 0
 
 
@@ -452,11 +446,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "validate",
-        help="check scenario files without running them",
-        description="Check scenario files: every problem in every file, with its line. "
-        "Exits with status 1 if any file has a problem.",
+        help="check scenario, sweep, exploration and calibration files without running them",
+        description="Check files without running them: scenarios (their world is built at week 0), "
+        "sweep and exploration files (their plan sized against this machine's memory), calibration and "
+        "held-out files. Each kind is told by its top-level names. Every problem in every file, with "
+        "its line. Exits with status 1 if any file has a problem.",
     )
-    p.add_argument("files", metavar="FILE", nargs="+", help="scenario files (or library names)")
+    p.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="+",
+        help="scenario files (or library names), sweep, exploration, calibration or held-out files",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser(

@@ -31,13 +31,25 @@ from barrio.experiments.sweep import Experiment, Sweep, load_experiment
 from barrio.experiments.wording import check_language
 from barrio.model.params import Params
 from barrio.model.policing import units_rounded_away
+from barrio.model.run import make_model
 from barrio.model.run import run as run_model
-from barrio.model.scenario import Scenario, ScenarioError, load_scenario
+from barrio.model.scenario import Scenario, ScenarioError, load_scenario, read_yaml
 
 if TYPE_CHECKING:
     from barrio.experiments.designs import Exploration
 
-__all__ = ["ScenarioLike", "check_run", "compare", "explore", "resized", "run", "scenario_of", "sweep"]
+__all__ = [
+    "ScenarioLike",
+    "check_file",
+    "check_run",
+    "compare",
+    "explore",
+    "file_kind",
+    "resized",
+    "run",
+    "scenario_of",
+    "sweep",
+]
 
 log = logging.getLogger(__name__)
 
@@ -387,14 +399,7 @@ def sweep(
         ClusterError: If the Dask scheduler cannot be reached.
     """
     _check_batch(out, jobs, time_limit)
-
-    def check_size(points: int, runs: int, base: Scenario) -> None:
-        sized = resized(base, weeks, warmup, population)
-        size = capacity.estimate(
-            points, runs, sized.params.neighbourhood.population, _weeks(sized), _jobs(jobs), bool(scheduler)
-        )
-        capacity.check(size, f"a sweep of {points:,} point(s), {runs:,} run(s) in all", force)
-
+    check_size = _sweep_size_check(weeks, warmup, population, jobs, scheduler, force)
     if isinstance(experiment, Sweep):
         design = experiment
         check_size(
@@ -471,18 +476,7 @@ def explore(
     weeks = weeks if weeks is not None else chosen.spec.weeks
     warmup = warmup if warmup is not None else chosen.spec.warmup
     population = population if population is not None else chosen.spec.population
-    sized = [resized(p, weeks, warmup, population) for p in chosen.policies]
-    points, replicates = len(chosen.design.values), chosen.spec.replicates
-    size = capacity.estimate(
-        points * len(sized),
-        points * len(sized) * replicates,
-        max(p.params.neighbourhood.population for p in sized),
-        max(_weeks(p) for p in sized),
-        _jobs(jobs),
-        remote=bool(scheduler),
-    )
-    what = f"an exploration of {points:,} point(s) x {len(sized)} policies x {replicates} seed(s)"
-    capacity.check(size, what, force)
+    _check_exploration_size(chosen, weeks, warmup, population, jobs, scheduler, force)
     specs = chosen.specs(lambda policy: resized(policy, weeks, warmup, population))
     out = Path(out) if out is not None else Path("results") / chosen.spec.name
 
@@ -562,3 +556,120 @@ def _check_batch(out: Path | str | None, jobs: int | None, time_limit: float | N
 def _jobs(jobs: int | None) -> int:
     """Runs at once on this machine for ``jobs`` (None: every core)."""
     return jobs or os.cpu_count() or 1
+
+
+def _sweep_size_check(
+    weeks: int | None,
+    warmup: int | None,
+    population: int | None,
+    jobs: int | None,
+    scheduler: str | None,
+    force: bool,
+) -> Callable[[int, int, Scenario], None]:
+    """A sweep's check that its plan fits in memory, made before any of its points is."""
+
+    def check_size(points: int, runs: int, base: Scenario) -> None:
+        sized = resized(base, weeks, warmup, population)
+        size = capacity.estimate(
+            points, runs, sized.params.neighbourhood.population, _weeks(sized), _jobs(jobs), bool(scheduler)
+        )
+        capacity.check(size, f"a sweep of {points:,} point(s), {runs:,} run(s) in all", force)
+
+    return check_size
+
+
+def _check_exploration_size(
+    chosen: Exploration,
+    weeks: int | None,
+    warmup: int | None,
+    population: int | None,
+    jobs: int | None,
+    scheduler: str | None,
+    force: bool,
+) -> None:
+    sized = [resized(p, weeks, warmup, population) for p in chosen.policies]
+    points, replicates = len(chosen.design.values), chosen.spec.replicates
+    size = capacity.estimate(
+        points * len(sized),
+        points * len(sized) * replicates,
+        max(p.params.neighbourhood.population for p in sized),
+        max(_weeks(p) for p in sized),
+        _jobs(jobs),
+        remote=bool(scheduler),
+    )
+    what = f"an exploration of {points:,} point(s) x {len(sized)} policies x {replicates} seed(s)"
+    capacity.check(size, what, force)
+
+
+def file_kind(path: Path | str) -> str:
+    """What a YAML file is, from its top-level names.
+
+    One of ``exploration``, ``sweep``, ``calibration``, ``holdout`` or ``scenario`` (also for a
+    library name, or a file that cannot be read: the scenario reader says what is wrong with it).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return "scenario"
+    data, _lines, problems = read_yaml(path)
+    if problems or not isinstance(data, dict):
+        return "scenario"
+    if "policies" in data:
+        return "exploration"
+    if {"base", "vary", "sample"} & data.keys():
+        return "sweep"
+    if "targets" in data:
+        return "calibration" if "parameters" in data else "holdout"
+    return "scenario"
+
+
+def check_file(path: Path | str, force: bool = False) -> str:
+    """Check a scenario, sweep, exploration, calibration or held-out file; say what it holds.
+
+    Each is checked as its command would check it before running anything.
+
+    A scenario's world is built at week 0, not run, so that values each allowed but impossible
+    together (more groups than blocks with demand) are found here, not mid-batch; a sweep's or an
+    exploration's plan is sized against this machine's memory as ``barrio sweep`` or ``explore``
+    would size it.
+
+    Raises:
+        BarrioError: Every problem, as the command would say it (ScenarioError names the file,
+            line, field and what is allowed; PlanTooLargeError a plan too large).
+    """
+    kind = file_kind(path)
+    if kind == "exploration":
+        from barrio.experiments.designs import load_exploration
+
+        chosen = load_exploration(path)
+        spec = chosen.spec
+        _check_exploration_size(chosen, spec.weeks, spec.warmup, spec.population, None, None, force)
+        points, policies = len(chosen.design.values), len(chosen.policies)
+        runs = points * policies * spec.replicates
+        return (
+            f"exploration {spec.name}: {chosen.design.method} design of {len(chosen.design.names)} "
+            f"parameter(s), {points:,} point(s) x {policies} policies x {spec.replicates} seed(s) "
+            f"= {runs:,} runs"
+        )
+    if kind == "sweep":
+        design = load_experiment(path, _sweep_size_check(None, None, None, None, None, force))
+        points, replicates = len(design.points), design.experiment.replicates
+        return (
+            f"sweep {design.experiment.name}: {points:,} point(s) x {replicates} replicate(s) "
+            f"= {points * replicates:,} runs"
+        )
+    if kind == "calibration":
+        from barrio.experiments.calibration import load_calibration
+
+        fitted = load_calibration(path)
+        targets = len(fitted.calibration.targets)
+        return f"calibration {fitted.calibration.name}: {len(fitted.names)} parameter(s), {targets} target(s)"
+    if kind == "holdout":
+        from barrio.experiments.holdout import load_holdout
+
+        held = load_holdout(path)
+        return f"held-out check {held.name}: {len(held.targets)} target(s)"
+    scenario = load_scenario(path)
+    check_run(scenario, force)
+    make_model(scenario, 0)
+    events = len(scenario.timeline)
+    return f"{scenario.name}, {scenario.params.country}, {events} timeline event(s)"

@@ -202,3 +202,30 @@ def test_a_scheduler_that_does_not_answer_is_a_message_within_seconds(tmp_path, 
     # An address that is not one is said at once.
     assert main([*args, "--scheduler", "my-laptop"]) == 2
     assert "cannot use the Dask scheduler at 'my-laptop'" in capsys.readouterr().err
+
+
+def test_validate_tells_each_kind_of_file_by_its_names_and_checks_it_as_its_command_would(tmp_path, capsys):
+    root = Path(__file__).resolve().parents[2]
+    explore = (root / "examples" / "explore_crackdown.yaml").read_text(encoding="utf-8")
+    good = tmp_path / "screening.yaml"
+    good.write_text(explore, encoding="utf-8")
+    sweep = tmp_path / "grid.yaml"
+    sweep.write_text(
+        "name: grid\nbase: baseline\nreplicates: 2\nvary:\n  policing.punitive_intensity: [0.3, 0.5, 0.8]\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(good), str(sweep), str(root / "calibrations" / "fortaleza.yaml")]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == (
+        f"ok       {good}: exploration explore_crackdown: morris design of 5 parameter(s), "
+        "24 point(s) x 3 policies x 2 seed(s) = 144 runs"
+    )
+    assert said[1] == f"ok       {sweep}: sweep grid: 3 point(s) x 2 replicate(s) = 6 runs"
+    assert said[2].endswith("calibration fortaleza: 10 parameter(s), 11 target(s)")
+    # A broken exploration file is read as one: its own problems, not a scenario's.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(explore.replace("- selling.reluctance", "- selling.reluctanse"), encoding="utf-8")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "selling.reluctanse" in err and "did you mean 'selling.reluctance'" in err
+    assert "scenario" not in err.split("\n")[0] and "barrio sweep" not in err
