@@ -15,6 +15,7 @@ baseline mean could.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from scipy import stats
 
 from barrio.experiments.vocabulary import outcome_name, scenario_title
 from barrio.experiments.wording import number, percent, say, signed
-from barrio.model.outcomes import SEXES
+from barrio.model.outcomes import SEXES, sex_and_age_names
 from barrio.model.population import AGE_BANDS
 
 __all__ = [
@@ -51,7 +52,9 @@ __all__ = [
     "settling",
     "summarise",
     "too_few",
+    "value_with_interval",
     "vargha_delaney",
+    "with_interval",
 ]
 
 #: Outcomes the report adds up from the model's, week by week: name -> the parts.
@@ -71,6 +74,7 @@ PER_YEAR = frozenset(
         "enforcement_cost",
         "programme_spending",
         "total_cost",
+        *sex_and_age_names("arrests"),
     }
 )
 #: The brief's outcomes, in its order: what a minister asks about first.
@@ -181,6 +185,24 @@ def summarise(means: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["scenario", "outcome", "n", "mean", "sd", "ci_low", "ci_high"])
+
+
+def value_with_interval(value: float, low: float, high: float, language: str = "en") -> str:
+    """A value and its 95% interval as "value (low to high)"; without an interval, the value alone."""
+    if not np.isfinite(low):  # one replicate: no interval to show
+        return number(value, language)
+    return say(
+        "interval",
+        language,
+        mean=number(value, language),
+        low=number(low, language),
+        high=number(high, language),
+    )
+
+
+def with_interval(row: pd.Series, language: str = "en") -> str:
+    """A :func:`summarise` row as "mean (low to high)"."""
+    return value_with_interval(row["mean"], row["ci_low"], row["ci_high"], language)
 
 
 def log_ratio_interval(
@@ -366,7 +388,12 @@ def _absolute(name: str, difference: float, low: float, high: float, baseline: s
     return say("sentence_absolute", language, name=name, change=change, baseline=baseline, ci=ci)
 
 
-def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) -> pd.DataFrame:
+def rare_events(
+    table: pd.DataFrame,
+    population: int,
+    precision: float = 0.2,
+    counts: Mapping[str, tuple[str, str]] = COUNTS,
+) -> pd.DataFrame:
     """Outcomes counted in events or people too few to pin down: how many runs, or residents, would be.
 
     An outcome of :data:`COUNTS` is flagged, per scenario, when its count over all replicates
@@ -378,6 +405,12 @@ def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) ->
     is left out, as the comparison leaves it out. Pooled over the replicates rather than per
     run: 20 runs of 6 homicides pin their mean down as well as 2 of 60 do.
 
+    Args:
+        table: The runs.
+        population: Residents of a run (the baseline's), to say how many more would do.
+        precision: The share of its level an outcome's 95% interval should be within.
+        counts: The outcomes to look at, as :data:`COUNTS` gives them (shown -> source, kind).
+
     Returns:
         Rows ``scenario, outcome, kind`` (``events`` or ``people``), ``events`` (the mean
         count per replicate), ``replicates`` (now), ``needed_replicates`` and
@@ -386,7 +419,7 @@ def rare_events(table: pd.DataFrame, population: int, precision: float = 0.2) ->
     """
     weeks = int(table.week.max()) + 1 if len(table) else 0
     needed_events = (1.96 / precision) ** 2
-    sources = {source: (shown, kind) for shown, (source, kind) in COUNTS.items()}
+    sources = {source: (shown, kind) for shown, (source, kind) in counts.items()}
     parts = [part for source in sources for part in DERIVED.get(source, (source,))]
     counts = derive(per_replicate(table, parts))
     counts = counts[counts.outcome.isin(list(sources))]

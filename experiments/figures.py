@@ -202,13 +202,14 @@ def burden_figure(means: pd.DataFrame, order: list[str], language: str) -> Figur
     short = {"female": say("women_short", language), "male": say("men_short", language)}
     labels = [f"{short[sex]} {band.replace('_', '-')}" for sex, band in groups]
     width = 0.8 / max(len(order), 1)
-    for ax, prefix, scale, title in (
-        (axes[0], "prisoners", 1, say("burden_prisoners", language)),
-        (axes[1], "arrests", 52, say("burden_arrests", language)),
+    # Arrests come a year already (effects.PER_YEAR), as the report's table gives them.
+    for ax, prefix, title in (
+        (axes[0], "prisoners", say("burden_prisoners", language)),
+        (axes[1], "arrests", say("burden_arrests", language)),
     ):
         x = np.arange(len(groups))
         for k, scenario in enumerate(order):
-            values = [scale * mean.get((scenario, f"{prefix}_{sex}_{band}"), 0.0) for sex, band in groups]
+            values = [mean.get((scenario, f"{prefix}_{sex}_{band}"), 0.0) for sex, band in groups]
             ax.bar(
                 x + k * width,
                 values,

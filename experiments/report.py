@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from barrio.experiments import figures as draw
 from barrio.experiments.batch import MANIFEST, ResultsError, load, read_manifest
 from barrio.experiments.brief import brief_sentences, rare_warning, scenario_changes
+from barrio.experiments.burden import burden, burden_tables
 from barrio.experiments.costs import Currency, cost_effectiveness, costs, currency
 from barrio.experiments.effects import (
     KEY_OUTCOMES,
@@ -43,6 +44,8 @@ from barrio.experiments.effects import (
     rare_events,
     settling,
     summarise,
+    value_with_interval,
+    with_interval,
 )
 from barrio.experiments.figures import OVERVIEW_OUTCOMES
 from barrio.experiments.output import atomic_write
@@ -122,9 +125,13 @@ def comparison(
         (:func:`experiments.effects.judged`), and the rare counts
         (:func:`experiments.effects.rare_events`).
     """
-    population = int(_resolved(manifest, base)["params"]["neighbourhood"]["population"])
-    rare = rare_events(table, population)
+    rare = rare_events(table, _population(manifest, base))
     return in_order(judged(means, base, rare, language), order), rare
+
+
+def _population(manifest: dict, name: str) -> int:
+    """Residents of a scenario's runs, as the manifest resolved them."""
+    return int(_resolved(manifest, name)["params"]["neighbourhood"]["population"])
 
 
 def _resolved(manifest: dict, name: str) -> dict[str, Any]:
@@ -210,6 +217,7 @@ def write_report(
     # A handful of cases gives an interval of no width, which would look surer than any: such
     # rows are marked, and no change is claimed for them.
     versus, rare = comparison(table, key, manifest, order, base, language)
+    who = burden(table, means, _population(manifest, base), base, language)
     settle = settling(key)
     weeks = int(table.week.max()) + 1
     years = weeks / 52
@@ -238,7 +246,7 @@ def write_report(
         paths[name] = to / f"report-{name}.png"
         atomic_write(paths[name], lambda p, data=images[name]: p.write_bytes(data))
 
-    sheets = _sheets(summary, versus, spending, effectiveness, language)
+    sheets = _sheets(summary, versus, spending, effectiveness, who, language)
     for name, frame in sheets.items():
         paths[f"{name}.csv"] = to / f"{name}.csv"
         atomic_write(paths[f"{name}.csv"], lambda p, f=frame: f.to_csv(p, index=False))
@@ -254,6 +262,12 @@ def write_report(
         "sweep": overview(summary, order, done, points, language) if points is not None else None,
         "costs": _costs(spending, effectiveness, order, base, money, years, language),
         "changes": _changes(versus, key, policies, base, language),
+        "burden": {
+            "note": say("burden_note", language, baseline=scenario_title(base, language)),
+            "tables": burden_tables(who, order, base, language),
+        }
+        if policies and not who.empty
+        else None,
         "means": _means_table(summary, order, language),
         "warnings": _warnings(settle, rare, language),
         "effects": _effects_table(versus, language) if policies else None,
@@ -288,6 +302,7 @@ def _sheets(
     versus: pd.DataFrame,
     spending: pd.DataFrame,
     effectiveness: pd.DataFrame,
+    who: pd.DataFrame,
     language: str,
 ) -> dict[str, pd.DataFrame]:
     def named(frame: pd.DataFrame, column: str = "outcome") -> pd.DataFrame:
@@ -304,6 +319,7 @@ def _sheets(
         "effects": named(versus),
         "costs": named(spending),
         "cost_effectiveness": effectiveness,
+        "burden": named(who),
     }
 
 
@@ -369,23 +385,6 @@ def _brief(
 
 
 # -- the detail ------------------------------------------------------------------------------
-
-
-def _interval(mean: float, low: float, high: float, language: str) -> str:
-    if not np.isfinite(low):  # one replicate: no interval to show
-        return number(mean, language)
-    return say(
-        "interval",
-        language,
-        mean=number(mean, language),
-        low=number(low, language),
-        high=number(high, language),
-    )
-
-
-def with_interval(row: pd.Series, language: str = "en") -> str:
-    """A summary row as "mean (low to high)"."""
-    return _interval(row["mean"], row["ci_low"], row["ci_high"], language)
 
 
 def _changes(
@@ -454,7 +453,7 @@ def _effects_table(versus: pd.DataFrame, language: str) -> list[list[str]]:
                 outcome_name(r.outcome, language),
                 say("change_too_few", language, change=number(r.difference, language))
                 if getattr(r, "too_few", False)
-                else _interval(r.difference, r.ci_low, r.ci_high, language),
+                else value_with_interval(r.difference, r.ci_low, r.ci_high, language),
                 number(r.paired_d, language),
                 number(r.a12, language, digits=2),
             ]
@@ -516,7 +515,7 @@ def _costs(
                 [
                     scenario_title(scenario, language),
                     outcome_name(r.outcome, language),
-                    _interval(r.per_year, r.low, r.high, language),
+                    value_with_interval(r.per_year, r.low, r.high, language),
                     number(r.period, language),
                     number(r.per_year_local, language),
                     number(r.period_local, language),

@@ -12,6 +12,7 @@ __all__ = [
     "LANGUAGE_CODES",
     "OUTCOME_NAMES",
     "SCENARIO_TITLES",
+    "SEX_NAMES",
     "outcome_name",
     "scenario_title",
 ]
@@ -186,7 +187,27 @@ def scenario_title(name: str, language: str) -> str:
     return titles.get(language, titles["en"]) if titles else name
 
 
+#: The sexes the model counts outcomes by, as a group of residents is named.
+SEX_NAMES: dict[str, dict[str, str]] = {
+    "female": {"es": "mujeres", "pt": "mulheres", "en": "women"},
+    "male": {"es": "hombres", "pt": "homens", "en": "men"},
+}
+#: Outcomes counted by sex and age band (``arrests_female_18_24``) named as their total is.
+BY_SEX_AND_AGE = ("arrests", "prisoners")
+
+
 def outcome_name(name: str, language: str) -> str:
-    """An outcome's name with its unit, else the results' name with spaces for underscores."""
+    """An outcome's name with its unit, else the results' name with spaces for underscores.
+
+    One counted by sex and age band is its total's name and the group: "Arrests (a year):
+    women 18-24".
+    """
     names = OUTCOME_NAMES.get(name)
-    return names.get(language, names["en"]) if names else name.replace("_", " ")
+    if names:
+        return names.get(language, names["en"])
+    prefix, _, group = name.partition("_")
+    sex, _, band = group.partition("_")
+    if prefix in BY_SEX_AND_AGE and sex in SEX_NAMES and band:
+        age = band.replace("_plus", "+").replace("_", "-")
+        return f"{outcome_name(prefix, language)}: {SEX_NAMES[sex][language]} {age}"
+    return name.replace("_", " ")

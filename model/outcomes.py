@@ -25,7 +25,7 @@ from barrio.model.rivalry import VictimKind, Violence
 if TYPE_CHECKING:
     from barrio.model.model import BarrioModel
 
-__all__ = ["OUTCOMES", "OutcomeTable", "WeekEvents", "describe", "measure"]
+__all__ = ["OUTCOMES", "OutcomeTable", "WeekEvents", "describe", "measure", "sex_and_age_names"]
 
 SEXES = ("female", "male")
 #: Groups of residents whose poverty and informality are reported apart.
@@ -33,8 +33,10 @@ GROUPS = ("women", "men", "migrants", "natives")
 PROGRAMME_NAMES = tuple(PROGRAMMES)
 
 
-def _by_sex_and_age(prefix: str) -> list[str]:
-    return [f"{prefix}_{sex}_{band}" for sex in SEXES for band, _, _ in AGE_BANDS]
+@cache
+def sex_and_age_names(prefix: str) -> tuple[str, ...]:
+    """The outcomes ``prefix`` is counted in by sex and age band: ``arrests_female_12_17``..."""
+    return tuple(f"{prefix}_{sex}_{label}" for sex in SEXES for label, _, _ in AGE_BANDS)
 
 
 #: Every outcome Barrio records each week, in table order, with its meaning.
@@ -47,7 +49,7 @@ OUTCOMES: dict[str, str] = {
     "sellers_independent": "Active sellers working for no group",
     "sellers_affiliated": "Active sellers working for a group",
     "recruits": "Residents who started selling this week",
-    **dict.fromkeys(_by_sex_and_age("recruits"), "Residents who started selling this week, by sex and age"),
+    **dict.fromkeys(sex_and_age_names("recruits"), "Residents who started selling this week, by sex and age"),
     "market_volume": "Retail purchases served this week",
     "market_value": "Value of retail purchases served this week (USD)",
     "retail_price": "Retail price of a purchase this week (USD)",
@@ -80,16 +82,16 @@ OUTCOMES: dict[str, str] = {
     "arrests": "Arrests this week",
     "arrests_selling": "Arrests of sellers this week",
     "arrests_possession": "Arrests for possession this week",
-    **dict.fromkeys(_by_sex_and_age("arrests"), "Arrests this week, by sex and age band"),
+    **dict.fromkeys(sex_and_age_names("arrests"), "Arrests this week, by sex and age band"),
     **dict.fromkeys(
-        _by_sex_and_age("homicides"), "Residents killed in contests this week, by sex and age band"
+        sex_and_age_names("homicides"), "Residents killed in contests this week, by sex and age band"
     ),
     "recruits_migrants": "Migrants who started selling this week",
     "arrests_migrants": "Arrests of migrants this week",
     "prisoners_migrants": "Migrants held in prison or juvenile detention",
     "diverted": "Arrested first offenders sent to a community sentence or treatment, not prison",
     **dict.fromkeys(
-        _by_sex_and_age("prisoners"), "Residents held in prison or juvenile detention, by sex and age band"
+        sex_and_age_names("prisoners"), "Residents held in prison or juvenile detention, by sex and age band"
     ),
     "women_prisoners_first_time": "Share of women in prison (pre-trial or sentenced) never sentenced before",
     "children_parent_in_prison": "Residents under 18, not detained themselves, whose household has an adult "
@@ -440,9 +442,4 @@ def _by_sex_and_age(prefix: str, female: np.ndarray, age: np.ndarray) -> dict[st
     valid = band >= 0
     cell = (~female[valid]).astype(np.int64) * len(AGE_BANDS) + band[valid]
     counts = np.bincount(cell, minlength=2 * len(AGE_BANDS))
-    return dict(zip(_sex_and_age_names(prefix), counts.tolist(), strict=True))
-
-
-@cache
-def _sex_and_age_names(prefix: str) -> tuple[str, ...]:
-    return tuple(f"{prefix}_{sex}_{label}" for sex in SEXES for label, _, _ in AGE_BANDS)
+    return dict(zip(sex_and_age_names(prefix), counts.tolist(), strict=True))

@@ -26,6 +26,7 @@ from barrio.experiments.effects import (
     settling,
     summarise,
     too_few,
+    value_with_interval,
     vargha_delaney,
 )
 from barrio.experiments.execution import InProcessExecutor
@@ -392,11 +393,11 @@ def test_results_effects_are_the_reports_and_the_cost_table_claims_no_more(small
 
 
 @pytest.mark.slow
-def test_the_spreadsheet_holds_the_numbers_of_the_report(small_report):
+def test_the_spreadsheet_holds_the_numbers_of_the_report(small_batch, small_report):
     paths = small_report
     text = paths["markdown"].read_text()
     sheets = pd.read_excel(paths["xlsx"], sheet_name=None)
-    assert set(sheets) == {"summary", "effects", "costs", "cost_effectiveness"}
+    assert set(sheets) == {"summary", "effects", "costs", "cost_effectiveness", "burden"}
     summary = sheets["summary"]
     pd.testing.assert_frame_equal(summary, pd.read_csv(paths["summary.csv"]), check_dtype=False)
     means_section = text.split("### Means with 95% confidence intervals")[1].split("###")[0]
@@ -410,6 +411,21 @@ def test_the_spreadsheet_holds_the_numbers_of_the_report(small_report):
         assert f"| {row.name} | " in changes  # every compared outcome is in the report's table
     shown = effects[effects.outcome == "total_cost"].iloc[0]
     assert f"{round(100 * shown.relative):+d}%" in changes
+    # Who bears it: each group's arrests a year are the runs' weekly arrests x 52, as tabled.
+    burden = sheets["burden"].set_index(["scenario", "outcome"])
+    pd.testing.assert_frame_equal(sheets["burden"], pd.read_csv(paths["burden.csv"]), check_dtype=False)
+    most = burden.loc["baseline"].filter(like="arrests_", axis=0)["mean"].idxmax()
+    assert burden.loc[("baseline", most), "mean"] > 0
+    table = load(small_batch)
+    policy = table[(table.week >= 0) & (table.outcome == most)]
+    by_run = policy.groupby(["scenario", "replicate"]).value.mean() * 52
+    for scenario in ("baseline", "mano_dura"):
+        assert burden.loc[(scenario, most), "mean"] == pytest.approx(by_run[scenario].mean())
+    section = text.split("### Who bears it: arrests and prisoners by sex and age")[1].split("###")[0]
+    row = burden.loc[("baseline", most)]
+    cell = value_with_interval(row["mean"], row["mean_low"], row["mean_high"])
+    group = outcome_name(most, "en").split(": ")[1]
+    assert f"| {group} | {cell} | " in section
 
 
 @pytest.mark.slow
