@@ -26,15 +26,18 @@ with its line)::
 Morris trajectories and Sobol's (Saltelli's) samples come from SALib, Latin hypercubes from
 scipy's ``qmc``. An uncertainty's range is its plausible range (``barrio parameters``;
 :func:`model.params.plausible_range`) unless the file narrows it. Every policy runs at every
-point, its values given by :meth:`Scenario.with_values`; replicate *i* of every policy at
-every point has the same seed, so the differences between policies are paired.
+point, its values given by :func:`point_scenario` (uncertainties from the first week, levers
+from the policy period, so that every policy warms up as it would anyway); replicate *i* of every
+policy at every point has the same seed, so the differences between policies are paired.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
-from collections.abc import Mapping
+import numbers
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -51,10 +54,19 @@ from barrio.experiments.costs import SPENDING
 from barrio.experiments.discovery import HIGHER_IS_BETTER
 from barrio.experiments.posterior import parameter_values, whole_numbers
 from barrio.model.errors import BarrioError
+from barrio.model.outcomes import OUTCOMES
 from barrio.model.params import Params, parameter_table
 from barrio.model.scenario import Problem, Scenario, ScenarioError, load_scenario, locate_beside, read_yaml
 
-__all__ = ["Design", "DesignSpec", "Exploration", "ExplorationFile", "load_exploration", "sample"]
+__all__ = [
+    "Design",
+    "DesignError",
+    "DesignSpec",
+    "Exploration",
+    "ExplorationFile",
+    "load_exploration",
+    "sample",
+]
 
 #: Outcomes an exploration looks at unless the file says otherwise: homicides, young recruits,
 #: prisoners and what the state spends (see experiments.sensitivity.DERIVED).
@@ -125,23 +137,68 @@ class ExplorationFile(BaseModel):
 
     @field_validator("uncertainties", mode="before")
     @classmethod
-    def _screened(cls, value: Any) -> Any:
-        """Read ``{top, of}`` as a screening's top parameters only.
+    def _one_form(cls, value: Any) -> Any:
+        """Read the uncertainties by the form they take, so that a mistake gets one message.
 
-        So a typo in it gets one message, not one from every form the field may take.
+        Left to pydantic, a value that fits none of the forms gets a message from each (six for
+        one short range, naming a class of this module), the one that matters last.
         """
-        if isinstance(value, Mapping) and {"top", "of"} & set(value):
-            try:
-                return Screened.model_validate(value)
-            except ValidationError as err:
-                allowed = ", ".join(Screened.model_fields)
-                said = [
-                    f"{'.'.join(map(str, e['loc']))}: "
-                    + (f"unknown name (allowed: {allowed})" if e["type"] == "extra_forbidden" else e["msg"])
-                    for e in err.errors()
-                ]
-                raise ValueError("; ".join(said)) from None
+        return uncertainties_form(value)
+
+
+#: The forms ``uncertainties`` may take, as every message about them says.
+UNCERTAINTY_FORMS = "'all', a list of parameters, a mapping PARAM: [LOW, HIGH], or {top: N, of: FOLDER}"
+
+
+class FormError(ValueError):
+    """What is wrong with a value, at ``at`` within it (a list's entry, a mapping's key)."""
+
+    def __init__(self, message: str, at: tuple = ()) -> None:
+        super().__init__(message)
+        self.at = at
+
+
+def uncertainties_form(value: Any) -> Any:
+    """An exploration's ``uncertainties`` in the form it takes, else one :class:`FormError` for it.
+
+    Raises:
+        FormError: Naming the entry at fault (``at``) and the forms allowed.
+    """
+    forms = f"uncertainties may be {UNCERTAINTY_FORMS}"
+    if isinstance(value, str):
+        if value == "all":
+            return value
+        hint = "; did you mean 'all'?" if difflib.get_close_matches(value, ["all"], n=1) else ""
+        raise FormError(f"'{value}' is not one of the forms; {forms}{hint}")
+    if isinstance(value, list):
+        for k, name in enumerate(value):
+            if not isinstance(name, str):
+                raise FormError(f"{name!r} is not a parameter's name; {forms}", (k,))
         return value
+    if isinstance(value, Screened):
+        return value
+    if isinstance(value, Mapping) and {"top", "of"} & set(value):
+        try:
+            return Screened.model_validate(value)
+        except ValidationError as err:
+            allowed = ", ".join(Screened.model_fields)
+            said = [
+                f"{'.'.join(map(str, e['loc']))}: "
+                + (f"unknown name (allowed: {allowed})" if e["type"] == "extra_forbidden" else e["msg"])
+                for e in err.errors()
+            ]
+            raise FormError("; ".join(said)) from None
+    if isinstance(value, Mapping):
+        ranges = {}
+        for name, bounds in value.items():
+            plain = isinstance(bounds, list | tuple) and all(
+                isinstance(b, numbers.Real) and not isinstance(b, bool) and np.isfinite(b) for b in bounds
+            )
+            if not (plain and len(bounds) == 2):
+                raise FormError(f"{bounds!r} is not a range [LOW, HIGH] of two numbers; {forms}", (name,))
+            ranges[str(name)] = (float(bounds[0]), float(bounds[1]))
+        return ranges
+    raise FormError(f"{value!r} is not one of the forms; {forms}")
 
 
 @dataclass(frozen=True)
@@ -235,7 +292,11 @@ def sample(
     half a unit each side, so that once rounded every whole number in the range is as likely as
     another (drawn over the range itself, the two ends would come up half as often). A Morris
     design keeps its grid of levels; the analysis divides by the step the rounding leaves
-    (:func:`experiments.sensitivity.step_ratios`).
+    (:func:`experiments.sensitivity.step_ratios`), and no two of its trajectories take one step
+    (:func:`_morris`).
+
+    Raises:
+        DesignError: If a Morris design's trajectories cannot each take their own steps.
     """
     drawn = [list(b) for b in bounds]
     whole = whole_numbers(names)
@@ -247,7 +308,7 @@ def sample(
     # and the design must not share their stream.
     stream = np.random.SeedSequence([seed, 1]).generate_state(1)[0]
     if method == "morris":
-        values = morris_sample.sample(problem, n, num_levels=levels, seed=int(stream))
+        values = _morris(problem, n, levels, int(stream))
     elif method == "sobol":
         values = sobol_sample.sample(problem, n, calc_second_order=second_order, seed=int(stream))
     else:
@@ -261,6 +322,72 @@ def sample(
     return Design(
         method, tuple(names), tuple(tuple(b) for b in bounds), values, n, levels, second_order, seed
     )
+
+
+class DesignError(ValueError):
+    """A design that cannot be drawn as asked (too many trajectories for too few parameters)."""
+
+
+#: How many more trajectories than asked a Morris design draws to replace those that repeat a step.
+SPARE_TRAJECTORIES = 10
+
+
+def _morris(problem: dict[str, Any], n: int, levels: int, seed: int) -> np.ndarray:
+    """SALib's ``n`` Morris trajectories, none of which takes a step another has taken.
+
+    Over few parameters two trajectories often share a step (the same two points: at 4
+    parameters and 4 levels a parameter has 128 steps to take). The runs at both are the same, so
+    that elementary effect counts twice: with two trajectories its sigma and its interval are
+    0, and pass for certainty. A trajectory that repeats a step is replaced by the next one SALib
+    draws from the same stream, which draws trajectories one after another: a design with no
+    step taken twice (any over many parameters, such as the shipped screening) is SALib's own.
+    SALib's remedy, ``optimal_trajectories``, keeps the most spread-out of many trajectories, but
+    that alone neither rules out a shared step nor leaves other designs as they were.
+
+    Raises:
+        DesignError: If too few trajectories without a repeated step are found (too few
+            parameters and levels for ``n``).
+    """
+    values = morris_sample.sample(problem, n, num_levels=levels, seed=seed)
+    kept = _distinct_trajectories(values, problem, levels, n)
+    if len(kept) == n:
+        return values
+    drawn = n * SPARE_TRAJECTORIES
+    pool = morris_sample.sample(problem, drawn, num_levels=levels, seed=seed)
+    kept = _distinct_trajectories(pool, problem, levels, n)
+    if len(kept) < n:
+        raise DesignError(
+            f"{n} Morris trajectories over {problem['num_vars']} parameter(s) at {levels} levels cannot "
+            f"each take steps no other takes ({len(kept)} of {drawn} drawn do): use fewer trajectories, "
+            "more levels or more parameters"
+        )
+    length = problem["num_vars"] + 1
+    return pool[(np.array(kept)[:, None] * length + np.arange(length)).ravel()]
+
+
+def _distinct_trajectories(values: np.ndarray, problem: dict[str, Any], levels: int, n: int) -> list[int]:
+    """The first ``n`` trajectories, in order, that take no step an earlier one kept has taken.
+
+    A step is the pair of points the model runs, whole numbers rounded (two levels may round
+    to one number); the other values are compared by their level on the grid, not as floats.
+    """
+    low, high = np.array(problem["bounds"], dtype=float).T
+    grid = np.round((values - low) / (high - low) * (levels - 1)).astype(float)
+    whole = whole_numbers(problem["names"])
+    grid[:, whole] = np.round(values[:, whole])
+    length = problem["num_vars"] + 1
+    taken: set[frozenset[bytes]] = set()
+    kept: list[int] = []
+    for t in range(len(values) // length):
+        points = [row.tobytes() for row in grid[t * length : (t + 1) * length]]
+        steps = {frozenset(pair) for pair in itertools.pairwise(points)}
+        if steps & taken:
+            continue
+        taken |= steps
+        kept.append(t)
+        if len(kept) == n:
+            break
+    return kept
 
 
 @dataclass(frozen=True)
@@ -318,7 +445,7 @@ class Exploration:
         for k, row in enumerate(self.design.values):
             values = parameter_values(self.design.names, row)
             for policy, scenario in zip(self.policies, sized, strict=True):
-                run = scenario.with_values(values, name=f"{policy.name}-x{k:0{width}d}")
+                run = point_scenario(scenario, values, set(self.spec.levers), f"{policy.name}-x{k:0{width}d}")
                 # The point's values are in design.csv and in the run's scenario: as columns of
                 # every run's table they would repeat a hundred values on every row.
                 specs.extend(
@@ -340,6 +467,25 @@ class Exploration:
             "differences": [list(d) for d in self.differences],
             "discovery": discovery.model_dump() if discovery is not None else None,
         }
+
+
+def point_scenario(policy: Scenario, values: Mapping[str, Any], levers: set[str], name: str) -> Scenario:
+    """A policy at an exploration's point: its uncertainties from the first week, its levers from week 0.
+
+    A lever the policy's timeline sets takes the point's value where the timeline sets it
+    (:meth:`Scenario.with_values`); one it does not set is set at the start of the policy period
+    (:meth:`Scenario.with_changes`). Set from the first week instead, it would warm the
+    neighbourhood up under the point's value for one policy and under the base scenario's for
+    another (mano dura sets the punitive intensity at year 0, the baseline does not), and the
+    paired differences would carry the difference of their warm-ups.
+
+    Raises:
+        ParameterError: If a value is out of range.
+    """
+    own = {path for event in policy.timeline for path in event.set}
+    switched = {p: v for p, v in values.items() if p in levers and p not in own}
+    kept = {p: v for p, v in values.items() if p not in switched}
+    return policy.with_values(kept, name=name).with_changes(switched)
 
 
 def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
@@ -370,6 +516,10 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
         spec = ExplorationFile.model_validate(data)
     except ValidationError as err:
         for e in err.errors():
+            said = e.get("ctx", {}).get("error")
+            if isinstance(said, FormError):
+                problem((*e["loc"], *said.at), str(said))
+                continue
             loc = tuple(
                 p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p == "literal['all']"))
             )
@@ -402,13 +552,30 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
     for where, name in named:
         if name is not None and len(policies) == len(spec.policies) and name not in names:
             problem(where, f"'{name}' is not one of the policies: {', '.join(names)}")
+    for k, outcome in enumerate(spec.outcomes):
+        said = outcome_problem(outcome)
+        if said:
+            problem(("outcomes", outcome), said, ("outcomes", k))
+    for k, outcome, said in _named_twice(spec.outcomes):
+        problem(("outcomes", outcome), said, ("outcomes", k))
     if spec.discovery is not None and spec.discovery.outcome not in spec.outcomes:
         problem(("discovery", "outcome"), _not_an_outcome(spec.discovery.outcome, spec.outcomes))
     if spec.discovery is not None and spec.discovery.cost is not None:
         _check_cost(spec, names, problem)
     ranges = _ranges(spec, problem, folder)
-    if spec.design.method == "sobol" and spec.design.n & (spec.design.n - 1):
-        problem(("design", "n"), f"Sobol's samples need n a power of 2 (8, 16, 32, ...); got {spec.design.n}")
+    method = spec.design.method
+    for setting, belongs, what in (
+        ("levels", "morris", "Morris's grid levels"),
+        ("second_order", "sobol", "Sobol's second-order indices"),
+    ):
+        # Given to another method, it would be ignored: the file would not run what it says.
+        if setting in spec.design.model_fields_set and method != belongs:
+            problem(("design", setting), f"{what}; a {method} design has none (drop {setting})")
+    if method == "sobol" and spec.design.n & (spec.design.n - 1):
+        # Scipy's Sobol' sequence keeps its balance only over a power of 2 points (SALib warns).
+        problem(
+            ("design", "n"), f"Sobol's samples need n a power of 2 (2, 4, 8, 16, ...); got {spec.design.n}"
+        )
     levels = spec.design.levels
     if spec.design.method == "morris" and levels % 2:
         # SALib's steps jump half the levels: with an odd number some levels are reached
@@ -421,15 +588,19 @@ def load_exploration(source: Path | str | Mapping[str, Any]) -> Exploration:
                 problem(("uncertainties" if path not in spec.levers else "levers", path), said)
     if problems:
         raise ScenarioError(problems)
-    design = sample(
-        spec.design.method,
-        list(ranges),
-        list(ranges.values()),
-        spec.design.n,
-        spec.seed,
-        spec.design.levels,
-        spec.design.second_order,
-    )
+    try:
+        design = sample(
+            spec.design.method,
+            list(ranges),
+            list(ranges.values()),
+            spec.design.n,
+            spec.seed,
+            spec.design.levels,
+            spec.design.second_order,
+        )
+    except DesignError as err:
+        problem(("design", "n"), str(err))
+        raise ScenarioError(problems) from None
     return Exploration(spec, file, tuple(policies), design)
 
 
@@ -463,6 +634,38 @@ def _whole_number_problem(bounds: tuple[float, float], method: str, levels: int)
     return ""
 
 
+def outcome_problem(name: str) -> str:
+    """What is wrong with an outcome an exploration is asked to analyse ('' if nothing).
+
+    The analysis reads the outcomes the model writes and the sums it adds up of them
+    (:data:`experiments.sensitivity.DERIVED`); any other name would be left out of every table
+    without a word, or leave every point unfinished if it is the only one.
+    """
+    # Imported here: experiments.sensitivity reads this module's Design.
+    from barrio.experiments.sensitivity import DERIVED
+
+    if name in OUTCOMES or name in DERIVED:
+        return ""
+    close = difflib.get_close_matches(name, [*DERIVED, *OUTCOMES], n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return (
+        f"not an outcome: the analysis adds up {', '.join(DERIVED)}, and reads any the model writes "
+        f"(homicides, arrests, ...: model.outcomes.OUTCOMES, with their meanings){hint}"
+    )
+
+
+def _named_twice(names: list[str]) -> Iterator[tuple[int, str, str]]:
+    """Each entry that repeats an earlier one: its index, its name and what is wrong.
+
+    Refused rather than merged: the file would not say what it runs.
+    """
+    first: dict[str, int] = {}
+    for k, name in enumerate(names):
+        if name in first:
+            yield k, name, f"named twice (entries {first[name]} and {k})"
+        first.setdefault(name, k)
+
+
 def _not_an_outcome(name: str, outcomes: list[str]) -> str:
     close = difflib.get_close_matches(name, outcomes, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -481,9 +684,7 @@ def _check_cost(spec: ExplorationFile, names: list[str], problem: Any) -> None:
         problem(("discovery", "cost"), _not_an_outcome(chosen.cost, spec.outcomes))
     elif chosen.cost == chosen.outcome:
         problem(("discovery", "cost"), "the cost must be another outcome than the one averted")
-    elif not (
-        chosen.cost in ("public_spending", "total_cost", *SPENDING) or chosen.cost.endswith("_spending")
-    ):
+    elif not (chosen.cost in ("public_spending", *SPENDING) or chosen.cost.endswith("_spending")):
         problem(
             ("discovery", "cost"),
             f"'{chosen.cost}' is not spending: public_spending, or a *_spending outcome",
@@ -510,18 +711,29 @@ def _ranges(spec: ExplorationFile, problem: Any, folder: Path) -> dict[str, tupl
     """Each varied parameter's range: an uncertainty's plausible one unless narrowed, a lever's as given."""
     rows = {row["path"]: row for row in parameter_table()}
     if isinstance(spec.uncertainties, Screened):
+        asked = spec.uncertainties
         try:
-            wanted = screened(folder / spec.uncertainties.of, spec.uncertainties.top)
+            wanted = screened(folder / asked.of, asked.top)
         except ResultsError as err:
             hint = "run the screening into that folder first (barrio explore FILE --out FOLDER)"
             problem(("uncertainties", "of"), f"{err}; {hint}")
             wanted = {}
+        if wanted and len(wanted) < asked.top:
+            # Refused, not taken as all of them: the count sets the design's size, and the file
+            # would not say what it runs.
+            problem(
+                ("uncertainties", "top"),
+                f"the screening in {asked.of} varied {len(wanted)} parameters: "
+                f"ask for top: {len(wanted)} at most",
+            )
     elif spec.uncertainties == "all":
         wanted: dict[str, tuple[float, float] | None] = {
             p: None for p, row in rows.items() if row["plausible"] is not None
         }
     elif isinstance(spec.uncertainties, list):
         wanted = dict.fromkeys(spec.uncertainties)
+        for k, path, said in _named_twice(spec.uncertainties):
+            problem(("uncertainties", path), said, ("uncertainties", k))
     else:
         wanted = dict(spec.uncertainties)
     # A listed uncertainty's line is its entry's in the list.

@@ -402,15 +402,12 @@ def sweep(
     check_size = _sweep_size_check(weeks, warmup, population, jobs, scheduler, force)
     if isinstance(experiment, Sweep):
         design = experiment
-        check_size(
-            len(design.scenarios), len(design.scenarios) * design.experiment.replicates, design.scenarios[0]
-        )
+        points = len(design.scenarios)
+        check_size(points, points * design.experiment.replicates, design.scenarios[0], design.experiment)
     else:
         design = load_experiment(experiment, check_size)
-    specs = [
-        dataclasses.replace(s, scenario=resized(s.scenario, weeks, warmup, population))
-        for s in design.specs()
-    ]
+    sizes = _sweep_sizes(weeks, warmup, population, design.experiment)
+    specs = [dataclasses.replace(s, scenario=resized(s.scenario, *sizes)) for s in design.specs()]
     out = Path(out) if out is not None else Path("results") / design.experiment.name
     description = {"command": "sweep", "experiment": design.source, "root_seed": design.experiment.seed}
     description.update(_language(language))
@@ -565,17 +562,28 @@ def _sweep_size_check(
     jobs: int | None,
     scheduler: str | None,
     force: bool,
-) -> Callable[[int, int, Scenario], None]:
+) -> Callable[[int, int, Scenario, Experiment], None]:
     """A sweep's check that its plan fits in memory, made before any of its points is."""
 
-    def check_size(points: int, runs: int, base: Scenario) -> None:
-        sized = resized(base, weeks, warmup, population)
+    def check_size(points: int, runs: int, base: Scenario, experiment: Experiment) -> None:
+        sized = resized(base, *_sweep_sizes(weeks, warmup, population, experiment))
         size = capacity.estimate(
             points, runs, sized.params.neighbourhood.population, _weeks(sized), _jobs(jobs), bool(scheduler)
         )
         capacity.check(size, f"a sweep of {points:,} point(s), {runs:,} run(s) in all", force)
 
     return check_size
+
+
+def _sweep_sizes(
+    weeks: int | None, warmup: int | None, population: int | None, experiment: Experiment
+) -> tuple[int | None, int | None, int | None]:
+    """A sweep's policy weeks, warm-up and residents: the command's, else the file's."""
+    return (
+        weeks if weeks is not None else experiment.weeks,
+        warmup if warmup is not None else experiment.warmup,
+        population if population is not None else experiment.population,
+    )
 
 
 def _check_exploration_size(

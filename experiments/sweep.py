@@ -97,6 +97,11 @@ class Experiment(BaseModel):
     seed: int = Field(0, ge=0, le=2**63 - 1)
     vary: dict[str, list[Any] | Span] = Field(default_factory=dict)
     sample: Sample | None = None
+    # As an exploration file's: every run's residents, policy weeks and warm-up weeks (default:
+    # the base scenario's); the command's options win.
+    population: int | None = Field(None, ge=100, le=10_000_000)
+    weeks: int | None = Field(None, ge=1, le=5_200)
+    warmup: int | None = Field(None, ge=0, le=5_200)
 
     @model_validator(mode="after")
     def _one_design(self) -> Experiment:
@@ -129,7 +134,7 @@ class Sweep:
 
 #: Called with (points, runs, base scenario) before an experiment is expanded, to refuse one too
 #: large to hold (see :func:`experiments.studies.sweep`).
-SizeCheck = Callable[[int, int, Scenario], None]
+SizeCheck = Callable[[int, int, Scenario, "Experiment"], None]
 
 
 def load_experiment(
@@ -233,7 +238,7 @@ def _expand(
 
     if check_size is not None:
         count = size(experiment)
-        check_size(count, count * experiment.replicates, base)
+        check_size(count, count * experiment.replicates, base, experiment)
     points = _points(experiment)
     scenarios = []
     width = len(str(len(points) - 1))

@@ -141,3 +141,23 @@ def test_barrio_sweep_runs_a_file_and_reports_problems_with_exit_status_2(folder
     (folder / "broken.yaml").write_text("name: grid\nvary: {}\n")
     assert main(["sweep", str(folder / "broken.yaml"), "-q"]) == 2
     assert "give exactly one of 'vary'" in capsys.readouterr().err
+
+
+def test_a_sweep_file_sizes_its_runs_and_the_command_s_options_win(folder):
+    import json
+
+    from barrio.experiments.studies import sweep
+
+    path = folder / "sized.yaml"
+    path.write_text(
+        "name: sized\nbase: small.yaml\nreplicates: 1\npopulation: 400\nweeks: 3\nwarmup: 1\n"
+        "vary:\n  policing.punitive_intensity: [0.2, 0.8]\n"
+    )
+    results = sweep(path, out=folder / "out", jobs=1, progress=False)
+    assert sorted(results.table.week.unique()) == [-1, 0, 1, 2]  # 1 warm-up week, 3 policy weeks
+    resolved = json.loads((folder / "out" / "manifest.json").read_text())["scenarios"]["sized-0"]["resolved"]
+    assert resolved["params"]["neighbourhood"]["population"] == 400
+    again = sweep(path, out=folder / "out2", jobs=1, progress=False, weeks=2, population=300)
+    assert sorted(again.table.week.unique()) == [-1, 0, 1]
+    resolved = json.loads((folder / "out2" / "manifest.json").read_text())["scenarios"]["sized-1"]["resolved"]
+    assert resolved["params"]["neighbourhood"]["population"] == 300
