@@ -137,23 +137,12 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from barrio.experiments.batch import MANIFEST, read_manifest
-    from barrio.experiments.designs import PLAN_FILE
-    from barrio.experiments.report import write_report
+    from barrio.experiments.results import write_folder_report
 
-    folder = Path(args.dir)
-    # A study kept in git has its summary (exploration.json and the tables), not its runs or
-    # manifest: its report is written again from that, with the same numbers.
-    kept = not (folder / MANIFEST).exists() and (folder / PLAN_FILE).exists()
-    if kept or read_manifest(folder).get("description", {}).get("command") == "explore":
-        # An exploration's report is its own (indices, discovery, regret): also of one stopped part way.
-        from barrio.experiments.exploration import write_exploration
-
-        print(f"report   {write_exploration(args.dir)['markdown']}")
-        return 0
-    paths = write_report(args.dir, baseline=args.baseline, language=args.language)
+    paths = write_folder_report(args.dir, baseline=args.baseline, language=args.language)
     for kind in ("html", "markdown", "xlsx"):
-        print(f"{kind:8s} {paths[kind]}")
+        if kind in paths:
+            print(f"{kind:8s} {paths[kind]}")
     return 0
 
 
@@ -419,10 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
         "whether they are better or worse, a few sentences, what the model cannot tell), then costs a "
         "year and over the period in USD and local money with the cost per outcome averted, paired "
         "differences against the baseline, means with 95% intervals, whether the replicates were "
-        "enough, and figures. Beside them: summary.csv, effects.csv, costs.csv, cost_effectiveness.csv, "
-        "report.xlsx and each figure as a PNG file. For an exploration's folder, its own report "
-        "(DIR/exploration.md and its tables: see explore), also of an exploration stopped part way "
-        "or of a study kept without its runs (its exploration.json and tables).",
+        "enough, who bears it (arrests and prisoners by sex and age), and figures. Beside them: "
+        "summary.csv, effects.csv, costs.csv, cost_effectiveness.csv, burden.csv, report.xlsx and each "
+        "figure as a PNG file. For an exploration's folder, its own report (DIR/exploration.md and its "
+        "tables: see explore), also of an exploration stopped part way or of a study kept without its "
+        "runs (its exploration.json and tables); it is in English and compares its policies as its "
+        "file says, so --language other than en and another --baseline are refused for it.",
     )
     p.add_argument("dir", metavar="DIR", help="results folder written by compare, sweep or explore")
     p.add_argument("--baseline", help="scenario to compare with (default: as when the batch was run)")

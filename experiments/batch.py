@@ -399,6 +399,8 @@ def folder_lock(out: Path, description: dict[str, Any] | None = None) -> Iterato
     finally:
         with contextlib.suppress(OSError):
             (out / OWNER).unlink(missing_ok=True)
+        # The .lock file itself stays: removing it as another batch opens it to take the lock
+        # would let a third lock a new file of the same name, and two batches write at once.
         lock.release()
 
 
@@ -535,6 +537,18 @@ def _shown(files: list[str]) -> str:
     return "; ".join(files[:10]) + (f"; and {len(files) - 10} more" if len(files) > 10 else "")
 
 
+#: Names a message lists before it counts the rest: an exploration's scenarios are each policy at
+#: each of its points, hundreds of names no reader can take in.
+FEW = 3
+
+
+def _few(names: list[str], what: str = "") -> str:
+    """A few names, the rest counted: "a, b" or "50 scenarios (a, b, c and 47 more)"."""
+    if len(names) <= FEW + 1:
+        return ", ".join(names)
+    return f"{len(names)}{' ' + what if what else ''} ({', '.join(names[:FEW])} and {len(names) - FEW} more)"
+
+
 def _scenario_of(key: str) -> str:
     """The scenario a run's name is of (``NAME__r000``)."""
     return key.rpartition("__r")[0]
@@ -612,9 +626,9 @@ def _check_plan(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> Non
     new = [name for name in now if name not in before]
     if new:
         raise ResultsError(
-            f"{out} holds a batch of {', '.join(before)}, and this one adds {', '.join(new)}. Results of two "
-            "plans are not mixed (the report would compare runs of one with the other): use another results "
-            "folder"
+            f"{out} holds a batch of {_few(before, 'scenarios')}, and this one adds {_few(new)}. Results of "
+            "two plans are not mixed (the report would compare runs of one with the other): use another "
+            "results folder"
         )
     for spec in specs:
         entry = old["scenarios"][spec.scenario.name]

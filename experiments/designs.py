@@ -458,6 +458,7 @@ class Exploration:
         discovery = self.discovery
         return {
             "command": "explore",
+            "name": self.spec.name,
             "experiment": self.source,
             "root_seed": self.spec.seed,
             "baseline": self.baseline,
@@ -715,8 +716,7 @@ def _ranges(spec: ExplorationFile, problem: Any, folder: Path) -> dict[str, tupl
         try:
             wanted = screened(folder / asked.of, asked.top)
         except ResultsError as err:
-            hint = "run the screening into that folder first (barrio explore FILE --out FOLDER)"
-            problem(("uncertainties", "of"), f"{err}; {hint}")
+            problem(("uncertainties", "of"), str(err))
             wanted = {}
         if wanted and len(wanted) < asked.top:
             # Refused, not taken as all of them: the count sets the design's size, and the file
@@ -897,7 +897,12 @@ def screened(folder: Path, top: int) -> dict[str, tuple[float, float]]:
     Raises:
         ResultsError: If the folder holds no finished Morris screening.
     """
-    design = read_plan(folder)["description"].get("design") or {}
+    try:
+        plan = read_plan(folder)
+    except ResultsError as err:
+        hint = f"run the screening into that folder first (barrio explore FILE --out {folder})"
+        raise ResultsError(f"{err}; {hint}") from err
+    design = plan["description"].get("design") or {}
     if design.get("method") != "morris":
         raise ResultsError(
             f"{folder} is not a Morris screening's results folder ('barrio explore' of a morris design)"

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
+from barrio.experiments.wording import number
+
 with warnings.catch_warnings():
     # ema_workbench 2.5.3 warns on import that ipyparallel (its cluster runner, unused here) is missing.
     warnings.simplefilter("ignore", UserWarning)
@@ -221,12 +223,13 @@ def describe_box(box: Region) -> str:
     for name, (low, high) in box.limits.items():
         if low is not None and high is not None:
             parts.append(
-                f"{name} {'from' if closed else 'between'} {low:.3g} {'to' if closed else 'and'} {high:.3g}"
+                f"{name} {'from' if closed else 'between'} {number(low, 'en')} {'to' if closed else 'and'} "
+                f"{number(high, 'en')}"
             )
         elif low is not None:
-            parts.append(f"{name} {'at least' if closed else 'above'} {low:.3g}")
+            parts.append(f"{name} {'at least' if closed else 'above'} {number(low, 'en')}")
         else:
-            parts.append(f"{name} {'at most' if closed else 'below'} {high:.3g}")
+            parts.append(f"{name} {'at most' if closed else 'below'} {number(high, 'en')}")
     return " and ".join(parts) if parts else "anywhere"
 
 

@@ -25,6 +25,7 @@ numbers again.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,9 +53,11 @@ from barrio.experiments.sensitivity import (
     seed_noise,
     targets,
 )
+from barrio.experiments.wording import number
 
 __all__ = [
     "DESIGN_FILE",
+    "SMALL_SAMPLE",
     "Analysis",
     "analyse",
     "cost_per_averted",
@@ -62,10 +65,14 @@ __all__ = [
     "discovery_cases",
     "discovery_summary",
     "discovery_words",
+    "index_flag",
     "no_box",
     "noise_by_parameter",
+    "plus_minus",
     "read_design",
     "run_cost",
+    "shown",
+    "sobol_flags",
     "write_design",
     "write_exploration",
 ]
@@ -109,6 +116,9 @@ class Analysis:
         trajectories: A Morris design's trajectories with every point complete, of all
             (None for other designs).
         finished: The points with every run of every policy finished.
+        constant: The targets (a policy's level or a difference, by outcome) that are the same at
+            every finished point, with that value: nothing ranks parameters on them, and nothing
+            tells points apart by them.
     """
 
     design: Design
@@ -125,6 +135,7 @@ class Analysis:
     tree: Any = None
     pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
     noise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    constant: dict[Target, float] = field(default_factory=dict)
 
     @property
     def flipped(self) -> bool:
@@ -300,7 +311,20 @@ def analyse(out: Path | str, summary: bool = False) -> Analysis:
         tree,
         pairs,
         noise,
+        _constant(found, complete.to_numpy()),
     )
+
+
+def _constant(found: Mapping[Target, np.ndarray], complete: np.ndarray) -> dict[Target, float]:
+    """The targets with one value at every finished point (too few residents for a rare event, say)."""
+    if len(complete) == 0:
+        return {}
+    same = {}
+    for target, y in found.items():
+        at = y[complete]
+        if np.isfinite(at).all() and np.ptp(at) == 0:
+            same[target] = float(at[0])
+    return same
 
 
 def _summary(out: Path, outcomes: list[str]) -> pd.DataFrame:
@@ -334,12 +358,10 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
     out = Path(out)
     result = analyse(out)
     paths = {
-        "indices": out / "indices.csv",
         "regret": out / "regret.csv",
         "outcomes": out / OUTCOMES_FILE,
         "markdown": out / "exploration.md",
     }
-    atomic_write(paths["indices"], lambda p: result.indices.to_csv(p, index=False))
     # Kept only while the screening is unfinished: once it is, indices.csv says it all.
     interim = out / "indices_interim.csv"
     if result.interim.empty:
@@ -350,7 +372,10 @@ def write_exploration(out: Path | str) -> dict[str, Path]:
         atomic_write(interim, lambda p: result.interim.to_csv(p, index=False))
     # Written where there is something to say, removed where there no longer is (a folder given
     # more seeds is unfinished again), so that a summary is never read from an older report.
+    # An empty table would be a file of one blank line that no table reader can read: until every
+    # point has finished (and never for a Latin hypercube) there is no indices.csv.
     for kind, table, path in (
+        ("indices", result.indices, out / "indices.csv"),
         ("pairs", result.pairs, out / "indices_pairs.csv"),
         ("noise", result.noise, out / NOISE_FILE),
     ):
@@ -464,7 +489,7 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
     design = result.design
     done, points = result.complete
     lines = [
-        f"# Exploration: {Path(str(described.get('experiment', ''))).stem}",
+        f"# Exploration: {described.get('name') or Path(str(described.get('experiment', ''))).stem}",
         "",
         f"{design.method.replace('_', ' ').capitalize()} design over {len(design.names)} parameter(s), "
         f"{points} point(s); policies {', '.join(described['policies'])}, each at every point on the same "
@@ -481,10 +506,12 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
         ]
     if not result.indices.empty:
         lines += ["## What decides each difference between policies", ""]
-        lines += _ranked_lines(result.indices, design, result.noise)
+        lines += _ranked_lines(result.indices, result)
         lines += ["", "All indices, levels included, are in indices.csv.", ""]
         if not result.pairs.empty:
             lines += _pair_lines(result.pairs)
+        if design.method == "sobol" and _too_small(result.indices, result.pairs):
+            lines += [SMALL_SAMPLE, ""]
         if "indices" in figures:
             lines += ["![indices](indices.png)", ""]
     elif not result.interim.empty and result.trajectories is not None:
@@ -497,7 +524,7 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
             "still change; the finished screening replaces it.",
             "",
         ]
-        lines += _ranked_lines(result.interim, design, result.noise)
+        lines += _ranked_lines(result.interim, result)
         lines += ["", "All of it, levels included, is in indices_interim.csv.", ""]
         if "indices_interim" in figures:
             lines += ["![indices so far](indices_interim.png)", ""]
@@ -508,31 +535,152 @@ def _markdown(result: Analysis, manifest: dict[str, Any], figures: dict[str, Fig
             "",
         ]
     lines += _discovery_lines(result, figures)
-    lines += _regret_lines(result.regret)
+    lines += _regret_lines(result.regret, result)
     return "\n".join(lines) + "\n"
 
 
-def _ranked_lines(table: pd.DataFrame, design: Design, noise: pd.DataFrame) -> list[str]:
-    """The three parameters that decide each difference most, with their intervals."""
-    score, conf = _score(design)
+#: Below this a value is a speck of floating-point rounding, not an effect: a parameter that moves
+#: an outcome by the same amount at every point leaves 3e-11 where its spread is 0.
+SPECK = 1e-9
+
+
+def shown(x: float, language: str = "en") -> str:
+    """A number to three significant digits, as the language writes it ("85,200", "0.0412").
+
+    Specks of rounding are 0. An exploration's numbers are estimates from a sample of points:
+    more digits than three would claim a precision they do not have.
+    """
+    x = 0.0 if abs(x) < SPECK else float(x)
+    return _at(x, _places(x), language)
+
+
+def _places(x: float) -> int:
+    """The decimal places of three significant digits (negative: to the tens, the hundreds...)."""
+    return 0 if x == 0 else 2 - math.floor(math.log10(abs(x)))
+
+
+def _at(x: float, places: int, language: str) -> str:
+    """``x`` rounded to ``places``, written by :func:`experiments.wording.number`."""
+    return number(round(x, places), language, max(places, 0))
+
+
+def plus_minus(value: float, conf: float, language: str = "en") -> str:
+    """A value and its interval to the value's last shown digit ("0.928 ± 5.43", "261 ± 270").
+
+    An interval that rounds to nothing there, yet is not 0, is said to be smaller than that
+    digit ("0.1 ± <0.001"); specks of rounding are 0.
+    """
+    value = 0.0 if abs(value) < SPECK else float(value)
+    conf = float(conf)
+    if value == 0 and conf < SPECK:
+        conf = 0.0
+    places = _places(value) if value else _places(conf)
+    if 0 < conf < 0.5 * 10.0**-places:
+        return f"{_at(value, places, language)} ± <{_at(10.0**-places, places, language)}"
+    return f"{_at(value, places, language)} ± {_at(conf, min(places, _places(conf)), language)}"
+
+
+def index_flag(value: float, conf: float) -> str | None:
+    """What is wrong with a Sobol index (a share of the variance) and its interval, if anything.
+
+    A share is between 0 and 1: "above 1" or "below 0" is an estimate a small sample threw
+    off. One whose interval is wider than itself is "not told from 0": a sample too small to
+    tell, or a parameter that does little.
+    """
+    if value > 1 + SPECK:
+        return "above 1"
+    if value < -SPECK:
+        return "below 0"
+    if conf > value + SPECK:
+        return "not told from 0"
+    return None
+
+
+#: What flagged Sobol indices mean, and what to do.
+SMALL_SAMPLE = (
+    "An index above 1 or below 0 cannot be a share of the variance: the sample is too small for it. "
+    "One not told from 0 (its interval wider than itself) is too small to tell, or belongs to a "
+    "parameter that does little. A larger design.n (base samples) narrows every interval, about as "
+    "one over the root of n: 256 or more for stable indices."
+)
+
+
+def sobol_flags(row: Any) -> str:
+    """The flags of a row's ST and S1 in words ("ST above 1, S1 not told from 0"); empty if none."""
+    return ", ".join(
+        f"{index} {flag}"
+        for index in ("ST", "S1")
+        if (flag := index_flag(getattr(row, index), getattr(row, f"{index}_conf")))
+    )
+
+
+def _too_small(table: pd.DataFrame, pairs: pd.DataFrame) -> bool:
+    """Whether any index the report shows is flagged (:func:`index_flag`)."""
+    shown_rows = table[table.against.notna()].groupby(["policy", "against", "outcome"], sort=False).head(3)
+    if any(sobol_flags(r) for r in shown_rows.itertuples()):
+        return True
+    if pairs.empty:
+        return False
+    firsts = pairs[pairs.against.notna()].groupby(["policy", "against", "outcome"], sort=False).head(1)
+    return any(index_flag(r.S2, r.S2_conf) for r in firsts.itertuples())
+
+
+def _everywhere(result: Analysis, outcome: str) -> float | None:
+    """The value an outcome has at every finished point under every policy, if it has one."""
+    policies = dict.fromkeys(result.by_point.policy) if not result.by_point.empty else {}
+    levels = {result.constant.get((policy, None, outcome)) for policy in policies}
+    if len(levels) != 1 or None in levels:
+        return None
+    return levels.pop()
+
+
+def _same_everywhere(result: Analysis, target: tuple[str, str, str]) -> str:
+    """Why a difference is the same at every point, and what that means for ranking."""
+    value = shown(result.constant[target])
+    outcome = target[2]
+    level = _everywhere(result, outcome)
+    if level is None:
+        return (
+            f"{value} at every point: the policies differ by the same amount wherever the parameters "
+            "are, so no parameter moves the difference and none is ranked"
+        )
+    rare = " (a rare event may need more residents or a longer run to happen at all)" if level == 0 else ""
+    return (
+        f"{value} at every point: {outcome} is {shown(level)} at every point under every policy, so no "
+        f"parameter moves it here and none is ranked{rare}"
+    )
+
+
+def _ranked_lines(table: pd.DataFrame, result: Analysis) -> list[str]:
+    """The three parameters that decide each difference most, each index named, with its interval."""
+    design, noise = result.design, result.noise
+    sobol = design.method == "sobol"
     what = (
         "Sobol total-order index ST (share of the variance due to the parameter with all its "
-        "interactions) and first-order S1"
-        if design.method == "sobol"
-        else "Morris mu* (mean absolute elementary effect over the parameter's range) and sigma (how "
+        "interactions), with the first-order S1 (alone)"
+        if sobol
+        else "Morris mu* (mean absolute elementary effect over the parameter's range), with sigma (how "
         "much that effect changes with the other parameters)"
     )
     lines = [f"Ranked by {what}; ± the 95% bootstrap interval.", ""]
     differences = table[table.against.notna()]
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
-        top = part.head(3).itertuples()
-        floor = noise_by_parameter(noise, (policy, against, outcome))
-        named = "; ".join(
-            f"{r.parameter} {getattr(r, score):.3g} ± {getattr(r, conf):.2g}"
-            + (f" (noise {floor[r.parameter]:.2g})" if r.parameter in floor else "")
-            for r in top
-        )
-        lines.append(f"- **{_name(policy, against, outcome)}**: {named}")
+        target = (policy, against, outcome)
+        if target in result.constant:
+            lines.append(f"- **{_name(*target)}**: {_same_everywhere(result, target)}")
+            continue
+        floor = noise_by_parameter(noise, target)
+        named = []
+        for r in part.head(3).itertuples():
+            if sobol:
+                text = f"{r.parameter} ST {plus_minus(r.ST, r.ST_conf)}, S1 {plus_minus(r.S1, r.S1_conf)}"
+            else:
+                text = f"{r.parameter} mu* {plus_minus(r.mu_star, r.mu_star_conf)}, sigma {shown(r.sigma)}"
+            notes = [f"noise {shown(floor[r.parameter])}"] if r.parameter in floor else []
+            if sobol and (flags := sobol_flags(r)):
+                notes.append(flags)
+            named.append(text + (f" ({'; '.join(notes)})" if notes else ""))
+        lines.append(f"- **{_name(*target)}**: {'; '.join(named)}")
     if not noise.empty and design.method == "sobol":
         lines += [
             "",
@@ -603,9 +751,10 @@ def _pair_lines(pairs: pd.DataFrame) -> list[str]:
         return ["Pairs acting together (Sobol's second-order S2) are in indices_pairs.csv.", ""]
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
         top = part.iloc[0]
+        flag = index_flag(top.S2, top.S2_conf)
         lines.append(
             f"- **{_name(policy, against, outcome)}**: {top.parameter} with {top['with']} "
-            f"{top.S2:.3g} ± {top.S2_conf:.2g}"
+            f"S2 {plus_minus(top.S2, top.S2_conf)}" + (f" ({flag})" if flag else "")
         )
     return [*lines, "", "Every pair is in indices_pairs.csv.", ""]
 
@@ -613,6 +762,15 @@ def _pair_lines(pairs: pd.DataFrame) -> list[str]:
 def no_box(result: Analysis) -> str:
     """Why there is no box: nothing to tell apart, or nothing PRIM could draw."""
     if result.cases is not None and (result.cases.all() or not result.cases.any()):
+        chosen = result.discovery or {}
+        target = (chosen.get("policy"), chosen.get("against"), chosen.get("outcome"))
+        if chosen.get("cost") is None and target in result.constant:
+            level = _everywhere(result, target[2])
+            why = f" ({target[2]} is {shown(level)} under every policy)" if level is not None else ""
+            return (
+                f"{target[0]} minus {target[1]} on {target[2]} is {shown(result.constant[target])} at "
+                f"every point{why}, so there is nothing to tell apart: no box is drawn."
+            )
         return "Every point is alike in this, so there is nothing to tell apart: no box is drawn."
     return "PRIM finds no box that tells those points apart."
 
@@ -641,7 +799,7 @@ def _discovery_lines(result: Analysis, figures: dict[str, Figure]) -> list[str]:
     return lines
 
 
-def _regret_lines(table: pd.DataFrame) -> list[str]:
+def _regret_lines(table: pd.DataFrame, result: Analysis) -> list[str]:
     if table.empty:
         return []
     lines = ["## Regret: which policy is least often wrong", ""]
@@ -651,17 +809,22 @@ def _regret_lines(table: pd.DataFrame) -> list[str]:
     )
     lines.append("")
     for outcome, part in table.groupby("outcome", sort=False):
+        level = _everywhere(result, outcome)
+        if level is not None:
+            lines.append(f"- **{outcome}**: {shown(level)} at every point under every policy: all tie.")
+            continue
         safest = part.loc[part.max_regret.idxmin()]
         often = part.loc[part.best_share.idxmax()]
         lines.append(
             f"- **{outcome}**: {often.policy} is best (or tied) at {often.best_share:.0%} of "
-            f"{int(often.points)} point(s); "
-            f"{safest.policy} has the smallest worst-case regret ({safest.max_regret:.3g})."
+            f"{int(often.points):,} point(s); "
+            f"{safest.policy} has the smallest worst-case regret ({shown(safest.max_regret)})."
         )
     lines += ["", "| outcome | policy | best at | mean regret | max regret |", "|---|---|---|---|---|"]
     for r in table.itertuples():
         lines.append(
-            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} | {r.mean_regret:.3g} | {r.max_regret:.3g} |"
+            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} | {shown(r.mean_regret)} | "
+            f"{shown(r.max_regret)} |"
         )
     return [*lines, ""]
 

@@ -27,6 +27,7 @@ import pandas as pd
 from barrio.experiments.designs import read_plan
 from barrio.experiments.discovery import describe_box, leaf_sentences
 from barrio.experiments.exploration import (
+    SMALL_SAMPLE,
     Analysis,
     analyse,
     discovery_summary,
@@ -34,8 +35,9 @@ from barrio.experiments.exploration import (
     no_box,
     noise_by_parameter,
     run_cost,
+    shown,
+    sobol_flags,
 )
-from barrio.experiments.wording import number
 from barrio.model.params import parameter_table
 
 __all__ = ["BLOCK", "findings_markdown", "refresh"]
@@ -98,15 +100,6 @@ def findings_markdown(folder: Path, top: int = TOP) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _n(x: float) -> str:
-    """A number as the reports write it: whole above 100, else three significant digits.
-
-    Rounding leaves specks such as 3e-11 where a parameter moves the outcome by the same amount
-    at every point (a cost per unit): they are zero.
-    """
-    return number(0.0 if abs(x) < 1e-9 else float(x), "en")
-
-
 def _meanings() -> dict[str, str]:
     return {row["path"]: row["meaning"] for row in parameter_table()}
 
@@ -115,33 +108,41 @@ def _tables(table: pd.DataFrame, result: Analysis, top: int) -> list[str]:
     method = result.design.method
     meaning = _meanings()
     lines: list[str] = []
+    flagged = False
     differences = table[table.against.notna()]
     for (policy, against, outcome), part in differences.groupby(["policy", "against", "outcome"], sort=False):
         lines += [f"**{outcome}, {policy} minus {against}**", ""]
         floor = noise_by_parameter(result.noise, (policy, against, outcome))
         if method == "sobol":
+            rows = list(part.head(top).itertuples())
+            flags = [sobol_flags(r) for r in rows]
             head, rule = (
                 "| rank | parameter | what it is | ST | ± | S1 | ± |",
                 "|---|---|---|---|---|---|---|",
             )
             lines += [head + " noise |", rule + "---|"] if floor else [head, rule]
-            for r in part.head(top).itertuples():
+            for r in rows:
                 lines.append(
                     f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {r.ST:.3f} | "
                     f"{r.ST_conf:.3f} | {r.S1:.3f} | {r.S1_conf:.3f} |"
                     + (f" {floor[r.parameter]:.3f} |" if floor else "")
                 )
+            said = [f"`{r.parameter}` ({warning})" for r, warning in zip(rows, flags, strict=True) if warning]
+            if said:
+                lines += ["", f"Flagged: {', '.join(said)}."]
+                flagged = True
         else:
             head, rule = "| rank | parameter | what it is | mu* | ± | sigma |", "|---|---|---|---|---|---|"
             lines += [head + " noise |", rule + "---|"] if floor else [head, rule]
             for r in part.head(top).itertuples():
                 lines.append(
-                    f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {_n(r.mu_star)} | "
-                    f"{_n(r.mu_star_conf)} | {_n(r.sigma)} |"
-                    + (f" {_n(floor[r.parameter])} |" if floor else "")
+                    f"| {r.rank} | `{r.parameter}` | {meaning.get(r.parameter, '')} | {shown(r.mu_star)} | "
+                    f"{shown(r.mu_star_conf)} | {shown(r.sigma)} |"
+                    + (f" {shown(floor[r.parameter])} |" if floor else "")
                 )
         lines.append("")
-    return lines
+    # Said once, under the last table: each table says which of its indices it is about.
+    return [*lines, SMALL_SAMPLE, ""] if flagged else lines
 
 
 def _levels(result: Analysis) -> list[str]:
@@ -158,7 +159,7 @@ def _levels(result: Analysis) -> list[str]:
     ]
     for (outcome, policy), part in done.groupby(["outcome", "policy"], sort=True):
         q25, q50, q75 = part.value.quantile([0.25, 0.5, 0.75])
-        lines.append(f"| {outcome} | {policy} | {_n(q50)} | {_n(q25)} to {_n(q75)} |")
+        lines.append(f"| {outcome} | {policy} | {shown(q50)} | {shown(q25)} to {shown(q75)} |")
     return [*lines, ""]
 
 
@@ -196,8 +197,8 @@ def _regret(result: Analysis) -> list[str]:
     ]
     for r in table.itertuples():
         lines.append(
-            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} of {int(r.points):,} | {_n(r.mean_regret)} | "
-            f"{_n(r.max_regret)} |"
+            f"| {r.outcome} | {r.policy} | {r.best_share:.0%} of {int(r.points):,} | "
+            f"{shown(r.mean_regret)} | {shown(r.max_regret)} |"
         )
     return [*lines, ""]
 

@@ -7,7 +7,7 @@ before, by Python or by the ``barrio`` command::
     results = barrio.load("results/crackdown")
     results.table        # every finished run, one tidy table
     results.effects()    # each scenario against the baseline, paired by replicate
-    results.report()     # report.html and report.md
+    results.report()     # report.html and report.md (an exploration's: exploration.md)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from barrio.experiments.batch import BatchResult, load, read_manifest
+from barrio.experiments.batch import MANIFEST, BatchResult, ResultsError, load, read_manifest
 from barrio.experiments.effects import KEY_OUTCOMES, derive, per_replicate, summarise
 from barrio.experiments.report import (
     baseline_for,
@@ -30,12 +30,12 @@ from barrio.experiments.report import (
     sweep_points,
     write_report,
 )
-from barrio.experiments.wording import check_language
+from barrio.experiments.wording import LanguageError, check_language
 
 if TYPE_CHECKING:
     from barrio.experiments.exploration import Analysis
 
-__all__ = ["Results", "load_results"]
+__all__ = ["Results", "load_results", "write_folder_report"]
 
 
 class Results:
@@ -149,8 +149,19 @@ class Results:
             sentence.
 
         Raises:
-            ResultsError: If ``baseline`` is not among the scenarios with finished runs.
+            ResultsError: If ``baseline`` is not among the scenarios with finished runs, or the
+                folder is an exploration's (:meth:`exploration` gives what it found).
         """
+        if self.kind == "exploration":
+            # Its scenarios are each policy at each point of a design: pairing them as one set of
+            # assumptions would mix every point's runs into one difference.
+            raise ResultsError(
+                f"{self.folder} is an exploration: its policies were run at every point of a design, "
+                "not under one set of assumptions, so there is no single effect of each to give. "
+                "results.exploration() gives what it found (the parameters that decide each difference "
+                "between policies, where a policy fails, each policy's regret), and results.report() "
+                "writes exploration.md"
+            )
         base = baseline_for(self.folder, self.manifest, self.scenarios, baseline)
         versus, _ = comparison(
             self.table, self._select(outcomes), self.manifest, self.scenarios, base, check_language(language)
@@ -174,7 +185,11 @@ class Results:
     def report(
         self, path: Path | str | None = None, baseline: str | None = None, language: str | None = None
     ) -> dict[str, Path]:
-        """Write ``report.html`` (self-contained) and ``report.md`` with its figures and tables.
+        """Write the folder's report, as ``barrio report DIR`` does (:func:`write_folder_report`).
+
+        For a comparison or a sweep, ``report.html`` (self-contained) and ``report.md`` with
+        their figures and tables; for an exploration, ``exploration.md`` with its tables and
+        figures, in its results folder.
 
         Args:
             path: Folder to write into (default: the results folder).
@@ -184,8 +199,13 @@ class Results:
 
         Returns:
             The paths written, by kind (``html``, ``markdown`` and the figures).
+
+        Raises:
+            ResultsError: For an exploration, a ``baseline`` other than its file's or a ``path``
+                other than its folder.
+            LanguageError: For an exploration, a language other than English.
         """
-        return write_report(self.folder, baseline=baseline, to=path, language=language)
+        return write_folder_report(self.folder, baseline=baseline, to=path, language=language)
 
     def _select(self, outcomes: Iterable[str] | None) -> pd.DataFrame:
         wanted = list(KEY_OUTCOMES) if outcomes is None else list(outcomes)
@@ -222,6 +242,79 @@ class Results:
             "week of every run; <code>.report()</code>: the full report.</p>"
         )
         return "".join(parts)
+
+
+def write_folder_report(
+    folder: Path | str,
+    baseline: str | None = None,
+    to: Path | str | None = None,
+    language: str | None = None,
+) -> dict[str, Path]:
+    """Write a results folder's report: a comparison's or sweep's, or an exploration's.
+
+    What ``barrio report DIR`` and :meth:`Results.report` call. An exploration's report is its
+    own (:func:`experiments.exploration.write_exploration`): also of one stopped part way, or
+    of a study kept without its runs and manifest (its ``exploration.json`` and tables).
+
+    Args:
+        folder: The results folder.
+        baseline: Scenario to compare with (:func:`experiments.report.write_report`). An
+            exploration compares its policies as its file's ``baseline:`` says: another is refused.
+        to: Folder to write into (default: the results folder). An exploration's report is
+            written into its results folder, beside the tables it is read from with.
+        language: ``es``, ``pt`` or ``en`` (default: the one the batch was run with, else
+            English). An exploration's report is in English only.
+
+    Returns:
+        The paths written, by kind (``markdown`` for either; ``html`` and ``xlsx`` for a
+        comparison or a sweep).
+
+    Raises:
+        ResultsError: If the folder is not a results folder, or an exploration is asked for
+            what its report cannot do.
+        LanguageError: If the language is not one the report speaks, or not English for an
+            exploration.
+    """
+    folder = Path(folder)
+    if language is not None:
+        check_language(language)
+    if not _is_exploration(folder):
+        return write_report(folder, baseline=baseline, to=to, language=language)
+    from barrio.experiments.designs import read_plan
+    from barrio.experiments.exploration import write_exploration
+
+    if language not in (None, "en"):
+        raise LanguageError(
+            f"{folder} is an exploration: its report (exploration.md) is written in English only, "
+            f"not '{language}'; --language is for the reports of compare and sweep"
+        )
+    if baseline is not None:
+        named = read_plan(folder).get("description", {}).get("baseline")
+        if baseline != named:
+            raise ResultsError(
+                f"{folder} is an exploration: it compares its policies as its file's `baseline:` says "
+                f"({named}), at every point of its design, not against '{baseline}'. To compare against "
+                "another policy, name it as the file's baseline (or in its differences) and run "
+                "`barrio explore` into another folder"
+            )
+    if to is not None and Path(to).resolve() != folder.resolve():
+        raise ResultsError(
+            f"{folder} is an exploration: its report is written into its results folder, beside the "
+            f"tables it is read with, not into {to}; copy the folder to write it elsewhere"
+        )
+    return write_exploration(folder)
+
+
+def _is_exploration(folder: Path) -> bool:
+    if (folder / MANIFEST).exists():
+        return read_manifest(folder).get("description", {}).get("command") == "explore"
+    # A study kept in git has its summary (exploration.json and the tables), not its runs or
+    # manifest: its report is written again from that, with the same numbers.
+    try:
+        from barrio.experiments.designs import PLAN_FILE  # needs the explore extra, as such a study does
+    except ImportError:
+        return False
+    return (folder / PLAN_FILE).exists()
 
 
 def load_results(folder: Path | str) -> Results:

@@ -230,3 +230,38 @@ def test_compare_tells_every_broken_file_before_running_anything(tmp_path):
     assert text.startswith(f"2 problem(s) in {first}, {second}")
     assert f"{first}:2: policing.punitve_intensity" in text and f"{second}:2: justice.sentence_weeks" in text
     assert not (tmp_path / "out").exists()
+
+
+TINY_EXPLORATION = {
+    "name": "tiny",
+    "policies": ["baseline", "mano_dura"],
+    "replicates": 1,
+    "seed": 2,
+    "design": {"method": "morris", "n": 2},
+    "uncertainties": ["groups.lethality", "selling.reluctance"],
+}
+
+
+def test_an_exploration_s_results_write_its_report_and_refuse_what_they_cannot_say(tmp_path):
+    pytest.importorskip("SALib")
+    from barrio.experiments.results import write_folder_report
+    from barrio.experiments.wording import LanguageError
+
+    explored = barrio.explore(TINY_EXPLORATION, out=tmp_path / "tiny", **SMALL, **QUIET)
+    (explored.folder / "exploration.md").unlink()
+    # The same report as `barrio report DIR` writes: the exploration's, from the same function.
+    paths = explored.report()
+    assert paths["markdown"] == explored.folder / "exploration.md" and paths["markdown"].is_file()
+    assert paths == write_folder_report(explored.folder)
+    # A comparison's effects pair scenarios under one set of assumptions; an exploration's are
+    # its indices, discovery and regret.
+    with pytest.raises(barrio.ResultsError, match=r"is an exploration.*results\.exploration\(\)"):
+        explored.effects()
+    # What an exploration's report cannot do is refused, not ignored.
+    with pytest.raises(barrio.ResultsError, match=r"as its file's `baseline:` says \(baseline\)"):
+        write_folder_report(explored.folder, baseline="mano_dura")
+    with pytest.raises(LanguageError, match=r"exploration.md.* English only"):
+        explored.report(language="es")
+    with pytest.raises(barrio.ResultsError, match=r"into its results folder"):
+        explored.report(tmp_path / "elsewhere")
+    assert explored.report(language="en", baseline="baseline") == paths

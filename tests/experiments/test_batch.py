@@ -358,3 +358,19 @@ def test_run_seconds_are_each_finished_run_s_last_attempt_from_the_log(tmp_path)
         file.write(b'{"key": "g", "status": "done", "started": "2026-12-05T10:00:09+00:00", ')
         file.write(b'"finished": "2026-12-05T10:00:00+00:00"}\n')
     assert batch.run_seconds(tmp_path) == {"a": 2.5, "b": 4.0, "e": 6.0}
+
+
+def test_a_batch_that_adds_scenarios_names_a_few_and_counts_the_rest(tmp_path):
+    held = {f"baseline-x{k:02d}": {"hash": "h"} for k in range(50)}
+    adds = [SimpleNamespace(scenario=SimpleNamespace(name=f"baseline-x{k}")) for k in range(50, 110)]
+    with pytest.raises(ResultsError) as caught:
+        batch._check_plan(tmp_path, {"scenarios": held, "runs": []}, adds)
+    said = str(caught.value)
+    assert said.startswith(
+        f"{tmp_path} holds a batch of 50 scenarios (baseline-x00, baseline-x01, baseline-x02 and 47 more), "
+        "and this one adds 60 (baseline-x50, baseline-x51, baseline-x52 and 57 more). Results of two plans"
+    )
+    # A few are all named.
+    with pytest.raises(ResultsError, match=r"holds a batch of a, b, and this one adds c\. Results"):
+        only = [SimpleNamespace(scenario=SimpleNamespace(name="c"))]
+        batch._check_plan(tmp_path, {"scenarios": {"a": {}, "b": {}}, "runs": []}, only)

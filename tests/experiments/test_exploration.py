@@ -26,7 +26,15 @@ from barrio.experiments.designs import (
     read_noise,
     sample,
 )
-from barrio.experiments.discovery import case_leaves, describe_box, find_box, fit_tree, leaf_sentences, regret
+from barrio.experiments.discovery import (
+    Region,
+    case_leaves,
+    describe_box,
+    find_box,
+    fit_tree,
+    leaf_sentences,
+    regret,
+)
 from barrio.experiments.exploration import _kept_plan, analyse, run_cost, write_exploration
 from barrio.experiments.posterior import parameter_values
 from barrio.experiments.sensitivity import (
@@ -834,3 +842,136 @@ def test_a_report_says_what_its_runs_took_and_keeps_it_when_the_log_is_gone(tmp_
     long = {"run_seconds": {"runs": 1, "finished": 1, "total": 53_640.0, "median": 5.0}}
     assert run_cost(long).startswith("The 1 finished run took 14.9 hours in all")
     assert run_cost({"runs": []}) is None
+
+
+def _kept_exploration(folder, design, values, finished=None, name="my_morris"):
+    """An exploration folder as a study is kept in git: its summary, no runs, no manifest.
+
+    ``values(policy, outcome, point)`` gives each point's mean; ``finished`` the points with runs.
+    """
+    from barrio.experiments.exploration import write_design
+
+    folder.mkdir()
+    write_design(folder, design)
+    policies, outcomes = ["baseline", "mano_dura"], ["homicide_rate", "prisoners"]
+    points = range(len(design.values)) if finished is None else finished
+    rows = [
+        (policy, k, outcome, values(policy, outcome, design.values[k]), 1)
+        for policy in policies
+        for k in points
+        for outcome in outcomes
+    ]
+    pd.DataFrame(rows, columns=["policy", "point", "outcome", "value", "seeds"]).to_csv(
+        folder / "outcomes_by_point.csv", index=False
+    )
+    description = {
+        "command": "explore",
+        "name": name,
+        "experiment": "thefile.yaml",
+        "baseline": "baseline",
+        "policies": policies,
+        "design": design.describe(),
+        "outcomes": outcomes,
+        "differences": [["mano_dura", "baseline"]],
+        "discovery": {"policy": "mano_dura", "against": "baseline", "outcome": "homicide_rate", "above": 0.0},
+    }
+    (folder / PLAN_FILE).write_text(json.dumps({"description": description, "replicates": 1}))
+    return folder
+
+
+def _crowded(policy, outcome, x):
+    """No homicide anywhere (too few residents); thousands of prisoners, more under mano dura."""
+    if outcome == "homicide_rate":
+        return 0.0
+    return 5000.0 + 3000.0 * x[0] + (2610.0 * x[1] if policy == "mano_dura" else 0.0)
+
+
+def test_an_exploration_report_says_where_an_outcome_is_the_same_everywhere(tmp_path):
+    design = sample("morris", ["groups.lethality", "selling.reluctance"], [(0.1, 0.5), (0, 2)], n=4, seed=3)
+    folder = _kept_exploration(tmp_path / "my_morris", design, _crowded)
+    write_exploration(folder)
+    report = (folder / "exploration.md").read_text()
+    # Its title is the exploration's name:, not its file's.
+    assert report.startswith("# Exploration: my_morris\n")
+    # The difference that is 0 everywhere is said to be, not ranked as "0 ± 0".
+    said = [line for line in report.splitlines() if line.startswith("- **homicide_rate: mano_dura")]
+    assert said == [
+        "- **homicide_rate: mano_dura - baseline**: 0 at every point: homicide_rate is 0 at every point "
+        "under every policy, so no parameter moves it here and none is ranked (a rare event may need "
+        "more residents or a longer run to happen at all)"
+    ]
+    # Each number is named, the thousands separated.
+    assert "- **prisoners: mano_dura - baseline**: selling.reluctance mu* 5,220 ± 0, sigma 0; " in report
+    # Discovery and regret say why everything is alike.
+    assert (
+        "mano_dura minus baseline on homicide_rate is 0 at every point (homicide_rate is 0 under every "
+        "policy), so there is nothing to tell apart: no box is drawn."
+    ) in report
+    assert "- **homicide_rate**: 0 at every point under every policy: all tie." in report
+    assert "| prisoners | mano_dura | 33% | 2,180 | 5,220 |" in report
+
+
+def test_an_unfinished_exploration_writes_no_indices_table(tmp_path):
+    design = sample("morris", ["groups.lethality", "selling.reluctance"], [(0.1, 0.5), (0, 2)], n=4, seed=3)
+    folder = _kept_exploration(tmp_path / "stopped", design, _crowded, finished=[0, 1, 2])
+    (folder / "indices.csv").write_text("left from before\n")
+    write_exploration(folder)
+    # Not a file no table reader can read: none, until every point has finished.
+    assert not (folder / "indices.csv").exists()
+    whole = _kept_exploration(tmp_path / "whole", design, _crowded)
+    write_exploration(whole)
+    assert set(pd.read_csv(whole / "indices.csv").outcome) == {"homicide_rate", "prisoners"}
+
+
+def test_numbers_are_plain_and_an_interval_below_the_last_digit_says_so():
+    from barrio.experiments.exploration import plus_minus, shown
+
+    assert plus_minus(0.1, 4.8e-17) == "0.1 ± <0.001"
+    assert plus_minus(261.4, 270.2) == "261 ± 270"
+    assert plus_minus(2.08e-17, 2.8e-17) == "0 ± 0"
+    assert plus_minus(0.928, 5.4321) == "0.928 ± 5.43"
+    assert plus_minus(0.0, 0.031) == "0 ± 0.031"
+    assert plus_minus(85_234, 43_543) == "85,200 ± 43,500" and plus_minus(1722, 2503) == "1,720 ± 2,500"
+    assert shown(6134.2) == "6,130" and shown(85_234) == "85,200"
+    assert shown(-3e-11) == "0" and shown(0.0123) == "0.0123"
+    leaf = Region({"costs.soldier_week": (1120.4, None), "groups.lethality": (None, 0.04123)}, 0.2, 0.7, 0.1)
+    assert describe_box(leaf) == "costs.soldier_week above 1,120 and groups.lethality below 0.0412"
+
+
+def test_a_sobol_report_names_each_index_and_flags_those_a_small_sample_cannot_give():
+    from barrio.experiments.exploration import Analysis, _markdown
+
+    design = sample("sobol", ["market.reach", "selling.reluctance"], [(2, 5), (40, 100)], n=4, seed=3)
+    indices = pd.DataFrame(
+        {
+            "policy": "mano_dura",
+            "against": "baseline",
+            "outcome": "prisoners",
+            "rank": [1, 2],
+            "parameter": ["market.reach", "selling.reluctance"],
+            "S1": [0.3, 0.2],
+            "S1_conf": [0.1, 0.05],
+            "ST": [1.2, 0.5],
+            "ST_conf": [1.5, 0.1],
+        }
+    )
+    pairs = pd.DataFrame(
+        [("mano_dura", "baseline", "prisoners", "market.reach", "selling.reluctance", 7.22, 3.1)],
+        columns=["policy", "against", "outcome", "parameter", "with", "S2", "S2_conf"],
+    )
+    points = len(design.values)
+    result = Analysis(
+        design, pd.DataFrame(), indices, pd.DataFrame(), None, None, None, (points, points), pairs=pairs
+    )
+    plan = {"description": {"name": "my_sobol", "policies": ["baseline", "mano_dura"]}}
+    report = _markdown(result, plan, {})
+    assert (
+        "- **prisoners: mano_dura - baseline**: market.reach ST 1.2 ± 1.5, S1 0.3 ± 0.1 (ST above 1); "
+        "selling.reluctance ST 0.5 ± 0.1, S1 0.2 ± 0.05"
+    ) in report
+    assert "market.reach with selling.reluctance S2 7.22 ± 3.1 (above 1)" in report
+    assert "too small" in report and "larger design.n" in report
+    # A sample that gives every index within its bounds, and narrower than it, is not warned about.
+    calm = indices.assign(ST=[0.6, 0.5], ST_conf=[0.1, 0.1])
+    report = _markdown(dataclasses.replace(result, indices=calm, pairs=pd.DataFrame()), plan, {})
+    assert "too small" not in report and "(ST" not in report

@@ -126,7 +126,7 @@ def test_findings_give_each_parameter_s_noise_floor(tmp_path):
     first = next(line for line in text.splitlines() if line.startswith("| 1 | `selling.reluctance`"))
     assert first.endswith(" | 1.250 |")
     report = (sobol / "exploration.md").read_text() if write_exploration(sobol) else ""
-    assert re.search(r"selling.reluctance [\d.]+ ± [\d.]+ \(noise 1.2\)", report)
+    assert re.search(r"selling.reluctance ST [\d.]+ ± [\d.]+, S1 [\d.]+ ± [\d.]+ \(noise 1.25[;)]", report)
     assert "Noise: the ST a parameter would show from the seeds alone" in report
 
 
