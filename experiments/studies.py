@@ -36,7 +36,7 @@ from barrio.model.run import run as run_model
 from barrio.model.scenario import Scenario, ScenarioError, load_scenario, read_yaml
 
 if TYPE_CHECKING:
-    from barrio.experiments.designs import Exploration
+    from barrio.experiments.designs import Exploration, ExplorationFile
 
 __all__ = [
     "ScenarioLike",
@@ -399,14 +399,14 @@ def sweep(
         ClusterError: If the Dask scheduler cannot be reached.
     """
     _check_batch(out, jobs, time_limit)
-    check_size = _sweep_size_check(weeks, warmup, population, jobs, scheduler, force)
+    check_size = _sweep_size_check((weeks, warmup, population), jobs, scheduler, force)
     if isinstance(experiment, Sweep):
         design = experiment
         points = len(design.scenarios)
         check_size(points, points * design.experiment.replicates, design.scenarios[0], design.experiment)
     else:
         design = load_experiment(experiment, check_size)
-    sizes = _sweep_sizes(weeks, warmup, population, design.experiment)
+    sizes = _file_sizes((weeks, warmup, population), design.experiment)
     specs = [dataclasses.replace(s, scenario=resized(s.scenario, *sizes)) for s in design.specs()]
     out = Path(out) if out is not None else Path("results") / design.experiment.name
     description = {"command": "sweep", "experiment": design.source, "root_seed": design.experiment.seed}
@@ -470,10 +470,8 @@ def explore(
             f"exploring needs {err.name}, of the explore extra: pip install 'barrio[explore]'"
         ) from None
     chosen = experiment if isinstance(experiment, Exploration) else load_exploration(experiment)
-    weeks = weeks if weeks is not None else chosen.spec.weeks
-    warmup = warmup if warmup is not None else chosen.spec.warmup
-    population = population if population is not None else chosen.spec.population
-    _check_exploration_size(chosen, weeks, warmup, population, jobs, scheduler, force)
+    weeks, warmup, population = _file_sizes((weeks, warmup, population), chosen.spec)
+    _check_exploration_size(chosen, (weeks, warmup, population), jobs, scheduler, force)
     specs = chosen.specs(lambda policy: resized(policy, weeks, warmup, population))
     out = Path(out) if out is not None else Path("results") / chosen.spec.name
 
@@ -555,18 +553,27 @@ def _jobs(jobs: int | None) -> int:
     return jobs or os.cpu_count() or 1
 
 
+#: Residents, policy weeks and warm-up weeks as a command gives them (None: not given).
+Sizes = tuple[int | None, int | None, int | None]
+
+
+def _file_sizes(command: Sizes, spec: Experiment | ExplorationFile) -> Sizes:
+    """A sweep's or an exploration's policy weeks, warm-up and residents: the command's, else the file's."""
+    weeks, warmup, population = command
+    return (
+        weeks if weeks is not None else spec.weeks,
+        warmup if warmup is not None else spec.warmup,
+        population if population is not None else spec.population,
+    )
+
+
 def _sweep_size_check(
-    weeks: int | None,
-    warmup: int | None,
-    population: int | None,
-    jobs: int | None,
-    scheduler: str | None,
-    force: bool,
+    command: Sizes, jobs: int | None, scheduler: str | None, force: bool
 ) -> Callable[[int, int, Scenario, Experiment], None]:
     """A sweep's check that its plan fits in memory, made before any of its points is."""
 
     def check_size(points: int, runs: int, base: Scenario, experiment: Experiment) -> None:
-        sized = resized(base, *_sweep_sizes(weeks, warmup, population, experiment))
+        sized = resized(base, *_file_sizes(command, experiment))
         size = capacity.estimate(
             points, runs, sized.params.neighbourhood.population, _weeks(sized), _jobs(jobs), bool(scheduler)
         )
@@ -575,27 +582,10 @@ def _sweep_size_check(
     return check_size
 
 
-def _sweep_sizes(
-    weeks: int | None, warmup: int | None, population: int | None, experiment: Experiment
-) -> tuple[int | None, int | None, int | None]:
-    """A sweep's policy weeks, warm-up and residents: the command's, else the file's."""
-    return (
-        weeks if weeks is not None else experiment.weeks,
-        warmup if warmup is not None else experiment.warmup,
-        population if population is not None else experiment.population,
-    )
-
-
 def _check_exploration_size(
-    chosen: Exploration,
-    weeks: int | None,
-    warmup: int | None,
-    population: int | None,
-    jobs: int | None,
-    scheduler: str | None,
-    force: bool,
+    chosen: Exploration, sizes: Sizes, jobs: int | None, scheduler: str | None, force: bool
 ) -> None:
-    sized = [resized(p, weeks, warmup, population) for p in chosen.policies]
+    sized = [resized(p, *sizes) for p in chosen.policies]
     points, replicates = len(chosen.design.values), chosen.spec.replicates
     size = capacity.estimate(
         points * len(sized),
@@ -650,7 +640,7 @@ def check_file(path: Path | str, force: bool = False) -> str:
 
         chosen = load_exploration(path)
         spec = chosen.spec
-        _check_exploration_size(chosen, spec.weeks, spec.warmup, spec.population, None, None, force)
+        _check_exploration_size(chosen, (spec.weeks, spec.warmup, spec.population), None, None, force)
         points, policies = len(chosen.design.values), len(chosen.policies)
         runs = points * policies * spec.replicates
         return (
@@ -659,7 +649,7 @@ def check_file(path: Path | str, force: bool = False) -> str:
             f"= {runs:,} runs"
         )
     if kind == "sweep":
-        design = load_experiment(path, _sweep_size_check(None, None, None, None, None, force))
+        design = load_experiment(path, _sweep_size_check((None, None, None), None, None, force))
         points, replicates = len(design.points), design.experiment.replicates
         return (
             f"sweep {design.experiment.name}: {points:,} point(s) x {replicates} replicate(s) "
