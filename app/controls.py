@@ -45,6 +45,7 @@ __all__ = [
     "DisplayUnit",
     "PageLeverError",
     "Section",
+    "blocked_by",
     "build_controls",
     "no_effect_because",
     "possible_now",
@@ -82,6 +83,8 @@ class DisplayUnit:
 DISPLAY_UNITS: dict[str, DisplayUnit] = {
     "percent": DisplayUnit(0.01, ("probability", "share", "0-1")),
     "percent_units": DisplayUnit(0.01, ("share of units",)),
+    # Community policing is a share of the police units only, not of every patrol unit.
+    "percent_police": DisplayUnit(0.01, ("share of units",)),
     "percent_week": DisplayUnit(0.01, ("per group-week",)),
     "per_10k": DisplayUnit(
         1.0, ("patrol units per 10,000 residents", "army patrol units per 10,000 residents")
@@ -215,8 +218,19 @@ def no_effect_because(control: Control, params: Params) -> Control | None:
     """The control that makes ``control`` have no effect under ``params``, if there is one.
 
     A programme's settings (a transfer's amount) do nothing while the programme does not
-    run; whether it runs is the model's rule (:func:`model.programmes.programme_runs`).
+    run; whether it runs is the model's rule (:func:`model.programmes.programme_runs`). The
+    shares of patrol units do nothing without units to share: community policing is a share
+    of the police units; hot spots and focused deterrence send soldiers' units too
+    (:func:`model.policing.units_asked`, ``_target``).
     """
+    policing = params.policing
+    patrols = {"policing.community": policing.units_per_10k}
+    patrols |= dict.fromkeys(
+        ("policing.hot_spots", "policing.focused_deterrence"),
+        policing.units_per_10k + policing.soldiers_per_10k,
+    )
+    if patrols.get(control.path) == 0:
+        return next((c for c in CONTROLS if c.path == "policing.units_per_10k"), None)
     parts = control.path.split(".")
     setting = len(parts) == 3 and parts[0] == "programmes" and parts[1] in PROGRAMMES
     if setting and parts[2] != "budget_week" and not programme_runs(params, parts[1]):
@@ -235,3 +249,21 @@ def possible_now(control: Control, accepts: Callable[[str, object], bool]) -> tu
     positions = [round(control.low + k * control.step, 6) for k in range(count + 1)]
     accepted = [p for p in positions if accepts(control.path, control.model_value(p))]
     return (accepted[0], accepted[-1]) if accepted else None
+
+
+def blocked_by(
+    control: Control, shown: float | bool, params: Params, accepts: Callable[[Mapping[str, object]], bool]
+) -> list[Control]:
+    """The other controls that keep ``shown`` out: with any one of them at its lowest, the model takes it.
+
+    ``params`` are the levers in force; ``accepts(changes)`` is the model's own check of
+    ``changes`` with the other levers as they are, so the page does not restate its rules.
+    """
+    value = control.model_value(shown)
+    return [
+        other
+        for other in CONTROLS
+        if other is not control
+        and other.shown(params) != other.low
+        and accepts({other.path: other.model_value(other.low), control.path: value})
+    ]

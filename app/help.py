@@ -42,36 +42,43 @@ LEVER_HELP: dict[str, dict[str, str]] = {
         "force, which can cost trust in the state.",
     },
     "hot_spots": {
-        "es": "Parte de las patrullas (en %) que cada semana va a los puntos calientes (cuadras con "
+        "es": "Parte de todas las patrullas (en %; también las comunitarias y las militares) que cada "
+        "semana va a los puntos calientes (cuadras con "
         "arrestos y violencia recientes) en vez de recorrer el barrio. El resto del barrio queda con "
         "menos patrullas: en el modelo se encuentran y arrestan menos vendedores. Junto con la "
         "disuasión focalizada no puede pasar del 100 %.",
-        "pt": "Parte das viaturas (em %) que a cada semana vai aos pontos quentes (quadras com prisões "
+        "pt": "Parte de todas as viaturas (em %; também as comunitárias e as militares) que a cada "
+        "semana vai aos pontos quentes (quadras com prisões "
         "e violência recentes) em vez de circular. O resto do bairro fica com menos viaturas: no "
         "modelo, menos vendedores são abordados e presos. Somada à dissuasão focada, no máximo 100 %.",
-        "en": "Share of patrol units (in %) sent each week to hot spots (blocks of recent arrests and "
+        "en": "Share of all patrol units (in %; community police and soldiers too) sent each week to "
+        "hot spots (blocks of recent arrests and "
         "violence) instead of walking their beat. The rest of the neighbourhood sees fewer patrols: in "
         "the model, fewer sellers are met and arrested. With focused deterrence, at most 100 %.",
     },
     "focused_deterrence": {
-        "es": "Parte de las patrullas (en %) que trabaja el territorio de los grupos detrás de la "
+        "es": "Parte de todas las patrullas (en %) que trabaja el territorio de los grupos detrás de la "
         "violencia reciente; los grupos saben que la violencia trae esto. Apunta a la violencia, no a "
         "la venta: con menos patrullas en el resto del barrio hay menos arrestos. Junto con los "
         "puntos calientes no puede pasar del 100 %.",
-        "pt": "Parte das viaturas (em %) que atua no território das facções por trás da violência "
+        "pt": "Parte de todas as viaturas (em %) que atua no território das facções por trás da violência "
         "recente; elas sabem que violência traz isso. Mira a violência, não a venda: com menos "
         "viaturas no resto do bairro há menos prisões. Somada aos pontos quentes, no máximo 100 %.",
-        "en": "Share of patrol units (in %) working the territory of the groups behind recent violence; "
+        "en": "Share of all patrol units (in %) working the territory of the groups behind recent violence; "
         "groups are told that violence brings this. It aims at violence, not selling: with fewer "
         "patrols elsewhere, fewer sellers are arrested. With hot spots, at most 100 %.",
     },
     "community": {
         "es": "Parte de la policía (en %) que hace policía comunitaria: arresta más despacio y "
-        "construye confianza en el Estado.",
+        "construye confianza en el Estado. Dice qué clase de policía es, no adónde va: una patrulla "
+        "comunitaria también puede ir a los puntos calientes, así que ambas palancas pueden estar "
+        "en 100 %.",
         "pt": "Parte da polícia (em %) em policiamento comunitário: prende mais devagar e constrói "
-        "confiança no Estado.",
+        "confiança no Estado. Diz que tipo de polícia é, não aonde vai: uma viatura comunitária "
+        "também pode ir aos pontos quentes, então as duas alavancas podem estar em 100 %.",
         "en": "Share of police units (in %) doing community policing: slower to arrest, builds trust "
-        "in the state.",
+        "in the state. It says what kind of policing a unit does, not where it goes: a community "
+        "unit can be sent to hot spots too, so both levers may be at 100 %.",
     },
     "kingpin": {
         "es": "Probabilidad semanal (en %) de que se capture al jefe de cada grupo. Cuesta desde la "
@@ -199,6 +206,31 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "{low} a {high} {unit}.",
         "en": "{value} {unit} is not possible with the other levers as they are; possible now: {low} to "
         "{high} {unit}.",
+    },
+    "refused_by": {
+        "es": "{value} {unit} no es posible con {levers}; ahora es posible de {low} a {high} {unit}.",
+        "pt": "{value} {unit} não é possível com {levers}; agora é possível de {low} a {high} {unit}.",
+        "en": "{value} {unit} is not possible with {levers}; possible now: {low} to {high} {unit}.",
+    },
+    "lever_at": {
+        "es": "{lever} en {value} {unit}",
+        "pt": "{lever} em {value} {unit}",
+        "en": "{lever} at {value} {unit}",
+    },
+    "left_run": {"es": "Izquierda", "pt": "Esquerda", "en": "Left"},
+    "right_run": {"es": "Derecha", "pt": "Direita", "en": "Right"},
+    "without_changes": {
+        "es": "sin cambios de la sala",
+        "pt": "sem mudanças da sala",
+        "en": "without the room's changes",
+    },
+    "same_seed": {
+        "es": "Las dos simulaciones usan la misma semilla ({seed}): las mismas personas y el mismo azar, "
+        "así que sus diferencias vienen de las políticas.",
+        "pt": "As duas simulações usam a mesma semente ({seed}): as mesmas pessoas e o mesmo acaso, "
+        "então suas diferenças vêm das políticas.",
+        "en": "Both runs use the same seed ({seed}): the same people and the same chance events, so "
+        "their differences come from the policies.",
     },
     "event_shock": {"es": "choque: {name}", "pt": "choque: {name}", "en": "shock: {name}"},
     "event_shock_end": {"es": "fin: {name}", "pt": "fim: {name}", "en": "end: {name}"},

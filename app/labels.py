@@ -110,6 +110,11 @@ TEXT: dict[str, dict[str, str]] = {
     # Units.
     "unit_percent": {"es": "%", "pt": "%", "en": "%"},
     "unit_percent_units": {"es": "% de las patrullas", "pt": "% das viaturas", "en": "% of units"},
+    "unit_percent_police": {
+        "es": "% de la policía",
+        "pt": "% da polícia",
+        "en": "% of police units",
+    },
     "unit_per_10k": {
         "es": "por 10.000 habitantes",
         "pt": "por 10 mil habitantes",
@@ -219,7 +224,7 @@ PAGE_LEVERS: dict[str, PageLever] = {
     "policing.community": PageLever(
         key="community",
         section="enforcement",
-        unit="percent_units",
+        unit="percent_police",
         low=0,
         high=100,
         step=5,

@@ -19,6 +19,7 @@ import solara.lab
 from solara.server import kernel_context
 
 from barrio.app.address import PageAddress, read_address
+from barrio.app.calendar import next_month
 from barrio.app.capacity import (
     DEFAULT_MAX_SESSIONS,
     MAX_PER_ADDRESS_ENV,
@@ -35,12 +36,13 @@ from barrio.app.charts import (
     panel_series,
     shown_weeks,
 )
-from barrio.app.controls import CONTROLS, Control, Section, no_effect_because, possible_now
+from barrio.app.controls import CONTROLS, Control, Section, blocked_by, no_effect_because, possible_now
 from barrio.app.drawing import Layer, groups_on_map, map_png, map_summary
 from barrio.app.labels import LANGUAGES, say, scenario_title
 from barrio.app.panels import CSS, BrowserBridge, Legend, Lever, RunDetails, RunMap, chart_events
 from barrio.app.routes import client_address, guard_routes
-from barrio.app.session import Workshop
+from barrio.app.session import Simulation, Workshop
+from barrio.experiments.vocabulary import translated_description
 from barrio.model import ParameterError
 from barrio.model.scenario import scenario_library
 
@@ -218,7 +220,9 @@ def Workshop_() -> None:
     def step() -> None:
         if rebuilding.pending:
             return  # disabled while preparing; a click that arrives before the button knows is dropped
-        workshop.advance(FRAME_WEEKS)
+        with workshop.lock:
+            # To the first week of the next month: a month is 4 or 5 weeks, so that the clock moves.
+            workshop.advance(next_month(workshop.main.week) - workshop.main.week)
         tick.value += 1
 
     resets = solara.use_reactive(0)  # each reset (or load) asks for one rebuild
@@ -253,7 +257,8 @@ def Workshop_() -> None:
             return
         try:
             workshop.set_lever(control.path, control.checked(shown, current))
-            refused.value = {k: v for k, v in refused.value.items() if k != control.key}
+            # Any move may make a refused value possible, or refuse it for another reason.
+            refused.value = {}
             error.value = ""
         except ParameterError:
             refused.value = {**refused.value, control.key: _refusal(control, shown, workshop, lang)}
@@ -320,12 +325,18 @@ def Workshop_() -> None:
             for label, r in zip(labels, runs, strict=True)
         ]
         events = chart_events(workshop, lang)
-        charts = [chart_option(panel, histories, lang, main.horizon, events) for panel in PANELS]
+        charts = [
+            chart_option(panel, histories, lang, main.horizon, events, large=large.value) for panel in PANELS
+        ]
         now = [[panel_series(h, panel, n) for panel in PANELS] for _, h, n in histories]
         levers = workshop.levers()
         spending = {c.key: _programme_note(c, main, lang) for c in CONTROLS}
         week, (years, months), finished = main.week, main.clock, main.finished
-        description = main.scenario.description
+        description = _description(main, lang)
+        details = [
+            (r.name, _description(r, lang), r.model.params, r is main and bool(workshop.changes))
+            for r in runs
+        ]
         state = PageAddress(
             scenario=workshop.scenario_name if workshop.scenario_name in scenario_library() else None,
             language=lang,
@@ -547,7 +558,7 @@ def Workshop_() -> None:
                                 },
                             )
             Legend(layer.value, [(g, main.colours.of(g)) for g in groups], lang)
-            RunDetails(workshop.seed, levers, lang)
+            RunDetails(workshop.seed, details, lang)
 
 
 @solara.component
@@ -588,12 +599,22 @@ def _sent_by_browser(failure: BaseException) -> bool:
     frame); a failure while drawing the page is the page's own fault, not a value to refuse.
     """
     first = failure.__traceback__
-    return first is not None and first.tb_frame.f_code.co_qualname == _EVENT_WRAPPER
+    return first is not None and first.tb_frame.f_code.co_qualname in _EVENT_WRAPPERS
 
 
-#: Where Reacton (1.x) catches what a control's event handler raised. Should it move, failures
-#: show as tracebacks again, and the browser test of refused values fails.
-_EVENT_WRAPPER = "_event_handler_exception_wrapper.<locals>.wrapper"
+#: Where Reacton (1.x) catches what a control's event handler raised: a value's (``v_model``)
+#: and a Vue event's (a slider's ``change``). Should they move, failures show as tracebacks
+#: again, and the browser test of refused values fails.
+_EVENT_WRAPPERS = (
+    "_event_handler_exception_wrapper.<locals>.wrapper",
+    "use_event.<locals>.add_event_handler.<locals>.handler",
+)
+
+
+def _description(run: Simulation, lang: str) -> str:
+    """What the run's scenario does, in the room's language when the library has its words."""
+    written = run.scenario.description or ""
+    return translated_description(run.name, written, lang) or written
 
 
 def _control(path: str) -> Control:
@@ -606,10 +627,16 @@ def _monitor(panel: str, values: list, lang: str) -> str:
     if latest[0] is None:
         return "—"
     unit = say(PANEL_UNITS[panel], lang)
-    text = f"{say('now', lang)}: {latest[0]:,.1f}"
+    # People are counted whole; rates, shares and money keep a decimal.
+    digits = 0 if PANEL_UNITS[panel] in _COUNTS else 1
+    text = f"{say('now', lang)}: {latest[0]:,.{digits}f}"
     if len(latest) > 1 and latest[1] is not None:
-        text += f" / {latest[1]:,.1f} · {say('gap', lang)} {latest[0] - latest[1]:+,.1f}"
+        text += f" / {latest[1]:,.{digits}f} · {say('gap', lang)} {latest[0] - latest[1]:+,.{digits}f}"
     return f"{text} {unit}"
+
+
+#: The charts' units that count people (:data:`app.charts.PANEL_UNITS`).
+_COUNTS = {"unit_people", "unit_a_month"}
 
 
 def _programme_note(control: Control, run, lang: str) -> str:
@@ -625,14 +652,42 @@ def _programme_note(control: Control, run, lang: str) -> str:
 
 
 def _refusal(control: Control, shown: object, workshop: Workshop, lang: str) -> str:
-    """Why a value was refused, in the room's language and the slider's unit, with what is possible now."""
+    """Why a value was refused, in the room's language and the slider's unit.
+
+    It names the levers that keep the value out, if any, and says what is possible now.
+    """
     unit = say(control.unit, lang)
-    possible = possible_now(control, workshop.accepts)
-    value = f"{shown:g}" if isinstance(shown, int | float) and not isinstance(shown, bool) else str(shown)
+    possible = possible_now(control, lambda path, value: _accepts(workshop, {path: value}))
+    number = isinstance(shown, int | float) and not isinstance(shown, bool)
+    value = f"{shown:g}" if number else str(shown)
     if possible is None:
         return f"{say('error_levers', lang)} {value} {unit}"
     low, high = possible
-    return say("refused", lang, value=value, unit=unit, low=f"{low:g}", high=f"{high:g}")
+    blockers = blocked_by(control, shown, workshop.levers(), partial(_accepts, workshop)) if number else []
+    if not blockers:
+        return say("refused", lang, value=value, unit=unit, low=f"{low:g}", high=f"{high:g}")
+    levers = ", ".join(_lever_now(c, workshop.levers(), lang) for c in blockers)
+    return say("refused_by", lang, value=value, unit=unit, levers=levers, low=f"{low:g}", high=f"{high:g}")
+
+
+def _lever_now(control: Control, levers, lang: str) -> str:
+    """A lever and its value in force, as a refusal names it ("Hot-spot patrols at 100 % of units")."""
+    value = control.shown(levers)
+    if control.switch:
+        return f"{say(control.key, lang)}: {say('yes' if value else 'no', lang)}"
+    return say(
+        "lever_at", lang, lever=say(control.key, lang), value=f"{value:g}", unit=say(control.unit, lang)
+    )
+
+
+def _accepts(workshop: Workshop, changes: dict[str, object]) -> bool:
+    """Whether the model accepts ``changes`` together with the room's other changes as they are."""
+    try:
+        with workshop.lock:
+            workshop.base.with_changes({**workshop.changes, **changes})
+    except ParameterError:
+        return False
+    return True
 
 
 def _table_csv(workshop: Workshop) -> str:

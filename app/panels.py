@@ -17,12 +17,23 @@ import solara
 
 from barrio.app.charts import ChartEvent
 from barrio.app.controls import CONTROLS, Control
-from barrio.app.drawing import COLOURS, Layer, group_fill, group_name, ramp
-from barrio.app.labels import say
+from barrio.app.drawing import COLOURS, Layer, group_name, group_swatch_css, ramp
+from barrio.app.labels import say, scenario_title
 from barrio.app.session import Workshop
+from barrio.experiments.vocabulary import shock_name
 from barrio.model import Params
 
-__all__ = ["CSS", "BrowserBridge", "Legend", "Lever", "RunDetails", "RunMap", "chart_events"]
+__all__ = [
+    "CSS",
+    "BrowserBridge",
+    "Legend",
+    "Lever",
+    "RunDetails",
+    "RunMap",
+    "Slider",
+    "chart_events",
+    "run_details",
+]
 
 #: The page's layout. Widths and heights follow the screen, so that on a 1024 x 768 projector
 #: the map and all six charts show at once, side by side fits 1280 x 720, and on a phone
@@ -39,7 +50,10 @@ CSS = """
 .barrio-lever { margin: 0 0 8px 0; }
 .barrio-lever .v-input { margin-top: 0 !important; padding-top: 0 !important; }
 .barrio-lever .v-input__slot { margin-bottom: 0 !important; min-height: 24px; }
-.barrio-lever .v-slider + .v-label, .barrio-lever .v-input__slot > .v-label { display: none; }
+/* A slider's label is its thumb's name for screen readers (the text above shows it); a switch's
+   label is the only place its name shows. */
+.barrio-lever .v-input__slider .v-label { display: none; }
+.barrio-lever .v-input--switch .v-label { font-size: 13px; line-height: 1.25; color: inherit; }
 .barrio-lever .v-messages { display: none; }
 .barrio-lever .v-input__control > .v-input__details { display: none; }
 .barrio-lever-head { display: flex; align-items: flex-start; gap: 2px; }
@@ -59,7 +73,15 @@ CSS = """
 .barrio-preparing { position: fixed; right: 8px; bottom: 8px; z-index: 20; background: #fff3cd;
   padding: 6px 10px; border: 1px solid #c9a227; border-radius: 4px; font-weight: 600; }
 .barrio-stage { display: flex; gap: 8px; align-items: flex-start; --stage-h: calc(100vh - 152px); }
-.barrio-large .barrio-stage { --stage-h: calc(100vh - 190px); }
+.barrio-large .barrio-stage { --stage-h: calc(100vh - 210px); }
+.barrio-large .barrio-map-title { font-size: 18px; }
+.barrio-large .barrio-week { font-size: 24px; }
+.barrio-large .barrio-bar .v-btn, .barrio-large .barrio-speed .v-btn {
+  font-size: 16px !important; height: 36px !important;
+}
+.barrio-large .barrio-bar .v-label, .barrio-large .barrio-bar .v-select__selection {
+  font-size: 16px !important;
+}
 .barrio-maps { display: flex; flex-direction: column; gap: 4px; flex: 0 0 auto; }
 .barrio-map { width: min(var(--stage-h), calc((100vw - 320px) * 0.45)); }
 .barrio-two .barrio-map { width: min(calc(var(--stage-h) / 2 - 22px), calc((100vw - 320px) * 0.4)); }
@@ -148,22 +170,39 @@ def Lever(  # noqa: N802 - a Solara component
         if help_open.value:
             solara.Text(say(f"help_{control.key}", language), classes=["barrio-help-text"])
         if not control.switch:
-            solara.SliderFloat(
-                # The label is the thumb's aria-label (Vuetify 2); the CSS hides its visible copy.
-                label,
-                value=position,
-                # A scenario file may go beyond the workshop range: widen, never clamp.
-                min=min(control.low, float(value)),
-                max=max(control.high, float(value)),
-                step=control.step,
-                on_value=moved,
-                thumb_label=False,
-                disabled=disabled,
-            )
+            Slider(control, value, label, moved, disabled).key(f"slider-{refusals}")
         if note:
             solara.Text(note, classes=["barrio-lever-note"])
         if refused:
             solara.Text(refused, classes=["barrio-lever-refused"])
+
+
+@solara.component
+def Slider(  # noqa: N802 - a Solara component
+    control: Control, value: float, label: str, on_release: Callable[[float], None], disabled: bool = False
+) -> None:
+    """A lever's slider that reports a value once, where it is let go (or at each key press).
+
+    Solara's sliders report every value a drag passes through: each would be a change of the
+    lever, made at the week the run had reached, so one drag while playing crept over weeks.
+    Vuetify's ``change`` event comes once, when the thumb is released. The slider shows the
+    model's ``value``; a refused value is put back by drawing the slider anew (a new key).
+    """
+    slider = solara.v.Slider(
+        # The label is the thumb's aria-label (Vuetify 2); the CSS hides its visible copy.
+        label=label,
+        v_model=value,
+        # A scenario file may go beyond the workshop range: widen, never clamp.
+        min=min(control.low, float(value)),
+        max=max(control.high, float(value)),
+        step=control.step,
+        thumb_label=False,
+        hide_details=True,
+        disabled=disabled,
+    )
+    # A browser may send anything: what is not a number fails here, as in Solara's own sliders,
+    # and the page refuses it (app.page.Refusing).
+    solara.v.use_event(slider, "change", lambda _widget, _event, shown: on_release(float(shown)))
 
 
 @solara.component
@@ -185,7 +224,7 @@ def Legend(layer: Layer, groups: list[tuple[int, int]], language: str) -> None: 
         parts.append("·")
     for code, index in groups:
         name = say("legend_group_name", language, name=group_name(code))
-        chip = f'<span class="chip group-chip" style="background:{_rgb(group_fill(index))}"></span>'
+        chip = f'<span class="chip group-chip" style="background:{group_swatch_css(index)}"></span>'
         parts.append(f'<span class="barrio-legend-group">{chip}{name}</span>')
     marks = [
         (COLOURS[k], say(f"legend_{k}", language)) for k in ("sellers", "police", "community", "soldiers")
@@ -197,15 +236,44 @@ def Legend(layer: Layer, groups: list[tuple[int, int]], language: str) -> None: 
 
 
 @solara.component
-def RunDetails(seed: int, levers: Params, lang: str) -> None:  # noqa: N802 - a Solara component
-    """The levers the running model is using, read back from it, and the seed."""
-    parts = []
-    for control in CONTROLS:
-        value = control.shown(levers)
-        shown = say("yes" if value else "no", lang) if control.switch else f"{value:g}"
-        parts.append(f"{say(control.key, lang)}: {shown}")
-    text = f"{say('this_run', lang)} ({say('seed', lang)} {seed}): " + " · ".join(parts)
-    solara.Text(text, classes=["barrio-run-details"], style={"font-size": "12px", "color": "#555"})
+def RunDetails(seed: int, runs: list[tuple[str, str, Params, bool]], lang: str) -> None:  # noqa: N802 - a Solara component
+    """The levers the running models are using, read back from them, and the seed they share."""
+    with solara.Column(
+        classes=["barrio-run-details"], style={"gap": "0", "font-size": "12px", "color": "#555"}
+    ):
+        for line in run_details(seed, runs, lang):
+            solara.Text(line)
+
+
+def run_details(seed: int, runs: list[tuple[str, str, Params, bool]], lang: str) -> list[str]:
+    """The run details' lines: each run's scenario and levers in force, and the seed.
+
+    Args:
+        seed: The seed of the runs on show.
+        runs: For each run on show, main first: its scenario's name, what the scenario does (in
+            the room's language, or ""), the levers in force, and whether the room changed them.
+        lang: The room's language.
+
+    Side by side, a first line says that both runs share the seed; then each run is named by
+    its side, with its scenario's description (the room's changes move the left run only).
+    """
+
+    def levers(params: Params) -> str:
+        parts = []
+        for control in CONTROLS:
+            value = control.shown(params)
+            shown = say("yes" if value else "no", lang) if control.switch else f"{value:g}"
+            parts.append(f"{say(control.key, lang)}: {shown}")
+        return " · ".join(parts)
+
+    if len(runs) == 1:
+        return [f"{say('this_run', lang)} ({say('seed', lang)} {seed}): {levers(runs[0][2])}"]
+    lines = []
+    for side, (name, described, params, changed) in zip(("left_run", "right_run"), runs, strict=False):
+        about = f" ({described.rstrip('.')})" if described else ""
+        changes = say("with_changes" if changed else "without_changes", lang)
+        lines.append(f"{say(side, lang)}: {scenario_title(name, lang)}, {changes}{about}: {levers(params)}")
+    return [say("same_seed", lang, seed=seed), *lines]
 
 
 @solara.component
@@ -243,7 +311,7 @@ def chart_events(workshop: Workshop, language: str) -> list[ChartEvent]:
     if workshop.main is not None:
         for event in workshop.main.scenario.timeline:
             if event.shock is not None:
-                name = event.shock.name
+                name = shock_name(event.shock.name, language)
                 events.append(ChartEvent(event.at, say("event_shock", language, name=name), "shock"))
                 end = event.at + event.shock.weeks
                 events.append(ChartEvent(end, say("event_shock_end", language, name=name), "shock"))

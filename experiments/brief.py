@@ -16,11 +16,11 @@ import pandas as pd
 from barrio.experiments.effects import HEADLINE, change_text, interval_text
 from barrio.experiments.figures import judge
 from barrio.experiments.parameter_words import parameter_words, value_words
-from barrio.experiments.vocabulary import outcome_name, scenario_title
+from barrio.experiments.vocabulary import outcome_name, scenario_title, translated_description
 from barrio.experiments.wording import number, say
 from barrio.model.params import dotted
 
-__all__ = ["MAX_SENTENCES", "brief_sentences", "rare_warning", "scenario_changes"]
+__all__ = ["MAX_SENTENCES", "brief_sentences", "rare_warning", "scenario_changes", "scenario_description"]
 
 #: The brief says at most this many sentences.
 MAX_SENTENCES = 5
@@ -96,6 +96,25 @@ def scenario_changes(resolved: Mapping[str, Any], base: Mapping[str, Any], langu
     if not lines:
         return [say("no_change", language)]
     return lines if happened else [*lines, say("nothing_happened", language)]
+
+
+def scenario_description(name: str, written: str, language: str) -> str:
+    """What a scenario does, for the brief: the library's translation, else its file's words.
+
+    A library scenario whose file still says what was translated is described in the report's
+    language; any other file's description (in English) is marked as the file's, in English.
+
+    Args:
+        name: The scenario's name in the results.
+        written: The description its file gives ("" for none).
+        language: The report's language.
+    """
+    translated = translated_description(name, written, language)
+    if translated is not None:
+        return translated
+    if written and language != "en":
+        return f"{written} {say('description_language', language)}"
+    return written
 
 
 def _item(row: pd.Series, language: str) -> str:

@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 
 from barrio.experiments import figures as draw
 from barrio.experiments.batch import MANIFEST, ResultsError, load, read_manifest
-from barrio.experiments.brief import brief_sentences, rare_warning, scenario_changes
+from barrio.experiments.brief import brief_sentences, rare_warning, scenario_changes, scenario_description
 from barrio.experiments.burden import burden, burden_tables
 from barrio.experiments.costs import Currency, cost_effectiveness, costs, currency
 from barrio.experiments.effects import (
@@ -358,9 +358,7 @@ def _brief(
     pairs = min(len(done[s]) for s in order)
     scenarios = []
     for policy in policies:
-        description = _description(manifest, policy)
-        if description and language != "en":
-            description += " " + say("description_language", language)
+        description = scenario_description(policy, _description(manifest, policy), language)
         scenarios.append(
             {
                 "title": scenario_title(policy, language),

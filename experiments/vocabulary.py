@@ -11,10 +11,14 @@ __all__ = [
     "CHART_TITLES",
     "LANGUAGE_CODES",
     "OUTCOME_NAMES",
+    "SCENARIO_DESCRIPTIONS",
     "SCENARIO_TITLES",
     "SEX_NAMES",
+    "SHOCK_NAMES",
     "outcome_name",
     "scenario_title",
+    "shock_name",
+    "translated_description",
 ]
 
 #: The languages every name is written in.
@@ -185,6 +189,205 @@ def scenario_title(name: str, language: str) -> str:
     """A scenario's name for the room: its title for a library scenario, else its file name."""
     titles = SCENARIO_TITLES.get(name)
     return titles.get(language, titles["en"]) if titles else name
+
+
+def _in_context(es: str, pt: str, en: str) -> dict[str, str]:
+    return {
+        "es": f"El barrio de referencia en el contexto de {es}.",
+        "pt": f"O bairro de referência no contexto de {pt}.",
+        "en": f"Baseline neighbourhood in the {en} context.",
+    }
+
+
+#: What each library scenario does, as its file says it in English (``description:``) and
+#: translated. The English must stay the file's words: a file edited since is shown in its own.
+SCENARIO_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "baseline": {
+        "es": "El barrio tal como es, sin ninguna política nueva.",
+        "pt": "O bairro como ele é, sem nenhuma política nova.",
+        "en": "The neighbourhood as it is, with no new policy.",
+    },
+    "bogota": {
+        "es": "Bogotá a una vigésima parte de su población, con las cifras de empleo y de homicidios "
+        "de la ciudad y las cárceles de Colombia.",
+        "pt": "Bogotá a um vigésimo de sua população, com os números de trabalho e de homicídios da "
+        "cidade e os presídios da Colômbia.",
+        "en": "Bogota at one twentieth of its population, with the city's labour and homicide figures "
+        "and Colombia's prisons.",
+    },
+    "bogota_hot_spots": {
+        "es": "Bogotá con la mitad de las patrullas en puntos calientes durante ocho meses (Blattman "
+        "et al. 2021), y luego como antes.",
+        "pt": "Bogotá com metade das viaturas em pontos quentes durante oito meses (Blattman et al. "
+        "2021), e depois como antes.",
+        "en": "Bogota with half of the patrols on hot spots for eight months (Blattman et al. 2021), "
+        "then back.",
+    },
+    "cash_transfer": {
+        "es": "Transferencia monetaria condicionada a la escuela para los hogares pobres desde la "
+        "semana 0; un presupuesto de hasta lo que la mano dura añade al control, gastado solo en los "
+        "hogares que cumplen las condiciones.",
+        "pt": "Transferência de renda condicionada à escola para os domicílios pobres desde a semana "
+        "0; um orçamento de até o que a linha dura acrescenta à repressão, gasto só com os domicílios "
+        "que cumprem as condições.",
+        "en": "School-conditional cash transfer to poor households from week 0; budget up to about "
+        "what mano_dura adds to enforcement, spent only on the households that qualify.",
+    },
+    "country_bolivia": _in_context("Bolivia", "Bolívia", "Bolivia"),
+    "country_brazil": _in_context("Brasil (Fortaleza)", "Brasil (Fortaleza)", "Brazil (Fortaleza)"),
+    "country_chile": _in_context("Chile", "Chile", "Chile"),
+    "country_colombia": _in_context("Colombia (Bogotá)", "Colômbia (Bogotá)", "Colombia (Bogota)"),
+    "country_ecuador": _in_context("Ecuador", "Equador", "Ecuador"),
+    "country_haiti": _in_context("Haití", "Haiti", "Haiti"),
+    "country_mexico": _in_context("México", "México", "Mexico"),
+    "country_peru": _in_context("Perú", "Peru", "Peru"),
+    "country_uruguay": _in_context("Uruguay", "Uruguai", "Uruguay"),
+    "covid_shock": {
+        "es": "Un choque de pandemia de un año desde el año 1: la economía cae un 20 % y la demanda "
+        "de drogas sube un 23 %.",
+        "pt": "Um choque de pandemia de um ano a partir do ano 1: a economia cai 20 % e a demanda "
+        "por drogas sobe 23 %.",
+        "en": "A one-year pandemic shock from year 1 - economy down 20%, drug demand up 23%.",
+    },
+    "focused_deterrence": {
+        "es": "Disuasión focalizada desde la semana 0: la mitad de las patrullas trabaja el "
+        "territorio de los grupos detrás de la violencia reciente.",
+        "pt": "Dissuasão focada desde a semana 0: metade das viaturas atua no território das "
+        "facções por trás da violência recente.",
+        "en": "Focused deterrence from week 0 - half the patrol units work the territory of the "
+        "groups behind recent violence.",
+    },
+    "follow_the_money": {
+        "es": "Investigación financiera desde la semana 0: el dinero de cada grupo se rastrea con "
+        "un 5 % de probabilidad por semana, y se incauta la mitad.",
+        "pt": "Investigação financeira desde a semana 0: o dinheiro de cada facção é rastreado com "
+        "5 % de chance por semana, e metade é apreendida.",
+        "en": "Financial investigation from week 0 - each group's money traced with a 5% chance a "
+        "week, half seized.",
+    },
+    "fortaleza": {
+        "es": "Fortaleza a una décima parte de su población, con las cifras de empleo, cárcel y "
+        "homicidios de la ciudad.",
+        "pt": "Fortaleza a um décimo de sua população, com os números de trabalho, prisão e "
+        "homicídios da cidade.",
+        "en": "Fortaleza at one tenth of its population, with the city's labour, prison and homicide "
+        "figures.",
+    },
+    "fortaleza_calibrated": {
+        "es": "Fortaleza a una décima parte, con la mediana de los parámetros ajustados a las cifras "
+        "de la ciudad.",
+        "pt": "Fortaleza a um décimo, com a mediana dos parâmetros ajustados aos números da cidade.",
+        "en": "Fortaleza at one tenth, with the median of the parameters fitted to the city's figures.",
+    },
+    "fortaleza_pact": {
+        "es": "Fortaleza con un pacto entre facciones en el año 1 (2016), roto al comenzar el año 2 (2017).",
+        "pt": "Fortaleza com um pacto entre facções no ano 1 (2016), rompido no início do ano 2 (2017).",
+        "en": "Fortaleza with a faction pact in year 1 (2016), broken at the start of year 2 (2017).",
+    },
+    "hegemony": {
+        "es": "Los grupos absorben con facilidad a sus vecinos más débiles (las fusiones son más "
+        "probables) y quedan menos grupos, dominantes.",
+        "pt": "As facções absorvem com facilidade as vizinhas mais fracas (fusões mais prováveis) e "
+        "restam menos facções, dominantes.",
+        "en": "Groups absorb weaker neighbours readily (mergers likelier), leaving fewer, dominant groups.",
+    },
+    "hot_spots": {
+        "es": "Patrullaje de puntos calientes desde la semana 0: tres cuartas partes de las patrullas "
+        "trabajan las cuadras donde hubo arrestos y violencia.",
+        "pt": "Policiamento de pontos quentes desde a semana 0: três quartos das viaturas atuam nas "
+        "quadras onde houve prisões e violência.",
+        "en": "Hot-spot policing from week 0 - three quarters of patrols work the blocks where arrests "
+        "and violence were.",
+    },
+    "integrated": {
+        "es": "Control focalizado (disuasión focalizada, puntos calientes, policía comunitaria) con "
+        "transferencias, empleo, escuela, alternativas a la cárcel, reinserción, programa para "
+        "mujeres y presencia del Estado, a un costo parecido al de la mano dura.",
+        "pt": "Repressão focada (dissuasão focada, pontos quentes, policiamento comunitário) com "
+        "transferências, emprego, escola, alternativas penais, reinserção, programa para mulheres e "
+        "presença do Estado, a um custo próximo ao da linha dura.",
+        "en": "Focused enforcement (focused deterrence, hot spots, community policing) with transfers, "
+        "jobs, school, penal alternatives, re-entry, women's programme and state presence, at about "
+        "mano_dura's cost.",
+    },
+    "jobs_for_youth": {
+        "es": "Programa de empleo desde la semana 0: unos 330 puestos formales subsidiados para "
+        "jóvenes desempleados de 18 a 29 años.",
+        "pt": "Programa de emprego desde a semana 0: cerca de 330 vagas formais subsidiadas para "
+        "jovens desempregados de 18 a 29 anos.",
+        "en": "Employment programme from week 0 - about 330 subsidised formal placements for "
+        "unemployed 18-29-year-olds.",
+    },
+    "kingpin": {
+        "es": "Captura de cabecillas desde la semana 0: tres jefes removidos por año, primero los de "
+        "los grupos más notorios.",
+        "pt": "Captura de chefes desde a semana 0: três líderes removidos por ano, primeiro os das "
+        "facções mais notórias.",
+        "en": "Leadership targeting from week 0 - three leaders a year removed, the most notorious "
+        "groups' first.",
+    },
+    "mano_dura": {
+        "es": "Ofensiva desde la semana 0: el doble de patrullas, más arrestos, arresto por posesión "
+        "y penas más largas.",
+        "pt": "Ofensiva desde a semana 0: o dobro de viaturas, mais prisões, prisão por porte e penas "
+        "mais longas.",
+        "en": "Crackdown from week 0 - twice the patrols, more arrests, possession arrested, longer "
+        "sentences.",
+    },
+    "militarised": {
+        "es": "Patrullas del ejército (5 por cada 10.000 habitantes) junto a la policía desde la semana 0.",
+        "pt": "Patrulhas do exército (5 a cada 10 mil habitantes) junto com a polícia desde a semana 0.",
+        "en": "Army patrols (5 units per 10,000 residents) alongside the police from week 0.",
+    },
+    "pact": {
+        "es": "Un pacto entre los grupos desde el año 1 (las disputas bajan un 40 %), roto al "
+        "comenzar el año 2.",
+        "pt": "Um pacto entre as facções a partir do ano 1 (as disputas caem 40 %), rompido no início "
+        "do ano 2.",
+        "en": "A pact between the groups from year 1 (contests cut by 40%), broken at the start of year 2.",
+    },
+    "penal_alternatives": {
+        "es": "Alternativas a la cárcel desde la semana 0: hasta 400 infractores primarios a la vez "
+        "desviados de la prisión.",
+        "pt": "Alternativas penais desde a semana 0: até 400 réus primários por vez desviados da prisão.",
+        "en": "Penal alternatives from week 0 - up to 400 first offenders at a time diverted from prison.",
+    },
+    "state_presence": {
+        "es": "La presencia del Estado sube 0,3 en cada cuadra desde la semana 0; el control no cambia.",
+        "pt": "A presença do Estado sobe 0,3 em cada quadra desde a semana 0; a repressão não muda.",
+        "en": "State presence on every block rises by 0.3 from week 0; enforcement unchanged.",
+    },
+    "women_first": {
+        "es": "Programa para mujeres (ingresos, cuidado infantil, empleo) y alternativas a la cárcel "
+        "desde la semana 0.",
+        "pt": "Programa para mulheres (renda, creche, emprego) e alternativas penais desde a semana 0.",
+        "en": "Programme for women (income, childcare, jobs) and penal alternatives from week 0.",
+    },
+}
+
+
+def translated_description(name: str, written: str, language: str) -> str | None:
+    """A library scenario's description in ``language``, if its file still says ``written``.
+
+    ``written`` is the description the scenario's file gives (in English); a file edited
+    since it was translated, or another file of the same name, has no translation (None).
+    """
+    texts = SCENARIO_DESCRIPTIONS.get(name)
+    if not texts or texts["en"] != written:
+        return None
+    return texts.get(language, texts["en"])
+
+
+#: Names of the library's shocks (a scenario file's ``shock: name:``) as a room reads them.
+SHOCK_NAMES: dict[str, dict[str, str]] = {
+    "pandemic": {"es": "pandemia", "pt": "pandemia", "en": "pandemic"},
+}
+
+
+def shock_name(name: str, language: str) -> str:
+    """A shock's name for the room: the library's words for it, else the file's own name."""
+    names = SHOCK_NAMES.get(name)
+    return names.get(language, names["en"]) if names else name
 
 
 #: The sexes the model counts outcomes by, as a group of residents is named.

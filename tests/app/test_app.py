@@ -432,10 +432,20 @@ def test_a_slider_does_not_move_a_lever_by_snapping_to_its_step():
     calls = []
     slider = _lever("punitive_intensity", 33.0, calls)  # off the 5-point step, from a file
     assert slider.v_model == 33.0
-    slider.v_model = 35.0  # what the browser's slider sends back after snapping
+    slider.fire_event("change", 35.0)  # what the browser's slider sends back after snapping
     assert calls == []
-    slider.v_model = 45.0  # a real move
+    slider.fire_event("change", 45.0)  # a real move
     assert calls == [45.0]
+
+
+def test_a_drag_moves_a_lever_once_where_the_slider_is_let_go():
+    calls = []
+    slider = _lever("units", 5.0, calls)
+    for units in range(6, 16):  # the values a drag passes through, as the browser sends them
+        slider.v_model = float(units)
+    assert calls == []
+    slider.fire_event("change", 15)  # let go
+    assert calls == [15]
 
 
 def test_a_slider_widens_for_a_value_beyond_the_workshop_range():

@@ -301,3 +301,24 @@ def test_two_browser_sessions_run_independent_models(browser, server):
     finally:
         one.close()
         two.close()
+
+
+def test_the_facilitators_notes_name_only_levers_and_buttons_the_page_has():
+    """docs/workshop.md names the page's controls in italics: each one is a label of the page."""
+    from barrio.app.controls import CONTROLS
+    from barrio.app.labels import LANGUAGES, TEXT
+
+    notes = (Path(__file__).resolve().parents[2] / "docs" / "workshop.md").read_text()
+    named = set(re.findall(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])", notes))
+    labels = {text.casefold().strip(' ."') for texts in TEXT.values() for text in texts.values()}
+    labels |= {say(c.key, lang).casefold() for c in CONTROLS for lang in LANGUAGES}
+    sections = {say(c.section.value, "en").casefold() for c in CONTROLS}
+    assert named, "the notes name the page's controls in italics"
+    missing = {
+        name
+        for name in named
+        # A section is named by its label's first words ("Enforcement" for "Enforcement and ...").
+        if name.casefold().strip(' ."') not in labels
+        and not any(s.startswith(name.casefold()) for s in sections)
+    }
+    assert missing == set()

@@ -18,6 +18,7 @@ from barrio.app.controls import CONTROLS, no_effect_because, possible_now
 from barrio.app.drawing import (
     COLOURS,
     GROUP_PALETTE,
+    GROUP_STYLES,
     LAYER_RAMPS,
     GroupColours,
     Layer,
@@ -131,7 +132,13 @@ def test_the_scenarios_shock_and_the_rooms_move_become_chart_events(workshop):
 
 
 def test_every_lever_has_help_in_every_language_that_names_its_unit():
-    units = {"percent": "%", "percent_units": "%", "percent_week": "%", "per_10k": "10"}
+    units = {
+        "percent": "%",
+        "percent_units": "%",
+        "percent_police": "%",
+        "percent_week": "%",
+        "per_10k": "10",
+    }
     assert set(LEVER_HELP) == {c.key for c in CONTROLS}
     for control in CONTROLS:
         assert set(LEVER_HELP[control.key]) == set(LANGUAGES)
@@ -283,9 +290,13 @@ def test_a_group_founded_later_takes_a_colour_no_group_on_the_map_has():
     assert [colours.of(c) for c in range(6)] == list(range(6))
     colours.update([0, 1, 2, 3, 5, 6])  # group 4 dissolved, group 6 split off
     assert colours.of(6) == 4
-    colours.update([0, 1, 2, 3, 5, 6, 7])  # no colour free: the palette wraps
-    assert colours.of(7) == 7 % len(GROUP_PALETTE)
+    colours.update([0, 1, 2, 3, 5, 6, 7])  # no plain colour free: the first striped style
+    assert colours.of(7) == 6 and 6 % len(GROUP_PALETTE) == 0
     assert colours.of(0) == 0  # a group keeps its colour
+    crowded = GroupColours()
+    crowded.update(list(range(GROUP_STYLES + 1)))  # every style taken: the styles wrap
+    assert [crowded.of(c) for c in range(GROUP_STYLES)] == list(range(GROUP_STYLES))
+    assert crowded.of(GROUP_STYLES) == 0
 
 
 def test_groups_are_named_by_letters():
@@ -363,3 +374,85 @@ def test_the_runs_table_has_every_outcome_of_every_week(workshop):
     table = pd.read_csv(__import__("io").StringIO(_table_csv(workshop)))
     assert len(table) == 2 * 3
     assert {"week", "run", "seed", "homicides", "programme_spending"} <= set(table.columns)
+
+
+# What a facilitator found in the room -------------------------------------------------------
+
+
+def test_one_month_moves_the_clock_to_the_next_month_every_time():
+    from barrio.app.calendar import clock, next_month
+
+    week = 0
+    for _ in range(30):  # over two years, and across a year's end
+        after = next_month(week)
+        assert clock(after) != clock(week)
+        assert all(clock(w) == clock(week) for w in range(week, after))  # its first week
+        week = after
+    assert next_month(0) == 5  # month 2 begins at week 5 (4.33 weeks a month)
+    assert next_month(48) == 52  # December ends with the year
+
+
+def test_counts_are_whole_numbers_and_rates_keep_a_decimal():
+    from barrio.app.page import _monitor
+
+    people = pd.Series([121.6, 122.0])
+    assert _monitor("chart_sellers", [people], "es") == "Ahora: 122 personas"
+    recruits = [pd.Series([3.0]), pd.Series([5.0])]
+    assert _monitor("chart_young_recruits", recruits, "en") == "Now: 3 / 5 · gap -2 a month"
+    assert _monitor("chart_homicides", [pd.Series([12.34])], "en").startswith("Now: 12.3 ")
+
+
+def test_patrol_shares_have_no_effect_without_patrols():
+    params = small_params().with_levers({"policing.units_per_10k": 0.0})
+    for key in ("hot_spots", "focused_deterrence", "community"):
+        assert no_effect_because(_control(key), params) == _control("units"), key
+        assert no_effect_because(_control(key), small_params()) is None, key
+    # Soldiers are patrol units too: hot spots and focused deterrence send them as well.
+    soldiers = params.with_levers({"policing.soldiers_per_10k": 2.0})
+    assert no_effect_because(_control("hot_spots"), soldiers) is None
+    assert no_effect_because(_control("community"), soldiers) == _control("units")
+
+
+def test_a_refusal_names_the_levers_that_keep_the_value_out(workshop):
+    from barrio.app.page import _refusal
+
+    workshop.reset()
+    workshop.set_lever("policing.hot_spots", 1.0)
+    workshop.set_lever("policing.community", 1.0)  # not what blocks it: a share of other things
+    text = _refusal(_control("focused_deterrence"), 100, workshop, "en")
+    assert text == (
+        "100 % of units is not possible with Hot-spot patrols at 100 % of units; possible now: 0 to "
+        "0 % of units."
+    )
+    assert "Focused" not in _refusal(_control("hot_spots"), 100, workshop, "en")
+
+
+def test_the_pandemics_chart_labels_are_in_the_rooms_language(workshop):
+    from barrio.app.panels import chart_events
+    from barrio.model.scenario import Event, Shock
+
+    workshop.reset()
+    shock = Event(week=5, shock=Shock(name="pandemic", weeks=10, economy=0.8))
+    workshop.main.scenario = Scenario("small", workshop.main.scenario.params, timeline=(shock,))
+    assert [e.label for e in chart_events(workshop, "pt")] == ["choque: pandemia", "fim: pandemia"]
+    other = Event(week=5, shock=Shock(name="flood", weeks=10, economy=0.8))
+    workshop.main.scenario = Scenario("small", workshop.main.scenario.params, timeline=(other,))
+    assert chart_events(workshop, "es")[0].label == "choque: flood"  # a file's own name
+
+
+def test_side_by_side_details_say_both_runs_share_the_seed_and_what_the_right_one_runs():
+    from barrio.app.panels import run_details
+
+    base = load_scenario("baseline").params_at(0)
+    hard = load_scenario("mano_dura").params_at(0)
+    one = run_details(1, [("baseline", "", base, True)], "es")
+    assert len(one) == 1 and one[0].startswith("Esta simulación (semilla 1): ")
+    runs = [("baseline", "", base, True), ("mano_dura", "Ofensiva desde la semana 0.", hard, False)]
+    seed, left, right = run_details(1, runs, "es")
+    assert left.startswith("Izquierda: Situación actual, con los cambios de la sala: Probabilidad")
+    assert right.startswith("Derecha: Mano dura, sin cambios de la sala (Ofensiva desde la semana 0): ")
+    assert "Patrullas de policía: 10" in right and "Patrullas de policía: 5" in left
+    assert seed == (
+        "Las dos simulaciones usan la misma semilla (1): las mismas personas y el mismo azar, así que "
+        "sus diferencias vienen de las políticas."
+    )

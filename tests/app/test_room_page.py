@@ -110,6 +110,13 @@ def test_map_and_all_six_charts_are_on_one_screen(screen, server):  # noqa: F811
         assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
         assert box["x"] + box["width"] <= width, box
     assert maps[0]["width"] >= (220 if name == "laptop" else 280)  # maps the room can read
+    if name == "laptop":
+        # Below the charts: both runs' scenarios and levers, and the seed they share.
+        details = page.locator(".barrio-run-details")
+        expect(details).to_contain_text("Both runs use the same seed (1)")
+        expect(details).to_contain_text("Right: Mano dura (crackdown), without the room's changes (Crackdown")
+        details.scroll_into_view_if_needed()
+        _shot(page, "room-layout-laptop-details")
 
 
 def _take_away(page, name: str) -> None:
@@ -188,8 +195,8 @@ def test_levers_explain_themselves_and_refusals_stay_beside_the_lever(screen, se
     focused.press("ArrowRight")
     refusal = page.locator(".lever-focused_deterrence .barrio-lever-refused")
     expect(refusal).to_have_text(
-        "5 % de las patrullas no es posible con las demás palancas como están; ahora es posible de 0 a "
-        "0 % de las patrullas."
+        "5 % de las patrullas no es posible con Patrullaje de puntos calientes en 100 % de las "
+        "patrullas; ahora es posible de 0 a 0 % de las patrullas."
     )
     _shot(page, f"room-levers-{name}")
     assert _box(page, ".barrio-map img") == map_before
@@ -217,24 +224,25 @@ def test_a_reload_finds_the_run_where_it_was(screen, server):  # noqa: F811
     page.wait_for_selector(".lever-units:has-text(': 6 per')")
     _close_levers(page, name)
     page.click(".barrio-step")
-    page.wait_for_function("() => document.querySelector('.barrio-week').innerText.includes('(week 4)')")
+    # One month: from week 0 to the first week of month 2.
+    page.wait_for_function("() => document.querySelector('.barrio-week').innerText.includes('(week 5)')")
     _levers(page, name)  # on a phone, the language is with the levers
     page.click(".barrio-language >> text=PT")
-    page.wait_for_selector(".barrio-week:has-text('semana 4')")
+    page.wait_for_selector(".barrio-week:has-text('semana 5')")
     _close_levers(page, name)
-    _charts_at(page, 4)
+    _charts_at(page, 5)
     details = page.inner_text(".barrio-run-details")
     # The room's move is a marked line on every chart.
     assert page.locator(".chart-chart_sellers .solara-echarts").get_attribute("data-events") == "1"
     page.reload()
-    page.wait_for_selector(".barrio-week:has-text('semana 4')", timeout=LOAD_TIMEOUT_MS)
-    _charts_at(page, 4)
+    page.wait_for_selector(".barrio-week:has-text('semana 5')", timeout=LOAD_TIMEOUT_MS)
+    _charts_at(page, 5)
     _shot(page, f"room-reloaded-{name}")
     assert page.inner_text(".barrio-run-details") == details
     assert page.evaluate("document.documentElement.lang") == "pt"
     assert page.locator(".chart-chart_sellers .solara-echarts").get_attribute("data-events") == "1"
     alt = page.locator(".barrio-map img").get_attribute("alt")
-    assert alt.startswith("Mapa do bairro, 60 por 60 quadras, camada «Território», semana 4")
+    assert alt.startswith("Mapa do bairro, 60 por 60 quadras, camada «Território», semana 5")
     _controls_wait_while_preparing(page)
 
 
@@ -245,7 +253,8 @@ def test_a_link_opens_a_scenario_in_a_language_and_an_unknown_one_says_so(screen
     assert _week(page) == 56
     expect(page.locator(".barrio-scenario")).to_contain_text("Choque da pandemia")
     _levers(page, name)
-    expect(page.locator(".barrio-description")).to_contain_text("pandemic shock")
+    # The scenario's description in the room's language, not its file's English.
+    expect(page.locator(".barrio-description")).to_contain_text("choque de pandemia de um ano")
     # The shock starts in week 52: a line on each chart, whose axis now spans two years.
     assert page.locator(".chart-chart_sellers .solara-echarts").get_attribute("data-events") == "1"
     _shot(page, f"room-link-{name}")
