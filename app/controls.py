@@ -35,6 +35,7 @@ from enum import StrEnum
 
 from barrio.app.labels import PAGE_LEVERS, PageLever
 from barrio.model import ParameterError, Params
+from barrio.model.policing import UnitKind, unit_targets
 from barrio.model.programmes import PROGRAMMES, programme_runs
 from barrio.model.scenario import lever_paths
 
@@ -220,15 +221,12 @@ def no_effect_because(control: Control, params: Params) -> Control | None:
     A programme's settings (a transfer's amount) do nothing while the programme does not
     run; whether it runs is the model's rule (:func:`model.programmes.programme_runs`). The
     shares of patrol units do nothing without units to share: community policing is a share
-    of the police units; hot spots and focused deterrence send soldiers' units too
-    (:func:`model.policing.units_asked`, ``_target``).
+    of the police units; hot spots and focused deterrence send soldiers' units too. Units are
+    whole (:func:`model.policing.unit_targets`): a lever's 0.4 units at a small population are none.
     """
-    policing = params.policing
-    patrols = {"policing.community": policing.units_per_10k}
-    patrols |= dict.fromkeys(
-        ("policing.hot_spots", "policing.focused_deterrence"),
-        policing.units_per_10k + policing.soldiers_per_10k,
-    )
+    units = unit_targets(params)  # whole units, as the model puts them on patrol
+    patrols = {"policing.community": units[UnitKind.POLICE] + units[UnitKind.COMMUNITY]}
+    patrols |= dict.fromkeys(("policing.hot_spots", "policing.focused_deterrence"), sum(units.values()))
     if patrols.get(control.path) == 0:
         return next((c for c in CONTROLS if c.path == "policing.units_per_10k"), None)
     parts = control.path.split(".")
@@ -239,15 +237,17 @@ def no_effect_because(control: Control, params: Params) -> Control | None:
     return None
 
 
-def possible_now(control: Control, accepts: Callable[[str, object], bool]) -> tuple[float, float] | None:
+def possible_now(
+    control: Control, accepts: Callable[[Mapping[str, object]], bool]
+) -> tuple[float, float] | None:
     """The lowest and highest slider positions the model accepts now, in the page's unit.
 
-    ``accepts(path, model_value)`` is the model's own check with the other levers as they
+    ``accepts({path: model_value})`` is the model's own check with the other levers as they
     are (:meth:`app.session.Workshop.accepts`): the page does not restate the model's rules.
     """
     count = round((control.high - control.low) / control.step)
     positions = [round(control.low + k * control.step, 6) for k in range(count + 1)]
-    accepted = [p for p in positions if accepts(control.path, control.model_value(p))]
+    accepted = [p for p in positions if accepts({control.path: control.model_value(p)})]
     return (accepted[0], accepted[-1]) if accepted else None
 
 

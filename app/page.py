@@ -657,13 +657,13 @@ def _refusal(control: Control, shown: object, workshop: Workshop, lang: str) -> 
     It names the levers that keep the value out, if any, and says what is possible now.
     """
     unit = say(control.unit, lang)
-    possible = possible_now(control, lambda path, value: _accepts(workshop, {path: value}))
+    possible = possible_now(control, workshop.accepts)
     number = isinstance(shown, int | float) and not isinstance(shown, bool)
     value = f"{shown:g}" if number else str(shown)
     if possible is None:
         return f"{say('error_levers', lang)} {value} {unit}"
     low, high = possible
-    blockers = blocked_by(control, shown, workshop.levers(), partial(_accepts, workshop)) if number else []
+    blockers = blocked_by(control, shown, workshop.levers(), workshop.accepts) if number else []
     if not blockers:
         return say("refused", lang, value=value, unit=unit, low=f"{low:g}", high=f"{high:g}")
     levers = ", ".join(_lever_now(c, workshop.levers(), lang) for c in blockers)
@@ -678,16 +678,6 @@ def _lever_now(control: Control, levers, lang: str) -> str:
     return say(
         "lever_at", lang, lever=say(control.key, lang), value=f"{value:g}", unit=say(control.unit, lang)
     )
-
-
-def _accepts(workshop: Workshop, changes: dict[str, object]) -> bool:
-    """Whether the model accepts ``changes`` together with the room's other changes as they are."""
-    try:
-        with workshop.lock:
-            workshop.base.with_changes({**workshop.changes, **changes})
-    except ParameterError:
-        return False
-    return True
 
 
 def _table_csv(workshop: Workshop) -> str:

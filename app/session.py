@@ -9,6 +9,7 @@ timeline would make them; the command line and the batch runner build runs the s
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -195,11 +196,11 @@ class Workshop:
             self.set_lever(path, value)
         self.advance(max(0, week - self.main.week))
 
-    def accepts(self, path: str, value: object) -> bool:
-        """Whether the model accepts ``value`` for the lever ``path`` with the other levers as they are."""
+    def accepts(self, changes: Mapping[str, object]) -> bool:
+        """Whether the model accepts ``changes`` (lever path: value) with the other levers as they are."""
         try:
             with self.lock:
-                self.base.with_changes({**self.changes, path: value})
+                self.base.with_changes({**self.changes, **changes})
         except ParameterError:
             return False
         return True

@@ -64,7 +64,11 @@ def burden(
     rare = rare_events(table, population, counts=COUNTS)
     versus = judged(groups, base, rare, language)
     versus = versus.drop(columns=[c for c in ("mean", "n") if c in versus.columns])
-    return summary.merge(versus, on=["scenario", "outcome"], how="left")
+    frame = summary.merge(versus, on=["scenario", "outcome"], how="left")
+    # No comparison (the baseline's rows; a group 0 in every run of a policy and the baseline,
+    # which the comparison leaves out) is not "too few": there is nothing to judge.
+    frame["too_few"] = frame["too_few"].astype("boolean").fillna(False).astype(bool)
+    return frame
 
 
 def burden_tables(frame: pd.DataFrame, order: list[str], base: str, language: str) -> list[dict[str, Any]]:
@@ -90,7 +94,7 @@ def burden_tables(frame: pd.DataFrame, order: list[str], base: str, language: st
             for scenario in order:
                 row = rows.loc[(scenario, outcome)]
                 shown = value_with_interval(row["mean"], row["mean_low"], row["mean_high"], language)
-                if scenario != base:
+                if scenario != base and isinstance(row["verdict"], str):  # else 0 in both: no change
                     shown = f"{shown}; {change_with_interval(row, language)}"
                 cells.append(shown)
             body.append([group, *cells])

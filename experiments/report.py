@@ -32,9 +32,11 @@ from matplotlib.figure import Figure
 from barrio.experiments import figures as draw
 from barrio.experiments.batch import MANIFEST, ResultsError, load, read_manifest
 from barrio.experiments.brief import brief_sentences, rare_warning, scenario_changes, scenario_description
+from barrio.experiments.burden import COUNTS as GROUP_COUNTS
 from barrio.experiments.burden import burden, burden_tables
 from barrio.experiments.costs import Currency, cost_effectiveness, costs, currency
 from barrio.experiments.effects import (
+    COUNTS,
     KEY_OUTCOMES,
     change_text,
     change_with_interval,
@@ -125,8 +127,11 @@ def comparison(
         (:func:`experiments.effects.judged`), and the rare counts
         (:func:`experiments.effects.rare_events`).
     """
-    rare = rare_events(table, _population(manifest, base))
-    return in_order(judged(means, base, rare, language), order), rare
+    # A group's count (arrests of young men) is judged as in the report's table of who bears it;
+    # the rare counts given back, for the warnings and the brief, are the headline's.
+    rare = rare_events(table, _population(manifest, base), counts=COUNTS | GROUP_COUNTS)
+    versus = in_order(judged(means, base, rare, language), order)
+    return versus, rare[rare.outcome.isin(list(COUNTS))].reset_index(drop=True)
 
 
 def _population(manifest: dict, name: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import logging
 import math
 import os
@@ -80,14 +81,16 @@ def scenarios_of(scenarios: Sequence[ScenarioLike]) -> list[Scenario]:
     Raises:
         ScenarioError: With the problems of every file that cannot be used.
     """
-    chosen, problems = [], []
+    chosen, refused = [], []
     for scenario in scenarios:
         try:
             chosen.append(scenario_of(scenario))
         except ScenarioError as err:
-            problems.extend(err.problems)
-    if problems:
-        raise ScenarioError(problems)
+            refused.append(err)
+    if len(refused) == 1:
+        raise refused[0]  # as it was said: with the file that extends a broken one, if it does
+    if refused:
+        raise ScenarioError([problem for err in refused for problem in err.problems])
     return chosen
 
 
@@ -119,23 +122,26 @@ def resized(
     late = [e.at for e in scenario.timeline if e.at >= horizon]
     if late:
         _warn_once(
-            f"{scenario.name}: timeline events at weeks {late} fall after the last week and will not happen"
+            scenario.name, f"timeline events at weeks {late} fall after the last week and will not happen"
         )
     in_force = [scenario.params] + [scenario.params_at(e.at) for e in scenario.timeline if e.at < horizon]
     for said in dict.fromkeys(line for params in in_force for line in units_rounded_away(params)):
-        _warn_once(f"{scenario.name}: {said}; run more residents for the levers to hold")
+        _warn_once(scenario, f"{said}; run more residents for the levers to hold")
     return scenario
 
 
-#: What this process has warned of already: a sweep or an exploration resizes the same
-#: policy for each of thousands of runs, and one warning says it.
-_WARNED: set[str] = set()
+#: What this process has warned of already, by scenario file: a sweep or an exploration
+#: resizes its policies for each of thousands of points, each under its own name but all from
+#: the one file, and one warning says it.
+_WARNED: set[tuple[str, str]] = set()
 
 
-def _warn_once(message: str) -> None:
-    if message not in _WARNED:
-        _WARNED.add(message)
-        log.warning("%s", message)
+def _warn_once(scenario: Scenario, said: str) -> None:
+    """Warn of ``said`` for ``scenario``, unless it was said of a scenario from the same file."""
+    key = (scenario.source or scenario.name, said)
+    if key not in _WARNED:
+        _WARNED.add(key)
+        log.warning("%s: %s", scenario.name, said)
 
 
 def run(
@@ -407,6 +413,7 @@ def sweep(
     else:
         design = load_experiment(experiment, check_size)
     sizes = _file_sizes((weeks, warmup, population), design.experiment)
+    _check_sizes_not_varied(design, sizes)
     specs = [dataclasses.replace(s, scenario=resized(s.scenario, *sizes)) for s in design.specs()]
     out = Path(out) if out is not None else Path("results") / design.experiment.name
     description = {"command": "sweep", "experiment": design.source, "root_seed": design.experiment.seed}
@@ -462,13 +469,10 @@ def explore(
         BatchError: If the ``explore`` extra is not installed.
     """
     _check_batch(out, jobs, time_limit)
-    try:
-        from barrio.experiments.designs import Exploration, load_exploration
-        from barrio.experiments.exploration import write_design, write_exploration
-    except ModuleNotFoundError as err:
-        raise BatchError(
-            f"exploring needs {err.name}, of the explore extra: pip install 'barrio[explore]'"
-        ) from None
+    _explore_extra()
+    from barrio.experiments.designs import Exploration, load_exploration
+    from barrio.experiments.exploration import write_design, write_exploration
+
     chosen = experiment if isinstance(experiment, Exploration) else load_exploration(experiment)
     weeks, warmup, population = _file_sizes((weeks, warmup, population), chosen.spec)
     _check_exploration_size(chosen, (weeks, warmup, population), jobs, scheduler, force)
@@ -567,6 +571,32 @@ def _file_sizes(command: Sizes, spec: Experiment | ExplorationFile) -> Sizes:
     )
 
 
+#: Which parameter each size given to a sweep sets: one the sweep varies cannot also be given.
+_SIZED = (
+    ("weeks", "timing.horizon_weeks"),
+    ("warmup", "timing.warmup_weeks"),
+    ("population", "neighbourhood.population"),
+)
+
+
+def _check_sizes_not_varied(design: Sweep, sizes: Sizes) -> None:
+    """Refuse a size (the file's or the command's) for a parameter the sweep varies.
+
+    Runs are resized after a point's values are set, so the size would undo the point's value
+    while its report still showed it.
+
+    Raises:
+        BatchError: Naming the file, the size and the varied parameter.
+    """
+    varied = set(design.points[0]) if design.points else set()
+    for (key, path), size in zip(_SIZED, sizes, strict=True):
+        if size is not None and path in varied:
+            raise BatchError(
+                f"{design.source}: {key} {size} (from the file or --{key}) would undo the sweep's own "
+                f"values of {path}; drop one of the two"
+            )
+
+
 def _sweep_size_check(
     command: Sizes, jobs: int | None, scheduler: str | None, force: bool
 ) -> Callable[[int, int, Scenario, Experiment], None]:
@@ -597,6 +627,24 @@ def _check_exploration_size(
     )
     what = f"an exploration of {points:,} point(s) x {len(sized)} policies x {replicates} seed(s)"
     capacity.check(size, what, force)
+
+
+#: What the explore extra brings (pyproject.toml), by the name each is imported by.
+_EXPLORE_EXTRA = ("SALib", "ema_workbench", "sklearn")
+
+
+def _explore_extra() -> None:
+    """Refuse, with what to install, where the explore extra's libraries are missing.
+
+    Raises:
+        BatchError: Naming the missing library and the extra that brings it.
+    """
+    # Looked for, not imported: importing the EMA Workbench warns (ipyparallel), and costs a second.
+    for library in _EXPLORE_EXTRA:
+        if importlib.util.find_spec(library) is None:
+            raise BatchError(
+                f"exploring needs {library}, of the explore extra: pip install 'barrio[explore]'"
+            )
 
 
 def file_kind(path: Path | str) -> str:
@@ -636,6 +684,7 @@ def check_file(path: Path | str, force: bool = False) -> str:
     """
     kind = file_kind(path)
     if kind == "exploration":
+        _explore_extra()
         from barrio.experiments.designs import load_exploration
 
         chosen = load_exploration(path)
@@ -650,6 +699,7 @@ def check_file(path: Path | str, force: bool = False) -> str:
         )
     if kind == "sweep":
         design = load_experiment(path, _sweep_size_check((None, None, None), None, None, force))
+        _check_sizes_not_varied(design, _file_sizes((None, None, None), design.experiment))
         points, replicates = len(design.points), design.experiment.replicates
         return (
             f"sweep {design.experiment.name}: {points:,} point(s) x {replicates} replicate(s) "

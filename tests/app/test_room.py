@@ -162,7 +162,7 @@ def test_a_refusal_says_what_is_possible_now_in_the_sliders_unit(workshop):
     workshop.set_lever("policing.hot_spots", 0.8)
     focused = _control("focused_deterrence")
     assert possible_now(focused, workshop.accepts) == (0, 20)
-    assert not workshop.accepts(focused.path, 0.25)
+    assert not workshop.accepts({focused.path: 0.25})
 
 
 def test_a_running_programme_reports_what_it_spent_and_whom_it_reached(workshop):
@@ -411,6 +411,10 @@ def test_patrol_shares_have_no_effect_without_patrols():
     soldiers = params.with_levers({"policing.soldiers_per_10k": 2.0})
     assert no_effect_because(_control("hot_spots"), soldiers) is None
     assert no_effect_because(_control("community"), soldiers) == _control("units")
+    # Units are whole: a lever's fraction of one unit puts none on patrol.
+    people = small_params().neighbourhood.population
+    fraction = small_params().with_levers({"policing.units_per_10k": 0.4 * 10_000 / people})
+    assert no_effect_because(_control("hot_spots"), fraction) == _control("units")
 
 
 def test_a_refusal_names_the_levers_that_keep_the_value_out(workshop):

@@ -265,3 +265,43 @@ def test_an_exploration_s_results_write_its_report_and_refuse_what_they_cannot_s
     with pytest.raises(barrio.ResultsError, match=r"into its results folder"):
         explored.report(tmp_path / "elsewhere")
     assert explored.report(language="en", baseline="baseline") == paths
+
+
+def test_points_of_one_policy_resized_too_small_warn_once(caplog, monkeypatch):
+    from barrio.experiments import studies
+    from barrio.experiments.studies import resized
+
+    monkeypatch.setattr(studies, "_WARNED", set())
+    integrated = load_scenario("integrated")
+    points = [integrated.with_values({"groups.lethality": 0.01 * k}, name=f"sweep-{k}") for k in range(4)]
+    with caplog.at_level("WARNING", logger="barrio.experiments.studies"):
+        for point in points:  # as a sweep resizes each of its points, each under its own name
+            resized(point, population=3_000)
+        resized(load_scenario("baseline"), population=3_000)  # another file: said of it too
+    said = [r.getMessage() for r in caplog.records]
+    assert sum("community units" in line for line in said) == 1
+    assert any(line.startswith("baseline: police units") for line in said)
+
+
+def test_compare_says_which_file_extends_a_broken_one(tmp_path):
+    (tmp_path / "typo.yaml").write_text("policing:\n  punitve_intensity: 0.5\n", encoding="utf-8")
+    child = tmp_path / "mine.yaml"
+    child.write_text("extends: typo.yaml\n", encoding="utf-8")
+    with pytest.raises(barrio.ScenarioError) as err:
+        barrio.compare(["baseline", child], replicates=1, out=tmp_path / "out")
+    assert (
+        str(err.value).splitlines()[0] == f"1 problem(s) in {tmp_path / 'typo.yaml'} (which {child} extends)"
+    )
+
+
+def test_validate_an_exploration_without_the_explore_extra_says_what_to_install(monkeypatch, capsys):
+    import sys
+
+    from barrio.cli import main as cli
+
+    study = Path(__file__).resolve().parents[2] / "experiments" / "studies" / "fortaleza_morris.yaml"
+    monkeypatch.setitem(sys.modules, "SALib", None)  # as if the extra were not installed
+    assert cli(["validate", str(study), "baseline"]) == 1
+    out, err = capsys.readouterr()
+    assert "exploring needs SALib, of the explore extra: pip install 'barrio[explore]'" in err
+    assert "Traceback" not in err and "ok       baseline" in out  # the other files are still checked

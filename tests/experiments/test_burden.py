@@ -76,3 +76,50 @@ def test_every_group_is_named_with_its_measure_in_every_language():
     assert outcome_name("arrests_female_18_24", "en") == "Arrests (a year): women 18-24"
     assert outcome_name("prisoners_male_35_plus", "es") == "Presos del barrio: hombres 35+"
     assert outcome_name("prisoners_female_12_17", "pt") == "Presos do bairro: mulheres 12-17"
+
+
+def test_a_group_none_in_a_policy_and_the_baseline_shows_its_mean_alone():
+    girls = "arrests_female_12_17"
+    table = group_table(
+        {
+            ("baseline", girls): [0.0, 0.0, 0.0],
+            ("cash", girls): [0.0, 0.0, 0.0],
+            ("crackdown", girls): [3.0, 4.0, 2.0],
+        }
+    )
+    frame = burden(table, derive(per_replicate(table)), population=40_000, base="baseline", language="en")
+    assert (
+        frame.too_few.dtype == bool
+        and not frame.set_index(["scenario", "outcome"]).loc[("cash", girls)].too_few
+    )
+    tables = burden_tables(frame, ["baseline", "cash", "crackdown"], "baseline", "en")
+    (row,) = [r for r in tables[0]["table"][1:] if r[0] == "women 12-17"]
+    assert row[2] == "0 (0 to 0)"  # nothing to compare: no change, and not "too few"
+    assert "too few cases to tell" in row[3]
+
+
+def test_the_report_s_comparison_judges_a_group_as_its_table_does():
+    from barrio.experiments.report import comparison
+
+    table = group_table(
+        {
+            ("baseline", "prisoners_female_12_17"): [0.0, 1.0, 0.0],
+            ("crackdown", "prisoners_female_12_17"): [1.0, 2.0, 1.0],
+            ("baseline", "arrests_male_25_34"): [30.0, 31.0, 29.0],
+            ("crackdown", "arrests_male_25_34"): [40.0, 43.0, 41.0],
+        }
+    )
+    means = derive(per_replicate(table))
+    manifest = {
+        "scenarios": {"baseline": {"resolved": {"params": {"neighbourhood": {"population": 40_000}}}}}
+    }
+    versus, rare = comparison(table, means[means.outcome.isin(OUTCOMES)], manifest, ["baseline", "crackdown"],
+                              "baseline", "en")  # fmt: skip
+    frame = burden(table, means, population=40_000, base="baseline", language="en")
+    both = versus.merge(frame, on=["scenario", "outcome"], suffixes=("", "_table"))
+    assert len(both) == 2 and (both.too_few == both.too_few_table).all()
+    assert both.set_index("outcome").too_few.to_dict() == {
+        "prisoners_female_12_17": True,
+        "arrests_male_25_34": False,
+    }
+    assert not set(rare.outcome) & set(OUTCOMES)  # the warnings and the brief keep the headline's

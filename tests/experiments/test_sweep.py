@@ -161,3 +161,19 @@ def test_a_sweep_file_sizes_its_runs_and_the_command_s_options_win(folder):
     assert sorted(again.table.week.unique()) == [-1, 0, 1]
     resolved = json.loads((folder / "out2" / "manifest.json").read_text())["scenarios"]["sized-1"]["resolved"]
     assert resolved["params"]["neighbourhood"]["population"] == 300
+
+
+def test_a_size_the_sweep_also_varies_is_refused_before_anything_runs(folder, capsys):
+    from barrio.experiments.batch import BatchError
+    from barrio.experiments.studies import sweep
+
+    path = folder / "clash.yaml"
+    path.write_text(
+        "name: clash\nbase: small.yaml\nreplicates: 1\npopulation: 400\n"
+        "vary:\n  neighbourhood.population: [300, 500]\n"
+    )
+    with pytest.raises(BatchError, match=r"population 400 \(from the file or --population\) would undo"):
+        sweep(path, out=folder / "out", jobs=1, progress=False)
+    assert not (folder / "out").exists()
+    assert main(["validate", str(path)]) == 1
+    assert "would undo the sweep's own values of neighbourhood.population" in capsys.readouterr().err
