@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from colorspacious import cspace_convert, deltaE
+from colorspacious import deltaE
 
 from barrio.app.drawing import (
     COLOURS,
@@ -21,18 +21,11 @@ from barrio.app.drawing import (
 from barrio.app.session import Simulation
 from barrio.model.policing import UnitKind
 from tests.app.test_app import small_scenario
+from tests.app.test_room import _seen  # how a colour looks with a colour-vision deficiency
 
 #: As the palette's own check (tests/app/test_room.py): CAM02-UCS distance told apart at a glance.
 LEAST_DISTANCE = 7.0
 UNITS = {"police": UnitKind.POLICE, "community": UnitKind.COMMUNITY, "soldiers": UnitKind.SOLDIERS}
-
-
-def _seen(colour, deficiency: str | None) -> np.ndarray:
-    rgb = np.array(colour, dtype=float) / 255
-    if deficiency is None:
-        return rgb
-    cvd = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100}
-    return np.clip(cspace_convert(rgb, cvd, "sRGB1"), 0, 1)
 
 
 @pytest.mark.parametrize("deficiency", [None, "deuteranomaly", "protanomaly", "tritanomaly"])
