@@ -44,7 +44,6 @@ __all__ = [
     "paired_d",
     "per_replicate",
     "percent_decimals",
-    "percent_with",
     "rare_events",
     "relative_ci",
     "replicates_for",
@@ -370,11 +369,11 @@ def sentence(
             language,
             name=name,
             baseline=baseline,
-            change=percent_with(relative, language, decimals),
+            change=percent(relative, language, decimals=decimals),
             ci=ci,
         )
     key = "sentence_higher" if relative > 0 else "sentence_lower"
-    size = percent_with(abs(relative), language, decimals, signed=False)
+    size = percent(abs(relative), language, signed=False, decimals=decimals)
     if decimals == 0 and round(abs(relative) * 100) == 0:
         size = say("under_one_percent", language)
     return say(key, language, name=name, size=size, baseline=baseline, ci=ci)
@@ -479,21 +478,15 @@ def percent_decimals(*shares: float) -> int:
     return _MAX_DECIMALS
 
 
-def percent_with(x: float, language: str, decimals: int, signed: bool = True) -> str:
-    """A share as a percentage with ``decimals`` decimals at most (``-1.9%``); whole is :func:`percent`'s."""
-    if decimals == 0 or not np.isfinite(x):
-        return percent(x, language, signed)
-    # wording.percent has no decimals: the number is written as wording writes numbers, then %.
-    text = number(x * 100, language, digits=decimals) + "%"
-    return "+" + text if signed and round(x * 100, decimals) > 0 else text
-
-
 def relative_ci(low: float, high: float, language: str, decimals: int | None = None) -> str:
     """A relative change's interval ("95% CI -1.9% to -0.3%"), each end showing its sign."""
     if decimals is None:
         decimals = percent_decimals(low, high)
     return say(
-        "ci", language, low=percent_with(low, language, decimals), high=percent_with(high, language, decimals)
+        "ci",
+        language,
+        low=percent(low, language, decimals=decimals),
+        high=percent(high, language, decimals=decimals),
     )
 
 
@@ -504,7 +497,7 @@ def change_text(row: Any, language: str) -> str:
     """
     if not np.isfinite(row.relative):
         return signed(row.difference, language)
-    return percent_with(row.relative, language, percent_decimals(row.rel_low, row.rel_high))
+    return percent(row.relative, language, decimals=percent_decimals(row.rel_low, row.rel_high))
 
 
 def change_with_interval(row: Any, language: str) -> str:

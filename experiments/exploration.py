@@ -25,7 +25,6 @@ numbers again.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,7 +52,7 @@ from barrio.experiments.sensitivity import (
     seed_noise,
     targets,
 )
-from barrio.experiments.wording import number
+from barrio.experiments.wording import number, significant_places
 
 __all__ = [
     "DESIGN_FILE",
@@ -551,12 +550,7 @@ def shown(x: float, language: str = "en") -> str:
     more digits than three would claim a precision they do not have.
     """
     x = 0.0 if abs(x) < SPECK else float(x)
-    return _at(x, _places(x), language)
-
-
-def _places(x: float) -> int:
-    """The decimal places of three significant digits (negative: to the tens, the hundreds...)."""
-    return 0 if x == 0 else 2 - math.floor(math.log10(abs(x)))
+    return _at(x, significant_places(x), language)
 
 
 def _at(x: float, places: int, language: str) -> str:
@@ -574,10 +568,10 @@ def plus_minus(value: float, conf: float, language: str = "en") -> str:
     conf = float(conf)
     if value == 0 and conf < SPECK:
         conf = 0.0
-    places = _places(value) if value else _places(conf)
+    places = significant_places(value) if value else significant_places(conf)
     if 0 < conf < 0.5 * 10.0**-places:
         return f"{_at(value, places, language)} ± <{_at(10.0**-places, places, language)}"
-    return f"{_at(value, places, language)} ± {_at(conf, min(places, _places(conf)), language)}"
+    return f"{_at(value, places, language)} ± {_at(conf, min(places, significant_places(conf)), language)}"
 
 
 def index_flag(value: float, conf: float) -> str | None:

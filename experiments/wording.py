@@ -27,6 +27,7 @@ __all__ = [
     "percent",
     "say",
     "signed",
+    "significant_places",
     "texts",
 ]
 
@@ -70,12 +71,17 @@ def say(key: str, language: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def significant_places(x: float, significant: int = 3) -> int:
+    """Decimal places that keep ``significant`` digits of ``x`` (negative: to the tens, hundreds...)."""
+    return 0 if x == 0 else significant - 1 - math.floor(math.log10(abs(x)))
+
+
 def number(x: float, language: str, digits: int | None = None) -> str:
     """A number as the language writes it: whole above 100, else three significant digits at most."""
     if x is None or not math.isfinite(x):
         return "-"
     if digits is None:
-        digits = 0 if abs(x) >= 100 or x == 0 else max(0, 2 - math.floor(math.log10(abs(x))))
+        digits = 0 if abs(x) >= 100 or x == 0 else max(0, significant_places(x))
     # Optional digits: 5 rather than 5.00, 0.39 rather than 0.390.
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     text = format_decimal(round(x, digits), format=pattern, locale=_LOCALES[language])
@@ -87,12 +93,14 @@ def signed(x: float, language: str) -> str:
     return ("+" if x > 0 else "") + number(x, language)
 
 
-def percent(x: float, language: str, signed: bool = True) -> str:
-    """A share as a percentage (``-26%``, ``+3%``), whole below 1,000%."""
+def percent(x: float, language: str, signed: bool = True, decimals: int = 0) -> str:
+    """A share as a percentage (``-26%``, ``+3%``; ``-1.9%`` with ``decimals`` at most)."""
     if x is None or not math.isfinite(x):
         return "-"
-    pattern = "+#,##0%;-#,##0%" if signed else "#,##0%"
-    if signed and round(x * 100) == 0:
-        pattern = "#,##0%"
+    # Optional decimals, as numbers have them: -2% rather than -2.0%.
+    body = "#,##0" + ("." + "#" * decimals if decimals else "") + "%"
+    pattern = f"+{body};-{body}" if signed else body
+    if signed and round(x * 100, decimals) == 0:
+        pattern = body
         x = 0.0
     return format_percent(x, format=pattern, locale=_LOCALES[language])
