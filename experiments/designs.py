@@ -348,10 +348,8 @@ def _morris(problem: dict[str, Any], n: int, levels: int, seed: int) -> np.ndarr
         DesignError: If too few trajectories without a repeated step are found (too few
             parameters and levels for ``n``).
     """
-    values = morris_sample.sample(problem, n, num_levels=levels, seed=seed)
-    kept = _distinct_trajectories(values, problem, levels, n)
-    if len(kept) == n:
-        return values
+    # SALib draws trajectories one after another: the first n of this longer draw are its draw of
+    # n, so where none repeats a step the design is the same.
     drawn = n * SPARE_TRAJECTORIES
     pool = morris_sample.sample(problem, drawn, num_levels=levels, seed=seed)
     kept = _distinct_trajectories(pool, problem, levels, n)
