@@ -469,7 +469,7 @@ def load(
             # operation; the combined table could not keep one run's anyway.
             table.attrs = {}
         except (OSError, pa.ArrowException) as err:
-            raise _unreadable_run(out, manifest, part, err) from err
+            raise _unreadable_run(part, err, _redo_from_report(out, manifest)) from err
         tables.append(each(table) if each is not None else table)
     # Parts written by different commits may not list the same outcomes: keep them all.
     names = list(dict.fromkeys(n for t in tables for n in t["outcome"].astype("category").cat.categories))
@@ -500,13 +500,13 @@ def check_folder(out: Path | str, manifest: dict[str, Any] | None = None) -> Non
             found = _identity(part)
         except _UnreadableError as err:
             if want is not None:
-                raise _unreadable_run(out, manifest, part, err.__cause__) from err
+                raise _unreadable_run(part, err.__cause__, _redo_from_report(out, manifest)) from err
             other.append(f"{part.name} (not a run of this folder's plan, nor a run file Barrio can read)")
             continue
         if found is None:  # an older file with no rows: nothing to mix
             continue
         if want is None:
-            if hashes.get(_scenario_of(part.stem)) == found[0]:
+            if hashes.get(_key_parts(part.stem)[0]) == found[0]:
                 unlisted.append(
                     f"{part.name} (a run of its scenario with its values, seed {found[1]}; not listed)"
                 )
@@ -533,8 +533,11 @@ def check_folder(out: Path | str, manifest: dict[str, Any] | None = None) -> Non
         )
 
 
-def _shown(files: list[str]) -> str:
-    return "; ".join(files[:10]) + (f"; and {len(files) - 10} more" if len(files) > 10 else "")
+def _shown(items: list[str], limit: int = 10, sep: str = "; ") -> str:
+    """The first ``limit`` items, the rest counted: "a; b and 5 more"."""
+    if len(items) <= limit + 1:
+        return sep.join(items)
+    return f"{sep.join(items[:limit])} and {len(items) - limit} more"
 
 
 #: Names a message lists before it counts the rest: an exploration's scenarios are each policy at
@@ -546,23 +549,29 @@ def _few(names: list[str], what: str = "") -> str:
     """A few names, the rest counted: "a, b" or "50 scenarios (a, b, c and 47 more)"."""
     if len(names) <= FEW + 1:
         return ", ".join(names)
-    return f"{len(names)}{' ' + what if what else ''} ({', '.join(names[:FEW])} and {len(names) - FEW} more)"
+    return f"{len(names)}{' ' + what if what else ''} ({_shown(names, FEW, ', ')})"
 
 
-def _scenario_of(key: str) -> str:
-    """The scenario a run's name is of (``NAME__r000``)."""
-    return key.rpartition("__r")[0]
+def _key_parts(key: str) -> tuple[str, int | None]:
+    """The scenario and replicate a run's name is of (``NAME__r000``; None: not such a name)."""
+    name, _, replicate = key.rpartition("__r")
+    return name, int(replicate) if replicate.isdigit() else None
 
 
-def _unreadable_run(out: Path, manifest: dict[str, Any], part: Path, err: object) -> ResultsError:
-    """A run of the folder's plan that cannot be read: what to do from a report, which redoes no run."""
+def _unreadable_run(part: Path, err: object, redo: str, whose: str = "this folder's") -> ResultsError:
+    """A run of the plan that cannot be read: move it out, and ``redo`` it (the rest are kept)."""
+    return ResultsError(
+        f"{part}: cannot be read ({err}). It is {part.stem}, one of {whose} runs: move it out of "
+        f"runs/ and {redo} to redo that run (the other runs are kept)"
+    )
+
+
+def _redo_from_report(out: Path, manifest: dict[str, Any]) -> str:
+    """How to redo a run from a report, which runs nothing: the batch command that made the folder."""
     command = manifest.get("description", {}).get("command")
     made_by = f"`barrio {command}`" if command in ("compare", "sweep", "explore") else "batch command"
-    return ResultsError(
-        f"{part}: cannot be read ({err}). It is {part.stem}, one of this folder's runs: move it out of "
-        f"runs/ and run the {made_by} that made this folder again with the same arguments (--out {out}) "
-        "to redo that run (the other runs are kept); then report again"
-    )
+    again = f"run the {made_by} that made this folder again with the same arguments (--out {out})"
+    return f"{again}; then report again"
 
 
 class _UnreadableError(Exception):
@@ -675,15 +684,12 @@ def _check_runs(out: Path, old: dict[str, Any], specs: Sequence[RunSpec]) -> Non
             if want is None:
                 stray.append(f"{part.name} (not a run of this plan, nor a run file Barrio can read)")
                 continue
-            raise ResultsError(
-                f"{part}: cannot be read ({err.__cause__}). It is {part.stem}, one of this batch's runs: "
-                "move it out of runs/ and run this command again to redo that run (the other runs are kept)"
-            ) from err
+            raise _unreadable_run(part, err.__cause__, "run this command again", "this batch's") from err
         if want is None:
-            name, _, replicate = part.stem.rpartition("__r")
-            if found is not None and replicate.isdigit() and hashes.get(name) == found[0]:
+            name, replicate = _key_parts(part.stem)
+            if found is not None and replicate is not None and hashes.get(name) == found[0]:
                 stray.append(
-                    f"{part.name} (replicate {int(replicate)} of {name}, with this batch's values; this "
+                    f"{part.name} (replicate {replicate} of {name}, with this batch's values; this "
                     "batch asks for fewer replicates)"
                 )
             else:
