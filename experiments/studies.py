@@ -121,9 +121,7 @@ def resized(
     horizon = scenario.params.timing.horizon_weeks
     late = [e.at for e in scenario.timeline if e.at >= horizon]
     if late:
-        _warn_once(
-            scenario.name, f"timeline events at weeks {late} fall after the last week and will not happen"
-        )
+        _warn_once(scenario, f"timeline events at weeks {late} fall after the last week and will not happen")
     in_force = [scenario.params] + [scenario.params_at(e.at) for e in scenario.timeline if e.at < horizon]
     for said in dict.fromkeys(line for params in in_force for line in units_rounded_away(params)):
         _warn_once(scenario, f"{said}; run more residents for the levers to hold")

@@ -305,3 +305,23 @@ def test_validate_an_exploration_without_the_explore_extra_says_what_to_install(
     out, err = capsys.readouterr()
     assert "exploring needs SALib, of the explore extra: pip install 'barrio[explore]'" in err
     assert "Traceback" not in err and "ok       baseline" in out  # the other files are still checked
+
+
+def test_a_timeline_change_after_the_last_week_is_warned_of_once(caplog, monkeypatch):
+    from barrio.experiments import studies
+    from barrio.experiments.studies import resized
+
+    monkeypatch.setattr(studies, "_WARNED", set())
+    from dataclasses import replace
+
+    from barrio.model.scenario import Event
+
+    crackdown = load_scenario("mano_dura")  # its own changes come at year 0
+    late = replace(
+        crackdown, timeline=(*crackdown.timeline, Event(week=100, set={"justice.sentence_weeks": 260}))
+    )
+    with caplog.at_level("WARNING", logger="barrio.experiments.studies"):
+        for _ in range(2):
+            resized(late, weeks=52)
+    said = [r.getMessage() for r in caplog.records if "after the last week" in r.getMessage()]
+    assert said == ["mano_dura: timeline events at weeks [100] fall after the last week and will not happen"]
