@@ -231,6 +231,8 @@ def test_a_reload_finds_the_run_where_it_was(screen, server):  # noqa: F811
     page.wait_for_selector(".barrio-week:has-text('semana 5')")
     _close_levers(page, name)
     _charts_at(page, 5)
+    # The run details are redrawn apart from the clock: read them once they are in Portuguese too.
+    expect(page.locator(".barrio-run-details")).to_contain_text(say("this_run", "pt"))
     details = page.inner_text(".barrio-run-details")
     # The room's move is a marked line on every chart.
     assert page.locator(".chart-chart_sellers .solara-echarts").get_attribute("data-events") == "1"
